@@ -1,0 +1,1 @@
+//! Canonical Cypher text for the AST (filled in with the parser).

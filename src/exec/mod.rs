@@ -1,0 +1,2 @@
+//! exec
+pub mod functions;
