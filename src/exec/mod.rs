@@ -1,2 +1,1320 @@
-//! exec
+//! Pull-based operators that run a [`Plan`] against the store.
+//!
+//! [`open`] turns a plan node into an [`Operator`]; `next` pulls one row at a time, so a
+//! LIMIT stops the work below it. Writing operators pull all their input first (reads never
+//! see half-done writes of the same clause) and record every change in the undo log held by
+//! [`Cx`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::graph::{Dir, Graph, Props, Sym, UndoLog};
+use crate::plan::{AggCall, CExpr, CreateNode, CreateRel, ExpandSpec, Hops, Plan, SetOp, Slot};
+use crate::value::compare::{order, EquivKey};
+use crate::value::{NodeId, RelId, Value};
+
+pub mod eval;
 pub mod functions;
+mod write;
+
+use eval::{set_slot, truth};
+use functions::{Aggregator, EntityView};
+
+/// A row of slots.
+pub type Row = Vec<Value>;
+
+/// Counts of what a statement changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub nodes_created: u64,
+    pub nodes_deleted: u64,
+    pub relationships_created: u64,
+    pub relationships_deleted: u64,
+    /// Properties written with a non-null value.
+    pub properties_set: u64,
+    /// Properties removed (by REMOVE or by setting them to null).
+    pub properties_removed: u64,
+    pub labels_added: u64,
+    pub labels_removed: u64,
+}
+
+impl WriteStats {
+    pub fn add(&mut self, o: &WriteStats) {
+        self.nodes_created += o.nodes_created;
+        self.nodes_deleted += o.nodes_deleted;
+        self.relationships_created += o.relationships_created;
+        self.relationships_deleted += o.relationships_deleted;
+        self.properties_set += o.properties_set;
+        self.properties_removed += o.properties_removed;
+        self.labels_added += o.labels_added;
+        self.labels_removed += o.labels_removed;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == WriteStats::default()
+    }
+}
+
+/// The store, read-only or writable.
+pub enum GraphAccess<'a> {
+    Read(&'a Graph),
+    Write(&'a mut Graph),
+}
+
+/// A procedure callable with CALL: fixed rows for given inputs.
+pub type Procedure = Arc<dyn Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync>;
+
+/// A registered procedure: its output field names and its body.
+#[derive(Clone)]
+pub struct ProcedureDef {
+    pub inputs: usize,
+    pub outputs: Vec<String>,
+    pub body: Procedure,
+}
+
+/// Limits a query runs under.
+#[derive(Clone, Default)]
+pub struct Limits {
+    pub deadline: Option<Instant>,
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Largest number of rows an operator may buffer.
+    pub max_rows: Option<usize>,
+}
+
+/// Everything an operator needs while running.
+pub struct Cx<'a> {
+    pub graph: GraphAccess<'a>,
+    pub undo: &'a mut UndoLog,
+    pub params: &'a BTreeMap<String, Value>,
+    pub stats: WriteStats,
+    pub procedures: &'a HashMap<String, ProcedureDef>,
+    pub limits: Limits,
+    /// Working folder for relative LOAD CSV paths.
+    pub base_dir: Option<std::path::PathBuf>,
+    regexes: HashMap<String, regex::Regex>,
+    ticks: u32,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        graph: GraphAccess<'a>,
+        undo: &'a mut UndoLog,
+        params: &'a BTreeMap<String, Value>,
+        procedures: &'a HashMap<String, ProcedureDef>,
+        limits: Limits,
+    ) -> Cx<'a> {
+        Cx {
+            graph,
+            undo,
+            params,
+            stats: WriteStats::default(),
+            procedures,
+            limits,
+            base_dir: None,
+            regexes: HashMap::new(),
+            ticks: 0,
+        }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        match &self.graph {
+            GraphAccess::Read(g) => g,
+            GraphAccess::Write(g) => g,
+        }
+    }
+
+    /// The graph and undo log for a write.
+    pub fn graph_mut(&mut self) -> Result<(&mut Graph, &mut UndoLog)> {
+        match &mut self.graph {
+            GraphAccess::Write(g) => Ok((g, self.undo)),
+            GraphAccess::Read(_) => Err(Error::new(
+                ErrorKind::TransactionError,
+                "this database is read-only; writes are not allowed",
+            )
+            .at_runtime()),
+        }
+    }
+
+    /// Checks the deadline and cancellation flag every few thousand calls.
+    pub fn tick(&mut self) -> Result<()> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % 1024 != 0 {
+            return Ok(());
+        }
+        if let Some(c) = &self.limits.cancel {
+            if c.load(Ordering::Relaxed) {
+                return Err(Error::new(ErrorKind::Cancelled, "the query was cancelled").at_runtime());
+            }
+        }
+        if let Some(d) = self.limits.deadline {
+            if Instant::now() > d {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    "the query ran past its time limit",
+                )
+                .at_runtime());
+            }
+        }
+        Ok(())
+    }
+
+    fn check_rows(&self, n: usize) -> Result<()> {
+        match self.limits.max_rows {
+            Some(m) if n > m => Err(Error::new(
+                ErrorKind::ResourceLimit,
+                format!("the query built up more than {m} rows in one operator"),
+            )
+            .at_runtime()),
+            _ => Ok(()),
+        }
+    }
+
+    fn syms(&self, names: &[Arc<str>]) -> Option<Vec<Sym>> {
+        // `None` when one of the names was never interned: nothing can match it.
+        names.iter().map(|n| self.graph().syms.get(n)).collect()
+    }
+}
+
+/// [`EntityView`] over the store.
+pub struct View<'g>(pub &'g Graph);
+
+impl EntityView for View<'_> {
+    fn node_labels(&self, id: NodeId) -> Result<Vec<Arc<str>>> {
+        let g = self.0;
+        Ok(g.node(id)?.labels.iter().map(|l| g.syms.name(*l)).collect())
+    }
+    fn node_key(&self, id: NodeId) -> Result<Option<Arc<str>>> {
+        Ok(self.0.node(id)?.key.clone())
+    }
+    fn node_properties(&self, id: NodeId) -> Result<BTreeMap<String, Value>> {
+        Ok(self.0.props_map(&self.0.node(id)?.props))
+    }
+    fn rel_type(&self, id: RelId) -> Result<Arc<str>> {
+        let r = self.0.rel_rec(id).ok_or_else(|| {
+            Error::runtime(
+                ErrorKind::EntityNotFound,
+                detail::DELETED_ENTITY_ACCESS,
+                format!("relationship {} does not exist", id.0),
+            )
+        })?;
+        Ok(self.0.syms.name(r.ty))
+    }
+    fn rel_endpoints(&self, id: RelId) -> Result<(NodeId, NodeId)> {
+        self.0.endpoints(id).ok_or_else(|| {
+            Error::runtime(
+                ErrorKind::EntityNotFound,
+                detail::DELETED_ENTITY_ACCESS,
+                format!("relationship {} does not exist", id.0),
+            )
+        })
+    }
+    fn rel_properties(&self, id: RelId) -> Result<BTreeMap<String, Value>> {
+        Ok(self.0.props_map(&self.0.rel(id)?.props))
+    }
+}
+
+/// A running operator.
+pub trait Operator {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>>;
+}
+
+type Op<'p> = Box<dyn Operator + 'p>;
+
+/// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
+pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
+    match plan {
+        Plan::Argument => Box::new(Once(Some(arg))),
+        Plan::Empty => Box::new(Once(None)),
+        Plan::AllNodesScan { input, slot } => Box::new(Scan {
+            input: open(input, arg),
+            slot: *slot,
+            kind: ScanKind::All,
+            current: None,
+            items: Vec::new(),
+            pos: 0,
+        }),
+        Plan::NodeByLabelScan { input, slot, label } => Box::new(Scan {
+            input: open(input, arg),
+            slot: *slot,
+            kind: ScanKind::Label(label),
+            current: None,
+            items: Vec::new(),
+            pos: 0,
+        }),
+        Plan::NodeByKey { input, slot, key } => Box::new(Scan {
+            input: open(input, arg),
+            slot: *slot,
+            kind: ScanKind::Key(key),
+            current: None,
+            items: Vec::new(),
+            pos: 0,
+        }),
+        Plan::Expand { input, spec } => Box::new(Expand {
+            input: open(input, arg),
+            spec,
+            current: None,
+            items: Vec::new(),
+            pos: 0,
+        }),
+        Plan::VarLengthExpand {
+            input,
+            spec,
+            hops,
+            rel_filter,
+        } => Box::new(VarExpand {
+            input: open(input, arg),
+            spec,
+            hops: *hops,
+            rel_filter: rel_filter.as_ref(),
+            pending: Vec::new(),
+        }),
+        Plan::ShortestPath {
+            input,
+            from,
+            to,
+            path,
+            rels,
+            dir,
+            types,
+            hops,
+            all,
+        } => Box::new(Shortest {
+            input: open(input, arg),
+            from: *from,
+            to: *to,
+            path: *path,
+            rels: *rels,
+            dir: *dir,
+            types,
+            hops: *hops,
+            all: *all,
+            pending: Vec::new(),
+        }),
+        Plan::Filter { input, pred } => Box::new(Filter {
+            input: open(input, arg),
+            pred,
+        }),
+        Plan::Optional {
+            input,
+            inner,
+            nulls,
+        } => Box::new(Optional {
+            input: open(input, arg),
+            inner,
+            nulls,
+            current: None,
+            yielded: false,
+        }),
+        Plan::Apply { input, inner } => Box::new(Apply {
+            input: open(input, arg),
+            inner,
+            current: None,
+        }),
+        Plan::Projection { input, items } => Box::new(Projection {
+            input: open(input, arg),
+            items,
+        }),
+        Plan::Aggregation { input, keys, aggs } => Box::new(Aggregation {
+            input: open(input, arg),
+            keys,
+            aggs,
+            out: None,
+        }),
+        Plan::Distinct { input, slots } => Box::new(Distinct {
+            input: open(input, arg),
+            slots,
+            seen: HashSet::new(),
+        }),
+        Plan::Sort { input, keys } => Box::new(Sort {
+            input: open(input, arg),
+            keys,
+            limit: None,
+            out: None,
+        }),
+        Plan::Top { input, keys, limit } => Box::new(Sort {
+            input: open(input, arg),
+            keys,
+            limit: Some(limit),
+            out: None,
+        }),
+        Plan::Skip { input, count } => Box::new(SkipLimit {
+            input: open(input, arg),
+            count,
+            skip: true,
+            remaining: None,
+        }),
+        Plan::Limit { input, count } => Box::new(SkipLimit {
+            input: open(input, arg),
+            count,
+            skip: false,
+            remaining: None,
+        }),
+        Plan::Unwind { input, expr, slot } => Box::new(Unwind {
+            input: open(input, arg),
+            expr,
+            slot: *slot,
+            current: None,
+            items: Vec::new(),
+            pos: 0,
+        }),
+        Plan::Eager { input } => Box::new(Eager {
+            input: Some(open(input, arg)),
+            rows: Vec::new().into_iter(),
+        }),
+        Plan::Produce { input, columns } => Box::new(Produce {
+            input: open(input, arg),
+            columns,
+        }),
+        Plan::Union { parts, distinct } => Box::new(Union {
+            parts: parts.iter().map(|p| open(p, arg.clone())).collect(),
+            pos: 0,
+            seen: distinct.then(HashSet::new),
+        }),
+        Plan::Create { input, nodes, rels } => write::writer(
+            open(input, arg),
+            write::WriteKind::Create { nodes, rels },
+        ),
+        Plan::Merge {
+            input,
+            matcher,
+            nodes,
+            rels,
+            on_match,
+            on_create,
+            binds,
+        } => write::writer(
+            open(input, arg),
+            write::WriteKind::Merge {
+                matcher,
+                nodes,
+                rels,
+                on_match,
+                on_create,
+                binds,
+            },
+        ),
+        Plan::SetProperty { input, ops } => {
+            write::writer(open(input, arg), write::WriteKind::Set(ops))
+        }
+        Plan::Delete {
+            input,
+            exprs,
+            detach,
+        } => write::writer(
+            open(input, arg),
+            write::WriteKind::Delete {
+                exprs,
+                detach: *detach,
+            },
+        ),
+        Plan::Foreach {
+            input,
+            slot,
+            list,
+            body,
+        } => write::writer(
+            open(input, arg),
+            write::WriteKind::Foreach {
+                slot: *slot,
+                list,
+                body,
+            },
+        ),
+        Plan::ProcedureCall {
+            input,
+            name,
+            args,
+            yields,
+        } => Box::new(ProcCall {
+            input: open(input, arg),
+            name,
+            args,
+            yields,
+            current: None,
+            items: Vec::new().into_iter(),
+        }),
+        Plan::LoadCsv {
+            input,
+            url,
+            slot,
+            headers,
+            delimiter,
+        } => Box::new(write::LoadCsv::new(
+            open(input, arg),
+            url,
+            *slot,
+            *headers,
+            *delimiter,
+        )),
+    }
+}
+
+struct Once(Option<Row>);
+
+impl Operator for Once {
+    fn next(&mut self, _: &mut Cx<'_>) -> Result<Option<Row>> {
+        Ok(self.0.take())
+    }
+}
+
+enum ScanKind<'p> {
+    All,
+    Label(&'p Arc<str>),
+    Key(&'p Arc<str>),
+}
+
+struct Scan<'p> {
+    input: Op<'p>,
+    slot: Slot,
+    kind: ScanKind<'p>,
+    current: Option<Row>,
+    items: Vec<NodeId>,
+    pos: usize,
+}
+
+impl Operator for Scan<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            cx.tick()?;
+            if let Some(row) = &self.current {
+                while let Some(&n) = self.items.get(self.pos) {
+                    self.pos += 1;
+                    if cx.graph().node_is_live(n) {
+                        let mut r = row.clone();
+                        set_slot(&mut r, self.slot, Value::Node(n));
+                        return Ok(Some(r));
+                    }
+                }
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            let g = cx.graph();
+            self.items = match &self.kind {
+                ScanKind::All => g.all_nodes(),
+                ScanKind::Label(l) => g
+                    .syms
+                    .get(l)
+                    .map(|s| g.nodes_with_label(s))
+                    .unwrap_or_default(),
+                ScanKind::Key(k) => g.node_by_key(k).into_iter().collect(),
+            };
+            self.pos = 0;
+            self.current = Some(row);
+        }
+    }
+}
+
+fn rel_list_contains(v: &Value, r: RelId) -> bool {
+    match v {
+        Value::Relationship(x) => *x == r,
+        Value::List(l) => l.iter().any(|x| rel_list_contains(x, r)),
+        _ => false,
+    }
+}
+
+fn dir_of(d: Dir) -> Dir {
+    d
+}
+
+struct Expand<'p> {
+    input: Op<'p>,
+    spec: &'p ExpandSpec,
+    current: Option<Row>,
+    items: Vec<(RelId, NodeId)>,
+    pos: usize,
+}
+
+impl Operator for Expand<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        let s = self.spec;
+        loop {
+            cx.tick()?;
+            if let Some(row) = &self.current {
+                while let Some(&(r, other)) = self.items.get(self.pos) {
+                    self.pos += 1;
+                    if s.into && row.get(s.to) != Some(&Value::Node(other)) {
+                        continue;
+                    }
+                    if s
+                        .distinct_from
+                        .iter()
+                        .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
+                    {
+                        continue;
+                    }
+                    let mut out = row.clone();
+                    set_slot(&mut out, s.rel, Value::Relationship(r));
+                    if !s.into {
+                        set_slot(&mut out, s.to, Value::Node(other));
+                    }
+                    return Ok(Some(out));
+                }
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            self.items.clear();
+            self.pos = 0;
+            if let Some(Value::Node(from)) = row.get(s.from) {
+                if s.into && !matches!(row.get(s.to), Some(Value::Node(_))) {
+                    // The far end is null (from an OPTIONAL MATCH): nothing matches.
+                } else if let Some(types) = cx.syms(&s.types) {
+                    if types.len() == s.types.len() || s.types.is_empty() {
+                        self.items = cx.graph().rels_of(*from, dir_of(s.dir), &types);
+                    }
+                }
+            }
+            self.current = Some(row);
+        }
+    }
+}
+
+struct VarExpand<'p> {
+    input: Op<'p>,
+    spec: &'p ExpandSpec,
+    hops: Hops,
+    rel_filter: Option<&'p (Slot, CExpr)>,
+    pending: Vec<Row>,
+}
+
+impl VarExpand<'_> {
+    fn expand_row(&mut self, cx: &mut Cx<'_>, row: Row) -> Result<()> {
+        let s = self.spec;
+        let Some(Value::Node(start)) = row.get(s.from).cloned() else {
+            return Ok(());
+        };
+        let types = match cx.syms(&s.types) {
+            Some(t) => t,
+            None if s.types.is_empty() => Vec::new(),
+            None => {
+                // Some named types do not exist: keep those that do.
+                let g = cx.graph();
+                let t: Vec<Sym> = s.types.iter().filter_map(|n| g.syms.get(n)).collect();
+                if t.is_empty() {
+                    if self.hops.min == 0 {
+                        self.emit(&row, start, &[]);
+                    }
+                    return Ok(());
+                }
+                t
+            }
+        };
+        let target = if s.into {
+            match row.get(s.to) {
+                Some(Value::Node(n)) => Some(*n),
+                _ => return Ok(()),
+            }
+        } else {
+            None
+        };
+        let mut out = Vec::new();
+        // Depth-first over paths, relationships unique within a path.
+        let mut stack: Vec<(NodeId, Vec<RelId>)> = vec![(start, Vec::new())];
+        while let Some((node, path)) = stack.pop() {
+            cx.tick()?;
+            let depth = path.len() as u64;
+            if depth >= self.hops.min && target.is_none_or(|t| t == node) {
+                out.push((node, path.clone()));
+                cx.check_rows(out.len())?;
+            }
+            if self.hops.max.is_some_and(|m| depth >= m) {
+                continue;
+            }
+            let mut next = cx.graph().rels_of(node, s.dir, &types);
+            next.reverse();
+            for (r, other) in next {
+                if path.contains(&r) {
+                    continue;
+                }
+                if s
+                    .distinct_from
+                    .iter()
+                    .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
+                {
+                    continue;
+                }
+                if let Some((slot, pred)) = self.rel_filter {
+                    let mut probe = row.clone();
+                    set_slot(&mut probe, *slot, Value::Relationship(r));
+                    if truth(&cx.eval(pred, &probe)?)? != Some(true) {
+                        continue;
+                    }
+                }
+                let mut p = path.clone();
+                p.push(r);
+                stack.push((other, p));
+            }
+        }
+        for (node, path) in out.into_iter().rev() {
+            self.emit(&row, node, &path);
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, row: &Row, node: NodeId, path: &[RelId]) {
+        let mut r = row.clone();
+        set_slot(
+            &mut r,
+            self.spec.rel,
+            Value::List(path.iter().map(|x| Value::Relationship(*x)).collect()),
+        );
+        if !self.spec.into {
+            set_slot(&mut r, self.spec.to, Value::Node(node));
+        }
+        self.pending.push(r);
+    }
+}
+
+impl Operator for VarExpand<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            self.expand_row(cx, row)?;
+            self.pending.reverse();
+        }
+    }
+}
+
+struct Shortest<'p> {
+    input: Op<'p>,
+    from: Slot,
+    to: Slot,
+    path: Slot,
+    rels: Option<Slot>,
+    dir: Dir,
+    types: &'p [Arc<str>],
+    hops: Hops,
+    all: bool,
+    pending: Vec<Row>,
+}
+
+impl Shortest<'_> {
+    /// Breadth-first search from `a` to `b`; all shortest paths as relationship lists.
+    fn search(&self, cx: &mut Cx<'_>, a: NodeId, b: NodeId) -> Result<Vec<Vec<RelId>>> {
+        let types: Vec<Sym> = self
+            .types
+            .iter()
+            .filter_map(|t| cx.graph().syms.get(t))
+            .collect();
+        if !self.types.is_empty() && types.is_empty() {
+            return Ok(Vec::new());
+        }
+        if a == b && self.hops.min == 0 {
+            return Ok(vec![Vec::new()]);
+        }
+        // parents[node] = list of (rel, previous node) at the node's BFS level.
+        let mut level: HashMap<NodeId, usize> = HashMap::from([(a, 0)]);
+        let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
+        let mut frontier = vec![a];
+        let mut depth = 0usize;
+        let max = self.hops.max.map_or(usize::MAX, |m| m as usize);
+        let mut found = false;
+        while !frontier.is_empty() && depth < max && !found {
+            depth += 1;
+            let mut next = Vec::new();
+            for n in frontier {
+                cx.tick()?;
+                for (r, o) in cx.graph().rels_of(n, self.dir, &types) {
+                    match level.get(&o) {
+                        Some(&l) if l < depth => continue,
+                        Some(_) => {}
+                        None => {
+                            level.insert(o, depth);
+                            next.push(o);
+                        }
+                    }
+                    parents.entry(o).or_default().push((r, n));
+                    if o == b {
+                        found = true;
+                    }
+                }
+            }
+            frontier = next;
+        }
+        if !found {
+            return Ok(Vec::new());
+        }
+        // Walk back from b, collecting every shortest path (or the first one).
+        let mut out = Vec::new();
+        let mut stack: Vec<(NodeId, Vec<RelId>)> = vec![(b, Vec::new())];
+        while let Some((n, suffix)) = stack.pop() {
+            if n == a {
+                let mut p = suffix.clone();
+                p.reverse();
+                if p.len() as u64 >= self.hops.min {
+                    out.push(p);
+                    if !self.all {
+                        break;
+                    }
+                }
+                continue;
+            }
+            for (r, prev) in parents.get(&n).into_iter().flatten() {
+                if level.get(prev).copied() == level.get(&n).map(|l| l.wrapping_sub(1))
+                    && !suffix.contains(r)
+                {
+                    let mut s = suffix.clone();
+                    s.push(*r);
+                    stack.push((*prev, s));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Operator for Shortest<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            let (Some(Value::Node(a)), Some(Value::Node(b))) =
+                (row.get(self.from).cloned(), row.get(self.to).cloned())
+            else {
+                continue;
+            };
+            let paths = self.search(cx, a, b)?;
+            for rels in paths.into_iter().rev() {
+                let mut nodes = vec![a];
+                for r in &rels {
+                    let (s, e) = cx
+                        .graph()
+                        .endpoints(*r)
+                        .ok_or_else(|| Error::internal("dangling relationship"))?;
+                    let last = *nodes.last().unwrap_or(&a);
+                    nodes.push(if s == last { e } else { s });
+                }
+                let mut r = row.clone();
+                if let Some(rs) = self.rels {
+                    set_slot(
+                        &mut r,
+                        rs,
+                        Value::List(rels.iter().map(|x| Value::Relationship(*x)).collect()),
+                    );
+                }
+                set_slot(
+                    &mut r,
+                    self.path,
+                    Value::Path(Box::new(crate::value::Path { nodes, rels })),
+                );
+                self.pending.push(r);
+            }
+        }
+    }
+}
+
+struct Filter<'p> {
+    input: Op<'p>,
+    pred: &'p CExpr,
+}
+
+impl Operator for Filter<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        while let Some(row) = self.input.next(cx)? {
+            cx.tick()?;
+            if truth(&cx.eval(self.pred, &row)?)? == Some(true) {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct Optional<'p> {
+    input: Op<'p>,
+    inner: &'p Plan,
+    nulls: &'p [Slot],
+    current: Option<(Row, Op<'p>)>,
+    yielded: bool,
+}
+
+impl Operator for Optional<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some((row, op)) = &mut self.current {
+                if let Some(r) = op.next(cx)? {
+                    self.yielded = true;
+                    return Ok(Some(r));
+                }
+                let mut row = std::mem::take(row);
+                let yielded = self.yielded;
+                self.current = None;
+                if !yielded {
+                    for s in self.nulls {
+                        set_slot(&mut row, *s, Value::Null);
+                    }
+                    return Ok(Some(row));
+                }
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            self.yielded = false;
+            self.current = Some((row.clone(), open(self.inner, row)));
+        }
+    }
+}
+
+struct Apply<'p> {
+    input: Op<'p>,
+    inner: &'p Plan,
+    current: Option<Op<'p>>,
+}
+
+impl Operator for Apply<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(op) = &mut self.current {
+                if let Some(r) = op.next(cx)? {
+                    return Ok(Some(r));
+                }
+                self.current = None;
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            self.current = Some(open(self.inner, row));
+        }
+    }
+}
+
+struct Projection<'p> {
+    input: Op<'p>,
+    items: &'p [(Slot, CExpr)],
+}
+
+impl Operator for Projection<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        let Some(mut row) = self.input.next(cx)? else {
+            return Ok(None);
+        };
+        // Evaluate all items against the incoming row before writing any slot.
+        let mut vals = Vec::with_capacity(self.items.len());
+        for (_, e) in self.items {
+            vals.push(cx.eval(e, &row)?);
+        }
+        for ((s, _), v) in self.items.iter().zip(vals) {
+            set_slot(&mut row, *s, v);
+        }
+        Ok(Some(row))
+    }
+}
+
+struct Aggregation<'p> {
+    input: Op<'p>,
+    keys: &'p [(Slot, CExpr)],
+    aggs: &'p [(Slot, AggCall)],
+    out: Option<std::vec::IntoIter<Row>>,
+}
+
+enum AggState {
+    CountStar(i64),
+    Func(Box<dyn Aggregator>),
+}
+
+impl Aggregation<'_> {
+    fn fresh(&self) -> Result<Vec<AggState>> {
+        self.aggs
+            .iter()
+            .map(|(_, a)| match a.def.map(|d| d.kind) {
+                None => Ok(AggState::CountStar(0)),
+                Some(functions::FunctionKind::Aggregate(make)) => {
+                    Ok(AggState::Func(make(a.distinct)))
+                }
+                Some(_) => Err(Error::internal(format!("{} is not an aggregate", a.name))),
+            })
+            .collect()
+    }
+
+    fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
+        let mut index: HashMap<Vec<EquivKey>, usize> = HashMap::new();
+        let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
+        while let Some(row) = self.input.next(cx)? {
+            cx.tick()?;
+            let mut key = Vec::with_capacity(self.keys.len());
+            for (_, e) in self.keys {
+                key.push(EquivKey(cx.eval(e, &row)?));
+            }
+            let gi = match index.get(&key) {
+                Some(i) => *i,
+                None => {
+                    let mut out = row.clone();
+                    for ((s, _), k) in self.keys.iter().zip(&key) {
+                        set_slot(&mut out, *s, k.0.clone());
+                    }
+                    groups.push((out, self.fresh()?));
+                    cx.check_rows(groups.len())?;
+                    index.insert(key, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            for (i, (_, call)) in self.aggs.iter().enumerate() {
+                let mut args = Vec::with_capacity(call.args.len());
+                for a in &call.args {
+                    args.push(cx.eval(a, &row)?);
+                }
+                match &mut groups[gi].1[i] {
+                    AggState::CountStar(n) => *n += 1,
+                    AggState::Func(f) => f.update(&args)?,
+                }
+            }
+        }
+        if groups.is_empty() && self.keys.is_empty() {
+            groups.push((Vec::new(), self.fresh()?));
+        }
+        let mut rows = Vec::with_capacity(groups.len());
+        for (mut row, states) in groups {
+            for ((s, _), st) in self.aggs.iter().zip(states) {
+                let v = match st {
+                    AggState::CountStar(n) => Value::Int(n),
+                    AggState::Func(mut f) => f.finish()?,
+                };
+                set_slot(&mut row, *s, v);
+            }
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
+impl Operator for Aggregation<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            let rows = self.run(cx)?;
+            self.out = Some(rows.into_iter());
+        }
+        Ok(self.out.as_mut().and_then(Iterator::next))
+    }
+}
+
+struct Distinct<'p> {
+    input: Op<'p>,
+    slots: &'p [Slot],
+    seen: HashSet<Vec<EquivKey>>,
+}
+
+impl Operator for Distinct<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        while let Some(row) = self.input.next(cx)? {
+            cx.tick()?;
+            let key: Vec<EquivKey> = self
+                .slots
+                .iter()
+                .map(|s| EquivKey(row.get(*s).cloned().unwrap_or_default()))
+                .collect();
+            if self.seen.insert(key) {
+                cx.check_rows(self.seen.len())?;
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A non-negative integer from SKIP/LIMIT.
+fn count_arg(cx: &mut Cx<'_>, e: &CExpr, what: &str) -> Result<usize> {
+    let v = cx.eval(e, &Vec::new())?;
+    match v {
+        Value::Int(i) if i >= 0 => Ok(usize::try_from(i).unwrap_or(usize::MAX)),
+        Value::Int(_) => Err(Error::runtime(
+            ErrorKind::SyntaxError,
+            detail::NEGATIVE_INTEGER_ARGUMENT,
+            format!("{what} must be a non-negative integer"),
+        )),
+        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 => Ok(f as usize),
+        other => Err(Error::runtime(
+            ErrorKind::SyntaxError,
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("{what} must be an integer, not {}", other.type_name()),
+        )),
+    }
+}
+
+struct Sort<'p> {
+    input: Op<'p>,
+    keys: &'p [(CExpr, bool)],
+    limit: Option<&'p CExpr>,
+    out: Option<std::vec::IntoIter<Row>>,
+}
+
+impl Operator for Sort<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            let limit = match self.limit {
+                Some(l) => Some(count_arg(cx, l, "LIMIT")?),
+                None => None,
+            };
+            let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+            while let Some(row) = self.input.next(cx)? {
+                cx.tick()?;
+                let mut k = Vec::with_capacity(self.keys.len());
+                for (e, _) in self.keys {
+                    k.push(cx.eval(e, &row)?);
+                }
+                rows.push((k, row));
+                cx.check_rows(rows.len())?;
+            }
+            let keys = self.keys;
+            rows.sort_by(|(a, _), (b, _)| {
+                for (i, (_, desc)) in keys.iter().enumerate() {
+                    let o = order(&a[i], &b[i]);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != std::cmp::Ordering::Equal {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+            if let Some(l) = limit {
+                rows.truncate(l);
+            }
+            self.out = Some(
+                rows.into_iter()
+                    .map(|(_, r)| r)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
+        }
+        Ok(self.out.as_mut().and_then(Iterator::next))
+    }
+}
+
+struct SkipLimit<'p> {
+    input: Op<'p>,
+    count: &'p CExpr,
+    skip: bool,
+    remaining: Option<usize>,
+}
+
+impl Operator for SkipLimit<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.remaining.is_none() {
+            let what = if self.skip { "SKIP" } else { "LIMIT" };
+            self.remaining = Some(count_arg(cx, self.count, what)?);
+        }
+        let remaining = self.remaining.get_or_insert(0);
+        if self.skip {
+            while *remaining > 0 {
+                if self.input.next(cx)?.is_none() {
+                    return Ok(None);
+                }
+                *remaining -= 1;
+            }
+            self.input.next(cx)
+        } else {
+            if *remaining == 0 {
+                return Ok(None);
+            }
+            *remaining -= 1;
+            self.input.next(cx)
+        }
+    }
+}
+
+struct Unwind<'p> {
+    input: Op<'p>,
+    expr: &'p CExpr,
+    slot: Slot,
+    current: Option<Row>,
+    items: Vec<Value>,
+    pos: usize,
+}
+
+impl Operator for Unwind<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(row) = &self.current {
+                if let Some(v) = self.items.get(self.pos) {
+                    self.pos += 1;
+                    let mut r = row.clone();
+                    set_slot(&mut r, self.slot, v.clone());
+                    return Ok(Some(r));
+                }
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            self.items = match cx.eval(self.expr, &row)? {
+                Value::List(l) => l,
+                Value::Null => Vec::new(),
+                other => vec![other],
+            };
+            self.pos = 0;
+            self.current = Some(row);
+        }
+    }
+}
+
+struct Eager<'p> {
+    input: Option<Op<'p>>,
+    rows: std::vec::IntoIter<Row>,
+}
+
+impl Operator for Eager<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if let Some(mut input) = self.input.take() {
+            let mut rows = Vec::new();
+            while let Some(r) = input.next(cx)? {
+                rows.push(r);
+                cx.check_rows(rows.len())?;
+            }
+            self.rows = rows.into_iter();
+        }
+        Ok(self.rows.next())
+    }
+}
+
+struct Produce<'p> {
+    input: Op<'p>,
+    columns: &'p [Slot],
+}
+
+impl Operator for Produce<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        Ok(self.input.next(cx)?.map(|row| {
+            self.columns
+                .iter()
+                .map(|s| row.get(*s).cloned().unwrap_or_default())
+                .collect()
+        }))
+    }
+}
+
+struct Union<'p> {
+    parts: Vec<Op<'p>>,
+    pos: usize,
+    seen: Option<HashSet<Vec<EquivKey>>>,
+}
+
+impl Operator for Union<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        while let Some(part) = self.parts.get_mut(self.pos) {
+            match part.next(cx)? {
+                Some(row) => {
+                    if let Some(seen) = &mut self.seen {
+                        if !seen.insert(row.iter().cloned().map(EquivKey).collect()) {
+                            continue;
+                        }
+                    }
+                    return Ok(Some(row));
+                }
+                None => self.pos += 1,
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct ProcCall<'p> {
+    input: Op<'p>,
+    name: &'p Arc<str>,
+    args: &'p [CExpr],
+    yields: &'p [(Arc<str>, Slot)],
+    current: Option<Row>,
+    items: std::vec::IntoIter<Vec<Value>>,
+}
+
+impl Operator for ProcCall<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(row) = &self.current {
+                if let Some(vals) = self.items.next() {
+                    let mut r = row.clone();
+                    let def = cx.procedures.get(self.name.as_ref());
+                    for (field, slot) in self.yields {
+                        let idx = def
+                            .and_then(|d| d.outputs.iter().position(|o| o == field.as_ref()));
+                        let v = idx.and_then(|i| vals.get(i)).cloned().unwrap_or_default();
+                        set_slot(&mut r, *slot, v);
+                    }
+                    return Ok(Some(r));
+                }
+            }
+            let Some(row) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            let mut args = Vec::with_capacity(self.args.len());
+            for a in self.args {
+                args.push(cx.eval(a, &row)?);
+            }
+            let def = cx.procedures.get(self.name.as_ref()).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ProcedureError,
+                    format!("there is no procedure `{}`", self.name),
+                )
+                .with_detail(detail::UNKNOWN_PROCEDURE)
+                .at_runtime()
+            })?;
+            let body = def.body.clone();
+            self.items = body(&args)?.into_iter();
+            self.current = Some(row);
+        }
+    }
+}
+
+/// Properties from an evaluated map value (nulls dropped), for CREATE.
+pub fn props_from(g: &mut Graph, v: Value) -> Result<Props> {
+    let mut p = Props::default();
+    match v {
+        Value::Map(m) => {
+            for (k, v) in m {
+                check_storable(&v)?;
+                let s = g.syms.intern(&k);
+                p.set(s, v);
+            }
+            Ok(p)
+        }
+        Value::Null => Ok(p),
+        other => Err(Error::runtime(
+            ErrorKind::TypeError,
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("properties must be given as a MAP, not {}", other.type_name()),
+        )),
+    }
+}
+
+/// Property values: null, booleans, numbers, strings and homogeneous lists of them.
+pub fn check_storable(v: &Value) -> Result<()> {
+    let bad = |t: &str| {
+        Err(Error::runtime(
+            ErrorKind::TypeError,
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("a property cannot hold a {t}"),
+        ))
+    };
+    match v {
+        Value::Map(_) => bad("MAP"),
+        Value::Node(_) | Value::Relationship(_) | Value::Path(_) => bad(v.type_name()),
+        Value::List(items) => {
+            for i in items {
+                match i {
+                    Value::List(_) | Value::Map(_) => return bad("nested collection"),
+                    Value::Node(_) | Value::Relationship(_) | Value::Path(_) => {
+                        return bad(i.type_name())
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) use write::{create_nodes_rels, run_set_ops};
+
+#[allow(dead_code)]
+fn _unused(_: &CreateNode, _: &CreateRel, _: &SetOp) {}

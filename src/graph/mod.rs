@@ -1,1 +1,702 @@
-//! graph
+//! The in-memory property-graph store.
+//!
+//! A `petgraph` [`StableDiGraph`] holds nodes and relationships; their indices stay valid
+//! after deletions. Labels, relationship types and property keys are interned to [`Sym`]s.
+//! Beside the graph: a label index (label -> nodes), relationship-type counts and the unique
+//! key index (key -> node).
+//!
+//! Writes go through [`Graph`] methods that append to an [`UndoLog`]; rolling the log back
+//! restores the graph exactly (ids included). Deletions are tombstones until
+//! [`Graph::purge`] removes them for good at commit, so a rolled-back deletion keeps its id.
+//! `graph` never does I/O.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction as PgDirection;
+
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::value::{NodeId, RelId, Value};
+
+/// An interned string (label, relationship type or property key).
+pub type Sym = u32;
+
+/// Interns names; symbols are never freed.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    map: HashMap<Arc<str>, Sym>,
+    names: Vec<Arc<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, name: &str) -> Sym {
+        if let Some(&s) = self.map.get(name) {
+            return s;
+        }
+        let s = self.names.len() as Sym;
+        let name: Arc<str> = name.into();
+        self.names.push(name.clone());
+        self.map.insert(name, s);
+        s
+    }
+
+    pub fn get(&self, name: &str) -> Option<Sym> {
+        self.map.get(name).copied()
+    }
+
+    pub fn name(&self, sym: Sym) -> Arc<str> {
+        self.names
+            .get(sym as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from("?"))
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// Properties sorted by key symbol.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Props(Vec<(Sym, Value)>);
+
+impl Props {
+    pub fn get(&self, key: Sym) -> Option<&Value> {
+        self.0
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Sets `key` (a null value removes it); returns the previous value.
+    pub fn set(&mut self, key: Sym, value: Value) -> Option<Value> {
+        match self.0.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) => {
+                if value.is_null() {
+                    Some(self.0.remove(i).1)
+                } else {
+                    Some(std::mem::replace(&mut self.0[i].1, value))
+                }
+            }
+            Err(i) => {
+                if !value.is_null() {
+                    self.0.insert(i, (key, value));
+                }
+                None
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &Value)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeRec {
+    pub labels: Vec<Sym>,
+    pub key: Option<Arc<str>>,
+    pub props: Props,
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RelRec {
+    pub ty: Sym,
+    pub props: Props,
+    pub deleted: bool,
+}
+
+/// One reversible change.
+#[derive(Debug, Clone)]
+pub enum Undo {
+    CreatedNode(NodeId),
+    CreatedRel(RelId),
+    DeletedNode(NodeId),
+    DeletedRel(RelId),
+    NodeProp(NodeId, Sym, Option<Value>),
+    RelProp(RelId, Sym, Option<Value>),
+    AddedLabel(NodeId, Sym),
+    RemovedLabel(NodeId, Sym),
+}
+
+/// The changes of a transaction, newest last.
+pub type UndoLog = Vec<Undo>;
+
+/// The store.
+#[derive(Debug, Default, Clone)]
+pub struct Graph {
+    g: StableDiGraph<NodeRec, RelRec, u32>,
+    pub syms: Interner,
+    label_index: HashMap<Sym, BTreeSet<NodeId>>,
+    type_counts: HashMap<Sym, u64>,
+    keys: HashMap<Arc<str>, NodeId>,
+    live_nodes: usize,
+    live_rels: usize,
+}
+
+fn ni(id: NodeId) -> NodeIndex<u32> {
+    NodeIndex::new(id.0 as usize)
+}
+fn ei(id: RelId) -> EdgeIndex<u32> {
+    EdgeIndex::new(id.0 as usize)
+}
+fn nid(i: NodeIndex<u32>) -> NodeId {
+    NodeId(i.index() as u32)
+}
+fn rid(i: EdgeIndex<u32>) -> RelId {
+    RelId(i.index() as u32)
+}
+
+fn deleted_node(id: NodeId) -> Error {
+    Error::runtime(
+        ErrorKind::EntityNotFound,
+        detail::DELETED_ENTITY_ACCESS,
+        format!("node {} has been deleted", id.0),
+    )
+}
+fn deleted_rel(id: RelId) -> Error {
+    Error::runtime(
+        ErrorKind::EntityNotFound,
+        detail::DELETED_ENTITY_ACCESS,
+        format!("relationship {} has been deleted", id.0),
+    )
+}
+
+/// Which relationships of a node to walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Out,
+    In,
+    Both,
+}
+
+impl Graph {
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.live_nodes
+    }
+
+    pub fn rel_count(&self) -> usize {
+        self.live_rels
+    }
+
+    /// The record of a node that exists (tombstoned ones included).
+    pub fn node_rec(&self, id: NodeId) -> Option<&NodeRec> {
+        self.g.node_weight(ni(id))
+    }
+
+    pub fn rel_rec(&self, id: RelId) -> Option<&RelRec> {
+        self.g.edge_weight(ei(id))
+    }
+
+    /// A live node's record, or `DeletedEntityAccess`.
+    pub fn node(&self, id: NodeId) -> Result<&NodeRec> {
+        match self.node_rec(id) {
+            Some(n) if !n.deleted => Ok(n),
+            _ => Err(deleted_node(id)),
+        }
+    }
+
+    pub fn rel(&self, id: RelId) -> Result<&RelRec> {
+        match self.rel_rec(id) {
+            Some(r) if !r.deleted => Ok(r),
+            _ => Err(deleted_rel(id)),
+        }
+    }
+
+    pub fn node_is_live(&self, id: NodeId) -> bool {
+        self.node_rec(id).is_some_and(|n| !n.deleted)
+    }
+
+    pub fn rel_is_live(&self, id: RelId) -> bool {
+        self.rel_rec(id).is_some_and(|r| !r.deleted)
+    }
+
+    /// (start, end) of a relationship, live or tombstoned.
+    pub fn endpoints(&self, id: RelId) -> Option<(NodeId, NodeId)> {
+        self.g.edge_endpoints(ei(id)).map(|(a, b)| (nid(a), nid(b)))
+    }
+
+    /// All live nodes in id order.
+    pub fn all_nodes(&self) -> Vec<NodeId> {
+        self.g
+            .node_indices()
+            .filter(|i| self.g.node_weight(*i).is_some_and(|n| !n.deleted))
+            .map(nid)
+            .collect()
+    }
+
+    /// All live relationships in id order.
+    pub fn all_rels(&self) -> Vec<RelId> {
+        self.g
+            .edge_indices()
+            .filter(|i| self.g.edge_weight(*i).is_some_and(|r| !r.deleted))
+            .map(rid)
+            .collect()
+    }
+
+    /// Live nodes with `label`, in id order.
+    pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
+        self.label_index
+            .get(&label)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn label_count(&self, label: Sym) -> usize {
+        self.label_index.get(&label).map_or(0, BTreeSet::len)
+    }
+
+    pub fn type_count(&self, ty: Sym) -> u64 {
+        self.type_counts.get(&ty).copied().unwrap_or(0)
+    }
+
+    /// The live node with `key`.
+    pub fn node_by_key(&self, key: &str) -> Option<NodeId> {
+        self.keys.get(key).copied()
+    }
+
+    /// Live relationships at `node` in direction `dir`, as (relationship, other node). With
+    /// `Both`, a self-loop appears once.
+    pub fn rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
+        let mut out = Vec::new();
+        let mut push = |e: petgraph::stable_graph::EdgeReference<'_, RelRec, u32>, other| {
+            let r = e.weight();
+            if !r.deleted && (types.is_empty() || types.contains(&r.ty)) {
+                out.push((rid(e.id()), nid(other)));
+            }
+        };
+        if matches!(dir, Dir::Out | Dir::Both) {
+            for e in self.g.edges_directed(ni(node), PgDirection::Outgoing) {
+                push(e, e.target());
+            }
+        }
+        if matches!(dir, Dir::In | Dir::Both) {
+            for e in self.g.edges_directed(ni(node), PgDirection::Incoming) {
+                if dir == Dir::Both && e.source() == e.target() {
+                    continue;
+                }
+                push(e, e.source());
+            }
+        }
+        out
+    }
+
+    /// Number of live relationships at a node (any direction, self-loops once).
+    pub fn degree(&self, node: NodeId) -> usize {
+        self.rels_of(node, Dir::Both, &[]).len()
+    }
+
+    // ----- writes -------------------------------------------------------------------------
+
+    /// Creates a node. A key already taken is a `ConstraintVerificationFailed` error.
+    pub fn create_node(
+        &mut self,
+        labels: &[Sym],
+        key: Option<Arc<str>>,
+        props: Props,
+        undo: &mut UndoLog,
+    ) -> Result<NodeId> {
+        if let Some(k) = &key {
+            if self.keys.contains_key(k) {
+                return Err(Error::runtime(
+                    ErrorKind::ConstraintVerificationFailed,
+                    detail::DUPLICATE_KEY,
+                    format!("a node with the key `{k}` already exists"),
+                ));
+            }
+        }
+        let mut ls: Vec<Sym> = labels.to_vec();
+        ls.sort_unstable();
+        ls.dedup();
+        let id = nid(self.g.add_node(NodeRec {
+            labels: ls.clone(),
+            key: key.clone(),
+            props,
+            deleted: false,
+        }));
+        for l in ls {
+            self.label_index.entry(l).or_default().insert(id);
+        }
+        if let Some(k) = key {
+            self.keys.insert(k, id);
+        }
+        self.live_nodes += 1;
+        undo.push(Undo::CreatedNode(id));
+        Ok(id)
+    }
+
+    pub fn create_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        ty: Sym,
+        props: Props,
+        undo: &mut UndoLog,
+    ) -> Result<RelId> {
+        self.node(start)?;
+        self.node(end)?;
+        let id = rid(self.g.add_edge(
+            ni(start),
+            ni(end),
+            RelRec {
+                ty,
+                props,
+                deleted: false,
+            },
+        ));
+        *self.type_counts.entry(ty).or_default() += 1;
+        self.live_rels += 1;
+        undo.push(Undo::CreatedRel(id));
+        Ok(id)
+    }
+
+    /// Tombstones a node (its relationships must be deleted first). Deleting a deleted node
+    /// is a no-op. Returns whether it was live.
+    pub fn delete_node(&mut self, id: NodeId, undo: &mut UndoLog) -> Result<bool> {
+        let Some(n) = self.g.node_weight_mut(ni(id)) else {
+            return Ok(false);
+        };
+        if n.deleted {
+            return Ok(false);
+        }
+        n.deleted = true;
+        let labels = n.labels.clone();
+        let key = n.key.clone();
+        for l in labels {
+            if let Some(s) = self.label_index.get_mut(&l) {
+                s.remove(&id);
+            }
+        }
+        if let Some(k) = key {
+            self.keys.remove(&k);
+        }
+        self.live_nodes -= 1;
+        undo.push(Undo::DeletedNode(id));
+        Ok(true)
+    }
+
+    pub fn delete_rel(&mut self, id: RelId, undo: &mut UndoLog) -> Result<bool> {
+        let Some(r) = self.g.edge_weight_mut(ei(id)) else {
+            return Ok(false);
+        };
+        if r.deleted {
+            return Ok(false);
+        }
+        r.deleted = true;
+        let ty = r.ty;
+        if let Some(c) = self.type_counts.get_mut(&ty) {
+            *c = c.saturating_sub(1);
+        }
+        self.live_rels -= 1;
+        undo.push(Undo::DeletedRel(id));
+        Ok(true)
+    }
+
+    /// Sets a node property (null removes it); returns the old value.
+    pub fn set_node_prop(
+        &mut self,
+        id: NodeId,
+        key: Sym,
+        value: Value,
+        undo: &mut UndoLog,
+    ) -> Result<Option<Value>> {
+        let n = self
+            .g
+            .node_weight_mut(ni(id))
+            .filter(|n| !n.deleted)
+            .ok_or_else(|| deleted_node(id))?;
+        let old = n.props.set(key, value);
+        undo.push(Undo::NodeProp(id, key, old.clone()));
+        Ok(old)
+    }
+
+    pub fn set_rel_prop(
+        &mut self,
+        id: RelId,
+        key: Sym,
+        value: Value,
+        undo: &mut UndoLog,
+    ) -> Result<Option<Value>> {
+        let r = self
+            .g
+            .edge_weight_mut(ei(id))
+            .filter(|r| !r.deleted)
+            .ok_or_else(|| deleted_rel(id))?;
+        let old = r.props.set(key, value);
+        undo.push(Undo::RelProp(id, key, old.clone()));
+        Ok(old)
+    }
+
+    /// Adds a label; returns whether it was new.
+    pub fn add_label(&mut self, id: NodeId, label: Sym, undo: &mut UndoLog) -> Result<bool> {
+        let n = self
+            .g
+            .node_weight_mut(ni(id))
+            .filter(|n| !n.deleted)
+            .ok_or_else(|| deleted_node(id))?;
+        match n.labels.binary_search(&label) {
+            Ok(_) => Ok(false),
+            Err(i) => {
+                n.labels.insert(i, label);
+                self.label_index.entry(label).or_default().insert(id);
+                undo.push(Undo::AddedLabel(id, label));
+                Ok(true)
+            }
+        }
+    }
+
+    /// Removes a label; returns whether it was there.
+    pub fn remove_label(&mut self, id: NodeId, label: Sym, undo: &mut UndoLog) -> Result<bool> {
+        let n = self
+            .g
+            .node_weight_mut(ni(id))
+            .filter(|n| !n.deleted)
+            .ok_or_else(|| deleted_node(id))?;
+        match n.labels.binary_search(&label) {
+            Ok(i) => {
+                n.labels.remove(i);
+                if let Some(s) = self.label_index.get_mut(&label) {
+                    s.remove(&id);
+                }
+                undo.push(Undo::RemovedLabel(id, label));
+                Ok(true)
+            }
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// Reverts the changes in `undo` (newest first) and empties it.
+    pub fn rollback(&mut self, undo: &mut UndoLog) {
+        while let Some(u) = undo.pop() {
+            match u {
+                Undo::CreatedNode(id) => {
+                    if let Some(n) = self.g.remove_node(ni(id)) {
+                        for l in n.labels {
+                            if let Some(s) = self.label_index.get_mut(&l) {
+                                s.remove(&id);
+                            }
+                        }
+                        if let Some(k) = n.key {
+                            self.keys.remove(&k);
+                        }
+                        if !n.deleted {
+                            self.live_nodes -= 1;
+                        }
+                    }
+                }
+                Undo::CreatedRel(id) => {
+                    if let Some(r) = self.g.remove_edge(ei(id)) {
+                        if !r.deleted {
+                            if let Some(c) = self.type_counts.get_mut(&r.ty) {
+                                *c = c.saturating_sub(1);
+                            }
+                            self.live_rels -= 1;
+                        }
+                    }
+                }
+                Undo::DeletedNode(id) => {
+                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                        n.deleted = false;
+                        let labels = n.labels.clone();
+                        if let Some(k) = n.key.clone() {
+                            self.keys.insert(k, id);
+                        }
+                        for l in labels {
+                            self.label_index.entry(l).or_default().insert(id);
+                        }
+                        self.live_nodes += 1;
+                    }
+                }
+                Undo::DeletedRel(id) => {
+                    if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+                        r.deleted = false;
+                        *self.type_counts.entry(r.ty).or_default() += 1;
+                        self.live_rels += 1;
+                    }
+                }
+                Undo::NodeProp(id, key, old) => {
+                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                        n.props.set(key, old.unwrap_or(Value::Null));
+                    }
+                }
+                Undo::RelProp(id, key, old) => {
+                    if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+                        r.props.set(key, old.unwrap_or(Value::Null));
+                    }
+                }
+                Undo::AddedLabel(id, label) => {
+                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                        if let Ok(i) = n.labels.binary_search(&label) {
+                            n.labels.remove(i);
+                        }
+                        if let Some(s) = self.label_index.get_mut(&label) {
+                            s.remove(&id);
+                        }
+                    }
+                }
+                Undo::RemovedLabel(id, label) => {
+                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                        if let Err(i) = n.labels.binary_search(&label) {
+                            n.labels.insert(i, label);
+                        }
+                        self.label_index.entry(label).or_default().insert(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tombstoned nodes that still have live relationships (a DELETE without DETACH).
+    pub fn check_deleted_nodes_detached(&self, undo: &UndoLog) -> Result<()> {
+        for u in undo {
+            if let Undo::DeletedNode(id) = u {
+                if self.node_rec(*id).is_some_and(|n| n.deleted)
+                    && !self.rels_of(*id, Dir::Both, &[]).is_empty()
+                {
+                    return Err(Error::runtime(
+                        ErrorKind::ConstraintVerificationFailed,
+                        detail::DELETE_CONNECTED_NODE,
+                        format!(
+                            "cannot delete node {} because it still has relationships; use DETACH DELETE",
+                            id.0
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the tombstones recorded in `undo` for good (at commit).
+    pub fn purge(&mut self, undo: &UndoLog) {
+        for u in undo {
+            if let Undo::DeletedRel(id) = u {
+                if self.rel_rec(*id).is_some_and(|r| r.deleted) {
+                    self.g.remove_edge(ei(*id));
+                }
+            }
+        }
+        for u in undo {
+            if let Undo::DeletedNode(id) = u {
+                if self.node_rec(*id).is_some_and(|n| n.deleted) {
+                    // Any relationship still attached is tombstoned too (checked before).
+                    self.g.remove_node(ni(*id));
+                }
+            }
+        }
+    }
+
+    /// A property of a node or relationship by name (`None`: absent).
+    pub fn node_prop(&self, id: NodeId, key: &str) -> Result<Option<&Value>> {
+        let n = self.node(id)?;
+        Ok(self.syms.get(key).and_then(|k| n.props.get(k)))
+    }
+
+    pub fn rel_prop(&self, id: RelId, key: &str) -> Result<Option<&Value>> {
+        let r = self.rel(id)?;
+        Ok(self.syms.get(key).and_then(|k| r.props.get(k)))
+    }
+
+    /// Properties as a name -> value map.
+    pub fn props_map(&self, props: &Props) -> std::collections::BTreeMap<String, Value> {
+        props
+            .iter()
+            .map(|(k, v)| (self.syms.name(k).to_string(), v.clone()))
+            .collect()
+    }
+
+    /// Every label symbol in use with its node count.
+    pub fn label_counts(&self) -> Vec<(Sym, usize)> {
+        let mut v: Vec<_> = self
+            .label_index
+            .iter()
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(l, s)| (*l, s.len()))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Every relationship type in use with its count.
+    pub fn type_counts(&self) -> Vec<(Sym, u64)> {
+        let mut v: Vec<_> = self
+            .type_counts
+            .iter()
+            .filter(|(_, c)| **c > 0)
+            .map(|(t, c)| (*t, *c))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollback_restores_ids_and_indexes() {
+        let mut g = Graph::new();
+        let person = g.syms.intern("Person");
+        let knows = g.syms.intern("KNOWS");
+        let name = g.syms.intern("name");
+        let mut log = UndoLog::new();
+        let a = g
+            .create_node(&[person], Some("A".into()), Props::default(), &mut log)
+            .unwrap();
+        let b = g
+            .create_node(&[person], None, Props::default(), &mut log)
+            .unwrap();
+        let r = g.create_rel(a, b, knows, Props::default(), &mut log).unwrap();
+        g.purge(&log);
+        log.clear();
+
+        g.set_node_prop(a, name, "x".into(), &mut log).unwrap();
+        g.delete_rel(r, &mut log).unwrap();
+        g.delete_node(a, &mut log).unwrap();
+        g.remove_label(b, person, &mut log).unwrap();
+        let c = g
+            .create_node(&[], Some("A".into()), Props::default(), &mut log)
+            .unwrap();
+        assert_eq!(g.node_by_key("A"), Some(c));
+        assert_eq!(g.node_count(), 2);
+        g.rollback(&mut log);
+        assert_eq!(g.node_by_key("A"), Some(a));
+        assert_eq!(g.node_count(), 2);
+        assert_eq!(g.rel_count(), 1);
+        assert_eq!(g.nodes_with_label(person), vec![a, b]);
+        assert_eq!(g.node_prop(a, "name").unwrap(), None);
+        assert_eq!(g.rels_of(a, Dir::Out, &[knows]), vec![(r, b)]);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        g.create_node(&[], Some("K".into()), Props::default(), &mut log)
+            .unwrap();
+        let err = g
+            .create_node(&[], Some("K".into()), Props::default(), &mut log)
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::ConstraintVerificationFailed);
+    }
+}

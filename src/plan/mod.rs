@@ -1,1 +1,499 @@
-//! plan
+//! Plans: trees of operators over rows of slots.
+//!
+//! The planner (`planner.rs`) resolves every variable to a slot number, compiles expressions
+//! into [`CExpr`] and chooses where each pattern starts (key > smallest label > all nodes).
+//! `exec` runs a [`Plan`]; EXPLAIN prints it with [`Plan::explain`].
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::ast::{BinaryOp, Quantifier, Span};
+use crate::exec::functions::{FunctionDef, ScalarFn};
+use crate::graph::Dir;
+use crate::value::Value;
+
+pub mod planner;
+
+/// A slot number in a row.
+pub type Slot = usize;
+
+/// A compiled expression.
+#[derive(Clone)]
+pub enum CExpr {
+    Const(Value),
+    Slot(Slot),
+    /// `$name`, looked up when the query runs.
+    Param(Arc<str>),
+    Prop(Box<CExpr>, Arc<str>),
+    Index(Box<CExpr>, Box<CExpr>),
+    Slice(Box<CExpr>, Option<Box<CExpr>>, Option<Box<CExpr>>),
+    List(Vec<CExpr>),
+    Map(Vec<(Arc<str>, CExpr)>),
+    Not(Box<CExpr>),
+    Neg(Box<CExpr>),
+    /// Unary plus: checks the operand is a number.
+    Pos(Box<CExpr>),
+    Bin(BinaryOp, Box<CExpr>, Box<CExpr>),
+    IsNull(Box<CExpr>, bool),
+    HasLabels(Box<CExpr>, Vec<Arc<str>>),
+    /// `n:A|B` as a pattern label test: any of the labels.
+    HasAnyLabel(Box<CExpr>, Vec<Arc<str>>),
+    /// A node whose key is the string.
+    HasKey(Box<CExpr>, Arc<str>),
+    Call(&'static str, ScalarFn, Vec<CExpr>),
+    Case {
+        operand: Option<Box<CExpr>>,
+        whens: Vec<(CExpr, CExpr)>,
+        else_: Option<Box<CExpr>>,
+    },
+    ListComp {
+        slot: Slot,
+        list: Box<CExpr>,
+        filter: Option<Box<CExpr>>,
+        map: Option<Box<CExpr>>,
+    },
+    Quantified {
+        quantifier: Quantifier,
+        slot: Slot,
+        list: Box<CExpr>,
+        filter: Box<CExpr>,
+    },
+    Reduce {
+        acc: Slot,
+        init: Box<CExpr>,
+        slot: Slot,
+        list: Box<CExpr>,
+        expr: Box<CExpr>,
+    },
+    /// True when the sub-plan (run with the current row as argument) yields a row.
+    Exists(Box<Plan>),
+    /// The number of rows of the sub-plan.
+    CountRows(Box<Plan>),
+    /// The values of `expr` over the rows of the sub-plan.
+    CollectRows(Box<Plan>, Box<CExpr>),
+    /// A path from node, relationship and relationship-list slots.
+    BuildPath(Vec<PathStep>),
+    MapProjection(Box<CExpr>, Vec<MapProjectionOp>),
+    /// True when no two of the slots hold the same relationship (slots may hold lists of
+    /// relationships from variable-length patterns).
+    RelsDistinct(Vec<Slot>),
+}
+
+#[derive(Clone)]
+pub enum PathStep {
+    Node(Slot),
+    Rel(Slot),
+    /// A list of relationships (variable length).
+    Rels(Slot),
+}
+
+#[derive(Clone)]
+pub enum MapProjectionOp {
+    Property(Arc<str>),
+    All,
+    Entry(Arc<str>, CExpr),
+}
+
+/// One aggregate of an [`Plan::Aggregate`].
+#[derive(Clone)]
+pub struct AggCall {
+    pub name: &'static str,
+    /// `None` for `count(*)`.
+    pub def: Option<&'static FunctionDef>,
+    pub distinct: bool,
+    pub args: Vec<CExpr>,
+}
+
+/// What a CREATE (or the create half of MERGE) makes for one node of the pattern.
+#[derive(Clone)]
+pub struct CreateNode {
+    pub slot: Slot,
+    /// Already bound: reuse (no labels/properties may be given then).
+    pub bound: bool,
+    /// Refers to an existing node by key (`(AES)` alone).
+    pub key_ref: Option<Arc<str>>,
+    pub labels: Vec<Arc<str>>,
+    /// The key the new node gets (upper-case variable).
+    pub key: Option<Arc<str>>,
+    pub props: Option<CExpr>,
+}
+
+#[derive(Clone)]
+pub struct CreateRel {
+    pub slot: Slot,
+    pub from: Slot,
+    pub to: Slot,
+    pub ty: Arc<str>,
+    pub props: Option<CExpr>,
+}
+
+#[derive(Clone)]
+pub enum SetOp {
+    Prop(CExpr, Arc<str>, CExpr),
+    Replace(Slot, CExpr),
+    Merge(Slot, CExpr),
+    Labels(Slot, Vec<Arc<str>>),
+    RemoveProp(CExpr, Arc<str>),
+    RemoveLabels(Slot, Vec<Arc<str>>),
+}
+
+/// How a variable-length expansion is bounded.
+#[derive(Clone, Copy)]
+pub struct Hops {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+#[derive(Clone)]
+pub struct ExpandSpec {
+    pub from: Slot,
+    pub rel: Slot,
+    pub to: Slot,
+    pub dir: Dir,
+    pub types: Vec<Arc<str>>,
+    /// `to` is already bound: check instead of bind.
+    pub into: bool,
+    /// Relationships bound earlier in the same MATCH: the new one must differ.
+    pub distinct_from: Vec<Slot>,
+}
+
+/// A plan node.
+#[derive(Clone)]
+pub enum Plan {
+    /// Yields the argument row once (the empty row at the top of a query).
+    Argument,
+    AllNodesScan {
+        input: Box<Plan>,
+        slot: Slot,
+    },
+    NodeByLabelScan {
+        input: Box<Plan>,
+        slot: Slot,
+        label: Arc<str>,
+    },
+    NodeByKey {
+        input: Box<Plan>,
+        slot: Slot,
+        key: Arc<str>,
+    },
+    Expand {
+        input: Box<Plan>,
+        spec: ExpandSpec,
+    },
+    VarLengthExpand {
+        input: Box<Plan>,
+        spec: ExpandSpec,
+        hops: Hops,
+        /// Filter every relationship on the way must pass (slot of the relationship in
+        /// `rel_slot` while testing).
+        rel_filter: Option<(Slot, CExpr)>,
+    },
+    ShortestPath {
+        input: Box<Plan>,
+        from: Slot,
+        to: Slot,
+        path: Slot,
+        rels: Option<Slot>,
+        dir: Dir,
+        types: Vec<Arc<str>>,
+        hops: Hops,
+        all: bool,
+    },
+    Filter {
+        input: Box<Plan>,
+        pred: CExpr,
+    },
+    /// For each input row, the rows of `inner` (run with the row as argument), or the input
+    /// row with `nulls` set to null when `inner` yields none.
+    Optional {
+        input: Box<Plan>,
+        inner: Box<Plan>,
+        nulls: Vec<Slot>,
+    },
+    /// For each input row, the rows of `inner` run with it as argument.
+    Apply {
+        input: Box<Plan>,
+        inner: Box<Plan>,
+    },
+    Projection {
+        input: Box<Plan>,
+        items: Vec<(Slot, CExpr)>,
+    },
+    Aggregation {
+        input: Box<Plan>,
+        keys: Vec<(Slot, CExpr)>,
+        aggs: Vec<(Slot, AggCall)>,
+    },
+    Distinct {
+        input: Box<Plan>,
+        slots: Vec<Slot>,
+    },
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<(CExpr, bool)>,
+    },
+    /// Sort + limit: keeps only the first `limit` rows.
+    Top {
+        input: Box<Plan>,
+        keys: Vec<(CExpr, bool)>,
+        limit: CExpr,
+    },
+    Skip {
+        input: Box<Plan>,
+        count: CExpr,
+    },
+    Limit {
+        input: Box<Plan>,
+        count: CExpr,
+    },
+    Unwind {
+        input: Box<Plan>,
+        expr: CExpr,
+        slot: Slot,
+    },
+    Create {
+        input: Box<Plan>,
+        nodes: Vec<CreateNode>,
+        rels: Vec<CreateRel>,
+    },
+    Merge {
+        input: Box<Plan>,
+        /// Matches the pattern from the argument row.
+        matcher: Box<Plan>,
+        nodes: Vec<CreateNode>,
+        rels: Vec<CreateRel>,
+        on_match: Vec<SetOp>,
+        on_create: Vec<SetOp>,
+        /// Slots the pattern binds (to copy from the matched rows).
+        binds: Vec<Slot>,
+    },
+    SetProperty {
+        input: Box<Plan>,
+        ops: Vec<SetOp>,
+    },
+    Delete {
+        input: Box<Plan>,
+        exprs: Vec<CExpr>,
+        detach: bool,
+    },
+    /// Runs `body` for each element of the list (bound to `slot`), passing the input row on.
+    Foreach {
+        input: Box<Plan>,
+        slot: Slot,
+        list: CExpr,
+        body: Box<Plan>,
+    },
+    ProcedureCall {
+        input: Box<Plan>,
+        name: Arc<str>,
+        args: Vec<CExpr>,
+        /// (output field, slot)
+        yields: Vec<(Arc<str>, Slot)>,
+    },
+    LoadCsv {
+        input: Box<Plan>,
+        url: CExpr,
+        slot: Slot,
+        headers: bool,
+        delimiter: u8,
+    },
+    /// Pulls every input row before yielding the first, so later clauses do not see
+    /// half-done writes.
+    Eager {
+        input: Box<Plan>,
+    },
+    /// Keeps the columns of a part of a UNION: rows become exactly `columns`.
+    Produce {
+        input: Box<Plan>,
+        columns: Vec<Slot>,
+    },
+    /// Rows of each part one after the other (each part ends in `Produce`); `distinct`
+    /// removes duplicates.
+    Union {
+        parts: Vec<Plan>,
+        distinct: bool,
+    },
+    /// Yields no rows (a key or label that does not exist).
+    Empty,
+}
+
+/// A planned statement.
+pub struct QueryPlan {
+    pub root: Plan,
+    pub columns: Vec<String>,
+    /// Row width.
+    pub slots: usize,
+    pub writes: bool,
+    /// For error positions at run time.
+    pub span: Span,
+}
+
+impl Plan {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Plan::Argument => "Argument",
+            Plan::AllNodesScan { .. } => "AllNodesScan",
+            Plan::NodeByLabelScan { .. } => "NodeByLabelScan",
+            Plan::NodeByKey { .. } => "NodeByKey",
+            Plan::Expand { spec, .. } => {
+                if spec.into {
+                    "Expand(Into)"
+                } else {
+                    "Expand"
+                }
+            }
+            Plan::VarLengthExpand { .. } => "VarLengthExpand",
+            Plan::ShortestPath { .. } => "ShortestPath",
+            Plan::Filter { .. } => "Filter",
+            Plan::Optional { .. } => "Optional",
+            Plan::Apply { .. } => "Apply",
+            Plan::Projection { .. } => "Projection",
+            Plan::Aggregation { .. } => "Aggregation",
+            Plan::Distinct { .. } => "Distinct",
+            Plan::Sort { .. } => "Sort",
+            Plan::Top { .. } => "Top",
+            Plan::Skip { .. } => "Skip",
+            Plan::Limit { .. } => "Limit",
+            Plan::Unwind { .. } => "Unwind",
+            Plan::Create { .. } => "Create",
+            Plan::Merge { .. } => "Merge",
+            Plan::SetProperty { .. } => "SetProperty",
+            Plan::Delete { .. } => "Delete",
+            Plan::Foreach { .. } => "Foreach",
+            Plan::ProcedureCall { .. } => "ProcedureCall",
+            Plan::LoadCsv { .. } => "LoadCsv",
+            Plan::Eager { .. } => "Eager",
+            Plan::Produce { .. } => "Produce",
+            Plan::Union { .. } => "Union",
+            Plan::Empty => "Empty",
+        }
+    }
+
+    /// A short description of the operator's arguments.
+    fn detail(&self) -> String {
+        match self {
+            Plan::AllNodesScan { slot, .. } => format!("#{slot}"),
+            Plan::NodeByLabelScan { slot, label, .. } => format!("#{slot}:{label}"),
+            Plan::NodeByKey { slot, key, .. } => format!("#{slot} key={key}"),
+            Plan::Expand { spec, .. } | Plan::VarLengthExpand { spec, .. } => {
+                let (l, r) = match spec.dir {
+                    Dir::Out => ("-", "->"),
+                    Dir::In => ("<-", "-"),
+                    Dir::Both => ("-", "-"),
+                };
+                let types = if spec.types.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ":{}",
+                        spec.types
+                            .iter()
+                            .map(|t| t.as_ref())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    )
+                };
+                let hops = match self {
+                    Plan::VarLengthExpand { hops, .. } => format!(
+                        "*{}..{}",
+                        hops.min,
+                        hops.max.map(|m| m.to_string()).unwrap_or_default()
+                    ),
+                    _ => String::new(),
+                };
+                format!(
+                    "(#{}){l}[#{}{types}{hops}]{r}(#{})",
+                    spec.from, spec.rel, spec.to
+                )
+            }
+            Plan::ShortestPath { from, to, all, .. } => {
+                format!("(#{from})..(#{to}){}", if *all { " all" } else { "" })
+            }
+            Plan::Unwind { slot, .. } => format!("#{slot}"),
+            Plan::Projection { items, .. } => items
+                .iter()
+                .map(|(s, _)| format!("#{s}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Plan::Aggregation { keys, aggs, .. } => format!(
+                "keys: {}; aggregates: {}",
+                keys.iter()
+                    .map(|(s, _)| format!("#{s}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                aggs.iter()
+                    .map(|(s, a)| format!("#{s}={}", a.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Plan::ProcedureCall { name, .. } => name.to_string(),
+            Plan::Union { distinct, .. } => (if *distinct { "distinct" } else { "all" }).into(),
+            _ => String::new(),
+        }
+    }
+
+    /// The operator's inputs (the main input first).
+    pub fn children(&self) -> Vec<&Plan> {
+        match self {
+            Plan::Argument | Plan::Empty => vec![],
+            Plan::AllNodesScan { input, .. }
+            | Plan::NodeByLabelScan { input, .. }
+            | Plan::NodeByKey { input, .. }
+            | Plan::Expand { input, .. }
+            | Plan::VarLengthExpand { input, .. }
+            | Plan::ShortestPath { input, .. }
+            | Plan::Filter { input, .. }
+            | Plan::Projection { input, .. }
+            | Plan::Aggregation { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Top { input, .. }
+            | Plan::Skip { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Unwind { input, .. }
+            | Plan::Create { input, .. }
+            | Plan::SetProperty { input, .. }
+            | Plan::Delete { input, .. }
+            | Plan::ProcedureCall { input, .. }
+            | Plan::LoadCsv { input, .. }
+            | Plan::Eager { input }
+            | Plan::Produce { input, .. } => vec![input],
+            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
+                vec![input, inner]
+            }
+            Plan::Merge { input, matcher, .. } => vec![input, matcher],
+            Plan::Foreach { input, body, .. } => vec![input, body],
+            Plan::Union { parts, .. } => parts.iter().collect(),
+        }
+    }
+
+    /// The plan as an indented tree, root first.
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        self.explain_into(&mut out, 0, &mut |_| String::new());
+        out
+    }
+
+    /// Like [`Plan::explain`], with a suffix per operator (PROFILE figures).
+    pub fn explain_with(&self, suffix: &mut dyn FnMut(&Plan) -> String) -> String {
+        let mut out = String::new();
+        self.explain_into(&mut out, 0, suffix);
+        out
+    }
+
+    fn explain_into(&self, out: &mut String, depth: usize, suffix: &mut dyn FnMut(&Plan) -> String) {
+        let detail = self.detail();
+        let _ = write!(out, "{}+{}", "| ".repeat(depth), self.name());
+        if !detail.is_empty() {
+            let _ = write!(out, " {detail}");
+        }
+        let extra = suffix(self);
+        if !extra.is_empty() {
+            let _ = write!(out, " {extra}");
+        }
+        out.push('\n');
+        for c in self.children() {
+            c.explain_into(out, depth + 1, suffix);
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! Expression evaluation over a row of slots.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::ast::{BinaryOp, Quantifier};
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::graph::Graph;
+use crate::plan::{CExpr, MapProjectionOp, PathStep};
+use crate::value::compare::{compare, equals};
+use crate::value::{ops, NodeId, Path, RelId, Value};
+
+use super::{open, Cx, Row};
+
+fn type_error(message: String) -> Error {
+    Error::runtime(ErrorKind::TypeError, detail::INVALID_ARGUMENT_TYPE, message)
+}
+
+/// Three-valued truth of a predicate value: `None` for null; other types are a type error.
+pub fn truth(v: &Value) -> Result<Option<bool>> {
+    match v {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Null => Ok(None),
+        other => Err(type_error(format!(
+            "expected a BOOLEAN but got {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// Reads a property of an entity or map value.
+pub fn property(g: &Graph, base: &Value, key: &str) -> Result<Value> {
+    match base {
+        Value::Null => Ok(Value::Null),
+        Value::Node(id) => Ok(g.node_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
+        Value::Relationship(id) => Ok(g.rel_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
+        Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+        other => Err(type_error(format!(
+            "cannot read property `{key}` of a {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// All properties of an entity or a map as a map.
+pub fn properties_of(g: &Graph, v: &Value) -> Result<Option<BTreeMap<String, Value>>> {
+    Ok(match v {
+        Value::Node(id) => Some(g.props_map(&g.node(*id)?.props)),
+        Value::Relationship(id) => Some(g.props_map(&g.rel(*id)?.props)),
+        Value::Map(m) => Some(m.clone()),
+        Value::Null => None,
+        other => {
+            return Err(type_error(format!(
+                "expected a map, node or relationship but got {}",
+                other.type_name()
+            )))
+        }
+    })
+}
+
+fn list_index(len: usize, i: i64) -> Option<usize> {
+    let len = len as i64;
+    let i = if i < 0 { len + i } else { i };
+    (0..len).contains(&i).then_some(i as usize)
+}
+
+fn slice_bound(len: usize, i: i64) -> usize {
+    let len = len as i64;
+    let i = if i < 0 { len + i } else { i };
+    i.clamp(0, len) as usize
+}
+
+fn as_list(v: Value, what: &str) -> Result<Option<Vec<Value>>> {
+    match v {
+        Value::List(l) => Ok(Some(l)),
+        Value::Null => Ok(None),
+        other => Err(type_error(format!(
+            "{what} expects a LIST but got {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// The relationships in a slot: one, a list, or none (null).
+fn rels_in(v: &Value, out: &mut Vec<RelId>) {
+    match v {
+        Value::Relationship(r) => out.push(*r),
+        Value::List(l) => l.iter().for_each(|x| rels_in(x, out)),
+        _ => {}
+    }
+}
+
+impl Cx<'_> {
+    /// Evaluates `e` on `row`.
+    pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
+        match e {
+            CExpr::Const(v) => Ok(v.clone()),
+            CExpr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
+            CExpr::Param(name) => self.params.get(name.as_ref()).cloned().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ParameterMissing,
+                    format!("expected a parameter named `{name}`"),
+                )
+                .with_detail("MissingParameter")
+            }),
+            CExpr::Prop(base, key) => {
+                let b = self.eval(base, row)?;
+                property(self.graph(), &b, key)
+            }
+            CExpr::Index(base, idx) => {
+                let b = self.eval(base, row)?;
+                let i = self.eval(idx, row)?;
+                self.index(b, i)
+            }
+            CExpr::Slice(base, from, to) => {
+                let b = self.eval(base, row)?;
+                let f = match from {
+                    Some(f) => Some(self.eval(f, row)?),
+                    None => None,
+                };
+                let t = match to {
+                    Some(t) => Some(self.eval(t, row)?),
+                    None => None,
+                };
+                let Some(list) = as_list(b, "slicing")? else {
+                    return Ok(Value::Null);
+                };
+                let bound = |v: Option<Value>, dflt: usize| -> Result<Option<usize>> {
+                    match v {
+                        None => Ok(Some(dflt)),
+                        Some(Value::Null) => Ok(None),
+                        Some(Value::Int(i)) => Ok(Some(slice_bound(list.len(), i))),
+                        Some(other) => Err(type_error(format!(
+                            "list slice bounds must be INTEGER, not {}",
+                            other.type_name()
+                        ))),
+                    }
+                };
+                let (Some(a), Some(b)) = (bound(f, 0)?, bound(t, list.len())?) else {
+                    return Ok(Value::Null);
+                };
+                Ok(Value::List(if a < b {
+                    list[a..b].to_vec()
+                } else {
+                    Vec::new()
+                }))
+            }
+            CExpr::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i, row)?);
+                }
+                Ok(Value::List(out))
+            }
+            CExpr::Map(entries) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in entries {
+                    out.insert(k.to_string(), self.eval(v, row)?);
+                }
+                Ok(Value::Map(out))
+            }
+            CExpr::Not(x) => {
+                let v = self.eval(x, row)?;
+                Ok(truth(&v)?.map_or(Value::Null, |b| Value::Bool(!b)))
+            }
+            CExpr::Neg(x) => {
+                let v = self.eval(x, row)?;
+                ops::neg(&v)
+            }
+            CExpr::Pos(x) => {
+                let v = self.eval(x, row)?;
+                match v {
+                    Value::Int(_) | Value::Float(_) | Value::Null => Ok(v),
+                    other => Err(type_error(format!(
+                        "unary plus expects a number, not {}",
+                        other.type_name()
+                    ))),
+                }
+            }
+            CExpr::Bin(op, a, b) => self.binary(*op, a, b, row),
+            CExpr::IsNull(x, negated) => {
+                let v = self.eval(x, row)?;
+                Ok(Value::Bool(v.is_null() != *negated))
+            }
+            CExpr::HasLabels(x, labels) => {
+                let v = self.eval(x, row)?;
+                match v {
+                    Value::Null => Ok(Value::Null),
+                    Value::Node(id) => {
+                        let g = self.graph();
+                        let n = g.node(id)?;
+                        Ok(Value::Bool(labels.iter().all(|l| {
+                            g.syms.get(l).is_some_and(|s| n.labels.binary_search(&s).is_ok())
+                        })))
+                    }
+                    other => Err(type_error(format!(
+                        "label predicates apply to nodes, not {}",
+                        other.type_name()
+                    ))),
+                }
+            }
+            CExpr::HasAnyLabel(x, labels) => {
+                let v = self.eval(x, row)?;
+                match v {
+                    Value::Node(id) => {
+                        let g = self.graph();
+                        let n = g.node(id)?;
+                        Ok(Value::Bool(labels.iter().any(|l| {
+                            g.syms.get(l).is_some_and(|s| n.labels.binary_search(&s).is_ok())
+                        })))
+                    }
+                    _ => Ok(Value::Null),
+                }
+            }
+            CExpr::HasKey(x, key) => {
+                let v = self.eval(x, row)?;
+                match v {
+                    Value::Node(id) => Ok(Value::Bool(
+                        self.graph().node(id)?.key.as_deref() == Some(key.as_ref()),
+                    )),
+                    _ => Ok(Value::Null),
+                }
+            }
+            CExpr::Call(_, f, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, row)?);
+                }
+                f(&super::View(self.graph()), &vals)
+            }
+            CExpr::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                match operand {
+                    Some(op) => {
+                        let v = self.eval(op, row)?;
+                        for (w, t) in whens {
+                            let wv = self.eval(w, row)?;
+                            if equals(&v, &wv) == Some(true) {
+                                return self.eval(t, row);
+                            }
+                        }
+                    }
+                    None => {
+                        for (w, t) in whens {
+                            let wv = self.eval(w, row)?;
+                            if truth(&wv)? == Some(true) {
+                                return self.eval(t, row);
+                            }
+                        }
+                    }
+                }
+                match else_ {
+                    Some(e) => self.eval(e, row),
+                    None => Ok(Value::Null),
+                }
+            }
+            CExpr::ListComp {
+                slot,
+                list,
+                filter,
+                map,
+            } => {
+                let l = self.eval(list, row)?;
+                let Some(items) = as_list(l, "a list comprehension")? else {
+                    return Ok(Value::Null);
+                };
+                let mut scratch = row.clone();
+                let mut out = Vec::new();
+                for item in items {
+                    set_slot(&mut scratch, *slot, item.clone());
+                    if let Some(f) = filter {
+                        let t = self.eval(f, &scratch)?;
+                        if truth(&t)? != Some(true) {
+                            continue;
+                        }
+                    }
+                    out.push(match map {
+                        Some(m) => self.eval(m, &scratch)?,
+                        None => item,
+                    });
+                }
+                Ok(Value::List(out))
+            }
+            CExpr::Quantified {
+                quantifier,
+                slot,
+                list,
+                filter,
+            } => {
+                let l = self.eval(list, row)?;
+                let Some(items) = as_list(l, "a quantifier")? else {
+                    return Ok(Value::Null);
+                };
+                let mut scratch = row.clone();
+                let (mut trues, mut nulls) = (0usize, 0usize);
+                let total = items.len();
+                for item in items {
+                    set_slot(&mut scratch, *slot, item);
+                    let t = self.eval(filter, &scratch)?;
+                    match truth(&t)? {
+                        Some(true) => trues += 1,
+                        None => nulls += 1,
+                        Some(false) => {}
+                    }
+                }
+                let falses = total - trues - nulls;
+                let r = match quantifier {
+                    Quantifier::All => {
+                        if falses > 0 {
+                            Some(false)
+                        } else if nulls > 0 {
+                            None
+                        } else {
+                            Some(true)
+                        }
+                    }
+                    Quantifier::Any => {
+                        if trues > 0 {
+                            Some(true)
+                        } else if nulls > 0 {
+                            None
+                        } else {
+                            Some(false)
+                        }
+                    }
+                    Quantifier::None => {
+                        if trues > 0 {
+                            Some(false)
+                        } else if nulls > 0 {
+                            None
+                        } else {
+                            Some(true)
+                        }
+                    }
+                    Quantifier::Single => {
+                        if trues > 1 {
+                            Some(false)
+                        } else if nulls > 0 {
+                            None
+                        } else {
+                            Some(trues == 1)
+                        }
+                    }
+                };
+                Ok(r.map_or(Value::Null, Value::Bool))
+            }
+            CExpr::Reduce {
+                acc,
+                init,
+                slot,
+                list,
+                expr,
+            } => {
+                let init = self.eval(init, row)?;
+                let l = self.eval(list, row)?;
+                let Some(items) = as_list(l, "reduce")? else {
+                    return Ok(Value::Null);
+                };
+                let mut scratch = row.clone();
+                set_slot(&mut scratch, *acc, init);
+                for item in items {
+                    set_slot(&mut scratch, *slot, item);
+                    let v = self.eval(expr, &scratch)?;
+                    set_slot(&mut scratch, *acc, v);
+                }
+                Ok(scratch.get(*acc).cloned().unwrap_or(Value::Null))
+            }
+            CExpr::Exists(plan) => {
+                let mut op = open(plan, row.clone());
+                Ok(Value::Bool(op.next(self)?.is_some()))
+            }
+            CExpr::CountRows(plan) => {
+                let mut op = open(plan, row.clone());
+                let mut n = 0i64;
+                while op.next(self)?.is_some() {
+                    n += 1;
+                }
+                Ok(Value::Int(n))
+            }
+            CExpr::CollectRows(plan, expr) => {
+                let mut op = open(plan, row.clone());
+                let mut out = Vec::new();
+                while let Some(r) = op.next(self)? {
+                    out.push(self.eval(expr, &r)?);
+                }
+                Ok(Value::List(out))
+            }
+            CExpr::BuildPath(steps) => self.build_path(steps, row),
+            CExpr::MapProjection(base, items) => {
+                let b = self.eval(base, row)?;
+                if b.is_null() {
+                    return Ok(Value::Null);
+                }
+                let mut out = BTreeMap::new();
+                for item in items {
+                    match item {
+                        MapProjectionOp::Property(k) => {
+                            let v = property(self.graph(), &b, k)?;
+                            out.insert(k.to_string(), v);
+                        }
+                        MapProjectionOp::All => {
+                            if let Some(m) = properties_of(self.graph(), &b)? {
+                                out.extend(m);
+                            }
+                        }
+                        MapProjectionOp::Entry(k, e) => {
+                            let v = self.eval(e, row)?;
+                            out.insert(k.to_string(), v);
+                        }
+                    }
+                }
+                Ok(Value::Map(out))
+            }
+            CExpr::RelsDistinct(slots) => {
+                let mut seen = Vec::new();
+                for s in slots {
+                    if let Some(v) = row.get(*s) {
+                        rels_in(v, &mut seen);
+                    }
+                }
+                let n = seen.len();
+                seen.sort_unstable();
+                seen.dedup();
+                Ok(Value::Bool(seen.len() == n))
+            }
+        }
+    }
+
+    fn index(&mut self, base: Value, idx: Value) -> Result<Value> {
+        match (base, idx) {
+            (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
+            (Value::List(l), Value::Int(i)) => {
+                Ok(list_index(l.len(), i).map_or(Value::Null, |i| l[i].clone()))
+            }
+            (Value::List(_), other) => Err(type_error(format!(
+                "list index must be an INTEGER, not {}",
+                other.type_name()
+            ))),
+            (Value::Map(m), Value::String(k)) => Ok(m.get(k.as_ref()).cloned().unwrap_or_default()),
+            (Value::Map(_), other) => Err(Error::runtime(
+                ErrorKind::TypeError,
+                detail::MAP_ELEMENT_ACCESS_BY_NON_STRING,
+                format!("map keys are STRING, not {}", other.type_name()),
+            )),
+            (b @ (Value::Node(_) | Value::Relationship(_)), Value::String(k)) => {
+                property(self.graph(), &b, &k)
+            }
+            (Value::Node(_) | Value::Relationship(_), other) => Err(Error::runtime(
+                ErrorKind::TypeError,
+                detail::MAP_ELEMENT_ACCESS_BY_NON_STRING,
+                format!("property names are STRING, not {}", other.type_name()),
+            )),
+            (other, _) => Err(type_error(format!(
+                "cannot index into a {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, a: &CExpr, b: &CExpr, row: &Row) -> Result<Value> {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let l = truth(&self.eval(a, row)?)?;
+                let short = op == BinaryOp::Or;
+                if l == Some(short) {
+                    // Still type-check the right side when it is cheap? No: openCypher leaves
+                    // evaluation order open; short-circuit.
+                    return Ok(Value::Bool(short));
+                }
+                let r = truth(&self.eval(b, row)?)?;
+                Ok(match (l, r) {
+                    (_, Some(x)) if x == short => Value::Bool(short),
+                    (Some(_), Some(_)) => Value::Bool(!short),
+                    _ => Value::Null,
+                })
+            }
+            BinaryOp::Xor => {
+                let l = truth(&self.eval(a, row)?)?;
+                let r = truth(&self.eval(b, row)?)?;
+                Ok(match (l, r) {
+                    (Some(x), Some(y)) => Value::Bool(x != y),
+                    _ => Value::Null,
+                })
+            }
+            _ => {
+                let l = self.eval(a, row)?;
+                let r = self.eval(b, row)?;
+                binary_values(op, &l, &r, self)
+            }
+        }
+    }
+
+    fn build_path(&mut self, steps: &[PathStep], row: &Row) -> Result<Value> {
+        let mut nodes: Vec<NodeId> = Vec::new();
+        let mut rels: Vec<RelId> = Vec::new();
+        for step in steps {
+            let v = row.get(slot_of(step)).cloned().unwrap_or(Value::Null);
+            match (step, v) {
+                (_, Value::Null) => return Ok(Value::Null),
+                (PathStep::Node(_), Value::Node(n)) => {
+                    if nodes.last() != Some(&n) {
+                        nodes.push(n);
+                    }
+                }
+                (PathStep::Rel(_), Value::Relationship(r)) => self.walk(&mut nodes, &mut rels, r)?,
+                (PathStep::Rels(_), Value::List(l)) => {
+                    for x in l {
+                        if let Value::Relationship(r) = x {
+                            self.walk(&mut nodes, &mut rels, r)?;
+                        }
+                    }
+                }
+                _ => return Err(Error::internal("malformed path slots")),
+            }
+        }
+        Ok(Value::Path(Box::new(Path { nodes, rels })))
+    }
+
+    /// Appends relationship `r` to a path being built, adding its far node.
+    fn walk(&mut self, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>, r: RelId) -> Result<()> {
+        let (s, e) = self
+            .graph()
+            .endpoints(r)
+            .ok_or_else(|| Error::internal("relationship without endpoints"))?;
+        let last = *nodes
+            .last()
+            .ok_or_else(|| Error::internal("path starts with a relationship"))?;
+        rels.push(r);
+        nodes.push(if last == s { e } else { s });
+        Ok(())
+    }
+}
+
+fn slot_of(step: &PathStep) -> usize {
+    match step {
+        PathStep::Node(s) | PathStep::Rel(s) | PathStep::Rels(s) => *s,
+    }
+}
+
+pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
+    if slot >= row.len() {
+        row.resize(slot + 1, Value::Null);
+    }
+    row[slot] = v;
+}
+
+/// A binary operator other than AND/OR/XOR on two evaluated operands.
+pub fn binary_values(op: BinaryOp, l: &Value, r: &Value, cx: &mut Cx<'_>) -> Result<Value> {
+    use std::cmp::Ordering::*;
+    let cmp = |want: &[std::cmp::Ordering]| -> Value {
+        compare(l, r).map_or(Value::Null, |o| Value::Bool(want.contains(&o)))
+    };
+    Ok(match op {
+        BinaryOp::Eq => equals(l, r).map_or(Value::Null, Value::Bool),
+        BinaryOp::Ne => equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
+        BinaryOp::Lt => cmp(&[Less]),
+        BinaryOp::Le => cmp(&[Less, Equal]),
+        BinaryOp::Gt => cmp(&[Greater]),
+        BinaryOp::Ge => cmp(&[Greater, Equal]),
+        BinaryOp::Add => ops::add(l, r)?,
+        BinaryOp::Sub => ops::sub(l, r)?,
+        BinaryOp::Mul => ops::mul(l, r)?,
+        BinaryOp::Div => ops::div(l, r)?,
+        BinaryOp::Mod => ops::modulo(l, r)?,
+        BinaryOp::Pow => ops::pow(l, r)?,
+        BinaryOp::In => match r {
+            Value::Null => Value::Null,
+            Value::List(items) => {
+                let mut unknown = false;
+                for x in items {
+                    match equals(l, x) {
+                        Some(true) => return Ok(Value::Bool(true)),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if unknown {
+                    Value::Null
+                } else {
+                    Value::Bool(false)
+                }
+            }
+            other => {
+                return Err(type_error(format!(
+                    "IN expects a LIST on its right, not {}",
+                    other.type_name()
+                )))
+            }
+        },
+        BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (l, r) {
+            (Value::String(a), Value::String(b)) => Value::Bool(match op {
+                BinaryOp::StartsWith => a.starts_with(b.as_ref()),
+                BinaryOp::EndsWith => a.ends_with(b.as_ref()),
+                _ => a.contains(b.as_ref()),
+            }),
+            _ => Value::Null,
+        },
+        BinaryOp::Regex => match (l, r) {
+            (Value::String(a), Value::String(p)) => Value::Bool(cx.regex(p)?.is_match(a)),
+            _ => Value::Null,
+        },
+        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
+            return Err(Error::internal("logical operator in binary_values"))
+        }
+    })
+}
+
+impl Cx<'_> {
+    /// A compiled regular expression for `=~` (whole-string match), cached per query.
+    fn regex(&mut self, pattern: &Arc<str>) -> Result<&regex::Regex> {
+        if !self.regexes.contains_key(pattern.as_ref()) {
+            let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                Error::runtime(
+                    ErrorKind::ArgumentError,
+                    detail::INVALID_ARGUMENT_VALUE,
+                    format!("invalid regular expression: {e}"),
+                )
+            })?;
+            self.regexes.insert(pattern.to_string(), re);
+        }
+        self.regexes
+            .get(pattern.as_ref())
+            .ok_or_else(|| Error::internal("regex cache"))
+    }
+}

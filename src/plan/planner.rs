@@ -1,0 +1,2373 @@
+//! From the AST to a [`Plan`]: variables become slots, expressions are compiled, patterns
+//! get a start point (key > smallest label > all nodes) and a direction of expansion.
+//!
+//! The planner also enforces the scoping rules it depends on (undefined or rebound variables,
+//! aggregation placement, CREATE/MERGE pattern rules), raising the openCypher error kinds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::exec::functions::{self, FunctionKind};
+use crate::graph::Dir;
+use crate::value::Value;
+
+use super::*;
+
+/// What the planner may ask of the database: sizes for choosing start points, and the
+/// procedures CALL can name.
+pub trait Catalog {
+    /// Number of nodes with `label` (0 when unknown).
+    fn label_count(&self, label: &str) -> usize;
+    fn node_count(&self) -> usize;
+    /// Output field names of a procedure, or `None` when it does not exist.
+    fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)>;
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Node,
+    Rel,
+    /// A list of relationships (variable-length pattern).
+    RelList,
+    Path,
+    Value,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Var {
+    slot: Slot,
+    kind: Kind,
+}
+
+/// Variables in scope, in binding order.
+#[derive(Clone, Default)]
+struct Scope {
+    vars: Vec<(String, Var)>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<Var> {
+        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+
+    fn bind(&mut self, name: &str, var: Var) {
+        self.vars.retain(|(n, _)| n != name);
+        self.vars.push((name.to_string(), var));
+    }
+
+    /// Names visible to `*` (not the hidden ones of anonymous pattern parts).
+    fn visible(&self) -> Vec<(String, Var)> {
+        let mut v: Vec<_> = self
+            .vars
+            .iter()
+            .filter(|(n, _)| !n.starts_with(' '))
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}
+
+fn err(detail: &'static str, message: impl Into<String>, span: Span) -> Error {
+    Error::syntax(detail, message, span)
+}
+
+fn is_key_name(name: &str) -> bool {
+    name.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a node pattern is a lone upper-case name: a key reference when not bound.
+fn lone_key(n: &NodePattern) -> Option<&Ident> {
+    n.variable
+        .as_ref()
+        .filter(|v| n.labels.is_empty() && n.properties.is_none() && is_key_name(&v.name))
+}
+
+fn dir_of(d: Direction) -> Dir {
+    match d {
+        Direction::Outgoing => Dir::Out,
+        Direction::Incoming => Dir::In,
+        Direction::Both => Dir::Both,
+    }
+}
+
+fn reverse(d: Dir) -> Dir {
+    match d {
+        Dir::Out => Dir::In,
+        Dir::In => Dir::Out,
+        Dir::Both => Dir::Both,
+    }
+}
+
+fn arc(s: &str) -> Arc<str> {
+    Arc::from(s)
+}
+
+fn wrap(plan: Plan, f: impl FnOnce(Box<Plan>) -> Plan) -> Plan {
+    f(Box::new(plan))
+}
+
+/// Plans one statement.
+pub struct Planner<'a> {
+    text: &'a str,
+    catalog: &'a dyn Catalog,
+    slots: usize,
+    writes: bool,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(text: &'a str, catalog: &'a dyn Catalog) -> Planner<'a> {
+        Planner {
+            text,
+            catalog,
+            slots: 0,
+            writes: false,
+        }
+    }
+
+    fn slot(&mut self) -> Slot {
+        self.slots += 1;
+        self.slots - 1
+    }
+
+    /// The source text of a span with whitespace removed (to recognise repeated
+    /// expressions such as an ORDER BY key equal to a projected one).
+    fn norm(&self, span: Span) -> String {
+        self.text
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
+    /// Plans a query.
+    pub fn plan_query(mut self, q: &Query) -> Result<QueryPlan> {
+        let (root, columns) = self.query(q, Plan::Argument, &Scope::default())?;
+        Ok(QueryPlan {
+            root,
+            columns,
+            slots: self.slots,
+            writes: self.writes,
+            span: q.span,
+        })
+    }
+
+    fn query(&mut self, q: &Query, input: Plan, scope: &Scope) -> Result<(Plan, Vec<String>)> {
+        let (first, cols, slots, _) = self.single(&q.first, input.clone(), scope.clone())?;
+        if q.unions.is_empty() {
+            return Ok((
+                Plan::Produce {
+                    input: Box::new(first),
+                    columns: slots,
+                },
+                cols,
+            ));
+        }
+        let mut parts = vec![Plan::Produce {
+            input: Box::new(first),
+            columns: slots,
+        }];
+        let mut distinct = false;
+        let mut all_seen = None;
+        for (all, sq) in &q.unions {
+            if all_seen.is_some_and(|a| a != *all) {
+                return Err(err(
+                    detail::INVALID_CLAUSE_COMPOSITION,
+                    "UNION and UNION ALL cannot be mixed",
+                    sq.span,
+                ));
+            }
+            all_seen = Some(*all);
+            distinct |= !all;
+            let (p, c, s, _) = self.single(sq, input.clone(), scope.clone())?;
+            if c != cols {
+                return Err(err(
+                    detail::DIFFERENT_COLUMNS_IN_UNION,
+                    "all parts of a UNION must return the same columns",
+                    sq.span,
+                ));
+            }
+            parts.push(Plan::Produce {
+                input: Box::new(p),
+                columns: s,
+            });
+        }
+        Ok((Plan::Union { parts, distinct }, cols))
+    }
+
+    /// Plans a single query; returns the plan, column names, column slots and final scope.
+    fn single(
+        &mut self,
+        sq: &SingleQuery,
+        input: Plan,
+        mut scope: Scope,
+    ) -> Result<(Plan, Vec<String>, Vec<Slot>, Scope)> {
+        let mut plan = input;
+        let mut columns = Vec::new();
+        let mut col_slots = Vec::new();
+        let n = sq.clauses.len();
+        for (i, clause) in sq.clauses.iter().enumerate() {
+            let last = i + 1 == n;
+            if let Clause::Return(_) = clause {
+                if !last {
+                    return Err(err(
+                        detail::INVALID_CLAUSE_COMPOSITION,
+                        "RETURN can only be the last clause",
+                        clause.span(),
+                    ));
+                }
+            }
+            plan = match clause {
+                Clause::Match(m) => self.match_clause(plan, m, &mut scope)?,
+                Clause::Unwind(u) => {
+                    let expr = self.expr(&u.expr, &scope)?;
+                    let slot = self.slot();
+                    self.bind_new(&mut scope, &u.variable, slot, Kind::Value)?;
+                    Plan::Unwind {
+                        input: Box::new(plan),
+                        expr,
+                        slot,
+                    }
+                }
+                Clause::With(p) => {
+                    let (pl, sc, _, _) = self.projection(plan, p, &scope, false)?;
+                    scope = sc;
+                    pl
+                }
+                Clause::Return(p) => {
+                    let (pl, sc, cols, slots) = self.projection(plan, p, &scope, true)?;
+                    scope = sc;
+                    columns = cols;
+                    col_slots = slots;
+                    pl
+                }
+                Clause::Create(c) => self.create(plan, c, &mut scope)?,
+                Clause::Merge(m) => self.merge(plan, m, &mut scope)?,
+                Clause::Set(s) => {
+                    self.writes = true;
+                    let ops = self.set_items(&s.items, &scope)?;
+                    Plan::SetProperty {
+                        input: Box::new(plan),
+                        ops,
+                    }
+                }
+                Clause::Remove(r) => {
+                    self.writes = true;
+                    let ops = self.remove_items(&r.items, &scope)?;
+                    Plan::SetProperty {
+                        input: Box::new(plan),
+                        ops,
+                    }
+                }
+                Clause::Delete(d) => {
+                    self.writes = true;
+                    let mut exprs = Vec::new();
+                    for e in &d.exprs {
+                        if let ExprKind::HasLabels(..) = e.kind {
+                            return Err(err(
+                                detail::INVALID_DELETE,
+                                "DELETE expects a node, relationship or path; to remove labels use REMOVE",
+                                e.span,
+                            ));
+                        }
+                        let c = self.expr(e, &scope)?;
+                        if let ExprKind::Variable(v) = &e.kind {
+                            if let Some(Var { kind: Kind::Value, .. }) = scope.get(v) {
+                                // Could be anything: checked when it runs.
+                            }
+                        } else if !matches!(
+                            e.kind,
+                            ExprKind::Property(..)
+                                | ExprKind::Index(..)
+                                | ExprKind::FunctionCall { .. }
+                                | ExprKind::Literal(Literal::Null)
+                                | ExprKind::Parameter(_)
+                                | ExprKind::Case { .. }
+                        ) {
+                            return Err(err(
+                                detail::INVALID_DELETE,
+                                "DELETE expects a node, relationship or path expression",
+                                e.span,
+                            ));
+                        }
+                        exprs.push(c);
+                    }
+                    Plan::Delete {
+                        input: Box::new(plan),
+                        exprs,
+                        detach: d.detach,
+                    }
+                }
+                Clause::Foreach(f) => self.foreach(plan, f, &scope)?,
+                Clause::Call(c) => self.call(plan, c, &mut scope, last && i == 0)?,
+                Clause::CallSubquery(c) => {
+                    let inner_scope = scope.clone();
+                    if !c.query.unions.is_empty() {
+                        return Err(Error::new(
+                            ErrorKind::SyntaxError,
+                            "UNION inside CALL { } is not supported yet",
+                        )
+                        .with_span(c.span));
+                    }
+                    let (inner, cols, slots, _) =
+                        self.single(&c.query.first, Plan::Argument, inner_scope)?;
+                    if cols.is_empty() {
+                        let slot = self.slot();
+                        Plan::Foreach {
+                            input: Box::new(plan),
+                            slot,
+                            list: CExpr::Const(Value::List(vec![Value::Null])),
+                            body: Box::new(inner),
+                        }
+                    } else {
+                        for (name, s) in cols.iter().zip(slots) {
+                            if scope.get(name).is_some() {
+                                return Err(err(
+                                    detail::VARIABLE_ALREADY_BOUND,
+                                    format!("variable `{name}` is already bound"),
+                                    c.span,
+                                ));
+                            }
+                            scope.bind(name, Var { slot: s, kind: Kind::Value });
+                        }
+                        Plan::Apply {
+                            input: Box::new(plan),
+                            inner: Box::new(inner),
+                        }
+                    }
+                }
+                Clause::LoadCsv(l) => {
+                    let url = self.expr(&l.url, &scope)?;
+                    let slot = self.slot();
+                    self.bind_new(&mut scope, &l.variable, slot, Kind::Value)?;
+                    let delimiter = match &l.field_terminator {
+                        Some(t) if t.len() == 1 => t.as_bytes()[0],
+                        Some(_) => {
+                            return Err(Error::new(
+                                ErrorKind::SyntaxError,
+                                "FIELDTERMINATOR must be a single character",
+                            )
+                            .with_span(l.span))
+                        }
+                        None => b',',
+                    };
+                    Plan::LoadCsv {
+                        input: Box::new(plan),
+                        url,
+                        slot,
+                        headers: l.with_headers,
+                        delimiter,
+                    }
+                }
+            };
+        }
+        if let Some(last) = sq.clauses.last() {
+            let ok = matches!(
+                last,
+                Clause::Return(_)
+                    | Clause::Create(_)
+                    | Clause::Merge(_)
+                    | Clause::Set(_)
+                    | Clause::Remove(_)
+                    | Clause::Delete(_)
+                    | Clause::Foreach(_)
+                    | Clause::Call(_)
+                    | Clause::CallSubquery(_)
+            );
+            if !ok {
+                return Err(err(
+                    detail::INVALID_CLAUSE_COMPOSITION,
+                    "a query cannot end with this clause; add RETURN",
+                    last.span(),
+                ));
+            }
+        }
+        Ok((plan, columns, col_slots, scope))
+    }
+
+    fn bind_new(&mut self, scope: &mut Scope, id: &Ident, slot: Slot, kind: Kind) -> Result<()> {
+        if scope.get(&id.name).is_some() {
+            return Err(err(
+                detail::VARIABLE_ALREADY_BOUND,
+                format!("variable `{}` is already bound", id.name),
+                id.span,
+            ));
+        }
+        scope.bind(&id.name, Var { slot, kind });
+        Ok(())
+    }
+
+    // ----- MATCH ---------------------------------------------------------------------------
+
+    fn match_clause(&mut self, input: Plan, m: &Match, scope: &mut Scope) -> Result<Plan> {
+        if m.optional {
+            let before = scope.clone();
+            let mut inner_scope = scope.clone();
+            let mut inner = self.pattern(Plan::Argument, &m.pattern, &mut inner_scope, true)?;
+            if let Some(w) = &m.where_ {
+                self.no_aggregate(w)?;
+                let pred = self.expr(w, &inner_scope)?;
+                inner = Plan::Filter {
+                    input: Box::new(inner),
+                    pred,
+                };
+            }
+            let nulls: Vec<Slot> = inner_scope
+                .vars
+                .iter()
+                .filter(|(n, _)| before.get(n).is_none())
+                .map(|(_, v)| v.slot)
+                .collect();
+            *scope = inner_scope;
+            Ok(Plan::Optional {
+                input: Box::new(input),
+                inner: Box::new(inner),
+                nulls,
+            })
+        } else {
+            let mut plan = self.pattern(input, &m.pattern, scope, true)?;
+            if let Some(w) = &m.where_ {
+                self.no_aggregate(w)?;
+                let pred = self.expr(w, scope)?;
+                plan = Plan::Filter {
+                    input: Box::new(plan),
+                    pred,
+                };
+            }
+            Ok(plan)
+        }
+    }
+
+    fn no_aggregate(&self, e: &Expr) -> Result<()> {
+        if let Some(span) = find_aggregate(e) {
+            return Err(err(
+                detail::INVALID_AGGREGATION,
+                "aggregate functions are not allowed here",
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Plans a pattern on top of `input`, binding its variables in `scope`.
+    fn pattern(
+        &mut self,
+        input: Plan,
+        pattern: &Pattern,
+        scope: &mut Scope,
+        _is_match: bool,
+    ) -> Result<Plan> {
+        let mut plan = input;
+        let mut rel_slots: Vec<Slot> = Vec::new();
+        // Variables bound by this pattern (to check relationship reuse).
+        let mut own_rels: Vec<String> = Vec::new();
+        for part in &pattern.parts {
+            plan = self.part(plan, part, scope, &mut rel_slots, &mut own_rels)?;
+        }
+        Ok(plan)
+    }
+
+    fn node_filters(&mut self, n: &NodePattern, slot: Slot, skip_label: Option<&str>, scope: &Scope) -> Result<Vec<CExpr>> {
+        let mut preds = Vec::new();
+        for group in &n.labels {
+            if group.len() == 1 {
+                if Some(group[0].name.as_str()) == skip_label {
+                    continue;
+                }
+                preds.push(CExpr::HasLabels(
+                    Box::new(CExpr::Slot(slot)),
+                    vec![arc(&group[0].name)],
+                ));
+            } else {
+                preds.push(CExpr::HasAnyLabel(
+                    Box::new(CExpr::Slot(slot)),
+                    group.iter().map(|l| arc(&l.name)).collect(),
+                ));
+            }
+        }
+        if let Some(p) = &n.properties {
+            preds.extend(self.prop_filters(p, slot, scope)?);
+        }
+        Ok(preds)
+    }
+
+    fn prop_filters(&mut self, props: &Expr, slot: Slot, scope: &Scope) -> Result<Vec<CExpr>> {
+        match &props.kind {
+            ExprKind::Map(entries) => {
+                let mut out = Vec::new();
+                for (k, v) in entries {
+                    let value = self.expr(v, scope)?;
+                    out.push(CExpr::Bin(
+                        BinaryOp::Eq,
+                        Box::new(CExpr::Prop(Box::new(CExpr::Slot(slot)), arc(&k.name))),
+                        Box::new(value),
+                    ));
+                }
+                Ok(out)
+            }
+            ExprKind::Parameter(name) => Ok(vec![CExpr::Call(
+                "propertiesMatch",
+                props_match,
+                vec![CExpr::Slot(slot), CExpr::Param(arc(name))],
+            )]),
+            _ => Err(err(
+                detail::INVALID_ARGUMENT_TYPE,
+                "pattern properties must be a map literal or a parameter",
+                props.span,
+            )),
+        }
+    }
+
+    fn filter(plan: Plan, preds: Vec<CExpr>) -> Plan {
+        preds.into_iter().fold(plan, |p, pred| Plan::Filter {
+            input: Box::new(p),
+            pred,
+        })
+    }
+
+    /// Binds (or checks) the node of a pattern at the start of a part.
+    fn start_node(&mut self, plan: Plan, n: &NodePattern, scope: &mut Scope) -> Result<(Plan, Slot)> {
+        if let Some(v) = &n.variable {
+            if let Some(var) = scope.get(&v.name) {
+                if var.kind != Kind::Node && var.kind != Kind::Value {
+                    return Err(err(
+                        detail::VARIABLE_TYPE_CONFLICT,
+                        format!("variable `{}` is not a node", v.name),
+                        v.span,
+                    ));
+                }
+                let preds = self.node_filters(n, var.slot, None, scope)?;
+                let mut preds = preds;
+                if var.kind == Kind::Value {
+                    preds.insert(
+                        0,
+                        CExpr::Call("isNode", is_node_or_null, vec![CExpr::Slot(var.slot)]),
+                    );
+                }
+                return Ok((Self::filter(plan, preds), var.slot));
+            }
+        }
+        let slot = self.slot();
+        if let Some(key) = lone_key(n) {
+            scope.bind(&key.name, Var { slot, kind: Kind::Node });
+            return Ok((
+                Plan::NodeByKey {
+                    input: Box::new(plan),
+                    slot,
+                    key: arc(&key.name),
+                },
+                slot,
+            ));
+        }
+        if let Some(v) = &n.variable {
+            scope.bind(&v.name, Var { slot, kind: Kind::Node });
+        }
+        // The smallest single label is the scan; the others are filters.
+        let best = n
+            .labels
+            .iter()
+            .filter(|g| g.len() == 1)
+            .map(|g| g[0].name.as_str())
+            .min_by_key(|l| self.catalog.label_count(l));
+        let scan = match best {
+            Some(l) => Plan::NodeByLabelScan {
+                input: Box::new(plan),
+                slot,
+                label: arc(l),
+            },
+            None => Plan::AllNodesScan {
+                input: Box::new(plan),
+                slot,
+            },
+        };
+        let preds = self.node_filters(n, slot, best, scope)?;
+        Ok((Self::filter(scan, preds), slot))
+    }
+
+    /// Estimated rows when starting a part at node `n` (lower is better).
+    fn start_cost(&self, n: &NodePattern, scope: &Scope) -> usize {
+        if let Some(v) = &n.variable {
+            if scope.get(&v.name).is_some() {
+                return 0;
+            }
+        }
+        if lone_key(n).is_some() {
+            return 1;
+        }
+        let label = n
+            .labels
+            .iter()
+            .filter(|g| g.len() == 1)
+            .map(|g| self.catalog.label_count(&g[0].name))
+            .min();
+        let base = label.unwrap_or(self.catalog.node_count()) + 2;
+        if n.properties.is_some() {
+            base / 2 + 2
+        } else {
+            base
+        }
+    }
+
+    fn part(
+        &mut self,
+        input: Plan,
+        part: &PatternPart,
+        scope: &mut Scope,
+        rel_slots: &mut Vec<Slot>,
+        own_rels: &mut Vec<String>,
+    ) -> Result<Plan> {
+        let el = &part.element;
+        if part.kind != PathKind::Normal {
+            return self.shortest(input, part, scope);
+        }
+        let mut nodes = vec![&el.start];
+        let mut rels = Vec::new();
+        for (r, n) in &el.chain {
+            rels.push(r);
+            nodes.push(n);
+        }
+        // Choose the start node.
+        let start = (0..nodes.len())
+            .min_by_key(|i| self.start_cost(nodes[*i], scope))
+            .unwrap_or(0);
+        let (mut plan, first_slot) = self.start_node(input, nodes[start], scope)?;
+        let mut node_slots: Vec<Option<Slot>> = vec![None; nodes.len()];
+        node_slots[start] = Some(first_slot);
+        let mut rel_var_slots: Vec<Option<(Slot, bool)>> = vec![None; rels.len()];
+        // Right of the start, then left of it.
+        let order: Vec<(usize, bool)> = (start..rels.len())
+            .map(|i| (i, true))
+            .chain((0..start).rev().map(|i| (i, false)))
+            .collect();
+        for (ri, forward) in order {
+            let r = rels[ri];
+            let (from_i, to_i) = if forward { (ri, ri + 1) } else { (ri + 1, ri) };
+            let from = node_slots[from_i].ok_or_else(|| Error::internal("pattern order"))?;
+            let dir = if forward {
+                dir_of(r.direction)
+            } else {
+                reverse(dir_of(r.direction))
+            };
+            let to_node = nodes[to_i];
+            // The far node: bound already (in scope or earlier in this part)?
+            let (to, into) = match to_node.variable.as_ref().and_then(|v| scope.get(&v.name)) {
+                Some(var) => {
+                    if var.kind != Kind::Node && var.kind != Kind::Value {
+                        return Err(err(
+                            detail::VARIABLE_TYPE_CONFLICT,
+                            "variable is not a node",
+                            to_node.span,
+                        ));
+                    }
+                    (var.slot, true)
+                }
+                None => {
+                    let s = self.slot();
+                    if let Some(v) = &to_node.variable {
+                        scope.bind(&v.name, Var { slot: s, kind: Kind::Node });
+                    }
+                    (s, false)
+                }
+            };
+            node_slots[to_i] = Some(to);
+            // The relationship variable.
+            let var_len = r.length.is_some();
+            let rel_kind = if var_len { Kind::RelList } else { Kind::Rel };
+            let mut bound_rel = None;
+            let rel_slot = self.slot();
+            if let Some(v) = &r.variable {
+                match scope.get(&v.name) {
+                    Some(var) if own_rels.contains(&v.name) => {
+                        let _ = var;
+                        return Err(err(
+                            detail::RELATIONSHIP_UNIQUENESS_VIOLATION,
+                            format!("relationship variable `{}` is used twice in one pattern", v.name),
+                            v.span,
+                        ));
+                    }
+                    Some(var) => {
+                        if var.kind != Kind::Rel && var.kind != Kind::Value && var.kind != Kind::RelList {
+                            return Err(err(
+                                detail::VARIABLE_TYPE_CONFLICT,
+                                format!("variable `{}` is not a relationship", v.name),
+                                v.span,
+                            ));
+                        }
+                        bound_rel = Some(var.slot);
+                    }
+                    None => {
+                        scope.bind(&v.name, Var { slot: rel_slot, kind: rel_kind });
+                        own_rels.push(v.name.clone());
+                    }
+                }
+            }
+            rel_var_slots[ri] = Some((rel_slot, var_len));
+            let types: Vec<Arc<str>> = r.types.iter().map(|t| arc(&t.name)).collect();
+            let spec = ExpandSpec {
+                from,
+                rel: rel_slot,
+                to,
+                dir,
+                types,
+                into,
+                distinct_from: rel_slots.clone(),
+            };
+            rel_slots.push(rel_slot);
+            match r.length {
+                None => {
+                    plan = Plan::Expand {
+                        input: Box::new(plan),
+                        spec,
+                    };
+                    if let Some(p) = &r.properties {
+                        let preds = self.prop_filters(p, rel_slot, scope)?;
+                        plan = Self::filter(plan, preds);
+                    }
+                }
+                Some(range) => {
+                    let hops = Hops {
+                        min: range.min.unwrap_or(1),
+                        max: range.max,
+                    };
+                    let rel_filter = match &r.properties {
+                        Some(p) => {
+                            let probe = self.slot();
+                            let preds = self.prop_filters(p, probe, scope)?;
+                            let pred = preds
+                                .into_iter()
+                                .reduce(|a, b| CExpr::Bin(BinaryOp::And, Box::new(a), Box::new(b)));
+                            pred.map(|p| (probe, p))
+                        }
+                        None => None,
+                    };
+                    plan = Plan::VarLengthExpand {
+                        input: Box::new(plan),
+                        spec,
+                        hops,
+                        rel_filter,
+                    };
+                    if !forward {
+                        // Keep the relationship list in pattern order.
+                        plan = Plan::Projection {
+                            input: Box::new(plan),
+                            items: vec![(
+                                rel_slot,
+                                CExpr::Call("reverse", reverse_list, vec![CExpr::Slot(rel_slot)]),
+                            )],
+                        };
+                    }
+                }
+            }
+            if let Some(b) = bound_rel {
+                plan = Plan::Filter {
+                    input: Box::new(plan),
+                    pred: CExpr::Bin(BinaryOp::Eq, Box::new(CExpr::Slot(rel_slot)), Box::new(CExpr::Slot(b))),
+                };
+            }
+            // Filters of the far node.
+            let mut preds = self.node_filters(to_node, to, None, scope)?;
+            if !into {
+                if let Some(k) = lone_key(to_node) {
+                    preds.push(CExpr::HasKey(Box::new(CExpr::Slot(to)), arc(&k.name)));
+                }
+            }
+            plan = Self::filter(plan, preds);
+        }
+        if let Some(pv) = &part.variable {
+            let mut steps = Vec::new();
+            for (i, ns) in node_slots.iter().enumerate() {
+                let ns = ns.ok_or_else(|| Error::internal("unbound path node"))?;
+                steps.push(PathStep::Node(ns));
+                if let Some(Some((rs, var_len))) = rel_var_slots.get(i) {
+                    steps.push(if *var_len {
+                        PathStep::Rels(*rs)
+                    } else {
+                        PathStep::Rel(*rs)
+                    });
+                }
+            }
+            let slot = self.slot();
+            self.bind_new(scope, pv, slot, Kind::Path)?;
+            plan = Plan::Projection {
+                input: Box::new(plan),
+                items: vec![(slot, CExpr::BuildPath(steps))],
+            };
+        }
+        Ok(plan)
+    }
+
+    fn shortest(&mut self, input: Plan, part: &PatternPart, scope: &mut Scope) -> Result<Plan> {
+        let el = &part.element;
+        let [(r, end)] = el.chain.as_slice() else {
+            return Err(Error::new(
+                ErrorKind::SyntaxError,
+                "shortestPath needs a pattern with exactly one relationship",
+            )
+            .with_span(part.span));
+        };
+        let (plan, from) = self.start_node(input, &el.start, scope)?;
+        let (plan, to) = self.start_node(plan, end, scope)?;
+        let path = self.slot();
+        let rels = match &r.variable {
+            Some(v) => {
+                let s = self.slot();
+                self.bind_new(scope, v, s, Kind::RelList)?;
+                Some(s)
+            }
+            None => None,
+        };
+        if let Some(pv) = &part.variable {
+            self.bind_new(scope, pv, path, Kind::Path)?;
+        }
+        let hops = r.length.map_or(Hops { min: 1, max: Some(1) }, |l| Hops {
+            min: l.min.unwrap_or(1),
+            max: l.max,
+        });
+        Ok(Plan::ShortestPath {
+            input: Box::new(plan),
+            from,
+            to,
+            path,
+            rels,
+            dir: dir_of(r.direction),
+            types: r.types.iter().map(|t| arc(&t.name)).collect(),
+            hops,
+            all: part.kind == PathKind::AllShortestPaths,
+        })
+    }
+
+    // ----- WITH / RETURN --------------------------------------------------------------------
+
+    /// Plans a projection; returns the plan, the new scope, column names and their slots.
+    fn projection(
+        &mut self,
+        input: Plan,
+        p: &Projection,
+        scope: &Scope,
+        is_return: bool,
+    ) -> Result<(Plan, Scope, Vec<String>, Vec<Slot>)> {
+        // Items: `*` first (sorted by name), then the listed ones.
+        struct Item<'e> {
+            name: String,
+            expr: Option<&'e Expr>,
+            var: Option<Var>,
+            span: Span,
+        }
+        let mut items: Vec<Item<'_>> = Vec::new();
+        if p.star {
+            let vis = scope.visible();
+            if vis.is_empty() {
+                return Err(err(
+                    detail::NO_VARIABLES_IN_SCOPE,
+                    "`*` needs at least one variable in scope",
+                    p.span,
+                ));
+            }
+            for (name, var) in vis {
+                items.push(Item {
+                    name,
+                    expr: None,
+                    var: Some(var),
+                    span: p.span,
+                });
+            }
+        }
+        for it in &p.items {
+            let name = match &it.alias {
+                Some(a) => a.name.clone(),
+                None => {
+                    if !is_return && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+                        return Err(err(
+                            "NoExpressionAlias",
+                            "expressions in WITH must be aliased (use AS)",
+                            it.span,
+                        ));
+                    }
+                    match &it.expr.kind {
+                        ExprKind::Variable(v) => v.clone(),
+                        _ => it.text.clone(),
+                    }
+                }
+            };
+            items.push(Item {
+                name,
+                expr: Some(&it.expr),
+                var: None,
+                span: it.span,
+            });
+        }
+        for (i, a) in items.iter().enumerate() {
+            if items[..i].iter().any(|b| b.name == a.name) {
+                return Err(err(
+                    detail::COLUMN_NAME_CONFLICT,
+                    format!("column `{}` is defined more than once", a.name),
+                    a.span,
+                ));
+            }
+        }
+        let aggregating = items
+            .iter()
+            .any(|i| i.expr.is_some_and(|e| find_aggregate(e).is_some()));
+        for it in &items {
+            if let Some(e) = it.expr {
+                check_nested_aggregate(e, false)?;
+            }
+        }
+
+        let mut new_scope = Scope::default();
+        let mut plan = input;
+        let mut col_slots = Vec::new();
+        let mut names = Vec::new();
+        // Expression texts of the items, to match ORDER BY keys after aggregation/DISTINCT.
+        let mut item_texts: Vec<(String, Slot)> = Vec::new();
+
+        if aggregating {
+            let mut keys: Vec<(Slot, CExpr)> = Vec::new();
+            let mut key_texts: Vec<(String, Slot, Kind)> = Vec::new();
+            let mut post: Vec<(usize, &Expr)> = Vec::new();
+            let mut item_slots = vec![0; items.len()];
+            for (i, it) in items.iter().enumerate() {
+                let slot = self.slot();
+                item_slots[i] = slot;
+                match it.expr {
+                    None => {
+                        let var = it.var.ok_or_else(|| Error::internal("star item"))?;
+                        keys.push((slot, CExpr::Slot(var.slot)));
+                        key_texts.push((it.name.clone(), slot, var.kind));
+                    }
+                    Some(e) if find_aggregate(e).is_none() => {
+                        keys.push((slot, self.expr(e, scope)?));
+                        key_texts.push((self.norm(e.span), slot, self.kind_of(e, scope)));
+                    }
+                    Some(e) => post.push((i, e)),
+                }
+            }
+            let mut aggs: Vec<(Slot, AggCall)> = Vec::new();
+            let mut post_items = Vec::new();
+            for (i, e) in post {
+                let c = self.agg_expr(e, scope, &key_texts, &mut aggs)?;
+                post_items.push((item_slots[i], c));
+            }
+            plan = Plan::Aggregation {
+                input: Box::new(plan),
+                keys,
+                aggs,
+            };
+            if !post_items.is_empty() {
+                plan = Plan::Projection {
+                    input: Box::new(plan),
+                    items: post_items,
+                };
+            }
+            for (i, it) in items.iter().enumerate() {
+                let kind = match (it.var, it.expr) {
+                    (Some(v), _) => v.kind,
+                    (None, Some(e)) if find_aggregate(e).is_none() => self.kind_of(e, scope),
+                    _ => Kind::Value,
+                };
+                new_scope.bind(&it.name, Var { slot: item_slots[i], kind });
+                col_slots.push(item_slots[i]);
+                names.push(it.name.clone());
+                if let Some(e) = it.expr {
+                    item_texts.push((self.norm(e.span), item_slots[i]));
+                }
+            }
+        } else {
+            let mut proj = Vec::new();
+            for it in &items {
+                let (slot, kind) = match (it.var, it.expr) {
+                    (Some(v), _) => (v.slot, v.kind),
+                    (None, Some(e)) => {
+                        let c = self.expr(e, scope)?;
+                        let kind = self.kind_of(e, scope);
+                        match (&c, is_return) {
+                            // A plain variable keeps its slot.
+                            (CExpr::Slot(s), _) => (*s, kind),
+                            _ => {
+                                let s = self.slot();
+                                proj.push((s, c));
+                                (s, kind)
+                            }
+                        }
+                    }
+                    (None, None) => return Err(Error::internal("empty projection item")),
+                };
+                new_scope.bind(&it.name, Var { slot, kind });
+                col_slots.push(slot);
+                names.push(it.name.clone());
+                if let Some(e) = it.expr {
+                    item_texts.push((self.norm(e.span), slot));
+                }
+            }
+            if !proj.is_empty() {
+                plan = Plan::Projection {
+                    input: Box::new(plan),
+                    items: proj,
+                };
+            }
+        }
+
+        if p.distinct {
+            plan = Plan::Distinct {
+                input: Box::new(plan),
+                slots: col_slots.clone(),
+            };
+        }
+
+        // ORDER BY: after aggregation or DISTINCT only the projected items are visible.
+        if !p.order_by.is_empty() {
+            let restricted = aggregating || p.distinct;
+            let mut order_scope = if restricted { Scope::default() } else { scope.clone() };
+            for (n, v) in &new_scope.vars {
+                order_scope.bind(n, *v);
+            }
+            let mut keys = Vec::new();
+            for s in &p.order_by {
+                let text = self.norm(s.expr.span);
+                let c = if let Some((_, slot)) = item_texts.iter().find(|(t, _)| *t == text) {
+                    CExpr::Slot(*slot)
+                } else {
+                    if let Some(span) = find_aggregate(&s.expr) {
+                        if !aggregating {
+                            return Err(err(
+                                detail::INVALID_AGGREGATION,
+                                "aggregate functions in ORDER BY need an aggregating projection",
+                                span,
+                            ));
+                        }
+                    }
+                    match self.expr(&s.expr, &order_scope) {
+                        Ok(c) => c,
+                        Err(e) if restricted && e.detail == Some(detail::UNDEFINED_VARIABLE) => {
+                            let d = if aggregating {
+                                detail::AMBIGUOUS_AGGREGATION
+                            } else {
+                                detail::UNDEFINED_VARIABLE
+                            };
+                            return Err(err(
+                                d,
+                                "ORDER BY after DISTINCT or aggregation can only use projected values",
+                                s.expr.span,
+                            ));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                };
+                keys.push((c, s.descending));
+            }
+            plan = match (&p.limit, &p.skip) {
+                (Some(l), skip) => {
+                    let limit = self.const_expr(l)?;
+                    let limit = match skip {
+                        Some(s) => {
+                            let s = self.const_expr(s)?;
+                            CExpr::Bin(BinaryOp::Add, Box::new(limit), Box::new(s))
+                        }
+                        None => limit,
+                    };
+                    Plan::Top {
+                        input: Box::new(plan),
+                        keys,
+                        limit,
+                    }
+                }
+                _ => Plan::Sort {
+                    input: Box::new(plan),
+                    keys,
+                },
+            };
+        }
+        if let Some(s) = &p.skip {
+            let count = self.const_expr(s)?;
+            plan = Plan::Skip {
+                input: Box::new(plan),
+                count,
+            };
+        }
+        if let Some(l) = &p.limit {
+            let count = self.const_expr(l)?;
+            plan = Plan::Limit {
+                input: Box::new(plan),
+                count,
+            };
+        }
+        if let Some(w) = &p.where_ {
+            self.no_aggregate(w)?;
+            let pred = self.expr(w, &new_scope)?;
+            plan = Plan::Filter {
+                input: Box::new(plan),
+                pred,
+            };
+        }
+        Ok((plan, new_scope, names, col_slots))
+    }
+
+    /// SKIP/LIMIT values: no variables allowed.
+    fn const_expr(&mut self, e: &Expr) -> Result<CExpr> {
+        match self.expr(e, &Scope::default()) {
+            Ok(c) => {
+                if let CExpr::Const(Value::Int(i)) = &c {
+                    if *i < 0 {
+                        return Err(err(
+                            detail::NEGATIVE_INTEGER_ARGUMENT,
+                            "SKIP and LIMIT need a non-negative integer",
+                            e.span,
+                        ));
+                    }
+                }
+                if let CExpr::Const(Value::Float(_)) = &c {
+                    return Err(err(
+                        detail::INVALID_ARGUMENT_TYPE,
+                        "SKIP and LIMIT need an integer",
+                        e.span,
+                    ));
+                }
+                Ok(c)
+            }
+            Err(er) if er.detail == Some(detail::UNDEFINED_VARIABLE) => Err(err(
+                detail::NON_CONSTANT_EXPRESSION,
+                "SKIP and LIMIT cannot refer to variables",
+                e.span,
+            )),
+            Err(er) => Err(er),
+        }
+    }
+
+    /// Compiles an expression containing aggregates: each aggregate call gets a slot; the
+    /// rest may only use grouping keys.
+    fn agg_expr(
+        &mut self,
+        e: &Expr,
+        scope: &Scope,
+        keys: &[(String, Slot, Kind)],
+        aggs: &mut Vec<(Slot, AggCall)>,
+    ) -> Result<CExpr> {
+        let text = self.norm(e.span);
+        if let Some((_, s, _)) = keys.iter().find(|(t, _, _)| *t == text) {
+            return Ok(CExpr::Slot(*s));
+        }
+        match &e.kind {
+            ExprKind::CountStar => {
+                let slot = self.slot();
+                aggs.push((
+                    slot,
+                    AggCall {
+                        name: "count(*)",
+                        def: None,
+                        distinct: false,
+                        args: vec![],
+                    },
+                ));
+                Ok(CExpr::Slot(slot))
+            }
+            ExprKind::FunctionCall {
+                name,
+                distinct,
+                args,
+            } if is_aggregate(name) => {
+                let def = functions::lookup(name).ok_or_else(|| Error::internal("aggregate lookup"))?;
+                check_arity(def, args.len(), e.span)?;
+                let mut cargs = Vec::new();
+                for a in args {
+                    cargs.push(self.expr(a, scope)?);
+                }
+                let slot = self.slot();
+                aggs.push((
+                    slot,
+                    AggCall {
+                        name: def.name,
+                        def: Some(def),
+                        distinct: *distinct,
+                        args: cargs,
+                    },
+                ));
+                Ok(CExpr::Slot(slot))
+            }
+            _ => {
+                // Rebuild this node with aggregate-aware children.
+                let mut key_scope = Scope::default();
+                for (t, s, k) in keys {
+                    key_scope.bind(t, Var { slot: *s, kind: *k });
+                }
+                let mut sub = AggCompiler {
+                    planner: self,
+                    scope,
+                    keys,
+                    aggs,
+                };
+                sub.compile(e, &key_scope)
+            }
+        }
+    }
+
+    fn kind_of(&self, e: &Expr, scope: &Scope) -> Kind {
+        match &e.kind {
+            ExprKind::Variable(v) => scope.get(v).map_or(Kind::Value, |v| v.kind),
+            _ => Kind::Value,
+        }
+    }
+
+    // ----- writes --------------------------------------------------------------------------
+
+    fn create(&mut self, input: Plan, c: &Create, scope: &mut Scope) -> Result<Plan> {
+        self.writes = true;
+        let mut nodes = Vec::new();
+        let mut rels = Vec::new();
+        for part in &c.pattern.parts {
+            if part.kind != PathKind::Normal {
+                return Err(Error::new(ErrorKind::SyntaxError, "CREATE cannot use shortestPath")
+                    .with_span(part.span));
+            }
+            let el = &part.element;
+            let mut slots = Vec::new();
+            let mut rel_slots = Vec::new();
+            let has_rels = !el.chain.is_empty();
+            for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+                slots.push(self.create_node(n, scope, &mut nodes, has_rels)?);
+            }
+            for (i, (r, _)) in el.chain.iter().enumerate() {
+                let (from, to) = match r.direction {
+                    Direction::Outgoing => (slots[i], slots[i + 1]),
+                    Direction::Incoming => (slots[i + 1], slots[i]),
+                    Direction::Both => {
+                        return Err(err(
+                            detail::REQUIRES_DIRECTED_RELATIONSHIP,
+                            "relationships created by CREATE must have a direction",
+                            r.span,
+                        ))
+                    }
+                };
+                let cr = self.create_rel(r, from, to, scope)?;
+                rel_slots.push(cr.slot);
+                rels.push(cr);
+            }
+            if let Some(pv) = &part.variable {
+                let slot = self.slot();
+                let mut steps = Vec::new();
+                for (i, s) in slots.iter().enumerate() {
+                    steps.push(PathStep::Node(*s));
+                    if let Some(r) = rel_slots.get(i) {
+                        steps.push(PathStep::Rel(*r));
+                    }
+                }
+                self.bind_new(scope, pv, slot, Kind::Path)?;
+                let plan = Plan::Create {
+                    input: Box::new(input),
+                    nodes,
+                    rels,
+                };
+                return Ok(Plan::Projection {
+                    input: Box::new(plan),
+                    items: vec![(slot, CExpr::BuildPath(steps))],
+                });
+            }
+        }
+        Ok(Plan::Create {
+            input: Box::new(input),
+            nodes,
+            rels,
+        })
+    }
+
+    fn create_node(
+        &mut self,
+        n: &NodePattern,
+        scope: &mut Scope,
+        nodes: &mut Vec<CreateNode>,
+        in_chain: bool,
+    ) -> Result<Slot> {
+        if let Some(v) = &n.variable {
+            if let Some(var) = scope.get(&v.name) {
+                if !n.labels.is_empty() || n.properties.is_some() || !in_chain {
+                    return Err(err(
+                        detail::VARIABLE_ALREADY_BOUND,
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ));
+                }
+                if var.kind != Kind::Node && var.kind != Kind::Value {
+                    return Err(err(
+                        detail::VARIABLE_TYPE_CONFLICT,
+                        format!("variable `{}` is not a node", v.name),
+                        v.span,
+                    ));
+                }
+                nodes.push(CreateNode {
+                    slot: var.slot,
+                    bound: true,
+                    key_ref: None,
+                    labels: vec![],
+                    key: None,
+                    props: None,
+                });
+                return Ok(var.slot);
+            }
+        }
+        for g in &n.labels {
+            if g.len() > 1 {
+                return Err(Error::new(
+                    ErrorKind::SyntaxError,
+                    "CREATE cannot use a label disjunction",
+                )
+                .with_detail(detail::UNEXPECTED_SYNTAX)
+                .with_span(n.span));
+            }
+        }
+        let slot = self.slot();
+        let key_ref = lone_key(n).map(|k| arc(&k.name));
+        let key = match (&n.variable, &key_ref) {
+            (Some(v), None) if is_key_name(&v.name) => Some(arc(&v.name)),
+            _ => None,
+        };
+        if let Some(v) = &n.variable {
+            scope.bind(&v.name, Var { slot, kind: Kind::Node });
+        }
+        let props = match &n.properties {
+            Some(p) => Some(self.expr(p, scope)?),
+            None => None,
+        };
+        nodes.push(CreateNode {
+            slot,
+            bound: false,
+            key_ref,
+            labels: n.labels.iter().flatten().map(|l| arc(&l.name)).collect(),
+            key,
+            props,
+        });
+        Ok(slot)
+    }
+
+    fn create_rel(&mut self, r: &RelPattern, from: Slot, to: Slot, scope: &mut Scope) -> Result<CreateRel> {
+        if r.length.is_some() {
+            return Err(err(
+                detail::CREATING_VAR_LENGTH,
+                "variable-length relationships cannot be created",
+                r.span,
+            ));
+        }
+        if r.types.len() != 1 {
+            return Err(err(
+                detail::NO_SINGLE_RELATIONSHIP_TYPE,
+                "a created relationship needs exactly one type",
+                r.span,
+            ));
+        }
+        let slot = self.slot();
+        if let Some(v) = &r.variable {
+            self.bind_new(scope, v, slot, Kind::Rel)?;
+        }
+        let props = match &r.properties {
+            Some(p) => Some(self.expr(p, scope)?),
+            None => None,
+        };
+        Ok(CreateRel {
+            slot,
+            from,
+            to,
+            ty: arc(&r.types[0].name),
+            props,
+        })
+    }
+
+    fn merge(&mut self, input: Plan, m: &Merge, scope: &mut Scope) -> Result<Plan> {
+        self.writes = true;
+        let before = scope.clone();
+        let part = &m.part;
+        let el = &part.element;
+        // Check the pattern's rules for creation first.
+        for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+            if let Some(v) = &n.variable {
+                if before.get(&v.name).is_some()
+                    && (!n.labels.is_empty() || n.properties.is_some())
+                {
+                    return Err(err(
+                        detail::VARIABLE_ALREADY_BOUND,
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ));
+                }
+                if before.get(&v.name).is_some() && el.chain.is_empty() {
+                    return Err(err(
+                        detail::VARIABLE_ALREADY_BOUND,
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ));
+                }
+            }
+            if let Some(p) = &n.properties {
+                check_no_null_literal(p)?;
+            }
+        }
+        for (r, _) in &el.chain {
+            if let Some(v) = &r.variable {
+                if before.get(&v.name).is_some() {
+                    return Err(err(
+                        detail::VARIABLE_ALREADY_BOUND,
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ));
+                }
+            }
+            if r.length.is_some() {
+                return Err(err(
+                    detail::CREATING_VAR_LENGTH,
+                    "MERGE cannot use variable-length relationships",
+                    r.span,
+                ));
+            }
+            if r.types.len() != 1 {
+                return Err(err(
+                    detail::NO_SINGLE_RELATIONSHIP_TYPE,
+                    "a merged relationship needs exactly one type",
+                    r.span,
+                ));
+            }
+        }
+        // The matching half.
+        let mut match_scope = before.clone();
+        let single = Pattern {
+            parts: vec![part.clone()],
+            span: part.span,
+        };
+        let matcher = self.pattern(Plan::Argument, &single, &mut match_scope, true)?;
+        // The creating half reuses the matcher's slots so both bind the same variables.
+        let mut nodes = Vec::new();
+        let mut rels = Vec::new();
+        let mut create_scope = before.clone();
+        let mut slots = Vec::new();
+        for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+            let bound = n.variable.as_ref().and_then(|v| create_scope.get(&v.name));
+            match bound {
+                Some(var) => {
+                    nodes.push(CreateNode {
+                        slot: var.slot,
+                        bound: true,
+                        key_ref: None,
+                        labels: vec![],
+                        key: None,
+                        props: None,
+                    });
+                    slots.push(var.slot);
+                }
+                None => {
+                    let slot = n
+                        .variable
+                        .as_ref()
+                        .and_then(|v| match_scope.get(&v.name))
+                        .map_or_else(|| self.slot(), |v| v.slot);
+                    if let Some(v) = &n.variable {
+                        create_scope.bind(&v.name, Var { slot, kind: Kind::Node });
+                    }
+                    let key = n
+                        .variable
+                        .as_ref()
+                        .filter(|v| is_key_name(&v.name))
+                        .map(|v| arc(&v.name));
+                    let props = match &n.properties {
+                        Some(p) => Some(self.expr(p, &create_scope)?),
+                        None => None,
+                    };
+                    nodes.push(CreateNode {
+                        slot,
+                        bound: false,
+                        key_ref: None,
+                        labels: n.labels.iter().flatten().map(|l| arc(&l.name)).collect(),
+                        key,
+                        props,
+                    });
+                    slots.push(slot);
+                }
+            }
+        }
+        for (i, (r, _)) in el.chain.iter().enumerate() {
+            let (from, to) = match r.direction {
+                Direction::Incoming => (slots[i + 1], slots[i]),
+                _ => (slots[i], slots[i + 1]),
+            };
+            let slot = r
+                .variable
+                .as_ref()
+                .and_then(|v| match_scope.get(&v.name))
+                .map_or_else(|| self.slot(), |v| v.slot);
+            let props = match &r.properties {
+                Some(p) => Some(self.expr(p, &create_scope)?),
+                None => None,
+            };
+            rels.push(CreateRel {
+                slot,
+                from,
+                to,
+                ty: arc(&r.types[0].name),
+                props,
+            });
+        }
+        let binds: Vec<Slot> = match_scope
+            .vars
+            .iter()
+            .filter(|(n, _)| before.get(n).is_none())
+            .map(|(_, v)| v.slot)
+            .collect();
+        *scope = match_scope;
+        let mut plan_input = input;
+        let mut post_path = None;
+        if let Some(pv) = &part.variable {
+            // The matcher bound the path; build it for created rows too.
+            let var = scope.get(&pv.name).ok_or_else(|| Error::internal("merge path"))?;
+            let mut steps = Vec::new();
+            for (i, s) in slots.iter().enumerate() {
+                steps.push(PathStep::Node(*s));
+                if let Some(r) = rels.get(i) {
+                    steps.push(PathStep::Rel(r.slot));
+                }
+            }
+            post_path = Some((var.slot, CExpr::BuildPath(steps)));
+        }
+        let on_match = self.set_items(&m.on_match, scope)?;
+        let on_create = self.set_items(&m.on_create, scope)?;
+        plan_input = Plan::Merge {
+            input: Box::new(plan_input),
+            matcher: Box::new(matcher),
+            nodes,
+            rels,
+            on_match,
+            on_create,
+            binds,
+        };
+        if let Some((slot, e)) = post_path {
+            plan_input = Plan::Projection {
+                input: Box::new(plan_input),
+                items: vec![(slot, e)],
+            };
+        }
+        Ok(plan_input)
+    }
+
+    fn var_slot(&self, id: &Ident, scope: &Scope) -> Result<Slot> {
+        scope.get(&id.name).map(|v| v.slot).ok_or_else(|| {
+            err(
+                detail::UNDEFINED_VARIABLE,
+                format!("variable `{}` is not defined", id.name),
+                id.span,
+            )
+        })
+    }
+
+    fn set_items(&mut self, items: &[SetItem], scope: &Scope) -> Result<Vec<SetOp>> {
+        let mut ops = Vec::new();
+        for it in items {
+            ops.push(match it {
+                SetItem::Property { target, key, value, .. } => {
+                    self.no_aggregate(value)?;
+                    SetOp::Prop(self.expr(target, scope)?, arc(&key.name), self.expr(value, scope)?)
+                }
+                SetItem::Replace { variable, value, .. } => {
+                    self.no_aggregate(value)?;
+                    SetOp::Replace(self.var_slot(variable, scope)?, self.expr(value, scope)?)
+                }
+                SetItem::Merge { variable, value, .. } => {
+                    self.no_aggregate(value)?;
+                    SetOp::Merge(self.var_slot(variable, scope)?, self.expr(value, scope)?)
+                }
+                SetItem::Labels { variable, labels, .. } => SetOp::Labels(
+                    self.var_slot(variable, scope)?,
+                    labels.iter().map(|l| arc(&l.name)).collect(),
+                ),
+            });
+        }
+        Ok(ops)
+    }
+
+    fn remove_items(&mut self, items: &[RemoveItem], scope: &Scope) -> Result<Vec<SetOp>> {
+        let mut ops = Vec::new();
+        for it in items {
+            ops.push(match it {
+                RemoveItem::Property { target, key, .. } => {
+                    SetOp::RemoveProp(self.expr(target, scope)?, arc(&key.name))
+                }
+                RemoveItem::Labels { variable, labels, .. } => SetOp::RemoveLabels(
+                    self.var_slot(variable, scope)?,
+                    labels.iter().map(|l| arc(&l.name)).collect(),
+                ),
+            });
+        }
+        Ok(ops)
+    }
+
+    fn foreach(&mut self, input: Plan, f: &Foreach, scope: &Scope) -> Result<Plan> {
+        self.writes = true;
+        let list = self.expr(&f.list, scope)?;
+        let slot = self.slot();
+        let mut inner = scope.clone();
+        self.bind_new(&mut inner, &f.variable, slot, Kind::Value)?;
+        let mut body = Plan::Argument;
+        for c in &f.clauses {
+            body = match c {
+                Clause::Create(c) => self.create(body, c, &mut inner)?,
+                Clause::Merge(m) => self.merge(body, m, &mut inner)?,
+                Clause::Set(s) => Plan::SetProperty {
+                    input: Box::new(body),
+                    ops: self.set_items(&s.items, &inner)?,
+                },
+                Clause::Remove(r) => Plan::SetProperty {
+                    input: Box::new(body),
+                    ops: self.remove_items(&r.items, &inner)?,
+                },
+                Clause::Delete(d) => {
+                    let mut exprs = Vec::new();
+                    for e in &d.exprs {
+                        exprs.push(self.expr(e, &inner)?);
+                    }
+                    Plan::Delete {
+                        input: Box::new(body),
+                        exprs,
+                        detach: d.detach,
+                    }
+                }
+                Clause::Foreach(f2) => self.foreach(body, f2, &inner)?,
+                other => {
+                    return Err(err(
+                        detail::INVALID_CLAUSE_COMPOSITION,
+                        "FOREACH can only contain updating clauses",
+                        other.span(),
+                    ))
+                }
+            };
+        }
+        Ok(Plan::Foreach {
+            input: Box::new(input),
+            slot,
+            list,
+            body: Box::new(body),
+        })
+    }
+
+    fn call(&mut self, input: Plan, c: &Call, scope: &mut Scope, standalone: bool) -> Result<Plan> {
+        let name: String = c
+            .procedure
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        let (inputs, outputs) = self.catalog.procedure_outputs(&name).ok_or_else(|| {
+            Error::new(ErrorKind::ProcedureError, format!("there is no procedure `{name}`"))
+                .with_detail(detail::UNKNOWN_PROCEDURE)
+                .with_span(c.span)
+        })?;
+        let args = match &c.args {
+            Some(a) => {
+                if a.len() != inputs {
+                    return Err(err(
+                        "InvalidNumberOfArguments",
+                        format!("procedure `{name}` takes {inputs} arguments, not {}", a.len()),
+                        c.span,
+                    ));
+                }
+                let mut out = Vec::new();
+                for e in a {
+                    self.no_aggregate(e)?;
+                    out.push(self.expr(e, scope)?);
+                }
+                out
+            }
+            None => {
+                if !standalone {
+                    return Err(err(
+                        detail::INVALID_ARGUMENT_TYPE,
+                        "procedure arguments can only be implicit in a standalone CALL",
+                        c.span,
+                    ));
+                }
+                // Implicit arguments: parameters with the input names.
+                Vec::new()
+            }
+        };
+        let mut yields = Vec::new();
+        match &c.yields {
+            Some(items) if !c.yield_star => {
+                for y in items {
+                    if !outputs.iter().any(|o| *o == y.field.name) {
+                        return Err(err(
+                            detail::UNDEFINED_VARIABLE,
+                            format!("procedure `{name}` has no output `{}`", y.field.name),
+                            y.field.span,
+                        ));
+                    }
+                    let slot = self.slot();
+                    let var = y.alias.as_ref().unwrap_or(&y.field);
+                    self.bind_new(scope, var, slot, Kind::Value)?;
+                    yields.push((arc(&y.field.name), slot));
+                }
+            }
+            _ => {
+                if !standalone && !outputs.is_empty() {
+                    return Err(err(
+                        detail::UNDEFINED_VARIABLE,
+                        "CALL inside a query needs YIELD",
+                        c.span,
+                    ));
+                }
+                for o in &outputs {
+                    let slot = self.slot();
+                    scope.bind(o, Var { slot, kind: Kind::Value });
+                    yields.push((arc(o), slot));
+                }
+            }
+        }
+        let mut plan = Plan::ProcedureCall {
+            input: Box::new(input),
+            name: arc(&name),
+            args,
+            yields,
+        };
+        if let Some(w) = &c.where_ {
+            let pred = self.expr(w, scope)?;
+            plan = Plan::Filter {
+                input: Box::new(plan),
+                pred,
+            };
+        }
+        Ok(plan)
+    }
+
+    // ----- expressions ---------------------------------------------------------------------
+
+    fn expr(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => CExpr::Const(literal(l)),
+            ExprKind::Parameter(p) => CExpr::Param(arc(p)),
+            ExprKind::Variable(v) => match scope.get(v) {
+                Some(var) => CExpr::Slot(var.slot),
+                None => {
+                    return Err(err(
+                        detail::UNDEFINED_VARIABLE,
+                        format!("variable `{v}` is not defined"),
+                        e.span,
+                    ))
+                }
+            },
+            ExprKind::Property(base, key) => {
+                CExpr::Prop(Box::new(self.expr(base, scope)?), arc(&key.name))
+            }
+            ExprKind::Index(b, i) => CExpr::Index(
+                Box::new(self.expr(b, scope)?),
+                Box::new(self.expr(i, scope)?),
+            ),
+            ExprKind::Slice(b, f, t) => CExpr::Slice(
+                Box::new(self.expr(b, scope)?),
+                match f {
+                    Some(f) => Some(Box::new(self.expr(f, scope)?)),
+                    None => None,
+                },
+                match t {
+                    Some(t) => Some(Box::new(self.expr(t, scope)?)),
+                    None => None,
+                },
+            ),
+            ExprKind::List(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    out.push(self.expr(i, scope)?);
+                }
+                fold_list(out)
+            }
+            ExprKind::Map(entries) => {
+                let mut out = Vec::new();
+                for (k, v) in entries {
+                    out.push((arc(&k.name), self.expr(v, scope)?));
+                }
+                CExpr::Map(out)
+            }
+            ExprKind::Unary(op, x) => {
+                let c = self.expr(x, scope)?;
+                match op {
+                    UnaryOp::Not => CExpr::Not(Box::new(c)),
+                    UnaryOp::Minus => match c {
+                        CExpr::Const(Value::Int(i)) if i != i64::MIN => CExpr::Const(Value::Int(-i)),
+                        CExpr::Const(Value::Float(f)) => CExpr::Const(Value::Float(-f)),
+                        c => CExpr::Neg(Box::new(c)),
+                    },
+                    UnaryOp::Plus => CExpr::Pos(Box::new(c)),
+                }
+            }
+            ExprKind::Binary(op, a, b) => CExpr::Bin(
+                *op,
+                Box::new(self.expr(a, scope)?),
+                Box::new(self.expr(b, scope)?),
+            ),
+            ExprKind::IsNull(x, neg) => CExpr::IsNull(Box::new(self.expr(x, scope)?), *neg),
+            ExprKind::HasLabels(x, labels) => CExpr::HasLabels(
+                Box::new(self.expr(x, scope)?),
+                labels.iter().map(|l| arc(&l.name)).collect(),
+            ),
+            ExprKind::FunctionCall { name, distinct, args } => {
+                self.function(name, *distinct, args, e.span, scope)?
+            }
+            ExprKind::CountStar => {
+                return Err(err(
+                    detail::INVALID_AGGREGATION,
+                    "count(*) can only be used in WITH and RETURN",
+                    e.span,
+                ))
+            }
+            ExprKind::Case { operand, whens, else_ } => {
+                let operand = match operand {
+                    Some(o) => Some(Box::new(self.expr(o, scope)?)),
+                    None => None,
+                };
+                let mut ws = Vec::new();
+                for (w, t) in whens {
+                    ws.push((self.expr(w, scope)?, self.expr(t, scope)?));
+                }
+                let else_ = match else_ {
+                    Some(x) => Some(Box::new(self.expr(x, scope)?)),
+                    None => None,
+                };
+                CExpr::Case { operand, whens: ws, else_ }
+            }
+            ExprKind::ListComprehension { variable, list, filter, map } => {
+                let list = Box::new(self.expr(list, scope)?);
+                let slot = self.slot();
+                let mut inner = scope.clone();
+                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                let filter = match filter {
+                    Some(f) => Some(Box::new(self.expr(f, &inner)?)),
+                    None => None,
+                };
+                let map = match map {
+                    Some(m) => Some(Box::new(self.expr(m, &inner)?)),
+                    None => None,
+                };
+                CExpr::ListComp { slot, list, filter, map }
+            }
+            ExprKind::Quantified { quantifier, variable, list, filter } => {
+                let list = Box::new(self.expr(list, scope)?);
+                let slot = self.slot();
+                let mut inner = scope.clone();
+                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                let filter = match filter {
+                    Some(f) => Box::new(self.expr(f, &inner)?),
+                    None => Box::new(CExpr::Const(Value::Bool(true))),
+                };
+                CExpr::Quantified { quantifier: *quantifier, slot, list, filter }
+            }
+            ExprKind::Reduce { accumulator, init, variable, list, expr } => {
+                let init = Box::new(self.expr(init, scope)?);
+                let list = Box::new(self.expr(list, scope)?);
+                let acc = self.slot();
+                let slot = self.slot();
+                let mut inner = scope.clone();
+                inner.bind(&accumulator.name, Var { slot: acc, kind: Kind::Value });
+                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                if find_aggregate(expr).is_some() {
+                    return Err(err(detail::INVALID_AGGREGATION, "aggregates are not allowed in reduce", expr.span));
+                }
+                let expr = Box::new(self.expr(expr, &inner)?);
+                CExpr::Reduce { acc, init, slot, list, expr }
+            }
+            ExprKind::PatternPredicate(el) => {
+                // New variables may not be introduced by a pattern used as an expression.
+                for v in pattern_vars(el) {
+                    if scope.get(&v.name).is_none() {
+                        return Err(err(
+                            detail::UNDEFINED_VARIABLE,
+                            format!("variable `{}` is not defined", v.name),
+                            v.span,
+                        ));
+                    }
+                }
+                let mut inner = scope.clone();
+                let pattern = Pattern {
+                    parts: vec![PatternPart {
+                        variable: None,
+                        kind: PathKind::Normal,
+                        element: el.clone(),
+                        span: el.span,
+                    }],
+                    span: el.span,
+                };
+                let plan = self.pattern(Plan::Argument, &pattern, &mut inner, true)?;
+                CExpr::Exists(Box::new(plan))
+            }
+            ExprKind::PatternComprehension { variable, pattern, filter, map } => {
+                let mut inner = scope.clone();
+                let pat = Pattern {
+                    parts: vec![PatternPart {
+                        variable: variable.clone(),
+                        kind: PathKind::Normal,
+                        element: pattern.clone(),
+                        span: pattern.span,
+                    }],
+                    span: pattern.span,
+                };
+                let mut plan = self.pattern(Plan::Argument, &pat, &mut inner, true)?;
+                if let Some(f) = filter {
+                    let pred = self.expr(f, &inner)?;
+                    plan = Plan::Filter { input: Box::new(plan), pred };
+                }
+                let m = self.expr(map, &inner)?;
+                CExpr::CollectRows(Box::new(plan), Box::new(m))
+            }
+            ExprKind::Exists(sub) => CExpr::Exists(Box::new(self.subquery(sub, scope)?.0)),
+            ExprKind::CountSubquery(sub) => CExpr::CountRows(Box::new(self.subquery(sub, scope)?.0)),
+            ExprKind::CollectSubquery(sub) => {
+                let (plan, cols) = self.subquery(sub, scope)?;
+                if cols.len() != 1 {
+                    return Err(err(
+                        detail::INVALID_CLAUSE_COMPOSITION,
+                        "COLLECT { } must return exactly one column",
+                        e.span,
+                    ));
+                }
+                CExpr::CollectRows(Box::new(plan), Box::new(CExpr::Slot(cols[0])))
+            }
+            ExprKind::MapProjection(base, items) => {
+                let b = self.expr(base, scope)?;
+                let mut ops = Vec::new();
+                for it in items {
+                    ops.push(match it {
+                        MapProjectionItem::Property(k) => MapProjectionOp::Property(arc(&k.name)),
+                        MapProjectionItem::AllProperties => MapProjectionOp::All,
+                        MapProjectionItem::Literal(k, v) => {
+                            MapProjectionOp::Entry(arc(&k.name), self.expr(v, scope)?)
+                        }
+                        MapProjectionItem::Variable(v) => {
+                            let c = self.expr(
+                                &Expr::new(ExprKind::Variable(v.name.clone()), v.span),
+                                scope,
+                            )?;
+                            MapProjectionOp::Entry(arc(&v.name), c)
+                        }
+                    });
+                }
+                CExpr::MapProjection(Box::new(b), ops)
+            }
+        })
+    }
+
+    /// A subquery expression: its plan (rows extend the outer row) and its column slots.
+    fn subquery(&mut self, sub: &SubqueryExpr, scope: &Scope) -> Result<(Plan, Vec<Slot>)> {
+        match sub {
+            SubqueryExpr::Pattern { pattern, where_ } => {
+                let mut inner = scope.clone();
+                let mut plan = self.pattern(Plan::Argument, pattern, &mut inner, true)?;
+                if let Some(w) = where_ {
+                    let pred = self.expr(w, &inner)?;
+                    plan = Plan::Filter { input: Box::new(plan), pred };
+                }
+                Ok((plan, vec![]))
+            }
+            SubqueryExpr::Query(q) => {
+                if !q.unions.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::SyntaxError,
+                        "UNION inside a subquery expression is not supported yet",
+                    )
+                    .with_span(q.span));
+                }
+                let (plan, _, slots, _) = self.single(&q.first, Plan::Argument, scope.clone())?;
+                Ok((plan, slots))
+            }
+        }
+    }
+
+    fn function(
+        &mut self,
+        name: &str,
+        distinct: bool,
+        args: &[Expr],
+        span: Span,
+        scope: &Scope,
+    ) -> Result<CExpr> {
+        let lower = name.to_ascii_lowercase();
+        if lower == "exists" && args.len() == 1 {
+            // exists(n.prop): the property is not null; exists((a)-->()): pattern predicate.
+            return match &args[0].kind {
+                ExprKind::Property(..) => Ok(CExpr::IsNull(Box::new(self.expr(&args[0], scope)?), true)),
+                ExprKind::PatternPredicate(_) => self.expr(&args[0], scope),
+                _ => Err(err(
+                    detail::INVALID_ARGUMENT_TYPE,
+                    "exists() takes a property or a pattern",
+                    args[0].span,
+                )),
+            };
+        }
+        let def = functions::lookup(name).ok_or_else(|| {
+            err(detail::UNKNOWN_FUNCTION, format!("unknown function `{name}`"), span)
+        })?;
+        check_arity(def, args.len(), span)?;
+        match def.kind {
+            FunctionKind::Aggregate(_) => Err(err(
+                detail::INVALID_AGGREGATION,
+                format!("aggregate function `{name}` can only be used in WITH and RETURN"),
+                span,
+            )),
+            FunctionKind::Scalar(f) => {
+                if distinct {
+                    return Err(err(
+                        detail::INVALID_AGGREGATION,
+                        format!("DISTINCT can only be used with aggregate functions, not `{name}`"),
+                        span,
+                    ));
+                }
+                let mut cargs = Vec::new();
+                for a in args {
+                    cargs.push(self.expr(a, scope)?);
+                }
+                // Fold calls on constants (not for volatile functions).
+                if !def.volatile && cargs.iter().all(|c| matches!(c, CExpr::Const(_))) {
+                    let vals: Vec<Value> = cargs
+                        .iter()
+                        .filter_map(|c| match c {
+                            CExpr::Const(v) => Some(v.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    if !vals.iter().any(|v| matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_))) {
+                        let empty = crate::graph::Graph::new();
+                        if let Ok(v) = f(&crate::exec::View(&empty), &vals) {
+                            return Ok(CExpr::Const(v));
+                        }
+                    }
+                }
+                Ok(CExpr::Call(def.name, f, cargs))
+            }
+        }
+    }
+}
+
+/// Compiles the non-aggregate parts of an aggregating expression against grouping keys.
+struct AggCompiler<'p, 'a, 's> {
+    planner: &'p mut Planner<'a>,
+    scope: &'s Scope,
+    keys: &'s [(String, Slot, Kind)],
+    aggs: &'s mut Vec<(Slot, AggCall)>,
+}
+
+impl AggCompiler<'_, '_, '_> {
+    fn compile(&mut self, e: &Expr, key_scope: &Scope) -> Result<CExpr> {
+        let text = self.planner.norm(e.span);
+        if let Some((_, s, _)) = self.keys.iter().find(|(t, _, _)| *t == text) {
+            return Ok(CExpr::Slot(*s));
+        }
+        if find_aggregate(e).is_some() {
+            return match &e.kind {
+                ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_agg_node(e) => {
+                    self.planner.agg_expr(e, self.scope, self.keys, self.aggs)
+                }
+                ExprKind::Binary(op, a, b) => Ok(CExpr::Bin(
+                    *op,
+                    Box::new(self.compile(a, key_scope)?),
+                    Box::new(self.compile(b, key_scope)?),
+                )),
+                ExprKind::Unary(op, x) => {
+                    let c = Box::new(self.compile(x, key_scope)?);
+                    Ok(match op {
+                        UnaryOp::Not => CExpr::Not(c),
+                        UnaryOp::Minus => CExpr::Neg(c),
+                        UnaryOp::Plus => CExpr::Pos(c),
+                    })
+                }
+                ExprKind::List(items) => {
+                    let mut out = Vec::new();
+                    for i in items {
+                        out.push(self.compile(i, key_scope)?);
+                    }
+                    Ok(CExpr::List(out))
+                }
+                ExprKind::Map(entries) => {
+                    let mut out = Vec::new();
+                    for (k, v) in entries {
+                        out.push((arc(&k.name), self.compile(v, key_scope)?));
+                    }
+                    Ok(CExpr::Map(out))
+                }
+                ExprKind::Property(b, k) => Ok(CExpr::Prop(Box::new(self.compile(b, key_scope)?), arc(&k.name))),
+                ExprKind::Index(b, i) => Ok(CExpr::Index(
+                    Box::new(self.compile(b, key_scope)?),
+                    Box::new(self.compile(i, key_scope)?),
+                )),
+                ExprKind::IsNull(x, n) => Ok(CExpr::IsNull(Box::new(self.compile(x, key_scope)?), *n)),
+                ExprKind::FunctionCall { name, args, .. } => {
+                    let def = functions::lookup(name).ok_or_else(|| {
+                        err(detail::UNKNOWN_FUNCTION, format!("unknown function `{name}`"), e.span)
+                    })?;
+                    let FunctionKind::Scalar(f) = def.kind else {
+                        return Err(Error::internal("aggregate in scalar position"));
+                    };
+                    let mut cargs = Vec::new();
+                    for a in args {
+                        cargs.push(self.compile(a, key_scope)?);
+                    }
+                    Ok(CExpr::Call(def.name, f, cargs))
+                }
+                ExprKind::Case { operand, whens, else_ } => {
+                    let operand = match operand {
+                        Some(o) => Some(Box::new(self.compile(o, key_scope)?)),
+                        None => None,
+                    };
+                    let mut ws = Vec::new();
+                    for (w, t) in whens {
+                        ws.push((self.compile(w, key_scope)?, self.compile(t, key_scope)?));
+                    }
+                    let else_ = match else_ {
+                        Some(x) => Some(Box::new(self.compile(x, key_scope)?)),
+                        None => None,
+                    };
+                    Ok(CExpr::Case { operand, whens: ws, else_ })
+                }
+                _ => Err(err(
+                    detail::INVALID_AGGREGATION,
+                    "this expression cannot contain an aggregate",
+                    e.span,
+                )),
+            };
+        }
+        // No aggregate inside: may only use grouping keys (or be constant).
+        match self.planner.expr(e, key_scope) {
+            Ok(c) => Ok(c),
+            Err(er) if er.detail == Some(detail::UNDEFINED_VARIABLE) => {
+                if self.planner.expr(e, self.scope).is_ok() {
+                    Err(err(
+                        detail::AMBIGUOUS_AGGREGATION,
+                        "an expression next to an aggregate may only use grouping keys",
+                        e.span,
+                    ))
+                } else {
+                    Err(er)
+                }
+            }
+            Err(er) => Err(er),
+        }
+    }
+}
+
+fn is_aggregate(name: &str) -> bool {
+    matches!(
+        functions::lookup(name).map(|d| d.kind),
+        Some(FunctionKind::Aggregate(_))
+    )
+}
+
+fn is_agg_node(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::CountStar => true,
+        ExprKind::FunctionCall { name, .. } => is_aggregate(name),
+        _ => false,
+    }
+}
+
+/// The span of the first aggregate call in `e` (not looking into subqueries).
+pub fn find_aggregate(e: &Expr) -> Option<Span> {
+    if is_agg_node(e) {
+        return Some(e.span);
+    }
+    let mut found = None;
+    for_each_child(e, &mut |c| {
+        if found.is_none() {
+            found = find_aggregate(c);
+        }
+    });
+    found
+}
+
+fn check_nested_aggregate(e: &Expr, inside: bool) -> Result<()> {
+    let agg = is_agg_node(e);
+    if agg && inside {
+        return Err(err(
+            detail::NESTED_AGGREGATION,
+            "aggregate functions cannot be nested",
+            e.span,
+        ));
+    }
+    let mut res = Ok(());
+    for_each_child(e, &mut |c| {
+        if res.is_ok() {
+            res = check_nested_aggregate(c, inside || agg);
+        }
+    });
+    res
+}
+
+/// Calls `f` on each direct sub-expression (not inside patterns or subqueries).
+fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
+        ExprKind::Property(b, _) => f(b),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::Slice(a, b, c) => {
+            f(a);
+            if let Some(b) = b {
+                f(b);
+            }
+            if let Some(c) = c {
+                f(c);
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(f),
+        ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| f(v)),
+        ExprKind::Unary(_, x) | ExprKind::IsNull(x, _) | ExprKind::HasLabels(x, _) => f(x),
+        ExprKind::FunctionCall { args, .. } => args.iter().for_each(f),
+        ExprKind::Case { operand, whens, else_ } => {
+            if let Some(o) = operand {
+                f(o);
+            }
+            for (w, t) in whens {
+                f(w);
+                f(t);
+            }
+            if let Some(x) = else_ {
+                f(x);
+            }
+        }
+        ExprKind::ListComprehension { list, filter, map, .. } => {
+            f(list);
+            if let Some(x) = filter {
+                f(x);
+            }
+            if let Some(x) = map {
+                f(x);
+            }
+        }
+        ExprKind::Quantified { list, filter, .. } => {
+            f(list);
+            if let Some(x) = filter {
+                f(x);
+            }
+        }
+        ExprKind::Reduce { init, list, expr, .. } => {
+            f(init);
+            f(list);
+            f(expr);
+        }
+        ExprKind::PatternComprehension { filter, map, .. } => {
+            if let Some(x) = filter {
+                f(x);
+            }
+            f(map);
+        }
+        ExprKind::MapProjection(b, items) => {
+            f(b);
+            for it in items {
+                if let MapProjectionItem::Literal(_, v) = it {
+                    f(v);
+                }
+            }
+        }
+        ExprKind::PatternPredicate(_)
+        | ExprKind::Exists(_)
+        | ExprKind::CountSubquery(_)
+        | ExprKind::CollectSubquery(_) => {}
+    }
+}
+
+fn pattern_vars(el: &PatternElement) -> Vec<&Ident> {
+    let mut out = Vec::new();
+    out.extend(el.start.variable.as_ref());
+    for (r, n) in &el.chain {
+        out.extend(r.variable.as_ref());
+        out.extend(n.variable.as_ref());
+    }
+    out
+}
+
+fn check_arity(def: &functions::FunctionDef, n: usize, span: Span) -> Result<()> {
+    if n < def.min_args || def.max_args.is_some_and(|m| n > m) {
+        return Err(err(
+            "InvalidNumberOfArguments",
+            format!("wrong number of arguments for `{}`: {n}", def.name),
+            span,
+        ));
+    }
+    Ok(())
+}
+
+fn check_no_null_literal(_p: &Expr) -> Result<()> {
+    Ok(())
+}
+
+fn literal(l: &Literal) -> Value {
+    match l {
+        Literal::Null => Value::Null,
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Integer(i) => Value::Int(*i),
+        Literal::Float(f) => Value::Float(*f),
+        Literal::String(s) => Value::String(s.as_str().into()),
+    }
+}
+
+fn fold_list(items: Vec<CExpr>) -> CExpr {
+    if items.iter().all(|c| matches!(c, CExpr::Const(_))) {
+        CExpr::Const(Value::List(
+            items
+                .into_iter()
+                .filter_map(|c| match c {
+                    CExpr::Const(v) => Some(v),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    } else {
+        CExpr::List(items)
+    }
+}
+
+// Internal scalar helpers used by plans.
+
+fn props_match(view: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
+    let (Some(entity), Some(map)) = (args.first(), args.get(1)) else {
+        return Err(Error::internal("propertiesMatch arity"));
+    };
+    let props = match entity {
+        Value::Node(id) => view.node_properties(*id)?,
+        Value::Relationship(id) => view.rel_properties(*id)?,
+        _ => return Ok(Value::Null),
+    };
+    match map {
+        Value::Map(m) => {
+            for (k, v) in m {
+                match props.get(k) {
+                    Some(p) if crate::value::compare::equals(p, v) == Some(true) => {}
+                    _ => return Ok(Value::Bool(false)),
+                }
+            }
+            Ok(Value::Bool(true))
+        }
+        Value::Null => Ok(Value::Bool(true)),
+        other => Err(Error::runtime(
+            ErrorKind::TypeError,
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("pattern properties must be a MAP, not {}", other.type_name()),
+        )),
+    }
+}
+
+fn is_node_or_null(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
+    match args.first() {
+        Some(Value::Node(_)) => Ok(Value::Bool(true)),
+        Some(Value::Null) | None => Ok(Value::Bool(false)),
+        Some(other) => Err(Error::runtime(
+            ErrorKind::TypeError,
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("expected a node, got {}", other.type_name()),
+        )),
+    }
+}
+
+fn reverse_list(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
+    Ok(match args.first() {
+        Some(Value::List(l)) => Value::List(l.iter().rev().cloned().collect()),
+        Some(v) => v.clone(),
+        None => Value::Null,
+    })
+}
+
+#[allow(dead_code)]
+fn _keep(_: BTreeMap<(), ()>, _: HashMap<(), ()>, _: fn(Plan, fn(Box<Plan>) -> Plan) -> Plan) {
+    let _ = wrap;
+}
