@@ -13,6 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub mod compare;
+pub mod ops;
 
 /// The id of a node. Ids are stable while the node exists and may be reused after it is
 /// deleted.
