@@ -1,0 +1,382 @@
+//! Aggregate functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
+//! `percentileCont`, `percentileDisc`. All of them skip null values; DISTINCT keeps the
+//! first of each set of equivalent values ([`EquivKey`]). `count(*)` is the executor's.
+
+use std::collections::HashSet;
+
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::value::compare::{order, EquivKey};
+use crate::value::Value;
+
+use super::{invalid_value, Aggregator};
+
+/// Wraps an aggregator so that it only sees the first of equivalent values when DISTINCT.
+fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator> {
+    if distinct {
+        Box::new(Distinct {
+            seen: HashSet::new(),
+            inner,
+        })
+    } else {
+        Box::new(inner)
+    }
+}
+
+struct Distinct<A> {
+    seen: HashSet<EquivKey>,
+    inner: A,
+}
+
+impl<A: Aggregator> Aggregator for Distinct<A> {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let Some(first) = args.first() else {
+            return self.inner.update(args);
+        };
+        if first.is_null() || self.seen.insert(EquivKey(first.clone())) {
+            self.inner.update(args)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn finish(&mut self) -> Result<Value> {
+        self.inner.finish()
+    }
+}
+
+/// The aggregated value of a row: the first argument.
+fn value(args: &[Value]) -> &Value {
+    args.first().unwrap_or(&super::NULL)
+}
+
+#[derive(Default)]
+struct Count(i64);
+
+impl Aggregator for Count {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        if !value(args).is_null() {
+            self.0 += 1;
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<Value> {
+        Ok(Value::Int(self.0))
+    }
+}
+
+/// `count(x)`: the number of non-null values.
+pub(super) fn count(distinct: bool) -> Box<dyn Aggregator> {
+    make(distinct, Count::default())
+}
+
+/// Running sum of numbers: integers exactly (in `i128`, so only the final result can
+/// overflow), floats apart.
+#[derive(Default)]
+struct NumSum {
+    ints: i128,
+    floats: f64,
+    saw_float: bool,
+    n: u64,
+}
+
+impl NumSum {
+    fn add(&mut self, func: &str, v: &Value) -> Result<()> {
+        match v {
+            Value::Null => return Ok(()),
+            Value::Int(i) => self.ints += i128::from(*i),
+            Value::Float(f) => {
+                self.floats += f;
+                self.saw_float = true;
+            }
+            v => return Err(invalid_value(func, "a number", v)),
+        }
+        self.n += 1;
+        Ok(())
+    }
+
+    fn total_f64(&self) -> f64 {
+        self.ints as f64 + self.floats
+    }
+}
+
+#[derive(Default)]
+struct Sum(NumSum);
+
+impl Aggregator for Sum {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        self.0.add("sum", value(args))
+    }
+    fn finish(&mut self) -> Result<Value> {
+        if self.0.saw_float {
+            return Ok(Value::Float(self.0.total_f64()));
+        }
+        i64::try_from(self.0.ints).map(Value::Int).map_err(|_| {
+            Error::runtime(
+                ErrorKind::ArithmeticError,
+                detail::INTEGER_OVERFLOW,
+                "integer overflow in `sum`",
+            )
+        })
+    }
+}
+
+/// `sum(x)`: integers sum to an integer (overflow is an error), any float makes a float;
+/// 0 when there are no values.
+pub(super) fn sum(distinct: bool) -> Box<dyn Aggregator> {
+    make(distinct, Sum::default())
+}
+
+#[derive(Default)]
+struct Avg(NumSum);
+
+impl Aggregator for Avg {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        self.0.add("avg", value(args))
+    }
+    fn finish(&mut self) -> Result<Value> {
+        if self.0.n == 0 {
+            return Ok(Value::Null);
+        }
+        Ok(Value::Float(self.0.total_f64() / self.0.n as f64))
+    }
+}
+
+/// `avg(x)`: the mean as a float; null when there are no values.
+pub(super) fn avg(distinct: bool) -> Box<dyn Aggregator> {
+    make(distinct, Avg::default())
+}
+
+struct Extreme {
+    best: Option<Value>,
+    /// The ordering a new value must have against the best to replace it.
+    wanted: std::cmp::Ordering,
+}
+
+impl Aggregator for Extreme {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let v = value(args);
+        if v.is_null() {
+            return Ok(());
+        }
+        let replace = match &self.best {
+            None => true,
+            Some(best) => order(v, best) == self.wanted,
+        };
+        if replace {
+            self.best = Some(v.clone());
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<Value> {
+        Ok(self.best.take().unwrap_or_default())
+    }
+}
+
+/// `min(x)`: the smallest value in the ORDER BY order; null when there are no values.
+pub(super) fn min(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        Extreme {
+            best: None,
+            wanted: std::cmp::Ordering::Less,
+        },
+    )
+}
+
+/// `max(x)`: the largest value in the ORDER BY order; null when there are no values.
+pub(super) fn max(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        Extreme {
+            best: None,
+            wanted: std::cmp::Ordering::Greater,
+        },
+    )
+}
+
+#[derive(Default)]
+struct Collect(Vec<Value>);
+
+impl Aggregator for Collect {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let v = value(args);
+        if !v.is_null() {
+            self.0.push(v.clone());
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<Value> {
+        Ok(Value::List(std::mem::take(&mut self.0)))
+    }
+}
+
+/// `collect(x)`: the non-null values as a list.
+pub(super) fn collect(distinct: bool) -> Box<dyn Aggregator> {
+    make(distinct, Collect::default())
+}
+
+/// Welford's running mean and sum of squared deviations.
+struct StDev {
+    n: u64,
+    mean: f64,
+    m2: f64,
+    population: bool,
+}
+
+impl Aggregator for StDev {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let x = match value(args) {
+            Value::Null => return Ok(()),
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            v => {
+                let name = if self.population { "stDevP" } else { "stDev" };
+                return Err(invalid_value(name, "a number", v));
+            }
+        };
+        self.n += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.n as f64;
+        self.m2 += delta * (x - self.mean);
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<Value> {
+        let divisor = if self.population {
+            self.n
+        } else {
+            self.n.saturating_sub(1)
+        };
+        if divisor == 0 {
+            return Ok(Value::Float(0.0));
+        }
+        Ok(Value::Float((self.m2 / divisor as f64).sqrt()))
+    }
+}
+
+/// `stDev(x)`: the sample standard deviation (0.0 for fewer than two values).
+pub(super) fn st_dev(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        StDev {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            population: false,
+        },
+    )
+}
+
+/// `stDevP(x)`: the population standard deviation (0.0 when there are no values).
+pub(super) fn st_dev_p(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        StDev {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            population: true,
+        },
+    )
+}
+
+struct Percentile {
+    values: Vec<Value>,
+    percentile: Option<f64>,
+    continuous: bool,
+}
+
+impl Percentile {
+    fn name(&self) -> &'static str {
+        if self.continuous {
+            "percentileCont"
+        } else {
+            "percentileDisc"
+        }
+    }
+}
+
+impl Aggregator for Percentile {
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let p = match args.get(1).unwrap_or(&super::NULL) {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            v => return Err(invalid_value(self.name(), "a number percentile", v)),
+        };
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::runtime(
+                ErrorKind::ArgumentError,
+                detail::NUMBER_OUT_OF_RANGE,
+                format!(
+                    "`{}` expects a percentile between 0.0 and 1.0, got {}",
+                    self.name(),
+                    crate::value::format_float(p)
+                ),
+            ));
+        }
+        self.percentile.get_or_insert(p);
+        match value(args) {
+            Value::Null => Ok(()),
+            v @ (Value::Int(_) | Value::Float(_)) => {
+                self.values.push(v.clone());
+                Ok(())
+            }
+            v => Err(invalid_value(self.name(), "a number", v)),
+        }
+    }
+
+    fn finish(&mut self) -> Result<Value> {
+        let (Some(p), false) = (self.percentile, self.values.is_empty()) else {
+            return Ok(Value::Null);
+        };
+        let mut values = std::mem::take(&mut self.values);
+        values.sort_by(order);
+        let n = values.len();
+        if self.continuous {
+            let pos = p * (n - 1) as f64;
+            let lo = pos.floor();
+            let frac = pos - lo;
+            let lo = lo as usize;
+            let at = |i: usize| values.get(i.min(n - 1)).and_then(Value::as_f64);
+            let (Some(a), Some(b)) = (at(lo), at(lo + 1)) else {
+                return Ok(Value::Null);
+            };
+            Ok(Value::Float(if frac == 0.0 {
+                a
+            } else {
+                a + (b - a) * frac
+            }))
+        } else {
+            let idx = ((p * n as f64).ceil() as usize)
+                .saturating_sub(1)
+                .min(n - 1);
+            Ok(values.get(idx).cloned().unwrap_or_default())
+        }
+    }
+}
+
+/// `percentileCont(x, p)`: the `p`-th percentile with linear interpolation, as a float.
+/// `p` outside `[0, 1]` is an `ArgumentError` (`NumberOutOfRange`).
+pub(super) fn percentile_cont(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        Percentile {
+            values: Vec::new(),
+            percentile: None,
+            continuous: true,
+        },
+    )
+}
+
+/// `percentileDisc(x, p)`: the value at the `p`-th percentile (the smallest value with at
+/// least that share of values at or below it). `p` outside `[0, 1]` is an `ArgumentError`
+/// (`NumberOutOfRange`).
+pub(super) fn percentile_disc(distinct: bool) -> Box<dyn Aggregator> {
+    make(
+        distinct,
+        Percentile {
+            values: Vec::new(),
+            percentile: None,
+            continuous: false,
+        },
+    )
+}
