@@ -41,6 +41,9 @@ type StepResult = Result<(), Failure>;
 
 /// Runs all steps of one case on a fresh in-memory database.
 pub fn run_steps(steps: &[Step], env: &Env) -> StepResult {
+    if steps.is_empty() {
+        return Err(Failure::new("scenario has no steps"));
+    }
     let mut sc = Scenario {
         db: Database::in_memory(),
         params: Params::new(),
