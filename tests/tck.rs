@@ -16,6 +16,8 @@
 //! - `TCK_BLESS=1`: rewrite `tests/tck/expected-failures.txt` with the current failures.
 //! - `TCK_WRITE_DOC=1`: rewrite `docs/conformance.md` (needs a full, unfiltered run).
 //! - `TCK_SELFTEST_ONLY=1`: only run the runner's own self-checks.
+//! - `TCK_CHECK_NOTATION=1`: only parse every expected value (result, parameter and
+//!   procedure tables) of every case and report those that do not parse.
 //!
 //! The last line printed is always `N passed, N failed, N skipped`.
 
@@ -115,6 +117,9 @@ fn main() -> ExitCode {
         }
     }
     let all_count = cases.len();
+    if env_flag("TCK_CHECK_NOTATION") {
+        return check_notation(&cases);
+    }
     if let Some(f) = &filter {
         cases.retain(|c| c.id().contains(f.as_str()));
     }
@@ -303,4 +308,33 @@ fn display_rel(p: &Path) -> String {
         .unwrap_or(p)
         .display()
         .to_string()
+}
+
+/// Parses every value cell of the cases' tables; reports the cells that do not parse.
+fn check_notation(cases: &[Case]) -> ExitCode {
+    let (mut cells, mut bad) = (0usize, 0usize);
+    for case in cases {
+        let Ok(steps) = &case.steps else { continue };
+        for step in steps {
+            let Some(table) = &step.table else { continue };
+            let values: Vec<&String> = if step.text.starts_with("the result should be") {
+                table.iter().skip(1).flatten().collect()
+            } else if step.text.starts_with("parameters are") {
+                table.iter().filter_map(|r| r.get(1)).collect()
+            } else if step.text.starts_with("there exists a procedure") {
+                table.iter().skip(1).flatten().collect()
+            } else {
+                continue;
+            };
+            for v in values {
+                cells += 1;
+                if let Err(e) = values::parse_value(v) {
+                    bad += 1;
+                    println!("{}: {v:?}: {e}", case.id());
+                }
+            }
+        }
+    }
+    println!("{cells} expected value(s) checked, {bad} do not parse");
+    finish(&Tally::default(), bad == 0)
 }
