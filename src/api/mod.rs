@@ -1,27 +1,20 @@
 //! The public facade: [`Database`], [`Transaction`], [`QueryResult`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
-use crate::error::Result;
+use crate::ast::StatementKind;
+use crate::error::{Error, ErrorKind, Result};
+use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
+use crate::graph::{Graph, UndoLog};
+use crate::plan::planner::{Catalog, Planner};
+use crate::plan::QueryPlan;
 use crate::value::{NodeId, RelId, Value};
 
 /// Query parameters by name (without the `$`).
 pub type Params = BTreeMap<String, Value>;
 
-/// Counts of what a statement changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    pub nodes_created: u64,
-    pub nodes_deleted: u64,
-    pub relationships_created: u64,
-    pub relationships_deleted: u64,
-    /// Properties written with a non-null value.
-    pub properties_set: u64,
-    /// Properties removed (by REMOVE or by setting them to null).
-    pub properties_removed: u64,
-    pub labels_added: u64,
-    pub labels_removed: u64,
-}
+pub use crate::exec::WriteStats;
 
 /// A node as it was when the statement finished (or when it was deleted by it).
 #[derive(Debug, Clone, PartialEq)]
@@ -68,42 +61,439 @@ impl QueryResult {
 }
 
 /// An embedded graph database.
-pub struct Database {}
+///
+/// `Database` is `Send + Sync`: statements that only read run side by side; a writing
+/// statement or an explicit transaction has the graph to itself.
+///
+/// ```
+/// use baobab::{Database, Params, Value};
+///
+/// let db = Database::in_memory();
+/// db.execute("CREATE (:Country {name: 'Mali'})", &Params::new())?;
+/// let r = db.execute("MATCH (c:Country) RETURN c.name AS name", &Params::new())?;
+/// assert_eq!(r.columns, vec!["name"]);
+/// assert_eq!(r.rows, vec![vec![Value::from("Mali")]]);
+/// # Ok::<(), baobab::Error>(())
+/// ```
+pub struct Database {
+    graph: RwLock<Graph>,
+    procedures: RwLock<HashMap<String, ProcedureDef>>,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database::in_memory()
+    }
+}
+
+struct DbCatalog<'a> {
+    graph: &'a Graph,
+    procedures: &'a HashMap<String, ProcedureDef>,
+}
+
+impl Catalog for DbCatalog<'_> {
+    fn label_count(&self, label: &str) -> usize {
+        self.graph
+            .syms
+            .get(label)
+            .map_or(0, |l| self.graph.label_count(l))
+    }
+    fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+    fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)> {
+        self.procedures
+            .get(name)
+            .map(|p| (p.inputs, p.outputs.clone()))
+    }
+}
+
+fn poisoned() -> Error {
+    Error::internal("a previous panic left the database lock poisoned")
+}
+
+/// One parsed statement, ready to plan.
+fn parse_one(query: &str) -> Result<crate::ast::Statement> {
+    let mut stmts = crate::syntax::parse(query).map_err(|e| e.locate(query))?;
+    match stmts.len() {
+        1 => Ok(stmts.remove(0)),
+        0 => Err(Error::new(ErrorKind::SyntaxError, "the query is empty")
+            .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)),
+        _ => Err(Error::new(
+            ErrorKind::SyntaxError,
+            "execute runs one statement; split the script at `;` and run each",
+        )
+        .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)
+        .with_span(stmts[1].span)
+        .locate(query)),
+    }
+}
+
+/// What a statement asks for.
+enum Action {
+    Run(QueryPlan, bool),
+    Explain(QueryPlan),
+    Begin,
+    Commit,
+    Rollback,
+    Nothing,
+}
 
 impl Database {
     /// A new empty database held in memory.
     pub fn in_memory() -> Database {
-        todo!("engine")
+        Database {
+            graph: RwLock::new(Graph::new()),
+            procedures: RwLock::new(HashMap::new()),
+        }
     }
 
-    /// Runs one statement (a trailing `;` is allowed) as its own transaction.
+    /// Registers a procedure for `CALL name(args) YIELD ...`: `inputs` is the number of
+    /// arguments, `outputs` the names of the fields each returned row holds, in order.
+    ///
+    /// ```
+    /// use baobab::{Database, Params, Value};
+    ///
+    /// let db = Database::in_memory();
+    /// db.register_procedure("my.double", 1, &["out"], |args| {
+    ///     Ok(vec![vec![Value::Int(args[0].as_int().unwrap_or(0) * 2)]])
+    /// });
+    /// let r = db.execute("CALL my.double(21) YIELD out RETURN out", &Params::new())?;
+    /// assert_eq!(r.rows, vec![vec![Value::Int(42)]]);
+    /// # Ok::<(), baobab::Error>(())
+    /// ```
+    pub fn register_procedure(
+        &self,
+        name: &str,
+        inputs: usize,
+        outputs: &[&str],
+        body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
+    ) {
+        if let Ok(mut p) = self.procedures.write() {
+            p.insert(
+                name.to_string(),
+                ProcedureDef {
+                    inputs,
+                    outputs: outputs.iter().map(|s| s.to_string()).collect(),
+                    body: Arc::new(body),
+                },
+            );
+        }
+    }
+
+    fn prepare(&self, graph: &Graph, query: &str) -> Result<Action> {
+        let stmt = parse_one(query)?;
+        let procedures = self.procedures.read().map_err(|_| poisoned())?;
+        let catalog = DbCatalog {
+            graph,
+            procedures: &procedures,
+        };
+        let plan = |q: &crate::ast::Query| {
+            Planner::new(query, &catalog)
+                .plan_query(q)
+                .map_err(|e| e.locate(query))
+        };
+        Ok(match &stmt.kind {
+            StatementKind::Query(q) => Action::Run(plan(q)?, false),
+            StatementKind::Explain(inner) | StatementKind::Profile(inner) => {
+                let profile = matches!(stmt.kind, StatementKind::Profile(_));
+                match &inner.kind {
+                    StatementKind::Query(q) => {
+                        let p = plan(q)?;
+                        if profile {
+                            Action::Run(p, true)
+                        } else {
+                            Action::Explain(p)
+                        }
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::SyntaxError,
+                            "EXPLAIN and PROFILE apply to queries",
+                        )
+                        .with_span(stmt.span)
+                        .locate(query))
+                    }
+                }
+            }
+            StatementKind::Begin => Action::Begin,
+            StatementKind::Commit => Action::Commit,
+            StatementKind::Rollback => Action::Rollback,
+            StatementKind::Checkpoint => Action::Nothing,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::SyntaxError,
+                    "indexes and constraints are not supported yet",
+                )
+                .with_span(stmt.span)
+                .locate(query))
+            }
+        })
+    }
+
+    /// Runs one statement (a trailing `;` is allowed) as its own transaction: it either
+    /// applies completely or not at all.
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
-        let _ = (query, params);
-        todo!("engine")
+        // Plan under a read lock; run under the lock the plan needs.
+        let action = {
+            let g = self.graph.read().map_err(|_| poisoned())?;
+            self.prepare(&g, query)?
+        };
+        match action {
+            Action::Explain(plan) => Ok(explain_result(&plan)),
+            Action::Nothing => Ok(QueryResult::default()),
+            Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
+                ErrorKind::TransactionError,
+                "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script",
+            )),
+            Action::Run(plan, profile) => {
+                let procedures = self.procedures.read().map_err(|_| poisoned())?;
+                if plan.writes {
+                    let mut g = self.graph.write().map_err(|_| poisoned())?;
+                    let mut undo = UndoLog::new();
+                    let r = run_plan(
+                        GraphAccess::Write(&mut g),
+                        &mut undo,
+                        &plan,
+                        params,
+                        &procedures,
+                        profile,
+                        query,
+                    );
+                    match r {
+                        Ok(res) => {
+                            g.purge(&undo);
+                            Ok(res)
+                        }
+                        Err(e) => {
+                            g.rollback(&mut undo);
+                            Err(e)
+                        }
+                    }
+                } else {
+                    let g = self.graph.read().map_err(|_| poisoned())?;
+                    let mut undo = UndoLog::new();
+                    run_plan(
+                        GraphAccess::Read(&g),
+                        &mut undo,
+                        &plan,
+                        params,
+                        &procedures,
+                        profile,
+                        query,
+                    )
+                }
+            }
+        }
     }
 
-    /// Starts an explicit transaction.
+    /// Starts an explicit transaction. It holds the database for writing until it is
+    /// committed, rolled back or dropped (dropping rolls back).
+    ///
+    /// ```
+    /// use baobab::{Database, Params};
+    ///
+    /// let db = Database::in_memory();
+    /// let mut tx = db.begin()?;
+    /// tx.execute("CREATE (:A)", &Params::new())?;
+    /// tx.rollback()?;
+    /// let r = db.execute("MATCH (n) RETURN count(n) AS c", &Params::new())?;
+    /// assert_eq!(r.rows[0][0].as_int(), Some(0));
+    /// # Ok::<(), baobab::Error>(())
+    /// ```
     pub fn begin(&self) -> Result<Transaction<'_>> {
-        todo!("engine")
+        let guard = self.graph.write().map_err(|_| poisoned())?;
+        Ok(Transaction {
+            db: self,
+            graph: Some(guard),
+            undo: UndoLog::new(),
+            failed: false,
+        })
     }
 }
 
-/// An explicit transaction: rolled back on drop unless committed.
+fn explain_result(plan: &QueryPlan) -> QueryResult {
+    QueryResult {
+        columns: vec!["plan".into()],
+        rows: vec![vec![Value::String(plan.root.explain().into())]],
+        plan: Some(plan.root.explain()),
+        ..QueryResult::default()
+    }
+}
+
+/// Runs a plan to completion and materialises the entities its rows mention.
+fn run_plan(
+    access: GraphAccess<'_>,
+    undo: &mut UndoLog,
+    plan: &QueryPlan,
+    params: &Params,
+    procedures: &HashMap<String, ProcedureDef>,
+    profile: bool,
+    query: &str,
+) -> Result<QueryResult> {
+    let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
+    let mut rows = Vec::new();
+    {
+        let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
+        while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
+            rows.push(row);
+        }
+    }
+    let stats = cx.stats;
+    let graph = cx.graph();
+    graph
+        .check_deleted_nodes_detached(cx.undo)
+        .map_err(|e| e.locate(query))?;
+    let mut result = QueryResult {
+        columns: plan.columns.clone(),
+        rows,
+        stats,
+        plan: profile.then(|| plan.root.explain()),
+        ..QueryResult::default()
+    };
+    materialize(graph, &mut result);
+    Ok(result)
+}
+
+fn collect_ids(v: &Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
+    match v {
+        Value::Node(n) => nodes.push(*n),
+        Value::Relationship(r) => rels.push(*r),
+        Value::Path(p) => {
+            nodes.extend(&p.nodes);
+            rels.extend(&p.rels);
+        }
+        Value::List(l) => l.iter().for_each(|x| collect_ids(x, nodes, rels)),
+        Value::Map(m) => m.values().for_each(|x| collect_ids(x, nodes, rels)),
+        _ => {}
+    }
+}
+
+fn materialize(g: &Graph, result: &mut QueryResult) {
+    let (mut nodes, mut rels) = (Vec::new(), Vec::new());
+    for row in &result.rows {
+        for v in row {
+            collect_ids(v, &mut nodes, &mut rels);
+        }
+    }
+    for r in rels {
+        if result.rels.contains_key(&r) {
+            continue;
+        }
+        if let (Some(rec), Some((start, end))) = (g.rel_rec(r), g.endpoints(r)) {
+            result.rels.insert(
+                r,
+                RelData {
+                    id: r,
+                    rel_type: g.syms.name(rec.ty).to_string(),
+                    start,
+                    end,
+                    properties: g.props_map(&rec.props),
+                },
+            );
+        }
+    }
+    for n in nodes {
+        if result.nodes.contains_key(&n) {
+            continue;
+        }
+        if let Some(rec) = g.node_rec(n) {
+            result.nodes.insert(
+                n,
+                NodeData {
+                    id: n,
+                    labels: rec.labels.iter().map(|l| g.syms.name(*l).to_string()).collect(),
+                    key: rec.key.as_deref().map(str::to_string),
+                    properties: g.props_map(&rec.props),
+                },
+            );
+        }
+    }
+}
+
+/// An explicit transaction: its statements see each other's writes; nothing is visible to
+/// others until [`Transaction::commit`]. Dropped without commit, it rolls back. A failed
+/// statement rolls the whole transaction back.
 pub struct Transaction<'db> {
-    _db: &'db Database,
+    db: &'db Database,
+    graph: Option<RwLockWriteGuard<'db, Graph>>,
+    undo: UndoLog,
+    failed: bool,
 }
 
 impl Transaction<'_> {
+    /// Runs one statement inside the transaction.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
-        let _ = (query, params);
-        todo!("engine")
+        if self.failed {
+            return Err(Error::new(
+                ErrorKind::TransactionError,
+                "the transaction failed and was rolled back; start a new one",
+            ));
+        }
+        let g = self
+            .graph
+            .as_mut()
+            .ok_or_else(|| Error::internal("transaction already finished"))?;
+        let action = self.db.prepare(g, query)?;
+        match action {
+            Action::Explain(plan) => Ok(explain_result(&plan)),
+            Action::Nothing => Ok(QueryResult::default()),
+            Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
+                ErrorKind::TransactionError,
+                "use Transaction::commit and Transaction::rollback inside a transaction",
+            )),
+            Action::Run(plan, profile) => {
+                let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
+                let r = run_plan(
+                    GraphAccess::Write(g),
+                    &mut self.undo,
+                    &plan,
+                    params,
+                    &procedures,
+                    profile,
+                    query,
+                );
+                if r.is_err() {
+                    g.rollback(&mut self.undo);
+                    self.failed = true;
+                }
+                r
+            }
+        }
     }
 
-    pub fn commit(self) -> Result<()> {
-        todo!("engine")
+    /// Makes the transaction's writes visible.
+    pub fn commit(mut self) -> Result<()> {
+        if self.failed {
+            return Err(Error::new(
+                ErrorKind::TransactionError,
+                "the transaction failed and was rolled back",
+            ));
+        }
+        if let Some(g) = self.graph.as_mut() {
+            g.purge(&self.undo);
+            self.undo.clear();
+        }
+        self.graph = None;
+        Ok(())
     }
 
-    pub fn rollback(self) -> Result<()> {
-        todo!("engine")
+    /// Discards the transaction's writes.
+    pub fn rollback(mut self) -> Result<()> {
+        self.undo_all();
+        Ok(())
+    }
+
+    fn undo_all(&mut self) {
+        if let Some(g) = self.graph.as_mut() {
+            g.rollback(&mut self.undo);
+        }
+        self.graph = None;
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        self.undo_all();
     }
 }

@@ -7,7 +7,7 @@ use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::graph::Graph;
 use crate::plan::{CExpr, MapProjectionOp, PathStep};
-use crate::value::compare::{compare, equals};
+use crate::value::compare::{compare_op, equals, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
 
 use super::{open, Cx, Row};
@@ -549,17 +549,14 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
 
 /// A binary operator other than AND/OR/XOR on two evaluated operands.
 pub fn binary_values(op: BinaryOp, l: &Value, r: &Value, cx: &mut Cx<'_>) -> Result<Value> {
-    use std::cmp::Ordering::*;
-    let cmp = |want: &[std::cmp::Ordering]| -> Value {
-        compare(l, r).map_or(Value::Null, |o| Value::Bool(want.contains(&o)))
-    };
+    let cmp = |op: CmpOp| -> Value { compare_op(op, l, r).map_or(Value::Null, Value::Bool) };
     Ok(match op {
         BinaryOp::Eq => equals(l, r).map_or(Value::Null, Value::Bool),
         BinaryOp::Ne => equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
-        BinaryOp::Lt => cmp(&[Less]),
-        BinaryOp::Le => cmp(&[Less, Equal]),
-        BinaryOp::Gt => cmp(&[Greater]),
-        BinaryOp::Ge => cmp(&[Greater, Equal]),
+        BinaryOp::Lt => cmp(CmpOp::Lt),
+        BinaryOp::Le => cmp(CmpOp::Le),
+        BinaryOp::Gt => cmp(CmpOp::Gt),
+        BinaryOp::Ge => cmp(CmpOp::Ge),
         BinaryOp::Add => ops::add(l, r)?,
         BinaryOp::Sub => ops::sub(l, r)?,
         BinaryOp::Mul => ops::mul(l, r)?,

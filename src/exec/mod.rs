@@ -1316,5 +1316,3 @@ pub fn check_storable(v: &Value) -> Result<()> {
 
 pub(crate) use write::{create_nodes_rels, run_set_ops};
 
-#[allow(dead_code)]
-fn _unused(_: &CreateNode, _: &CreateRel, _: &SetOp) {}

@@ -4,7 +4,6 @@
 //! The planner also enforces the scoping rules it depends on (undefined or rebound variables,
 //! aggregation placement, CREATE/MERGE pattern rules), raising the openCypher error kinds.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::ast::*;
@@ -103,10 +102,6 @@ fn reverse(d: Dir) -> Dir {
 
 fn arc(s: &str) -> Arc<str> {
     Arc::from(s)
-}
-
-fn wrap(plan: Plan, f: impl FnOnce(Box<Plan>) -> Plan) -> Plan {
-    f(Box::new(plan))
 }
 
 /// Plans one statement.
@@ -2367,7 +2362,3 @@ fn reverse_list(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> 
     })
 }
 
-#[allow(dead_code)]
-fn _keep(_: BTreeMap<(), ()>, _: HashMap<(), ()>, _: fn(Plan, fn(Box<Plan>) -> Plan) -> Plan) {
-    let _ = wrap;
-}
