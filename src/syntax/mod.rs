@@ -1,18 +1,45 @@
 //! Text to AST: the pest grammar (`grammar/cypher.pest`) and the lowering of pest pairs into
 //! [`crate::ast`]. pest types never leave this module.
 
+mod errors;
+mod literals;
+mod lower;
+mod nesting;
+#[cfg(test)]
+mod tests;
+
+use pest::Parser;
+
 use crate::ast::{Expr, Statement};
 use crate::error::Result;
+
+/// The pest parser generated from `grammar/cypher.pest`.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/cypher.pest"]
+struct CypherParser;
+
+/// The deepest nesting of brackets (`(`, `[`, `{`) and `CASE` expressions accepted.
+pub const MAX_NESTING: usize = 256;
+
+/// The tallest expression tree accepted (long operator chains such as `1 + 1 + ... + 1`
+/// build tall trees without any brackets).
+pub const MAX_EXPRESSION_HEIGHT: usize = 1000;
 
 /// Parses a script: one or more statements separated by `;` (a trailing `;` is allowed).
 /// Comments (`//`, `/* */`) are skipped. An empty script gives an empty list.
 pub fn parse(text: &str) -> Result<Vec<Statement>> {
-    let _ = text;
-    todo!("parser")
+    nesting::check(text)?;
+    let mut pairs =
+        CypherParser::parse(Rule::script, text).map_err(|e| errors::convert(text, Rule::script, e))?;
+    let script = lower::single(&mut pairs)?;
+    lower::Lowerer::new().script(script)
 }
 
 /// Parses a single expression (used for `--param name=value` and test parameters).
 pub fn parse_expression(text: &str) -> Result<Expr> {
-    let _ = text;
-    todo!("parser")
+    nesting::check(text)?;
+    let mut pairs = CypherParser::parse(Rule::expression_only, text)
+        .map_err(|e| errors::convert(text, Rule::expression_only, e))?;
+    let entry = lower::single(&mut pairs)?;
+    lower::Lowerer::new().expression_only(entry)
 }

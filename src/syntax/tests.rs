@@ -1,0 +1,1 @@
+#[test] fn smoke() { super::parse("MATCH (n) RETURN n").unwrap(); }
