@@ -10,11 +10,13 @@
 //! use baobab::{Database, Params};
 //!
 //! let db = Database::in_memory();
-//! db.execute("CREATE (AES:Organization {name: 'Confederation of Sahel States'})", &Params::new())?;
-//! db.execute("CREATE (:Country {name: 'Mali'})-[:MEMBER_OF]->(AES)", &Params::new())
-//!     .unwrap_err(); // `AES` in CREATE would create a second node with the key AES
-//! let result = db.execute("MATCH (AES) RETURN AES.name AS name", &Params::new())?;
-//! assert_eq!(result.rows[0][0].as_str(), Some("Confederation of Sahel States"));
+//! let none = Params::new();
+//! // An upper-case name in CREATE gives the new node that key ...
+//! db.execute("CREATE (AES:Organization {name: 'Confederation of Sahel States'})", &none)?;
+//! // ... and alone in a pattern it refers to the node with that key.
+//! db.execute("CREATE (:Country {name: 'Mali'})-[:MEMBER_OF]->(AES)", &none)?;
+//! let result = db.execute("MATCH (c:Country)-[:MEMBER_OF]->(AES) RETURN c.name", &none)?;
+//! assert_eq!(result.rows[0][0].as_str(), Some("Mali"));
 //! # Ok::<(), baobab::Error>(())
 //! ```
 

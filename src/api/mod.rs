@@ -402,7 +402,11 @@ fn materialize(g: &Graph, result: &mut QueryResult) {
                 n,
                 NodeData {
                     id: n,
-                    labels: rec.labels.iter().map(|l| g.syms.name(*l).to_string()).collect(),
+                    labels: rec
+                        .labels
+                        .iter()
+                        .map(|l| g.syms.name(*l).to_string())
+                        .collect(),
                     key: rec.key.as_deref().map(str::to_string),
                     properties: g.props_map(&rec.props),
                 },

@@ -190,7 +190,9 @@ impl Cx<'_> {
                         let g = self.graph();
                         let n = g.node(id)?;
                         Ok(Value::Bool(labels.iter().all(|l| {
-                            g.syms.get(l).is_some_and(|s| n.labels.binary_search(&s).is_ok())
+                            g.syms
+                                .get(l)
+                                .is_some_and(|s| n.labels.binary_search(&s).is_ok())
                         })))
                     }
                     other => Err(type_error(format!(
@@ -206,7 +208,9 @@ impl Cx<'_> {
                         let g = self.graph();
                         let n = g.node(id)?;
                         Ok(Value::Bool(labels.iter().any(|l| {
-                            g.syms.get(l).is_some_and(|s| n.labels.binary_search(&s).is_ok())
+                            g.syms
+                                .get(l)
+                                .is_some_and(|s| n.labels.binary_search(&s).is_ok())
                         })))
                     }
                     _ => Ok(Value::Null),
@@ -505,7 +509,9 @@ impl Cx<'_> {
                         nodes.push(n);
                     }
                 }
-                (PathStep::Rel(_), Value::Relationship(r)) => self.walk(&mut nodes, &mut rels, r)?,
+                (PathStep::Rel(_), Value::Relationship(r)) => {
+                    self.walk(&mut nodes, &mut rels, r)?
+                }
                 (PathStep::Rels(_), Value::List(l)) => {
                     for x in l {
                         if let Value::Relationship(r) = x {

@@ -146,16 +146,17 @@ impl<'a> Cx<'a> {
         }
         if let Some(c) = &self.limits.cancel {
             if c.load(Ordering::Relaxed) {
-                return Err(Error::new(ErrorKind::Cancelled, "the query was cancelled").at_runtime());
+                return Err(
+                    Error::new(ErrorKind::Cancelled, "the query was cancelled").at_runtime()
+                );
             }
         }
         if let Some(d) = self.limits.deadline {
             if Instant::now() > d {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    "the query ran past its time limit",
-                )
-                .at_runtime());
+                return Err(
+                    Error::new(ErrorKind::Timeout, "the query ran past its time limit")
+                        .at_runtime(),
+                );
             }
         }
         Ok(())
@@ -373,10 +374,9 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             pos: 0,
             seen: distinct.then(HashSet::new),
         }),
-        Plan::Create { input, nodes, rels } => write::writer(
-            open(input, arg),
-            write::WriteKind::Create { nodes, rels },
-        ),
+        Plan::Create { input, nodes, rels } => {
+            write::writer(open(input, arg), write::WriteKind::Create { nodes, rels })
+        }
         Plan::Merge {
             input,
             matcher,
@@ -539,8 +539,7 @@ impl Operator for Expand<'_> {
                     if s.into && row.get(s.to) != Some(&Value::Node(other)) {
                         continue;
                     }
-                    if s
-                        .distinct_from
+                    if s.distinct_from
                         .iter()
                         .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
                     {
@@ -630,8 +629,7 @@ impl VarExpand<'_> {
                 if path.contains(&r) {
                     continue;
                 }
-                if s
-                    .distinct_from
+                if s.distinct_from
                     .iter()
                     .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
                 {
@@ -1235,8 +1233,8 @@ impl Operator for ProcCall<'_> {
                     let mut r = row.clone();
                     let def = cx.procedures.get(self.name.as_ref());
                     for (field, slot) in self.yields {
-                        let idx = def
-                            .and_then(|d| d.outputs.iter().position(|o| o == field.as_ref()));
+                        let idx =
+                            def.and_then(|d| d.outputs.iter().position(|o| o == field.as_ref()));
                         let v = idx.and_then(|i| vals.get(i)).cloned().unwrap_or_default();
                         set_slot(&mut r, *slot, v);
                     }
@@ -1281,7 +1279,10 @@ pub fn props_from(g: &mut Graph, v: Value) -> Result<Props> {
         other => Err(Error::runtime(
             ErrorKind::TypeError,
             detail::INVALID_ARGUMENT_TYPE,
-            format!("properties must be given as a MAP, not {}", other.type_name()),
+            format!(
+                "properties must be given as a MAP, not {}",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -1315,4 +1316,3 @@ pub fn check_storable(v: &Value) -> Result<()> {
 }
 
 pub(crate) use write::{create_nodes_rels, run_set_ops};
-

@@ -299,8 +299,18 @@ fn set_prop(cx: &mut Cx<'_>, target: &Value, key: &str, v: Value) -> Result<()> 
 fn entity_keys(cx: &Cx<'_>, v: &Value) -> Result<Vec<Arc<str>>> {
     let g = cx.graph();
     Ok(match v {
-        Value::Node(id) => g.node(*id)?.props.iter().map(|(k, _)| g.syms.name(k)).collect(),
-        Value::Relationship(id) => g.rel(*id)?.props.iter().map(|(k, _)| g.syms.name(k)).collect(),
+        Value::Node(id) => g
+            .node(*id)?
+            .props
+            .iter()
+            .map(|(k, _)| g.syms.name(k))
+            .collect(),
+        Value::Relationship(id) => g
+            .rel(*id)?
+            .props
+            .iter()
+            .map(|(k, _)| g.syms.name(k))
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -333,7 +343,10 @@ pub(crate) fn run_set_ops(cx: &mut Cx<'_>, row: &Row, ops: &[SetOp]) -> Result<(
                         return Err(Error::runtime(
                             ErrorKind::TypeError,
                             detail::INVALID_ARGUMENT_TYPE,
-                            format!("expected a MAP to set properties from, not {}", other.type_name()),
+                            format!(
+                                "expected a MAP to set properties from, not {}",
+                                other.type_name()
+                            ),
                         ))
                     }
                 };
@@ -394,8 +407,9 @@ impl Operator for LoadCsv<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         match self.input.next(cx)? {
             None => Ok(None),
-            Some(_) => Err(Error::new(ErrorKind::SemanticError, "LOAD CSV is not supported yet")
-                .at_runtime()),
+            Some(_) => Err(
+                Error::new(ErrorKind::SemanticError, "LOAD CSV is not supported yet").at_runtime(),
+            ),
         }
     }
 }

@@ -666,7 +666,9 @@ mod tests {
         let b = g
             .create_node(&[person], None, Props::default(), &mut log)
             .unwrap();
-        let r = g.create_rel(a, b, knows, Props::default(), &mut log).unwrap();
+        let r = g
+            .create_rel(a, b, knows, Props::default(), &mut log)
+            .unwrap();
         g.purge(&log);
         log.clear();
 

@@ -481,7 +481,12 @@ impl Plan {
         out
     }
 
-    fn explain_into(&self, out: &mut String, depth: usize, suffix: &mut dyn FnMut(&Plan) -> String) {
+    fn explain_into(
+        &self,
+        out: &mut String,
+        depth: usize,
+        suffix: &mut dyn FnMut(&Plan) -> String,
+    ) {
         let detail = self.detail();
         let _ = write!(out, "{}+{}", "| ".repeat(depth), self.name());
         if !detail.is_empty() {

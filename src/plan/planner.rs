@@ -48,7 +48,11 @@ struct Scope {
 
 impl Scope {
     fn get(&self, name: &str) -> Option<Var> {
-        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| *v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
     }
 
     fn bind(&mut self, name: &str, var: Var) {
@@ -270,7 +274,10 @@ impl<'a> Planner<'a> {
                         }
                         let c = self.expr(e, &scope)?;
                         if let ExprKind::Variable(v) = &e.kind {
-                            if let Some(Var { kind: Kind::Value, .. }) = scope.get(v) {
+                            if let Some(Var {
+                                kind: Kind::Value, ..
+                            }) = scope.get(v)
+                            {
                                 // Could be anything: checked when it runs.
                             }
                         } else if !matches!(
@@ -326,7 +333,13 @@ impl<'a> Planner<'a> {
                                     c.span,
                                 ));
                             }
-                            scope.bind(name, Var { slot: s, kind: Kind::Value });
+                            scope.bind(
+                                name,
+                                Var {
+                                    slot: s,
+                                    kind: Kind::Value,
+                                },
+                            );
                         }
                         Plan::Apply {
                             input: Box::new(plan),
@@ -465,7 +478,13 @@ impl<'a> Planner<'a> {
         Ok(plan)
     }
 
-    fn node_filters(&mut self, n: &NodePattern, slot: Slot, skip_label: Option<&str>, scope: &Scope) -> Result<Vec<CExpr>> {
+    fn node_filters(
+        &mut self,
+        n: &NodePattern,
+        slot: Slot,
+        skip_label: Option<&str>,
+        scope: &Scope,
+    ) -> Result<Vec<CExpr>> {
         let mut preds = Vec::new();
         for group in &n.labels {
             if group.len() == 1 {
@@ -524,7 +543,12 @@ impl<'a> Planner<'a> {
     }
 
     /// Binds (or checks) the node of a pattern at the start of a part.
-    fn start_node(&mut self, plan: Plan, n: &NodePattern, scope: &mut Scope) -> Result<(Plan, Slot)> {
+    fn start_node(
+        &mut self,
+        plan: Plan,
+        n: &NodePattern,
+        scope: &mut Scope,
+    ) -> Result<(Plan, Slot)> {
         if let Some(v) = &n.variable {
             if let Some(var) = scope.get(&v.name) {
                 if var.kind != Kind::Node && var.kind != Kind::Value {
@@ -547,7 +571,13 @@ impl<'a> Planner<'a> {
         }
         let slot = self.slot();
         if let Some(key) = lone_key(n) {
-            scope.bind(&key.name, Var { slot, kind: Kind::Node });
+            scope.bind(
+                &key.name,
+                Var {
+                    slot,
+                    kind: Kind::Node,
+                },
+            );
             return Ok((
                 Plan::NodeByKey {
                     input: Box::new(plan),
@@ -558,7 +588,13 @@ impl<'a> Planner<'a> {
             ));
         }
         if let Some(v) = &n.variable {
-            scope.bind(&v.name, Var { slot, kind: Kind::Node });
+            scope.bind(
+                &v.name,
+                Var {
+                    slot,
+                    kind: Kind::Node,
+                },
+            );
         }
         // The smallest single label is the scan; the others are filters.
         let best = n
@@ -662,7 +698,13 @@ impl<'a> Planner<'a> {
                 None => {
                     let s = self.slot();
                     if let Some(v) = &to_node.variable {
-                        scope.bind(&v.name, Var { slot: s, kind: Kind::Node });
+                        scope.bind(
+                            &v.name,
+                            Var {
+                                slot: s,
+                                kind: Kind::Node,
+                            },
+                        );
                     }
                     (s, false)
                 }
@@ -679,12 +721,18 @@ impl<'a> Planner<'a> {
                         let _ = var;
                         return Err(err(
                             detail::RELATIONSHIP_UNIQUENESS_VIOLATION,
-                            format!("relationship variable `{}` is used twice in one pattern", v.name),
+                            format!(
+                                "relationship variable `{}` is used twice in one pattern",
+                                v.name
+                            ),
                             v.span,
                         ));
                     }
                     Some(var) => {
-                        if var.kind != Kind::Rel && var.kind != Kind::Value && var.kind != Kind::RelList {
+                        if var.kind != Kind::Rel
+                            && var.kind != Kind::Value
+                            && var.kind != Kind::RelList
+                        {
                             return Err(err(
                                 detail::VARIABLE_TYPE_CONFLICT,
                                 format!("variable `{}` is not a relationship", v.name),
@@ -694,7 +742,13 @@ impl<'a> Planner<'a> {
                         bound_rel = Some(var.slot);
                     }
                     None => {
-                        scope.bind(&v.name, Var { slot: rel_slot, kind: rel_kind });
+                        scope.bind(
+                            &v.name,
+                            Var {
+                                slot: rel_slot,
+                                kind: rel_kind,
+                            },
+                        );
                         own_rels.push(v.name.clone());
                     }
                 }
@@ -759,7 +813,11 @@ impl<'a> Planner<'a> {
             if let Some(b) = bound_rel {
                 plan = Plan::Filter {
                     input: Box::new(plan),
-                    pred: CExpr::Bin(BinaryOp::Eq, Box::new(CExpr::Slot(rel_slot)), Box::new(CExpr::Slot(b))),
+                    pred: CExpr::Bin(
+                        BinaryOp::Eq,
+                        Box::new(CExpr::Slot(rel_slot)),
+                        Box::new(CExpr::Slot(b)),
+                    ),
                 };
             }
             // Filters of the far node.
@@ -817,10 +875,16 @@ impl<'a> Planner<'a> {
         if let Some(pv) = &part.variable {
             self.bind_new(scope, pv, path, Kind::Path)?;
         }
-        let hops = r.length.map_or(Hops { min: 1, max: Some(1) }, |l| Hops {
-            min: l.min.unwrap_or(1),
-            max: l.max,
-        });
+        let hops = r.length.map_or(
+            Hops {
+                min: 1,
+                max: Some(1),
+            },
+            |l| Hops {
+                min: l.min.unwrap_or(1),
+                max: l.max,
+            },
+        );
         Ok(Plan::ShortestPath {
             input: Box::new(plan),
             from,
@@ -963,7 +1027,13 @@ impl<'a> Planner<'a> {
                     (None, Some(e)) if find_aggregate(e).is_none() => self.kind_of(e, scope),
                     _ => Kind::Value,
                 };
-                new_scope.bind(&it.name, Var { slot: item_slots[i], kind });
+                new_scope.bind(
+                    &it.name,
+                    Var {
+                        slot: item_slots[i],
+                        kind,
+                    },
+                );
                 col_slots.push(item_slots[i]);
                 names.push(it.name.clone());
                 if let Some(e) = it.expr {
@@ -1015,7 +1085,11 @@ impl<'a> Planner<'a> {
         // ORDER BY: after aggregation or DISTINCT only the projected items are visible.
         if !p.order_by.is_empty() {
             let restricted = aggregating || p.distinct;
-            let mut order_scope = if restricted { Scope::default() } else { scope.clone() };
+            let mut order_scope = if restricted {
+                Scope::default()
+            } else {
+                scope.clone()
+            };
             for (n, v) in &new_scope.vars {
                 order_scope.bind(n, *v);
             }
@@ -1163,7 +1237,8 @@ impl<'a> Planner<'a> {
                 distinct,
                 args,
             } if is_aggregate(name) => {
-                let def = functions::lookup(name).ok_or_else(|| Error::internal("aggregate lookup"))?;
+                let def =
+                    functions::lookup(name).ok_or_else(|| Error::internal("aggregate lookup"))?;
                 check_arity(def, args.len(), e.span)?;
                 let mut cargs = Vec::new();
                 for a in args {
@@ -1213,8 +1288,10 @@ impl<'a> Planner<'a> {
         let mut rels = Vec::new();
         for part in &c.pattern.parts {
             if part.kind != PathKind::Normal {
-                return Err(Error::new(ErrorKind::SyntaxError, "CREATE cannot use shortestPath")
-                    .with_span(part.span));
+                return Err(
+                    Error::new(ErrorKind::SyntaxError, "CREATE cannot use shortestPath")
+                        .with_span(part.span),
+                );
             }
             let el = &part.element;
             let mut slots = Vec::new();
@@ -1318,7 +1395,13 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         if let Some(v) = &n.variable {
-            scope.bind(&v.name, Var { slot, kind: Kind::Node });
+            scope.bind(
+                &v.name,
+                Var {
+                    slot,
+                    kind: Kind::Node,
+                },
+            );
         }
         let props = match &n.properties {
             Some(p) => Some(self.expr(p, scope)?),
@@ -1335,7 +1418,13 @@ impl<'a> Planner<'a> {
         Ok(slot)
     }
 
-    fn create_rel(&mut self, r: &RelPattern, from: Slot, to: Slot, scope: &mut Scope) -> Result<CreateRel> {
+    fn create_rel(
+        &mut self,
+        r: &RelPattern,
+        from: Slot,
+        to: Slot,
+        scope: &mut Scope,
+    ) -> Result<CreateRel> {
         if r.length.is_some() {
             return Err(err(
                 detail::CREATING_VAR_LENGTH,
@@ -1375,8 +1464,7 @@ impl<'a> Planner<'a> {
         // Check the pattern's rules for creation first.
         for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
             if let Some(v) = &n.variable {
-                if before.get(&v.name).is_some()
-                    && (!n.labels.is_empty() || n.properties.is_some())
+                if before.get(&v.name).is_some() && (!n.labels.is_empty() || n.properties.is_some())
                 {
                     return Err(err(
                         detail::VARIABLE_ALREADY_BOUND,
@@ -1454,7 +1542,13 @@ impl<'a> Planner<'a> {
                         .and_then(|v| match_scope.get(&v.name))
                         .map_or_else(|| self.slot(), |v| v.slot);
                     if let Some(v) = &n.variable {
-                        create_scope.bind(&v.name, Var { slot, kind: Kind::Node });
+                        create_scope.bind(
+                            &v.name,
+                            Var {
+                                slot,
+                                kind: Kind::Node,
+                            },
+                        );
                     }
                     let key = n
                         .variable
@@ -1510,7 +1604,9 @@ impl<'a> Planner<'a> {
         let mut post_path = None;
         if let Some(pv) = &part.variable {
             // The matcher bound the path; build it for created rows too.
-            let var = scope.get(&pv.name).ok_or_else(|| Error::internal("merge path"))?;
+            let var = scope
+                .get(&pv.name)
+                .ok_or_else(|| Error::internal("merge path"))?;
             let mut steps = Vec::new();
             for (i, s) in slots.iter().enumerate() {
                 steps.push(PathStep::Node(*s));
@@ -1554,19 +1650,31 @@ impl<'a> Planner<'a> {
         let mut ops = Vec::new();
         for it in items {
             ops.push(match it {
-                SetItem::Property { target, key, value, .. } => {
+                SetItem::Property {
+                    target, key, value, ..
+                } => {
                     self.no_aggregate(value)?;
-                    SetOp::Prop(self.expr(target, scope)?, arc(&key.name), self.expr(value, scope)?)
+                    SetOp::Prop(
+                        self.expr(target, scope)?,
+                        arc(&key.name),
+                        self.expr(value, scope)?,
+                    )
                 }
-                SetItem::Replace { variable, value, .. } => {
+                SetItem::Replace {
+                    variable, value, ..
+                } => {
                     self.no_aggregate(value)?;
                     SetOp::Replace(self.var_slot(variable, scope)?, self.expr(value, scope)?)
                 }
-                SetItem::Merge { variable, value, .. } => {
+                SetItem::Merge {
+                    variable, value, ..
+                } => {
                     self.no_aggregate(value)?;
                     SetOp::Merge(self.var_slot(variable, scope)?, self.expr(value, scope)?)
                 }
-                SetItem::Labels { variable, labels, .. } => SetOp::Labels(
+                SetItem::Labels {
+                    variable, labels, ..
+                } => SetOp::Labels(
                     self.var_slot(variable, scope)?,
                     labels.iter().map(|l| arc(&l.name)).collect(),
                 ),
@@ -1582,7 +1690,9 @@ impl<'a> Planner<'a> {
                 RemoveItem::Property { target, key, .. } => {
                     SetOp::RemoveProp(self.expr(target, scope)?, arc(&key.name))
                 }
-                RemoveItem::Labels { variable, labels, .. } => SetOp::RemoveLabels(
+                RemoveItem::Labels {
+                    variable, labels, ..
+                } => SetOp::RemoveLabels(
                     self.var_slot(variable, scope)?,
                     labels.iter().map(|l| arc(&l.name)).collect(),
                 ),
@@ -1647,16 +1757,22 @@ impl<'a> Planner<'a> {
             .collect::<Vec<_>>()
             .join(".");
         let (inputs, outputs) = self.catalog.procedure_outputs(&name).ok_or_else(|| {
-            Error::new(ErrorKind::ProcedureError, format!("there is no procedure `{name}`"))
-                .with_detail(detail::UNKNOWN_PROCEDURE)
-                .with_span(c.span)
+            Error::new(
+                ErrorKind::ProcedureError,
+                format!("there is no procedure `{name}`"),
+            )
+            .with_detail(detail::UNKNOWN_PROCEDURE)
+            .with_span(c.span)
         })?;
         let args = match &c.args {
             Some(a) => {
                 if a.len() != inputs {
                     return Err(err(
                         "InvalidNumberOfArguments",
-                        format!("procedure `{name}` takes {inputs} arguments, not {}", a.len()),
+                        format!(
+                            "procedure `{name}` takes {inputs} arguments, not {}",
+                            a.len()
+                        ),
                         c.span,
                     ));
                 }
@@ -1706,7 +1822,13 @@ impl<'a> Planner<'a> {
                 }
                 for o in &outputs {
                     let slot = self.slot();
-                    scope.bind(o, Var { slot, kind: Kind::Value });
+                    scope.bind(
+                        o,
+                        Var {
+                            slot,
+                            kind: Kind::Value,
+                        },
+                    );
                     yields.push((arc(o), slot));
                 }
             }
@@ -1780,7 +1902,9 @@ impl<'a> Planner<'a> {
                 match op {
                     UnaryOp::Not => CExpr::Not(Box::new(c)),
                     UnaryOp::Minus => match c {
-                        CExpr::Const(Value::Int(i)) if i != i64::MIN => CExpr::Const(Value::Int(-i)),
+                        CExpr::Const(Value::Int(i)) if i != i64::MIN => {
+                            CExpr::Const(Value::Int(-i))
+                        }
                         CExpr::Const(Value::Float(f)) => CExpr::Const(Value::Float(-f)),
                         c => CExpr::Neg(Box::new(c)),
                     },
@@ -1797,9 +1921,11 @@ impl<'a> Planner<'a> {
                 Box::new(self.expr(x, scope)?),
                 labels.iter().map(|l| arc(&l.name)).collect(),
             ),
-            ExprKind::FunctionCall { name, distinct, args } => {
-                self.function(name, *distinct, args, e.span, scope)?
-            }
+            ExprKind::FunctionCall {
+                name,
+                distinct,
+                args,
+            } => self.function(name, *distinct, args, e.span, scope)?,
             ExprKind::CountStar => {
                 return Err(err(
                     detail::INVALID_AGGREGATION,
@@ -1807,7 +1933,11 @@ impl<'a> Planner<'a> {
                     e.span,
                 ))
             }
-            ExprKind::Case { operand, whens, else_ } => {
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 let operand = match operand {
                     Some(o) => Some(Box::new(self.expr(o, scope)?)),
                     None => None,
@@ -1820,13 +1950,28 @@ impl<'a> Planner<'a> {
                     Some(x) => Some(Box::new(self.expr(x, scope)?)),
                     None => None,
                 };
-                CExpr::Case { operand, whens: ws, else_ }
+                CExpr::Case {
+                    operand,
+                    whens: ws,
+                    else_,
+                }
             }
-            ExprKind::ListComprehension { variable, list, filter, map } => {
+            ExprKind::ListComprehension {
+                variable,
+                list,
+                filter,
+                map,
+            } => {
                 let list = Box::new(self.expr(list, scope)?);
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                inner.bind(
+                    &variable.name,
+                    Var {
+                        slot,
+                        kind: Kind::Value,
+                    },
+                );
                 let filter = match filter {
                     Some(f) => Some(Box::new(self.expr(f, &inner)?)),
                     None => None,
@@ -1835,32 +1980,81 @@ impl<'a> Planner<'a> {
                     Some(m) => Some(Box::new(self.expr(m, &inner)?)),
                     None => None,
                 };
-                CExpr::ListComp { slot, list, filter, map }
+                CExpr::ListComp {
+                    slot,
+                    list,
+                    filter,
+                    map,
+                }
             }
-            ExprKind::Quantified { quantifier, variable, list, filter } => {
+            ExprKind::Quantified {
+                quantifier,
+                variable,
+                list,
+                filter,
+            } => {
                 let list = Box::new(self.expr(list, scope)?);
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                inner.bind(
+                    &variable.name,
+                    Var {
+                        slot,
+                        kind: Kind::Value,
+                    },
+                );
                 let filter = match filter {
                     Some(f) => Box::new(self.expr(f, &inner)?),
                     None => Box::new(CExpr::Const(Value::Bool(true))),
                 };
-                CExpr::Quantified { quantifier: *quantifier, slot, list, filter }
+                CExpr::Quantified {
+                    quantifier: *quantifier,
+                    slot,
+                    list,
+                    filter,
+                }
             }
-            ExprKind::Reduce { accumulator, init, variable, list, expr } => {
+            ExprKind::Reduce {
+                accumulator,
+                init,
+                variable,
+                list,
+                expr,
+            } => {
                 let init = Box::new(self.expr(init, scope)?);
                 let list = Box::new(self.expr(list, scope)?);
                 let acc = self.slot();
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                inner.bind(&accumulator.name, Var { slot: acc, kind: Kind::Value });
-                inner.bind(&variable.name, Var { slot, kind: Kind::Value });
+                inner.bind(
+                    &accumulator.name,
+                    Var {
+                        slot: acc,
+                        kind: Kind::Value,
+                    },
+                );
+                inner.bind(
+                    &variable.name,
+                    Var {
+                        slot,
+                        kind: Kind::Value,
+                    },
+                );
                 if find_aggregate(expr).is_some() {
-                    return Err(err(detail::INVALID_AGGREGATION, "aggregates are not allowed in reduce", expr.span));
+                    return Err(err(
+                        detail::INVALID_AGGREGATION,
+                        "aggregates are not allowed in reduce",
+                        expr.span,
+                    ));
                 }
                 let expr = Box::new(self.expr(expr, &inner)?);
-                CExpr::Reduce { acc, init, slot, list, expr }
+                CExpr::Reduce {
+                    acc,
+                    init,
+                    slot,
+                    list,
+                    expr,
+                }
             }
             ExprKind::PatternPredicate(el) => {
                 // New variables may not be introduced by a pattern used as an expression.
@@ -1886,7 +2080,12 @@ impl<'a> Planner<'a> {
                 let plan = self.pattern(Plan::Argument, &pattern, &mut inner, true)?;
                 CExpr::Exists(Box::new(plan))
             }
-            ExprKind::PatternComprehension { variable, pattern, filter, map } => {
+            ExprKind::PatternComprehension {
+                variable,
+                pattern,
+                filter,
+                map,
+            } => {
                 let mut inner = scope.clone();
                 let pat = Pattern {
                     parts: vec![PatternPart {
@@ -1900,13 +2099,18 @@ impl<'a> Planner<'a> {
                 let mut plan = self.pattern(Plan::Argument, &pat, &mut inner, true)?;
                 if let Some(f) = filter {
                     let pred = self.expr(f, &inner)?;
-                    plan = Plan::Filter { input: Box::new(plan), pred };
+                    plan = Plan::Filter {
+                        input: Box::new(plan),
+                        pred,
+                    };
                 }
                 let m = self.expr(map, &inner)?;
                 CExpr::CollectRows(Box::new(plan), Box::new(m))
             }
             ExprKind::Exists(sub) => CExpr::Exists(Box::new(self.subquery(sub, scope)?.0)),
-            ExprKind::CountSubquery(sub) => CExpr::CountRows(Box::new(self.subquery(sub, scope)?.0)),
+            ExprKind::CountSubquery(sub) => {
+                CExpr::CountRows(Box::new(self.subquery(sub, scope)?.0))
+            }
             ExprKind::CollectSubquery(sub) => {
                 let (plan, cols) = self.subquery(sub, scope)?;
                 if cols.len() != 1 {
@@ -1950,7 +2154,10 @@ impl<'a> Planner<'a> {
                 let mut plan = self.pattern(Plan::Argument, pattern, &mut inner, true)?;
                 if let Some(w) = where_ {
                     let pred = self.expr(w, &inner)?;
-                    plan = Plan::Filter { input: Box::new(plan), pred };
+                    plan = Plan::Filter {
+                        input: Box::new(plan),
+                        pred,
+                    };
                 }
                 Ok((plan, vec![]))
             }
@@ -1980,7 +2187,9 @@ impl<'a> Planner<'a> {
         if lower == "exists" && args.len() == 1 {
             // exists(n.prop): the property is not null; exists((a)-->()): pattern predicate.
             return match &args[0].kind {
-                ExprKind::Property(..) => Ok(CExpr::IsNull(Box::new(self.expr(&args[0], scope)?), true)),
+                ExprKind::Property(..) => {
+                    Ok(CExpr::IsNull(Box::new(self.expr(&args[0], scope)?), true))
+                }
                 ExprKind::PatternPredicate(_) => self.expr(&args[0], scope),
                 _ => Err(err(
                     detail::INVALID_ARGUMENT_TYPE,
@@ -1990,7 +2199,11 @@ impl<'a> Planner<'a> {
             };
         }
         let def = functions::lookup(name).ok_or_else(|| {
-            err(detail::UNKNOWN_FUNCTION, format!("unknown function `{name}`"), span)
+            err(
+                detail::UNKNOWN_FUNCTION,
+                format!("unknown function `{name}`"),
+                span,
+            )
         })?;
         check_arity(def, args.len(), span)?;
         match def.kind {
@@ -2020,7 +2233,9 @@ impl<'a> Planner<'a> {
                             _ => None,
                         })
                         .collect();
-                    if !vals.iter().any(|v| matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_))) {
+                    if !vals.iter().any(|v| {
+                        matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_))
+                    }) {
                         let empty = crate::graph::Graph::new();
                         if let Ok(v) = f(&crate::exec::View(&empty), &vals) {
                             return Ok(CExpr::Const(v));
@@ -2079,15 +2294,24 @@ impl AggCompiler<'_, '_, '_> {
                     }
                     Ok(CExpr::Map(out))
                 }
-                ExprKind::Property(b, k) => Ok(CExpr::Prop(Box::new(self.compile(b, key_scope)?), arc(&k.name))),
+                ExprKind::Property(b, k) => Ok(CExpr::Prop(
+                    Box::new(self.compile(b, key_scope)?),
+                    arc(&k.name),
+                )),
                 ExprKind::Index(b, i) => Ok(CExpr::Index(
                     Box::new(self.compile(b, key_scope)?),
                     Box::new(self.compile(i, key_scope)?),
                 )),
-                ExprKind::IsNull(x, n) => Ok(CExpr::IsNull(Box::new(self.compile(x, key_scope)?), *n)),
+                ExprKind::IsNull(x, n) => {
+                    Ok(CExpr::IsNull(Box::new(self.compile(x, key_scope)?), *n))
+                }
                 ExprKind::FunctionCall { name, args, .. } => {
                     let def = functions::lookup(name).ok_or_else(|| {
-                        err(detail::UNKNOWN_FUNCTION, format!("unknown function `{name}`"), e.span)
+                        err(
+                            detail::UNKNOWN_FUNCTION,
+                            format!("unknown function `{name}`"),
+                            e.span,
+                        )
                     })?;
                     let FunctionKind::Scalar(f) = def.kind else {
                         return Err(Error::internal("aggregate in scalar position"));
@@ -2098,7 +2322,11 @@ impl AggCompiler<'_, '_, '_> {
                     }
                     Ok(CExpr::Call(def.name, f, cargs))
                 }
-                ExprKind::Case { operand, whens, else_ } => {
+                ExprKind::Case {
+                    operand,
+                    whens,
+                    else_,
+                } => {
                     let operand = match operand {
                         Some(o) => Some(Box::new(self.compile(o, key_scope)?)),
                         None => None,
@@ -2111,7 +2339,11 @@ impl AggCompiler<'_, '_, '_> {
                         Some(x) => Some(Box::new(self.compile(x, key_scope)?)),
                         None => None,
                     };
-                    Ok(CExpr::Case { operand, whens: ws, else_ })
+                    Ok(CExpr::Case {
+                        operand,
+                        whens: ws,
+                        else_,
+                    })
                 }
                 _ => Err(err(
                     detail::INVALID_AGGREGATION,
@@ -2189,7 +2421,10 @@ fn check_nested_aggregate(e: &Expr, inside: bool) -> Result<()> {
 /// Calls `f` on each direct sub-expression (not inside patterns or subqueries).
 fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
-        ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
+        ExprKind::Literal(_)
+        | ExprKind::Parameter(_)
+        | ExprKind::Variable(_)
+        | ExprKind::CountStar => {}
         ExprKind::Property(b, _) => f(b),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             f(a);
@@ -2208,7 +2443,11 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| f(v)),
         ExprKind::Unary(_, x) | ExprKind::IsNull(x, _) | ExprKind::HasLabels(x, _) => f(x),
         ExprKind::FunctionCall { args, .. } => args.iter().for_each(f),
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             if let Some(o) = operand {
                 f(o);
             }
@@ -2220,7 +2459,9 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 f(x);
             }
         }
-        ExprKind::ListComprehension { list, filter, map, .. } => {
+        ExprKind::ListComprehension {
+            list, filter, map, ..
+        } => {
             f(list);
             if let Some(x) = filter {
                 f(x);
@@ -2235,7 +2476,9 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 f(x);
             }
         }
-        ExprKind::Reduce { init, list, expr, .. } => {
+        ExprKind::Reduce {
+            init, list, expr, ..
+        } => {
             f(init);
             f(list);
             f(expr);
@@ -2337,7 +2580,10 @@ fn props_match(view: &dyn functions::EntityView, args: &[Value]) -> Result<Value
         other => Err(Error::runtime(
             ErrorKind::TypeError,
             detail::INVALID_ARGUMENT_TYPE,
-            format!("pattern properties must be a MAP, not {}", other.type_name()),
+            format!(
+                "pattern properties must be a MAP, not {}",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -2361,4 +2607,3 @@ fn reverse_list(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> 
         None => Value::Null,
     })
 }
-

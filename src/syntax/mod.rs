@@ -29,8 +29,8 @@ pub const MAX_EXPRESSION_HEIGHT: usize = 1000;
 /// Comments (`//`, `/* */`) are skipped. An empty script gives an empty list.
 pub fn parse(text: &str) -> Result<Vec<Statement>> {
     nesting::check(text)?;
-    let mut pairs =
-        CypherParser::parse(Rule::script, text).map_err(|e| errors::convert(text, Rule::script, e))?;
+    let mut pairs = CypherParser::parse(Rule::script, text)
+        .map_err(|e| errors::convert(text, Rule::script, e))?;
     let script = lower::single(&mut pairs)?;
     lower::Lowerer::new().script(script)
 }

@@ -1,1 +1,4 @@
-#[test] fn smoke() { super::parse("MATCH (n) RETURN n").unwrap(); }
+#[test]
+fn smoke() {
+    super::parse("MATCH (n) RETURN n").unwrap();
+}
