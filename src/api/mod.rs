@@ -335,8 +335,11 @@ fn run_plan(
     let mut rows = Vec::new();
     {
         let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
+        let keep = !plan.columns.is_empty();
         while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
-            rows.push(row);
+            if keep {
+                rows.push(row);
+            }
         }
     }
     let stats = cx.stats;

@@ -304,7 +304,15 @@ impl<'a> Planner<'a> {
                     }
                 }
                 Clause::Foreach(f) => self.foreach(plan, f, &scope)?,
-                Clause::Call(c) => self.call(plan, c, &mut scope, last && i == 0)?,
+                Clause::Call(c) => {
+                    let standalone = last && i == 0;
+                    let (pl, yields) = self.call(plan, c, &mut scope, standalone)?;
+                    if standalone {
+                        columns = yields.iter().map(|(n, _)| n.clone()).collect();
+                        col_slots = yields.iter().map(|(_, s)| *s).collect();
+                    }
+                    pl
+                }
                 Clause::CallSubquery(c) => {
                     let inner_scope = scope.clone();
                     if !c.query.unions.is_empty() {
@@ -1165,7 +1173,15 @@ impl<'a> Planner<'a> {
         }
         if let Some(w) = &p.where_ {
             self.no_aggregate(w)?;
-            let pred = self.expr(w, &new_scope)?;
+            let mut where_scope = if aggregating || p.distinct {
+                Scope::default()
+            } else {
+                scope.clone()
+            };
+            for (n, v) in &new_scope.vars {
+                where_scope.bind(n, *v);
+            }
+            let pred = self.expr(w, &where_scope)?;
             plan = Plan::Filter {
                 input: Box::new(plan),
                 pred,
@@ -1749,7 +1765,7 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn call(&mut self, input: Plan, c: &Call, scope: &mut Scope, standalone: bool) -> Result<Plan> {
+    fn call(&mut self, input: Plan, c: &Call, scope: &mut Scope, standalone: bool) -> Result<(Plan, Vec<(String, Slot)>)> {
         let name: String = c
             .procedure
             .iter()
@@ -1796,6 +1812,7 @@ impl<'a> Planner<'a> {
             }
         };
         let mut yields = Vec::new();
+        let mut columns = Vec::new();
         match &c.yields {
             Some(items) if !c.yield_star => {
                 for y in items {
@@ -1810,6 +1827,7 @@ impl<'a> Planner<'a> {
                     let var = y.alias.as_ref().unwrap_or(&y.field);
                     self.bind_new(scope, var, slot, Kind::Value)?;
                     yields.push((arc(&y.field.name), slot));
+                    columns.push((var.name.clone(), slot));
                 }
             }
             _ => {
@@ -1830,6 +1848,7 @@ impl<'a> Planner<'a> {
                         },
                     );
                     yields.push((arc(o), slot));
+                    columns.push((o.clone(), slot));
                 }
             }
         }
@@ -1846,7 +1865,7 @@ impl<'a> Planner<'a> {
                 pred,
             };
         }
-        Ok(plan)
+        Ok((plan, columns))
     }
 
     // ----- expressions ---------------------------------------------------------------------
@@ -1900,7 +1919,10 @@ impl<'a> Planner<'a> {
             ExprKind::Unary(op, x) => {
                 let c = self.expr(x, scope)?;
                 match op {
-                    UnaryOp::Not => CExpr::Not(Box::new(c)),
+                    UnaryOp::Not => {
+                        check_bool_operand(&c, x.span)?;
+                        CExpr::Not(Box::new(c))
+                    }
                     UnaryOp::Minus => match c {
                         CExpr::Const(Value::Int(i)) if i != i64::MIN => {
                             CExpr::Const(Value::Int(-i))
@@ -1911,11 +1933,14 @@ impl<'a> Planner<'a> {
                     UnaryOp::Plus => CExpr::Pos(Box::new(c)),
                 }
             }
-            ExprKind::Binary(op, a, b) => CExpr::Bin(
-                *op,
-                Box::new(self.expr(a, scope)?),
-                Box::new(self.expr(b, scope)?),
-            ),
+            ExprKind::Binary(op, a, b) => {
+                let (ca, cb) = (self.expr(a, scope)?, self.expr(b, scope)?);
+                if matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
+                    check_bool_operand(&ca, a.span)?;
+                    check_bool_operand(&cb, b.span)?;
+                }
+                CExpr::Bin(*op, Box::new(ca), Box::new(cb))
+            }
             ExprKind::IsNull(x, neg) => CExpr::IsNull(Box::new(self.expr(x, scope)?), *neg),
             ExprKind::HasLabels(x, labels) => CExpr::HasLabels(
                 Box::new(self.expr(x, scope)?),
@@ -2606,4 +2631,21 @@ fn reverse_list(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> 
         Some(v) => v.clone(),
         None => Value::Null,
     })
+}
+
+/// A logical operator's operand that can be seen not to be a boolean before running.
+fn check_bool_operand(c: &CExpr, span: Span) -> Result<()> {
+    let bad = match c {
+        CExpr::Const(v) => !matches!(v, Value::Bool(_) | Value::Null),
+        CExpr::List(_) | CExpr::Map(_) | CExpr::ListComp { .. } | CExpr::MapProjection(..) => true,
+        _ => false,
+    };
+    if bad {
+        return Err(err(
+            detail::INVALID_ARGUMENT_TYPE,
+            "a logical operator needs BOOLEAN operands",
+            span,
+        ));
+    }
+    Ok(())
 }
