@@ -28,7 +28,11 @@ pub const MAX_EXPRESSION_HEIGHT: usize = 1000;
 /// Parses a script: one or more statements separated by `;` (a trailing `;` is allowed).
 /// Comments (`//`, `/* */`) are skipped. An empty script gives an empty list.
 pub fn parse(text: &str) -> Result<Vec<Statement>> {
-    nesting::check(text)?;
+    let depth = nesting::check(text)?;
+    with_stack_for(depth, || parse_script(text))
+}
+
+fn parse_script(text: &str) -> Result<Vec<Statement>> {
     let mut pairs =
         CypherParser::parse(Rule::script, text).map_err(|e| errors::convert(text, Rule::script, e))?;
     let script = lower::single(&mut pairs)?;
@@ -37,9 +41,34 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
 
 /// Parses a single expression (used for `--param name=value` and test parameters).
 pub fn parse_expression(text: &str) -> Result<Expr> {
-    nesting::check(text)?;
+    let depth = nesting::check(text)?;
+    with_stack_for(depth, || parse_expr_only(text))
+}
+
+fn parse_expr_only(text: &str) -> Result<Expr> {
     let mut pairs = CypherParser::parse(Rule::expression_only, text)
         .map_err(|e| errors::convert(text, Rule::expression_only, e))?;
     let entry = lower::single(&mut pairs)?;
     lower::Lowerer::new().expression_only(entry)
+}
+
+/// Nesting up to this depth is parsed on the caller's stack.
+const SHALLOW_NESTING: usize = 24;
+
+/// Runs `f` directly for shallow inputs, and on a helper thread with a stack big enough for
+/// [`MAX_NESTING`] levels otherwise (recursive descent needs several kilobytes per level).
+fn with_stack_for<T: Send>(depth: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if depth <= SHALLOW_NESTING {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("baobab-parser".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, f)
+            .map_err(|e| crate::error::Error::internal(format!("cannot start parser thread: {e}")))?;
+        handle
+            .join()
+            .unwrap_or_else(|_| Err(crate::error::Error::internal("parser thread panicked")))
+    })
 }

@@ -343,7 +343,7 @@ fn errors() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let ok = format!("RETURN {}1{}", "(".repeat(256), ")".repeat(256));
-    assert!(parse(&ok).is_ok());
+    assert!(parse(&ok).is_ok(), "{:?}", parse(&ok));
     let list = format!("RETURN {}1{}", "[".repeat(200), "]".repeat(200));
     assert!(parse(&list).is_ok());
     for n in [257, 100_000] {
@@ -485,7 +485,7 @@ fn scenarios(file: &str, text: &str, out: &mut Vec<TckQuery>) {
                         .map(|c| c.trim().to_string())
                         .collect(),
                 );
-            } else if !t.starts_with("Examples") && !examples.is_empty() && !t.is_empty() {
+            } else if t.starts_with("Examples") || (!examples.is_empty() && !t.is_empty()) {
                 examples.clear();
             }
             i += 1;
