@@ -845,6 +845,13 @@ impl Lowerer {
                                     d.into_inner().map(|n| self.name(n)).collect::<Result<_>>()?
                             }
                             Rule::range => rel.length = Some(self.range(d)?),
+                            Rule::bad_range => {
+                                return Err(Error::syntax(
+                                    detail::INVALID_RELATIONSHIP_PATTERN,
+                                    format!("invalid relationship length '{}'", d.as_str().trim()),
+                                    span_of(&d),
+                                ))
+                            }
                             Rule::map_literal | Rule::parameter => {
                                 rel.properties = Some(Box::new(self.expr(d)?))
                             }

@@ -1,6 +1,7 @@
 //! Text to AST: the pest grammar (`grammar/cypher.pest`) and the lowering of pest pairs into
 //! [`crate::ast`]. pest types never leave this module.
 
+mod checks;
 mod errors;
 mod literals;
 mod lower;
@@ -36,7 +37,9 @@ fn parse_script(text: &str) -> Result<Vec<Statement>> {
     let mut pairs =
         CypherParser::parse(Rule::script, text).map_err(|e| errors::convert(text, Rule::script, e))?;
     let script = lower::single(&mut pairs)?;
-    lower::Lowerer::new().script(script)
+    let statements = lower::Lowerer::new().script(script)?;
+    statements.iter().try_for_each(checks::statement)?;
+    Ok(statements)
 }
 
 /// Parses a single expression (used for `--param name=value` and test parameters).

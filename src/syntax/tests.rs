@@ -485,7 +485,10 @@ fn scenarios(file: &str, text: &str, out: &mut Vec<TckQuery>) {
                         .map(|c| c.trim().to_string())
                         .collect(),
                 );
-            } else if t.starts_with("Examples") || (!examples.is_empty() && !t.is_empty()) {
+            } else if ["Examples", "Given", "When", "Then", "And", "But"]
+                .iter()
+                .any(|k| t.starts_with(k))
+            {
                 examples.clear();
             }
             i += 1;
@@ -537,6 +540,14 @@ fn tck_queries_parse() {
     for q in &queries {
         let expected = q.error.as_deref().filter(|e| syntactic.contains(e));
         let result = parse(&q.query);
+        // A semantic error detail may also be raised by the parser.
+        if let (Some(d), Err(e)) = (q.error.as_deref(), &result) {
+            if expected.is_none() && e.detail == Some(d) {
+                ok_total += 1;
+                ok += 1;
+                continue;
+            }
+        }
         match expected {
             None => {
                 ok_total += 1;
