@@ -9,21 +9,68 @@ use super::*;
 /// Words that must be quoted when used as names (reserved words plus words that start
 /// special forms such as `count{`, `exists{`, `shortestPath(`).
 const KEYWORDS: &[&str] = &[
-    "ALL", "ALLSHORTESTPATHS", "AND", "ANY", "AS", "ASC", "ASCENDING", "BY", "CALL", "CASE",
-    "COLLECT", "CONTAINS", "COUNT", "CREATE", "DELETE", "DESC", "DESCENDING", "DETACH",
-    "DISTINCT", "ELSE", "END", "ENDS", "EXISTS", "FALSE", "FOREACH", "IN", "IS", "LIMIT", "LOAD",
-    "MATCH", "MERGE", "NONE", "NOT", "NULL", "ON", "OPTIONAL", "OR", "ORDER", "REDUCE", "REMOVE",
-    "RETURN", "SET", "SHORTESTPATH", "SINGLE", "SKIP", "STARTS", "THEN", "TRUE", "UNION",
-    "UNWIND", "WHEN", "WHERE", "WITH", "XOR", "YIELD",
+    "ALL",
+    "ALLSHORTESTPATHS",
+    "AND",
+    "ANY",
+    "AS",
+    "ASC",
+    "ASCENDING",
+    "BY",
+    "CALL",
+    "CASE",
+    "COLLECT",
+    "CONTAINS",
+    "COUNT",
+    "CREATE",
+    "DELETE",
+    "DESC",
+    "DESCENDING",
+    "DETACH",
+    "DISTINCT",
+    "ELSE",
+    "END",
+    "ENDS",
+    "EXISTS",
+    "FALSE",
+    "FOREACH",
+    "IN",
+    "IS",
+    "LIMIT",
+    "LOAD",
+    "MATCH",
+    "MERGE",
+    "NONE",
+    "NOT",
+    "NULL",
+    "ON",
+    "OPTIONAL",
+    "OR",
+    "ORDER",
+    "REDUCE",
+    "REMOVE",
+    "RETURN",
+    "SET",
+    "SHORTESTPATH",
+    "SINGLE",
+    "SKIP",
+    "STARTS",
+    "THEN",
+    "TRUE",
+    "UNION",
+    "UNWIND",
+    "WHEN",
+    "WHERE",
+    "WITH",
+    "XOR",
+    "YIELD",
 ];
 
 /// Writes `name`, in backticks when needed.
 fn write_name(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     let mut chars = name.chars();
     let plain = match chars.next() {
-        Some(c) => {
-            (unicode_ident_start(c)) && chars.all(unicode_ident_continue)
-        }
+        Some(c) => (unicode_ident_start(c)) && chars.all(unicode_ident_continue),
         None => false,
     };
     if plain && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
@@ -483,7 +530,11 @@ impl Display for Literal {
                 if x.is_nan() {
                     f.write_str("(0.0 / 0.0)")
                 } else if x.is_infinite() {
-                    f.write_str(if *x > 0.0 { "(1.0 / 0.0)" } else { "(-1.0 / 0.0)" })
+                    f.write_str(if *x > 0.0 {
+                        "(1.0 / 0.0)"
+                    } else {
+                        "(-1.0 / 0.0)"
+                    })
                 } else {
                     // Debug keeps a `.0` or an exponent, so the text reads back as a float.
                     write!(f, "{x:?}")

@@ -31,8 +31,11 @@ fn pattern(p: &Pattern) -> Result<()> {
 }
 
 fn element(el: &PatternElement) -> Result<()> {
-    let props = std::iter::once(&el.start.properties)
-        .chain(el.chain.iter().flat_map(|(r, n)| [&r.properties, &n.properties]));
+    let props = std::iter::once(&el.start.properties).chain(
+        el.chain
+            .iter()
+            .flat_map(|(r, n)| [&r.properties, &n.properties]),
+    );
     for p in props.flatten() {
         expr(p, false)?;
     }
@@ -187,7 +190,10 @@ fn expr(e: &Expr, predicate: bool) -> Result<()> {
             boxed(filter, true)
         }
         ExprKind::Reduce {
-            init, list, expr: e, ..
+            init,
+            list,
+            expr: e,
+            ..
         } => {
             expr(init, false)?;
             expr(list, false)?;

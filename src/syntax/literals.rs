@@ -36,11 +36,11 @@ fn integer_in_radix(
     if trimmed.len() > 40 {
         return Err(overflow(token, negative, span));
     }
-    let magnitude = match u128::from_str_radix(if trimmed.is_empty() { "0" } else { trimmed }, radix)
-    {
-        Ok(v) => v,
-        Err(_) => return Err(overflow(token, negative, span)),
-    };
+    let magnitude =
+        match u128::from_str_radix(if trimmed.is_empty() { "0" } else { trimmed }, radix) {
+            Ok(v) => v,
+            Err(_) => return Err(overflow(token, negative, span)),
+        };
     let value = if negative {
         if magnitude > (i64::MAX as u128) + 1 {
             return Err(overflow(token, negative, span));

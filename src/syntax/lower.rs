@@ -449,7 +449,11 @@ impl Lowerer {
                     a.flag(Rule::kw_on);
                     let create = a.flag(Rule::kw_create);
                     a.skip_keywords();
-                    let target = if create { &mut on_create } else { &mut on_match };
+                    let target = if create {
+                        &mut on_create
+                    } else {
+                        &mut on_match
+                    };
                     for item in a {
                         target.push(self.set_item(item)?);
                     }
@@ -507,7 +511,11 @@ impl Lowerer {
                     .map(|n| self.name(n))
                     .collect::<Result<_>>()?;
                 let args = match c.take_rule(Rule::call_args) {
-                    Some(a) => Some(a.into_inner().map(|e| self.expr(e)).collect::<Result<_>>()?),
+                    Some(a) => Some(
+                        a.into_inner()
+                            .map(|e| self.expr(e))
+                            .collect::<Result<_>>()?,
+                    ),
                     None => None,
                 };
                 let mut yields = None;
@@ -569,9 +577,7 @@ impl Lowerer {
                 let variable = self.name(c.next()?)?;
                 let field_terminator = match c.take_rule(Rule::field_terminator) {
                     Some(ft) => {
-                        let tok = non_keywords(&ft)
-                            .next()
-                            .ok_or_else(|| unexpected(&ft))?;
+                        let tok = non_keywords(&ft).next().ok_or_else(|| unexpected(&ft))?;
                         Some(literals::string(tok.as_str(), span_of(&tok))?)
                     }
                     None => None,
@@ -643,10 +649,8 @@ impl Lowerer {
                         let sort_span = span_of(&s);
                         let mut sc = Children::of(&s);
                         let expr = self.expr(sc.next()?)?;
-                        let descending = matches!(
-                            sc.peek_rule(),
-                            Some(Rule::kw_desc | Rule::kw_descending)
-                        );
+                        let descending =
+                            matches!(sc.peek_rule(), Some(Rule::kw_desc | Rule::kw_descending));
                         projection.order_by.push(SortItem {
                             expr,
                             descending,
@@ -735,7 +739,10 @@ impl Lowerer {
     fn pattern_part(&self, p: P) -> Result<PatternPart> {
         let span = span_of(&p);
         let mut c = Children::of(&p);
-        let variable = c.take_rule(Rule::variable).map(|v| self.name(v)).transpose()?;
+        let variable = c
+            .take_rule(Rule::variable)
+            .map(|v| self.name(v))
+            .transpose()?;
         let body = c.next()?;
         let (kind, element) = match body.as_rule() {
             Rule::pattern_element => (PathKind::Normal, self.pattern_element(body)?),
@@ -841,8 +848,10 @@ impl Lowerer {
                         match d.as_rule() {
                             Rule::variable => rel.variable = Some(self.name(d)?),
                             Rule::rel_types => {
-                                rel.types =
-                                    d.into_inner().map(|n| self.name(n)).collect::<Result<_>>()?
+                                rel.types = d
+                                    .into_inner()
+                                    .map(|n| self.name(n))
+                                    .collect::<Result<_>>()?
                             }
                             Rule::range => rel.length = Some(self.range(d)?),
                             Rule::bad_range => {
@@ -1086,13 +1095,17 @@ impl Lowerer {
             let s = e.span.to(span_of(&x));
             let kind = match x.as_rule() {
                 Rule::property_lookup => {
-                    let n = x.into_inner().next().ok_or_else(|| {
-                        Error::internal("parser: property lookup without name")
-                    })?;
+                    let n = x
+                        .into_inner()
+                        .next()
+                        .ok_or_else(|| Error::internal("parser: property lookup without name"))?;
                     ExprKind::Property(Box::new(e), self.name(n)?)
                 }
                 Rule::label_postfix => {
-                    let labels = x.into_inner().map(|n| self.name(n)).collect::<Result<_>>()?;
+                    let labels = x
+                        .into_inner()
+                        .map(|n| self.name(n))
+                        .collect::<Result<_>>()?;
                     ExprKind::HasLabels(Box::new(e), labels)
                 }
                 Rule::subscript => {
@@ -1122,7 +1135,6 @@ impl Lowerer {
         Ok(e)
     }
 
-
     /// The number token when `postfix` is a bare number with no postfix operators.
     fn bare_number<'i>(&self, postfix: &P<'i>) -> Option<P<'i>> {
         let mut inner = postfix.clone().into_inner();
@@ -1141,9 +1153,10 @@ impl Lowerer {
                 ExprKind::Literal(Literal::String(literals::string(p.as_str(), span)?))
             }
             Rule::parameter => {
-                let inner = p.into_inner().next().ok_or_else(|| {
-                    Error::internal("parser: parameter without name")
-                })?;
+                let inner = p
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| Error::internal("parser: parameter without name"))?;
                 match inner.as_rule() {
                     Rule::parameter_name => {
                         let n = inner
@@ -1270,7 +1283,10 @@ impl Lowerer {
             }
             Rule::pattern_comprehension => {
                 let mut c = Children::of(&p);
-                let variable = c.take_rule(Rule::variable).map(|v| self.name(v)).transpose()?;
+                let variable = c
+                    .take_rule(Rule::variable)
+                    .map(|v| self.name(v))
+                    .transpose()?;
                 let pattern = self.pattern_element(c.next()?)?;
                 let filter = self.opt_where(&mut c)?.map(Box::new);
                 let map = Box::new(self.expr(c.next()?)?);
@@ -1306,21 +1322,21 @@ impl Lowerer {
                 for x in c {
                     items.push(match x.as_rule() {
                         Rule::projection_all => MapProjectionItem::AllProperties,
-                        Rule::projection_property => MapProjectionItem::Property(
-                            self.name(x.into_inner().next().ok_or_else(|| {
+                        Rule::projection_property => MapProjectionItem::Property(self.name(
+                            x.into_inner().next().ok_or_else(|| {
                                 Error::internal("parser: map projection property")
-                            })?)?,
-                        ),
+                            })?,
+                        )?),
                         Rule::projection_literal => {
                             let mut lc = Children::of(&x);
                             let key = self.name(lc.next()?)?;
                             MapProjectionItem::Literal(key, self.expr(lc.next()?)?)
                         }
-                        Rule::projection_variable => MapProjectionItem::Variable(
-                            self.name(x.into_inner().next().ok_or_else(|| {
+                        Rule::projection_variable => MapProjectionItem::Variable(self.name(
+                            x.into_inner().next().ok_or_else(|| {
                                 Error::internal("parser: map projection variable")
-                            })?)?,
-                        ),
+                            })?,
+                        )?),
                         _ => return Err(unexpected(&x)),
                     });
                 }
@@ -1348,7 +1364,11 @@ impl Lowerer {
                 })
             }
             Rule::variable | Rule::symbolic_name | Rule::schema_name | Rule::parameter_name => {
-                let inner = p.clone().into_inner().next().ok_or_else(|| unexpected(&p))?;
+                let inner = p
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| unexpected(&p))?;
                 self.name(inner)
             }
             _ => Err(unexpected(&p)),

@@ -14,10 +14,15 @@ use pest::Parser;
 use crate::ast::{Expr, Statement};
 use crate::error::Result;
 
-/// The pest parser generated from `grammar/cypher.pest`.
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/cypher.pest"]
-struct CypherParser;
+/// The generated parser lives in a private module so that its `Rule` enum stays internal.
+mod grammar {
+    /// The pest parser generated from `grammar/cypher.pest`.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/cypher.pest"]
+    pub(super) struct CypherParser;
+}
+
+use grammar::{CypherParser, Rule};
 
 /// The deepest nesting of brackets (`(`, `[`, `{`) and `CASE` expressions accepted.
 pub const MAX_NESTING: usize = 256;
@@ -34,8 +39,8 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
 }
 
 fn parse_script(text: &str) -> Result<Vec<Statement>> {
-    let mut pairs =
-        CypherParser::parse(Rule::script, text).map_err(|e| errors::convert(text, Rule::script, e))?;
+    let mut pairs = CypherParser::parse(Rule::script, text)
+        .map_err(|e| errors::convert(text, Rule::script, e))?;
     let script = lower::single(&mut pairs)?;
     let statements = lower::Lowerer::new().script(script)?;
     statements.iter().try_for_each(checks::statement)?;
@@ -69,7 +74,9 @@ fn with_stack_for<T: Send>(depth: usize, f: impl FnOnce() -> Result<T> + Send) -
             .name("baobab-parser".into())
             .stack_size(256 << 20)
             .spawn_scoped(scope, f)
-            .map_err(|e| crate::error::Error::internal(format!("cannot start parser thread: {e}")))?;
+            .map_err(|e| {
+                crate::error::Error::internal(format!("cannot start parser thread: {e}"))
+            })?;
         handle
             .join()
             .unwrap_or_else(|_| Err(crate::error::Error::internal("parser thread panicked")))

@@ -93,7 +93,10 @@ fn clauses() {
         "OPTIONAL MATCH (a:A:B {k: 1})-[r:T|U|V*1..3 {k: 'v'}]->(b) WHERE (a.x > 1) RETURN DISTINCT a AS x, b ORDER BY x DESC, b SKIP 1 LIMIT 2",
     );
     check("RETURN *", "RETURN *");
-    check("MATCH (n) RETURN *, n.x AS y", "MATCH (n) RETURN *, n.x AS y");
+    check(
+        "MATCH (n) RETURN *, n.x AS y",
+        "MATCH (n) RETURN *, n.x AS y",
+    );
     check(
         "WITH DISTINCT 1 AS a ORDER BY a LIMIT 1 WHERE a > 0 RETURN a",
         "WITH DISTINCT 1 AS a ORDER BY a LIMIT 1 WHERE (a > 0) RETURN a",
@@ -121,7 +124,10 @@ fn clauses() {
         "CALL db.labels() YIELD label AS l, x WHERE (l <> 'A') RETURN l",
     );
     check("CALL db.labels", "CALL db.labels");
-    check("CALL test.my.proc(1) YIELD *", "CALL test.my.proc(1) YIELD *");
+    check(
+        "CALL test.my.proc(1) YIELD *",
+        "CALL test.my.proc(1) YIELD *",
+    );
     check(
         "CALL { MATCH (n) RETURN n } RETURN n",
         "CALL { MATCH (n) RETURN n } RETURN n",
@@ -144,7 +150,10 @@ fn clauses() {
 fn statements() {
     check("EXPLAIN MATCH (n) RETURN n", "EXPLAIN MATCH (n) RETURN n");
     check("profile return 1", "PROFILE RETURN 1");
-    check("begin; commit; ROLLBACK; checkpoint;", "BEGIN; COMMIT; ROLLBACK; CHECKPOINT");
+    check(
+        "begin; commit; ROLLBACK; checkpoint;",
+        "BEGIN; COMMIT; ROLLBACK; CHECKPOINT",
+    );
     check(
         "CREATE INDEX idx IF NOT EXISTS FOR (p:Person) ON (p.name, p.age)",
         "CREATE INDEX idx IF NOT EXISTS FOR (n:Person) ON (n.name, n.age)",
@@ -190,15 +199,24 @@ fn patterns() {
     );
     check("MATCH (v $p) RETURN v", "MATCH (v $p) RETURN v");
     check("MATCH (n:A|B:C) RETURN n", "MATCH (n:A|B:C) RETURN n");
-    check("MATCH (n:Match) RETURN n.count", "MATCH (n:`Match`) RETURN n.`count`");
+    check(
+        "MATCH (n:Match) RETURN n.count",
+        "MATCH (n:`Match`) RETURN n.`count`",
+    );
 }
 
 #[test]
 fn precedence() {
-    check("RETURN true OR true XOR true", "RETURN (true OR (true XOR true))");
+    check(
+        "RETURN true OR true XOR true",
+        "RETURN (true OR (true XOR true))",
+    );
     check("RETURN NOT false >= false", "RETURN (NOT (false >= false))");
     check("RETURN NOT false IS NULL", "RETURN (NOT (false IS NULL))");
-    check("RETURN false = true IS NULL", "RETURN (false = (true IS NULL))");
+    check(
+        "RETURN false = true IS NULL",
+        "RETURN (false = (true IS NULL))",
+    );
     check(
         "RETURN [1, 2] = [3, 4] IN [[3, 4], false]",
         "RETURN ([1, 2] = ([3, 4] IN [[3, 4], false]))",
@@ -209,7 +227,10 @@ fn precedence() {
     check("RETURN -x ^ 2", "RETURN ((-(x)) ^ 2)");
     check("RETURN 1 < 2 <= 3", "RETURN ((1 < 2) AND (2 <= 3))");
     check("RETURN [1]+2 IN [3]+4", "RETURN (([1] + 2) IN ([3] + 4))");
-    check("RETURN a.b[0][1..][..2][1..2]", "RETURN a.b[0][1..][..2][1..2]");
+    check(
+        "RETURN a.b[0][1..][..2][1..2]",
+        "RETURN a.b[0][1..][..2][1..2]",
+    );
     check("RETURN n:A:B AND m:C", "RETURN ((n:A:B) AND (m:C))");
     check(
         "RETURN a STARTS WITH 'x' OR a ENDS WITH 'y' OR a CONTAINS 'z' OR a =~ '.*'",
@@ -347,7 +368,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let list = format!("RETURN {}1{}", "[".repeat(200), "]".repeat(200));
     assert!(parse(&list).is_ok());
     for n in [257, 100_000] {
-        for (open, close) in [("(", ")"), ("[", "]"), ("{a:", "}"), ("CASE WHEN ", " THEN 1 END")] {
+        for (open, close) in [
+            ("(", ")"),
+            ("[", "]"),
+            ("{a:", "}"),
+            ("CASE WHEN ", " THEN 1 END"),
+        ] {
             let q = format!("RETURN {}1{}", open.repeat(n), close.repeat(n));
             let e = parse(&q).unwrap_err();
             assert!(e.message.contains("too deeply nested"), "{e}");
@@ -398,17 +424,36 @@ fn no_panic_on_prefixes_and_garbage() {
         }
     }
     let garbage = [
-        "\u{0}", "((((", "))))", "[[[", "'unterminated", "`unterminated", "/*", "$", "$$",
-        "-[-]->", "MATCH ()-[*..]-() RETURN 1", "RETURN 1..2", "RETURN {:}", "😀😀😀",
-        "RETURN 1e", "RETURN 0x-1", "RETURN '\\U0011FFFF'", "RETURN '\\uD800'", ";;;;",
-        "RETURN ```", "MATCH (n)-[*99999999999999999999999]-() RETURN n",
+        "\u{0}",
+        "((((",
+        "))))",
+        "[[[",
+        "'unterminated",
+        "`unterminated",
+        "/*",
+        "$",
+        "$$",
+        "-[-]->",
+        "MATCH ()-[*..]-() RETURN 1",
+        "RETURN 1..2",
+        "RETURN {:}",
+        "😀😀😀",
+        "RETURN 1e",
+        "RETURN 0x-1",
+        "RETURN '\\U0011FFFF'",
+        "RETURN '\\uD800'",
+        ";;;;",
+        "RETURN ```",
+        "MATCH (n)-[*99999999999999999999999]-() RETURN n",
     ];
     for g in garbage {
         let _ = parse(g);
         let _ = parse_expression(g);
     }
     // Pseudo-random byte soup from a fixed seed.
-    let alphabet: Vec<char> = "()[]{}<>-=:.,;|*'\"`$ \nMATCHRETURNwhere0123456789xé".chars().collect();
+    let alphabet: Vec<char> = "()[]{}<>-=:.,;|*'\"`$ \nMATCHRETURNwhere0123456789xé"
+        .chars()
+        .collect();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..300 {
         let mut s = String::new();
@@ -594,34 +639,4 @@ fn tck_queries_parse() {
         failures.len(),
         failures.join("\n\n")
     );
-}
-
-#[test]
-fn zz_debug() {
-    let qs = std::env::var("Q").unwrap_or_default();
-    let big = std::thread::Builder::new().stack_size(1 << 30).spawn(move || {
-    for q in qs.split("@@") {
-        let t = std::time::Instant::now();
-        eprintln!("{q}");
-        let r = parse(q);
-        eprintln!("{r:?}");
-        if let Ok(s) = r { eprintln!("{}", s[0]); }
-        eprintln!("{:?}", t.elapsed());
-    }
-    }).unwrap();
-    big.join().unwrap();
-}
-
-#[test]
-fn zz_stack() {
-    for kb in [2048usize, 8192, 32768] {
-        for d in [1usize, 2, 3, 4, 8, 16, 32, 64] {
-            let q = format!("RETURN {}1{}", "(".repeat(d), ")".repeat(d));
-            let ok = std::thread::Builder::new().stack_size(kb * 1024).spawn(move || {
-                use pest::Parser;
-                super::CypherParser::parse(super::Rule::script, &q).is_ok()
-            }).unwrap().join();
-            eprintln!("{kb}KB depth {d}: {:?}", ok);
-        }
-    }
 }
