@@ -224,6 +224,45 @@ fn punctuation_expected(text: &str, entry: Rule) -> Vec<&'static str> {
     const PUNCTUATION: &[&str] = &[
         "(", ")", "[", "]", "{", "}", ",", ";", ":", "|", "=", "..", "-", "+=", "$",
     ];
+    const KEYWORDS: &[&str] = &[
+        "MATCH",
+        "OPTIONAL",
+        "RETURN",
+        "WITH",
+        "UNWIND",
+        "CREATE",
+        "MERGE",
+        "SET",
+        "REMOVE",
+        "DELETE",
+        "DETACH",
+        "CALL",
+        "FOREACH",
+        "LOAD",
+        "UNION",
+        "WHERE",
+        "ORDER",
+        "SKIP",
+        "LIMIT",
+        "AS",
+        "EXPLAIN",
+        "PROFILE",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "CHECKPOINT",
+        "DROP",
+        "SHOW",
+        "YIELD",
+        "ON",
+        "DISTINCT",
+        "THEN",
+        "WHEN",
+        "ELSE",
+        "END",
+        "IN",
+        "BY",
+    ];
     pest::set_error_detail(true);
     let result = super::CypherParser::parse(entry, text);
     pest::set_error_detail(false);
@@ -236,6 +275,17 @@ fn punctuation_expected(text: &str, entry: Rule) -> Vec<&'static str> {
     let mut out = Vec::new();
     for token in attempts.expected_tokens() {
         let token = token.to_string();
+        if !token.is_empty() && token.chars().all(|c| c.is_ascii_uppercase()) {
+            let keyword: &'static str = KEYWORDS
+                .iter()
+                .find(|k| **k == token)
+                .copied()
+                .unwrap_or("");
+            if !keyword.is_empty() && !out.contains(&keyword) {
+                out.push(keyword);
+            }
+            continue;
+        }
         {
             if let Some(p) = PUNCTUATION.iter().find(|p| **p == token) {
                 let quoted: &'static str = match *p {

@@ -198,6 +198,39 @@ fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
     }
 }
 
+/// Skips layers that only wrap a single child (`expression`, a chain with one operand,
+/// parentheses) without recursing, so deep nesting costs little stack.
+fn descend(p: P) -> P {
+    let mut p = p;
+    loop {
+        let passthrough = matches!(
+            p.as_rule(),
+            Rule::expression
+                | Rule::comprehension_map
+                | Rule::parenthesized
+                | Rule::or_expr
+                | Rule::xor_expr
+                | Rule::and_expr
+                | Rule::not_expr
+                | Rule::comparison
+                | Rule::predicate_expr
+                | Rule::add_expr
+                | Rule::mul_expr
+                | Rule::pow_expr
+                | Rule::unary_expr
+                | Rule::postfix_expr
+        );
+        if !passthrough {
+            return p;
+        }
+        let mut inner = p.clone().into_inner();
+        match (inner.next(), inner.next()) {
+            (Some(only), None) => p = only,
+            _ => return p,
+        }
+    }
+}
+
 /// Lowers pest pairs of one text.
 pub(super) struct Lowerer;
 
@@ -821,6 +854,13 @@ impl Lowerer {
                                     .collect::<Result<_>>()?
                             }
                             Rule::range => rel.length = Some(self.range(d)?),
+                            Rule::bad_range => {
+                                return Err(Error::syntax(
+                                    detail::INVALID_RELATIONSHIP_PATTERN,
+                                    format!("invalid relationship length '{}'", d.as_str().trim()),
+                                    span_of(&d),
+                                ))
+                            }
                             Rule::map_literal | Rule::parameter => {
                                 rel.properties = Some(Box::new(self.expr(d)?))
                             }
@@ -888,199 +928,211 @@ impl Lowerer {
     }
 
     fn expr(&self, p: P) -> Result<Expr> {
-        let span = span_of(&p);
-        let rule = p.as_rule();
-        match rule {
-            Rule::expression | Rule::comprehension_map | Rule::parenthesized => {
-                let mut c = Children::of(&p);
-                self.expr(c.next()?)
-            }
-            Rule::or_expr | Rule::xor_expr | Rule::and_expr => {
-                let op = match rule {
-                    Rule::or_expr => BinaryOp::Or,
-                    Rule::xor_expr => BinaryOp::Xor,
-                    _ => BinaryOp::And,
-                };
-                let mut acc: Option<Expr> = None;
-                for x in non_keywords(&p) {
-                    let e = self.expr(x)?;
-                    acc = Some(match acc {
-                        None => e,
-                        Some(l) => {
-                            let b = self.binary(op, l, e);
-                            self.check_height(&b)?;
-                            b
-                        }
-                    });
-                }
-                acc.ok_or_else(|| unexpected(&p))
-            }
-            Rule::not_expr => {
-                let parts: Vec<P> = p.into_inner().collect();
-                let (operand, nots) = parts.split_last().ok_or_else(|| Error::internal("not"))?;
-                let mut e = self.expr(operand.clone())?;
-                for n in nots.iter().rev() {
-                    let s = Span::new(n.as_span().start(), e.span.end);
-                    e = Expr::new(ExprKind::Unary(UnaryOp::Not, Box::new(e)), s);
-                    self.check_height(&e)?;
-                }
-                Ok(e)
-            }
-            Rule::comparison => {
-                let mut c = Children::of(&p);
-                let mut left = self.expr(c.next()?)?;
-                let mut acc: Option<Expr> = None;
-                while let Some(op) = c.inner.next() {
-                    let op = match op.as_str() {
-                        "=" => BinaryOp::Eq,
-                        "<>" | "!=" => BinaryOp::Ne,
-                        "<" => BinaryOp::Lt,
-                        "<=" => BinaryOp::Le,
-                        ">" => BinaryOp::Gt,
-                        ">=" => BinaryOp::Ge,
-                        _ => return Err(unexpected(&op)),
-                    };
-                    let right = self.expr(c.next()?)?;
-                    let cmp = self.binary(op, left, right.clone());
-                    left = right;
-                    acc = Some(match acc {
-                        None => cmp,
-                        Some(prev) => self.binary(BinaryOp::And, prev, cmp),
-                    });
-                    if let Some(a) = &acc {
-                        self.check_height(a)?;
-                    }
-                }
-                Ok(acc.unwrap_or(left))
-            }
-            Rule::predicate_expr => {
-                let mut c = Children::of(&p);
-                let mut e = self.expr(c.next()?)?;
-                for s in c {
-                    let s_span = span_of(&s);
-                    let whole = e.span.to(s_span);
-                    let op = match s.as_rule() {
-                        Rule::is_null_suffix | Rule::is_not_null_suffix => {
-                            let not = s.as_rule() == Rule::is_not_null_suffix;
-                            e = Expr::new(ExprKind::IsNull(Box::new(e), not), whole);
-                            self.check_height(&e)?;
-                            continue;
-                        }
-                        Rule::in_suffix => BinaryOp::In,
-                        Rule::starts_with_suffix => BinaryOp::StartsWith,
-                        Rule::ends_with_suffix => BinaryOp::EndsWith,
-                        Rule::contains_suffix => BinaryOp::Contains,
-                        Rule::regex_suffix => BinaryOp::Regex,
-                        _ => return Err(unexpected(&s)),
-                    };
-                    let rhs = non_keywords(&s).next().ok_or_else(|| unexpected(&s))?;
-                    let rhs = self.expr(rhs)?;
-                    e = self.binary(op, e, rhs);
-                    self.check_height(&e)?;
-                }
-                Ok(e)
-            }
-            Rule::add_expr | Rule::mul_expr | Rule::pow_expr => {
-                let mut c = Children::of(&p);
-                let mut e = self.expr(c.next()?)?;
-                while let Some(x) = c.inner.next() {
-                    let op = match (x.as_rule(), x.as_str()) {
-                        (Rule::add_op, "+") => BinaryOp::Add,
-                        (Rule::add_op, _) => BinaryOp::Sub,
-                        (Rule::mul_op, "*") => BinaryOp::Mul,
-                        (Rule::mul_op, "/") => BinaryOp::Div,
-                        (Rule::mul_op, _) => BinaryOp::Mod,
-                        _ => {
-                            // `^` is not a pair: `x` is the right operand.
-                            let r = self.expr(x)?;
-                            e = self.binary(BinaryOp::Pow, e, r);
-                            self.check_height(&e)?;
-                            continue;
-                        }
-                    };
-                    let r = self.expr(c.next()?)?;
-                    e = self.binary(op, e, r);
-                    self.check_height(&e)?;
-                }
-                Ok(e)
-            }
-            Rule::unary_expr => {
-                let parts: Vec<P> = p.into_inner().collect();
-                let (operand, ops) = parts
-                    .split_last()
-                    .ok_or_else(|| Error::internal("parser: empty unary"))?;
-                let mut ops = ops.to_vec();
-                // `-<number>` is a negative literal (so that i64::MIN can be written).
-                let mut e = match (ops.last(), self.bare_number(operand)) {
-                    (Some(op), Some(num)) if op.as_str() == "-" => {
-                        let s = Span::new(op.as_span().start(), span.end);
-                        ops.pop();
-                        Expr::new(
-                            ExprKind::Literal(literals::number(num.as_str(), true, s)?),
-                            s,
-                        )
-                    }
-                    _ => self.expr(operand.clone())?,
-                };
-                for op in ops.iter().rev() {
-                    let u = if op.as_str() == "-" {
-                        UnaryOp::Minus
-                    } else {
-                        UnaryOp::Plus
-                    };
-                    let s = Span::new(op.as_span().start(), e.span.end);
-                    e = Expr::new(ExprKind::Unary(u, Box::new(e)), s);
-                    self.check_height(&e)?;
-                }
-                Ok(e)
-            }
-            Rule::postfix_expr => {
-                let mut c = Children::of(&p);
-                let mut e = self.expr(c.next()?)?;
-                for x in c {
-                    let s = e.span.to(span_of(&x));
-                    let kind = match x.as_rule() {
-                        Rule::property_lookup => {
-                            let n = x.into_inner().next().ok_or_else(|| {
-                                Error::internal("parser: property lookup without name")
-                            })?;
-                            ExprKind::Property(Box::new(e), self.name(n)?)
-                        }
-                        Rule::label_postfix => {
-                            let labels = x
-                                .into_inner()
-                                .map(|n| self.name(n))
-                                .collect::<Result<_>>()?;
-                            ExprKind::HasLabels(Box::new(e), labels)
-                        }
-                        Rule::subscript => {
-                            let mut sc = Children::of(&x);
-                            let mut from = None;
-                            let mut dots = false;
-                            let mut to = None;
-                            for y in sc.by_ref() {
-                                match y.as_rule() {
-                                    Rule::range_dots => dots = true,
-                                    _ if dots => to = Some(Box::new(self.expr(y)?)),
-                                    _ => from = Some(Box::new(self.expr(y)?)),
-                                }
-                            }
-                            if dots {
-                                ExprKind::Slice(Box::new(e), from, to)
-                            } else {
-                                let i = from.ok_or_else(|| unexpected(&x))?;
-                                ExprKind::Index(Box::new(e), i)
-                            }
-                        }
-                        _ => return Err(unexpected(&x)),
-                    };
-                    e = Expr::new(kind, s);
-                    self.check_height(&e)?;
-                }
-                Ok(e)
-            }
+        let p = descend(p);
+        match p.as_rule() {
+            Rule::or_expr | Rule::xor_expr | Rule::and_expr => self.boolean_chain(p),
+            Rule::not_expr => self.not_expr(p),
+            Rule::comparison => self.comparison(p),
+            Rule::predicate_expr => self.predicate(p),
+            Rule::add_expr | Rule::mul_expr | Rule::pow_expr => self.arithmetic(p),
+            Rule::unary_expr => self.unary(p),
+            Rule::postfix_expr => self.postfix(p),
             _ => self.atom(p),
         }
+    }
+
+    fn boolean_chain(&self, p: P) -> Result<Expr> {
+        let rule = p.as_rule();
+        let op = match rule {
+            Rule::or_expr => BinaryOp::Or,
+            Rule::xor_expr => BinaryOp::Xor,
+            _ => BinaryOp::And,
+        };
+        let mut acc: Option<Expr> = None;
+        for x in non_keywords(&p) {
+            let e = self.expr(x)?;
+            acc = Some(match acc {
+                None => e,
+                Some(l) => {
+                    let b = self.binary(op, l, e);
+                    self.check_height(&b)?;
+                    b
+                }
+            });
+        }
+        acc.ok_or_else(|| unexpected(&p))
+    }
+
+    fn not_expr(&self, p: P) -> Result<Expr> {
+        let parts: Vec<P> = p.into_inner().collect();
+        let (operand, nots) = parts.split_last().ok_or_else(|| Error::internal("not"))?;
+        let mut e = self.expr(operand.clone())?;
+        for n in nots.iter().rev() {
+            let s = Span::new(n.as_span().start(), e.span.end);
+            e = Expr::new(ExprKind::Unary(UnaryOp::Not, Box::new(e)), s);
+            self.check_height(&e)?;
+        }
+        Ok(e)
+    }
+
+    fn comparison(&self, p: P) -> Result<Expr> {
+        let mut c = Children::of(&p);
+        let mut left = self.expr(c.next()?)?;
+        let mut acc: Option<Expr> = None;
+        while let Some(op) = c.inner.next() {
+            let op = match op.as_str() {
+                "=" => BinaryOp::Eq,
+                "<>" | "!=" => BinaryOp::Ne,
+                "<" => BinaryOp::Lt,
+                "<=" => BinaryOp::Le,
+                ">" => BinaryOp::Gt,
+                ">=" => BinaryOp::Ge,
+                _ => return Err(unexpected(&op)),
+            };
+            let right = self.expr(c.next()?)?;
+            let cmp = self.binary(op, left, right.clone());
+            left = right;
+            acc = Some(match acc {
+                None => cmp,
+                Some(prev) => self.binary(BinaryOp::And, prev, cmp),
+            });
+            if let Some(a) = &acc {
+                self.check_height(a)?;
+            }
+        }
+        Ok(acc.unwrap_or(left))
+    }
+
+    fn predicate(&self, p: P) -> Result<Expr> {
+        let mut c = Children::of(&p);
+        let mut e = self.expr(c.next()?)?;
+        for s in c {
+            let s_span = span_of(&s);
+            let whole = e.span.to(s_span);
+            let op = match s.as_rule() {
+                Rule::is_null_suffix | Rule::is_not_null_suffix => {
+                    let not = s.as_rule() == Rule::is_not_null_suffix;
+                    e = Expr::new(ExprKind::IsNull(Box::new(e), not), whole);
+                    self.check_height(&e)?;
+                    continue;
+                }
+                Rule::in_suffix => BinaryOp::In,
+                Rule::starts_with_suffix => BinaryOp::StartsWith,
+                Rule::ends_with_suffix => BinaryOp::EndsWith,
+                Rule::contains_suffix => BinaryOp::Contains,
+                Rule::regex_suffix => BinaryOp::Regex,
+                _ => return Err(unexpected(&s)),
+            };
+            let rhs = non_keywords(&s).next().ok_or_else(|| unexpected(&s))?;
+            let rhs = self.expr(rhs)?;
+            e = self.binary(op, e, rhs);
+            self.check_height(&e)?;
+        }
+        Ok(e)
+    }
+
+    fn arithmetic(&self, p: P) -> Result<Expr> {
+        let mut c = Children::of(&p);
+        let mut e = self.expr(c.next()?)?;
+        while let Some(x) = c.inner.next() {
+            let op = match (x.as_rule(), x.as_str()) {
+                (Rule::add_op, "+") => BinaryOp::Add,
+                (Rule::add_op, _) => BinaryOp::Sub,
+                (Rule::mul_op, "*") => BinaryOp::Mul,
+                (Rule::mul_op, "/") => BinaryOp::Div,
+                (Rule::mul_op, _) => BinaryOp::Mod,
+                _ => {
+                    // `^` is not a pair: `x` is the right operand.
+                    let r = self.expr(x)?;
+                    e = self.binary(BinaryOp::Pow, e, r);
+                    self.check_height(&e)?;
+                    continue;
+                }
+            };
+            let r = self.expr(c.next()?)?;
+            e = self.binary(op, e, r);
+            self.check_height(&e)?;
+        }
+        Ok(e)
+    }
+
+    fn unary(&self, p: P) -> Result<Expr> {
+        let span = span_of(&p);
+        let parts: Vec<P> = p.into_inner().collect();
+        let (operand, ops) = parts
+            .split_last()
+            .ok_or_else(|| Error::internal("parser: empty unary"))?;
+        let mut ops = ops.to_vec();
+        // `-<number>` is a negative literal (so that i64::MIN can be written).
+        let mut e = match (ops.last(), self.bare_number(operand)) {
+            (Some(op), Some(num)) if op.as_str() == "-" => {
+                let s = Span::new(op.as_span().start(), span.end);
+                ops.pop();
+                Expr::new(
+                    ExprKind::Literal(literals::number(num.as_str(), true, s)?),
+                    s,
+                )
+            }
+            _ => self.expr(operand.clone())?,
+        };
+        for op in ops.iter().rev() {
+            let u = if op.as_str() == "-" {
+                UnaryOp::Minus
+            } else {
+                UnaryOp::Plus
+            };
+            let s = Span::new(op.as_span().start(), e.span.end);
+            e = Expr::new(ExprKind::Unary(u, Box::new(e)), s);
+            self.check_height(&e)?;
+        }
+        Ok(e)
+    }
+
+    fn postfix(&self, p: P) -> Result<Expr> {
+        let mut c = Children::of(&p);
+        let mut e = self.expr(c.next()?)?;
+        for x in c {
+            let s = e.span.to(span_of(&x));
+            let kind = match x.as_rule() {
+                Rule::property_lookup => {
+                    let n = x
+                        .into_inner()
+                        .next()
+                        .ok_or_else(|| Error::internal("parser: property lookup without name"))?;
+                    ExprKind::Property(Box::new(e), self.name(n)?)
+                }
+                Rule::label_postfix => {
+                    let labels = x
+                        .into_inner()
+                        .map(|n| self.name(n))
+                        .collect::<Result<_>>()?;
+                    ExprKind::HasLabels(Box::new(e), labels)
+                }
+                Rule::subscript => {
+                    let mut sc = Children::of(&x);
+                    let mut from = None;
+                    let mut dots = false;
+                    let mut to = None;
+                    for y in sc.by_ref() {
+                        match y.as_rule() {
+                            Rule::range_dots => dots = true,
+                            _ if dots => to = Some(Box::new(self.expr(y)?)),
+                            _ => from = Some(Box::new(self.expr(y)?)),
+                        }
+                    }
+                    if dots {
+                        ExprKind::Slice(Box::new(e), from, to)
+                    } else {
+                        let i = from.ok_or_else(|| unexpected(&x))?;
+                        ExprKind::Index(Box::new(e), i)
+                    }
+                }
+                _ => return Err(unexpected(&x)),
+            };
+            e = Expr::new(kind, s);
+            self.check_height(&e)?;
+        }
+        Ok(e)
     }
 
     /// The number token when `postfix` is a bare number with no postfix operators.

@@ -6,9 +6,11 @@ use crate::error::{detail, Error, Result};
 
 use super::MAX_NESTING;
 
-/// Fails when brackets or `CASE` expressions nest deeper than [`MAX_NESTING`]. Strings,
-/// backticked names and comments are skipped; unbalanced brackets are left to the grammar.
-pub(super) fn check(text: &str) -> Result<()> {
+/// Fails when brackets or `CASE` expressions nest deeper than [`MAX_NESTING`]; returns the
+/// deepest nesting otherwise. Strings, backticked names and comments are skipped; unbalanced
+/// brackets are left to the grammar.
+pub(super) fn check(text: &str) -> Result<usize> {
+    let mut max = 0;
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -39,6 +41,7 @@ pub(super) fn check(text: &str) -> Result<()> {
             }
             b'(' | b'[' | b'{' => {
                 depth += 1;
+                max = max.max(depth);
                 if depth > MAX_NESTING {
                     return Err(too_deep(i));
                 }
@@ -57,6 +60,7 @@ pub(super) fn check(text: &str) -> Result<()> {
                 if !preceded_by_word && last_significant != b'.' {
                     if word.eq_ignore_ascii_case("CASE") {
                         depth += 1;
+                        max = max.max(depth);
                         if depth > MAX_NESTING {
                             return Err(too_deep(start));
                         }
@@ -74,7 +78,7 @@ pub(super) fn check(text: &str) -> Result<()> {
         }
         i += 1;
     }
-    Ok(())
+    Ok(max)
 }
 
 fn too_deep(at: usize) -> Error {
