@@ -1765,7 +1765,13 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn call(&mut self, input: Plan, c: &Call, scope: &mut Scope, standalone: bool) -> Result<(Plan, Vec<(String, Slot)>)> {
+    fn call(
+        &mut self,
+        input: Plan,
+        c: &Call,
+        scope: &mut Scope,
+        standalone: bool,
+    ) -> Result<(Plan, Vec<(String, Slot)>)> {
         let name: String = c
             .procedure
             .iter()
