@@ -1106,27 +1106,54 @@ impl<'a> Planner<'a> {
                 let text = self.norm(s.expr.span);
                 let c = if let Some((_, slot)) = item_texts.iter().find(|(t, _)| *t == text) {
                     CExpr::Slot(*slot)
+                } else if aggregating {
+                    // Aggregates and grouping expressions inside the key must be projected.
+                    // Only variables and property lookups of projected items may be reused
+                    // next to an aggregate.
+                    let simple = |t: &str| {
+                        t.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '`')
+                    };
+                    let mut ks: Vec<(String, Slot, Kind)> = item_texts
+                        .iter()
+                        .filter(|(t, _)| simple(t))
+                        .map(|(t, s)| (t.clone(), *s, Kind::Value))
+                        .collect();
+                    let mut key_scope = Scope::default();
+                    for (n, v) in &new_scope.vars {
+                        ks.push((n.clone(), v.slot, v.kind));
+                        key_scope.bind(n, *v);
+                    }
+                    let mut extra = Vec::new();
+                    let c = AggCompiler {
+                        planner: self,
+                        scope,
+                        keys: &ks,
+                        aggs: &mut extra,
+                    }
+                    .compile(&s.expr, &key_scope)?;
+                    if !extra.is_empty() {
+                        return Err(err(
+                            detail::UNDEFINED_VARIABLE,
+                            "an aggregate in ORDER BY must also be projected",
+                            s.expr.span,
+                        ));
+                    }
+                    c
                 } else {
                     if let Some(span) = find_aggregate(&s.expr) {
-                        if !aggregating {
-                            return Err(err(
-                                detail::INVALID_AGGREGATION,
-                                "aggregate functions in ORDER BY need an aggregating projection",
-                                span,
-                            ));
-                        }
+                        return Err(err(
+                            detail::INVALID_AGGREGATION,
+                            "aggregate functions in ORDER BY need an aggregating projection",
+                            span,
+                        ));
                     }
                     match self.expr(&s.expr, &order_scope) {
                         Ok(c) => c,
                         Err(e) if restricted && e.detail == Some(detail::UNDEFINED_VARIABLE) => {
-                            let d = if aggregating {
-                                detail::AMBIGUOUS_AGGREGATION
-                            } else {
-                                detail::UNDEFINED_VARIABLE
-                            };
                             return Err(err(
-                                d,
-                                "ORDER BY after DISTINCT or aggregation can only use projected values",
+                                detail::UNDEFINED_VARIABLE,
+                                "ORDER BY after DISTINCT can only use projected values",
                                 s.expr.span,
                             ));
                         }
