@@ -990,6 +990,8 @@ impl<'a> Planner<'a> {
         let mut names = Vec::new();
         // Expression texts of the items, to match ORDER BY keys after aggregation/DISTINCT.
         let mut item_texts: Vec<(String, Slot)> = Vec::new();
+        // Items that may be reused inside an ORDER BY key next to an aggregate.
+        let mut reusable: Vec<(String, Slot)> = Vec::new();
 
         if aggregating {
             let mut keys: Vec<(Slot, CExpr)> = Vec::new();
@@ -1046,6 +1048,11 @@ impl<'a> Planner<'a> {
                 names.push(it.name.clone());
                 if let Some(e) = it.expr {
                     item_texts.push((self.norm(e.span), item_slots[i]));
+                    if is_agg_node(e)
+                        || matches!(e.kind, ExprKind::Variable(_) | ExprKind::Property(..))
+                    {
+                        reusable.push((self.norm(e.span), item_slots[i]));
+                    }
                 }
             }
         } else {
@@ -1108,15 +1115,8 @@ impl<'a> Planner<'a> {
                     CExpr::Slot(*slot)
                 } else if aggregating {
                     // Aggregates and grouping expressions inside the key must be projected.
-                    // Only variables and property lookups of projected items may be reused
-                    // next to an aggregate.
-                    let simple = |t: &str| {
-                        t.chars()
-                            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '`')
-                    };
-                    let mut ks: Vec<(String, Slot, Kind)> = item_texts
+                    let mut ks: Vec<(String, Slot, Kind)> = reusable
                         .iter()
-                        .filter(|(t, _)| simple(t))
                         .map(|(t, s)| (t.clone(), *s, Kind::Value))
                         .collect();
                     let mut key_scope = Scope::default();
