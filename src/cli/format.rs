@@ -367,9 +367,9 @@ fn cypher_rel_body(out: &mut String, id: RelId, result: &QueryResult) {
     }
 }
 
-/// A table of the result, fitted to the terminal width when stdout is one; cells longer than
-/// the space they get are cut with `…`.
-pub fn table(result: &QueryResult) -> String {
+/// A table of the result, fitted to `width` or else to the terminal when stdout is one; cells
+/// longer than the space they get are cut with `…`.
+pub fn table(result: &QueryResult, width: Option<u16>) -> String {
     use comfy_table::{presets, Cell, ContentArrangement, Row, Table};
     let mut table = Table::new();
     table
@@ -377,6 +377,16 @@ pub fn table(result: &QueryResult) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_truncation_indicator("…")
         .set_header(result.columns.iter().map(Cell::new));
+    match width {
+        Some(width) => {
+            table.set_width(width);
+        }
+        // A terminal that reports no usable size (e.g. a fresh pty): do not squeeze.
+        None if table.width().is_some_and(|w| w < 20) => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+        None => {}
+    }
     for values in &result.rows {
         let mut row = Row::new();
         for value in values {
@@ -531,6 +541,21 @@ mod tests {
             &r,
         );
         assert_eq!(out, "['it\\'s', {`since year`: 2023}, 3.0]");
+    }
+
+    #[test]
+    fn tables_cut_long_cells() {
+        let mut r = QueryResult::default();
+        r.columns = vec!["v".to_string(), "w".to_string()];
+        r.rows = vec![
+            vec![Value::from("x"), Value::Int(1)],
+            vec![Value::from("a long long long long long text"), Value::Null],
+        ];
+        let text = table(&r, Some(24));
+        assert!(text.contains("'x'"), "{text}");
+        assert!(text.contains('…'), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 24), "{text}");
+        assert_eq!(text.lines().count(), 6, "{text}");
     }
 
     #[test]

@@ -290,7 +290,7 @@ impl<'db> Session<'db> {
             Format::Table => {
                 let mut out = String::new();
                 if has_columns {
-                    out.push_str(&format::table(result));
+                    out.push_str(&format::table(result, None));
                     out.push('\n');
                 }
                 if !self.quiet {
