@@ -185,13 +185,10 @@ impl<'db> Session<'db> {
         }
     }
 
+    /// Notices (transaction started, ...) are for people: table format only, not with -q.
     fn notice(&self, text: &str) {
-        if !self.quiet {
-            if self.format == Format::Table {
-                emit(&format!("{text}\n"));
-            } else {
-                eprintln!("{text}");
-            }
+        if !self.quiet && self.format == Format::Table {
+            emit(&format!("{text}\n"));
         }
     }
 
