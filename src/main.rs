@@ -1,1 +1,8 @@
-fn main() {}
+//! The `baobab` command: a script runner for pipelines and an interactive shell.
+//! See `docs/cli.md`.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

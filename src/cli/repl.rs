@@ -1,0 +1,524 @@
+//! The interactive shell: multi-line input ending with `;`, `:commands`, persistent history
+//! and tab completion.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rustyline::completion::Completer;
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+
+use super::format::Format;
+use super::{literal, split, Session, Source};
+
+const PROMPT: &str = "baobab> ";
+const CONTINUATION: &str = "    ...> ";
+
+const HELP: &str = "\
+Enter Cypher statements ending with `;` (they may span several lines).
+Commands (run on Enter, no `;` needed):
+  :help                     this text
+  :quit, :exit              leave (Ctrl-D works too)
+  :format FMT               output format: table, csv, tsv, json, jsonl
+  :timing on|off            print the time of each statement to stderr
+  :param NAME => VALUE      set $NAME to a Cypher literal
+  :params                   list the parameters
+  :read FILE                run a script file
+  :explain QUERY            show the plan of QUERY without running it
+  :profile QUERY            run QUERY and show its plan with row counts and times
+Ctrl-C clears the current input; Tab completes keywords, functions, labels,
+relationship types and property keys.";
+
+const COMMANDS: &[&str] = &[
+    ":help", ":quit", ":exit", ":format", ":timing", ":param", ":params", ":read", ":explain",
+    ":profile",
+];
+
+const KEYWORDS: &[&str] = &[
+    "ALL",
+    "AND",
+    "AS",
+    "ASC",
+    "ASCENDING",
+    "BEGIN",
+    "BY",
+    "CALL",
+    "CASE",
+    "CHECKPOINT",
+    "COLLECT",
+    "COMMIT",
+    "CONSTRAINT",
+    "CONTAINS",
+    "COUNT",
+    "CREATE",
+    "DELETE",
+    "DESC",
+    "DESCENDING",
+    "DETACH",
+    "DISTINCT",
+    "DROP",
+    "ELSE",
+    "END",
+    "ENDS",
+    "EXISTS",
+    "EXPLAIN",
+    "FALSE",
+    "FOR",
+    "IF",
+    "IN",
+    "INDEX",
+    "IS",
+    "KEY",
+    "LIMIT",
+    "MATCH",
+    "MERGE",
+    "NOT",
+    "NULL",
+    "ON",
+    "OPTIONAL",
+    "OR",
+    "ORDER",
+    "PROFILE",
+    "REMOVE",
+    "REQUIRE",
+    "RETURN",
+    "ROLLBACK",
+    "SET",
+    "SKIP",
+    "STARTS",
+    "THEN",
+    "TRUE",
+    "UNION",
+    "UNIQUE",
+    "UNWIND",
+    "WHEN",
+    "WHERE",
+    "WITH",
+    "XOR",
+    "YIELD",
+];
+
+const FUNCTIONS: &[&str] = &[
+    "abs",
+    "acos",
+    "all",
+    "any",
+    "asin",
+    "atan",
+    "atan2",
+    "avg",
+    "ceil",
+    "coalesce",
+    "collect",
+    "cos",
+    "cot",
+    "count",
+    "degrees",
+    "e",
+    "endNode",
+    "exp",
+    "floor",
+    "head",
+    "id",
+    "isEmpty",
+    "keys",
+    "labels",
+    "last",
+    "left",
+    "length",
+    "log",
+    "log10",
+    "ltrim",
+    "max",
+    "min",
+    "nodes",
+    "none",
+    "percentileCont",
+    "percentileDisc",
+    "pi",
+    "properties",
+    "radians",
+    "rand",
+    "range",
+    "reduce",
+    "relationships",
+    "replace",
+    "reverse",
+    "right",
+    "round",
+    "rtrim",
+    "sign",
+    "sin",
+    "single",
+    "size",
+    "split",
+    "sqrt",
+    "startNode",
+    "stDev",
+    "stDevP",
+    "substring",
+    "sum",
+    "tail",
+    "tan",
+    "toBoolean",
+    "toFloat",
+    "toInteger",
+    "toLower",
+    "toString",
+    "toUpper",
+    "trim",
+    "type",
+];
+
+/// Names read from the database for completion.
+#[derive(Default)]
+struct ShellHelper {
+    labels: Vec<String>,
+    types: Vec<String>,
+    keys: Vec<String>,
+}
+
+impl ShellHelper {
+    fn candidates(&self, line: &str, start: usize, prefix: &str) -> Vec<String> {
+        let before = line[..start].trim_end_matches('`');
+        let lower = prefix.to_lowercase();
+        let matches = |name: &str| name.to_lowercase().starts_with(&lower);
+        let mut out: Vec<String> = Vec::new();
+        if line.trim_start().starts_with(':') && !line[..start].trim_start().contains(' ') {
+            out.extend(
+                COMMANDS
+                    .iter()
+                    .filter(|c| c[1..].starts_with(&lower))
+                    .map(|c| c[1..].to_string()),
+            );
+        } else if before.ends_with(':') {
+            out.extend(
+                self.labels
+                    .iter()
+                    .chain(&self.types)
+                    .filter(|n| matches(n))
+                    .cloned(),
+            );
+        } else if before.ends_with('.') || before.ends_with('$') {
+            out.extend(self.keys.iter().filter(|n| matches(n)).cloned());
+        } else if !prefix.is_empty() {
+            let upper = prefix.chars().next().is_some_and(char::is_uppercase);
+            out.extend(KEYWORDS.iter().filter(|k| matches(k)).map(|k| {
+                if upper {
+                    k.to_string()
+                } else {
+                    k.to_lowercase()
+                }
+            }));
+            out.extend(
+                FUNCTIONS
+                    .iter()
+                    .filter(|f| matches(f))
+                    .map(|f| format!("{f}(")),
+            );
+            out.extend(
+                self.labels
+                    .iter()
+                    .chain(&self.types)
+                    .chain(&self.keys)
+                    .filter(|n| matches(n))
+                    .cloned(),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+impl Completer for ShellHelper {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        let start = line[..pos]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+            .last()
+            .map_or(pos, |(i, _)| i);
+        Ok((start, self.candidates(line, start, &line[start..pos])))
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+}
+impl Highlighter for ShellHelper {}
+impl Validator for ShellHelper {}
+impl Helper for ShellHelper {}
+
+/// `$XDG_DATA_HOME/baobab/history`, else `~/.local/share/baobab/history`.
+fn history_path() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        })?;
+    Some(data.join("baobab").join("history"))
+}
+
+/// Runs a query and collects the first column as strings.
+fn names(session: &Session<'_>, query: &str) -> Vec<String> {
+    match session.db.execute(query, &baobab::Params::new()) {
+        Ok(result) => result
+            .rows
+            .iter()
+            .filter_map(|row| row.first().and_then(|v| v.as_str()).map(str::to_string))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn refresh(helper: &mut ShellHelper, session: &Session<'_>) {
+    // The open transaction holds the database; its names would be stale anyway.
+    if session.in_transaction() {
+        return;
+    }
+    helper.labels = names(session, "MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l");
+    helper.types = names(session, "MATCH ()-[r]->() RETURN DISTINCT type(r) AS t");
+    let mut keys = names(session, "MATCH (n) UNWIND keys(n) AS k RETURN DISTINCT k");
+    keys.extend(names(
+        session,
+        "MATCH ()-[r]->() UNWIND keys(r) AS k RETURN DISTINCT k",
+    ));
+    keys.sort();
+    keys.dedup();
+    helper.keys = keys;
+}
+
+/// What a `:command` asks of the loop.
+enum Flow {
+    Continue,
+    Quit,
+}
+
+fn command(session: &mut Session<'_>, line: &str) -> Flow {
+    let line = line.trim();
+    let (name, arg) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let arg = arg.trim();
+    let arg = arg.strip_suffix(';').unwrap_or(arg).trim_end();
+    match name {
+        ":help" | ":h" | ":?" => println!("{HELP}"),
+        ":quit" | ":exit" | ":q" => return Flow::Quit,
+        ":format" => match Format::parse(arg) {
+            Some(format) => session.format = format,
+            None if arg.is_empty() => println!("format: {}", session.format.name()),
+            None => eprintln!("error: unknown format '{arg}' (table, csv, tsv, json, jsonl)"),
+        },
+        ":timing" => match arg {
+            "on" => session.timing = true,
+            "off" => session.timing = false,
+            "" => println!("timing: {}", if session.timing { "on" } else { "off" }),
+            _ => eprintln!("error: expected :timing on|off"),
+        },
+        ":param" => match literal::parse_param(arg) {
+            Ok((name, value)) => {
+                session.params.insert(name, value);
+            }
+            Err(e) => eprintln!("error: {e}"),
+        },
+        ":params" => {
+            if session.params.is_empty() && !session.quiet {
+                println!("No parameters");
+            }
+            for (name, value) in &session.params {
+                println!("${name} => {value}");
+            }
+        }
+        ":read" => {
+            if arg.is_empty() {
+                eprintln!("error: expected :read FILE");
+            } else {
+                match std::fs::read_to_string(arg) {
+                    Ok(text) => {
+                        let source = Source {
+                            name: arg.to_string(),
+                            text,
+                        };
+                        session.run_source(&source);
+                    }
+                    Err(e) => eprintln!("error: cannot read {arg}: {e}"),
+                }
+            }
+        }
+        ":explain" | ":profile" => {
+            if arg.is_empty() {
+                eprintln!("error: expected {name} QUERY");
+            } else {
+                let keyword = if name == ":explain" {
+                    "EXPLAIN"
+                } else {
+                    "PROFILE"
+                };
+                let source = Source {
+                    name: "<input>".to_string(),
+                    text: format!("{keyword} {arg}"),
+                };
+                let started = Instant::now();
+                match session.execute(&source.text) {
+                    Ok(result) => {
+                        let elapsed = started.elapsed();
+                        if name == ":profile" {
+                            session.print_result(&result, elapsed);
+                        } else {
+                            match &result.plan {
+                                Some(plan) => println!("{}", plan.trim_end()),
+                                None => eprintln!("error: the database returned no plan"),
+                            }
+                        }
+                    }
+                    Err(error) => eprint!("{}", super::render_error(&error, &source, 0)),
+                }
+            }
+        }
+        _ => eprintln!("error: unknown command {name} (try :help)"),
+    }
+    Flow::Continue
+}
+
+/// Runs the REPL until `:quit` or Ctrl-D; returns the exit code.
+pub fn run(session: &mut Session<'_>) -> i32 {
+    let mut editor: Editor<ShellHelper, rustyline::history::DefaultHistory> = match Editor::new() {
+        Ok(editor) => editor,
+        Err(e) => {
+            eprintln!("error: cannot start the shell: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let mut helper = ShellHelper::default();
+    refresh(&mut helper, session);
+    editor.set_helper(Some(helper));
+
+    let history = history_path();
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = editor.load_history(path);
+    }
+    if !session.quiet {
+        println!(
+            "Baobab {} (in-memory). Statements end with `;`; :help for commands.",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+
+    let mut buffer = String::new();
+    loop {
+        let prompt = if buffer.is_empty() {
+            PROMPT
+        } else {
+            CONTINUATION
+        };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if buffer.is_empty() {
+                    let trimmed = line.trim();
+                    if trimmed.is_empty() {
+                        continue;
+                    }
+                    if trimmed.starts_with(':') {
+                        let _ = editor.add_history_entry(trimmed);
+                        save(&mut editor, &history);
+                        if let Flow::Quit = command(session, trimmed) {
+                            break;
+                        }
+                        if trimmed.starts_with(":read") || trimmed.starts_with(":profile") {
+                            if let Some(helper) = editor.helper_mut() {
+                                refresh(helper, session);
+                            }
+                        }
+                        continue;
+                    }
+                } else {
+                    buffer.push('\n');
+                }
+                buffer.push_str(&line);
+                if !split::is_complete(&buffer) {
+                    continue;
+                }
+                let input = std::mem::take(&mut buffer);
+                let _ = editor.add_history_entry(input.trim());
+                save(&mut editor, &history);
+                let source = Source {
+                    name: "<input>".to_string(),
+                    text: input,
+                };
+                session.run_source(&source);
+                if let Some(helper) = editor.helper_mut() {
+                    refresh(helper, session);
+                }
+            }
+            Err(ReadlineError::Interrupted) => buffer.clear(),
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("error: {e}");
+                break;
+            }
+        }
+    }
+    session.close();
+    0
+}
+
+fn save(
+    editor: &mut Editor<ShellHelper, rustyline::history::DefaultHistory>,
+    path: &Option<PathBuf>,
+) {
+    if let Some(path) = path {
+        let _ = editor.save_history(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper() -> ShellHelper {
+        ShellHelper {
+            labels: vec!["Country".into()],
+            types: vec!["MEMBER_OF".into()],
+            keys: vec!["name".into(), "since".into()],
+        }
+    }
+
+    #[test]
+    fn completes_keywords_functions_and_names() {
+        let h = helper();
+        assert_eq!(h.candidates("MAT", 0, "MAT"), ["MATCH"]);
+        assert_eq!(h.candidates("ret", 0, "ret"), ["return"]);
+        assert_eq!(h.candidates("rev", 0, "rev"), ["reverse("]);
+        assert_eq!(h.candidates("MATCH (n:Co", 9, "Co"), ["Country"]);
+        assert_eq!(
+            h.candidates("MATCH ()-[:", 11, ""),
+            ["Country", "MEMBER_OF"]
+        );
+        assert_eq!(h.candidates("RETURN n.na", 9, "na"), ["name"]);
+        assert_eq!(h.candidates(":for", 1, "for"), ["format"]);
+        assert_eq!(h.candidates(":pa", 1, "pa"), ["param", "params"]);
+    }
+
+    #[test]
+    fn history_follows_xdg() {
+        // Only checks the shape; the environment is shared with other tests.
+        if let Some(path) = history_path() {
+            assert!(path.ends_with("baobab/history"));
+        }
+    }
+}

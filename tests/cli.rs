@@ -1,0 +1,336 @@
+//! Drives the real `baobab` binary. Expected outputs live in `tests/cli/`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const UNWIND: &str = "UNWIND [1, 2.5, 'x', null, [1], {a: 1}] AS v RETURN v";
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/cli/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `baobab` with `args`, feeding `stdin` (empty when `None`; never a terminal).
+fn baobab(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args(args)
+        .env("XDG_DATA_HOME", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the baobab binary runs");
+    {
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn ok(args: &[&str]) -> String {
+    let run = baobab(args, None);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    run.stdout
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+
+#[test]
+fn jsonl_is_the_default_when_piped() {
+    assert_eq!(ok(&["-e", UNWIND]), expected("unwind.jsonl"));
+    assert_eq!(
+        ok(&["--format", "jsonl", "-e", UNWIND]),
+        expected("unwind.jsonl")
+    );
+}
+
+#[test]
+fn json_format() {
+    assert_eq!(
+        ok(&["--format", "json", "-e", UNWIND]),
+        expected("unwind.json")
+    );
+    assert_eq!(
+        ok(&["--format", "json", "-e", "UNWIND [] AS v RETURN v"]),
+        "[]\n"
+    );
+}
+
+#[test]
+fn csv_format() {
+    assert_eq!(
+        ok(&["--format", "csv", "-e", UNWIND]),
+        expected("unwind.csv")
+    );
+    assert_eq!(
+        ok(&[
+            "--format",
+            "csv",
+            "-e",
+            "RETURN '' AS e, 'a,b' AS `x y`, 1.0 AS f"
+        ]),
+        "e,x y,f\n\"\",\"a,b\",1.0\n"
+    );
+}
+
+#[test]
+fn tsv_format() {
+    assert_eq!(
+        ok(&["--format", "tsv", "-e", UNWIND]),
+        expected("unwind.tsv")
+    );
+}
+
+#[test]
+fn table_format() {
+    let out = ok(&["--format", "table", "-e", UNWIND]);
+    for cell in ["v", "1", "2.5", "'x'", "null", "[1]", "{a: 1}"] {
+        assert!(
+            out.contains(&format!(" {cell} ")),
+            "{cell} missing in\n{out}"
+        );
+    }
+    assert!(out.contains("6 rows ("), "{out}");
+    let quiet = ok(&["--format", "table", "-q", "-e", UNWIND]);
+    assert!(!quiet.contains("rows"), "{quiet}");
+}
+
+#[test]
+fn columns_keep_return_order_and_floats_keep_a_point() {
+    assert_eq!(
+        ok(&["-e", "RETURN 2 AS z, 1.0 AS a, 0.0 / 0.0 AS n"]),
+        "{\"z\":2,\"a\":1.0,\"n\":\"NaN\"}\n"
+    );
+}
+
+#[test]
+fn writes_print_a_summary_in_table_mode_only() {
+    let create = "CREATE (:A {x: 1}), (:B)";
+    let out = ok(&["--format", "table", "-e", create]);
+    assert!(out.starts_with("Created 2 nodes"), "{out}");
+    assert_eq!(ok(&["-e", create]), "");
+    assert_eq!(ok(&["--format", "csv", "-e", create]), "");
+    assert_eq!(ok(&["--format", "table", "-q", "-e", create]), "");
+}
+
+#[test]
+fn entities_have_one_json_shape() {
+    let out = ok(&[
+        "-e",
+        "CREATE (Mali:Country {name: 'Mali'})-[:MEMBER_OF {since: 2023}]->(AES:Organization)",
+        "-e",
+        "MATCH p = (c:Country)-[r]->(o) RETURN c, r, p",
+    ]);
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let c = &row["c"];
+    assert_eq!(c["labels"], serde_json::json!(["Country"]));
+    assert_eq!(c["key"], "Mali");
+    assert_eq!(c["properties"]["name"], "Mali");
+    let r = &row["r"];
+    assert_eq!(r["type"], "MEMBER_OF");
+    assert_eq!(r["start"], c["id"]);
+    assert_eq!(r["properties"]["since"], 2023);
+    assert_eq!(row["p"]["nodes"][0], *c);
+    assert_eq!(row["p"]["relationships"][0], *r);
+    assert_eq!(row["p"]["nodes"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn table_draws_entities_in_cypher_notation() {
+    let out = ok(&[
+        "--format",
+        "table",
+        "-q",
+        "-e",
+        "CREATE (Mali:Country {name: 'Mali'})-[:MEMBER_OF {since: 2023}]->(AES:Organization)",
+        "-e",
+        "MATCH p = (o:Organization)<-[r]-(c) RETURN c, r, p",
+    ]);
+    assert!(out.contains("(Mali:Country {name: 'Mali'})"), "{out}");
+    assert!(out.contains("[:MEMBER_OF {since: 2023}]"), "{out}");
+    assert!(
+        out.contains(
+            "(AES:Organization)<-[:MEMBER_OF {since: 2023}]-(Mali:Country {name: 'Mali'})"
+        ),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources, order, parameters
+
+#[test]
+fn stdin_is_read_when_piped() {
+    let run = baobab(&[], Some("RETURN 1 AS a;\nRETURN 'b;' AS b"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "{\"a\":1}\n{\"b\":\"b;\"}\n");
+    let run = baobab(&["-f", "-"], Some("RETURN 2 AS a;"));
+    assert_eq!(run.stdout, "{\"a\":2}\n");
+}
+
+#[test]
+fn execute_and_files_run_in_command_line_order() {
+    let two = fixture("two.cypher");
+    assert_eq!(
+        ok(&["-e", "RETURN 0 AS n", "-f", &two, "-e", "RETURN 3 AS n"]),
+        "{\"n\":0}\n{\"n\":1}\n{\"s\":\"a;b\"}\n{\"n\":3}\n"
+    );
+    assert_eq!(
+        ok(&["-f", &two, "-e", "RETURN 3 AS n"]),
+        "{\"n\":1}\n{\"s\":\"a;b\"}\n{\"n\":3}\n"
+    );
+}
+
+#[test]
+fn params() {
+    assert_eq!(
+        ok(&[
+            "--param",
+            "n=41",
+            "--param",
+            "m={k: [1, -2.5], s: 'it\\'s'}",
+            "--param",
+            "$z => null",
+            "-e",
+            "RETURN $n + 1 AS x, $m.k AS k, $z AS z",
+        ]),
+        "{\"x\":42,\"k\":[1,-2.5],\"z\":null}\n"
+    );
+}
+
+#[test]
+fn bad_params_are_usage_errors() {
+    for bad in ["n", "n=", "n=rand()", "n=1 + 2", "n=x", "1a=1"] {
+        let run = baobab(&["--param", bad, "-e", "RETURN 1"], None);
+        assert_eq!(run.code, 2, "--param {bad}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: --param"), "{}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+}
+
+#[test]
+fn timing() {
+    let run = baobab(&["--timing", "-e", "RETURN 1 AS a; RETURN 2 AS b"], None);
+    assert_eq!(run.code, 0);
+    let times: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("-- time: "))
+        .collect();
+    assert_eq!(times.len(), 2, "{}", run.stderr);
+    assert!(times.iter().all(|l| l.ends_with(" ms")));
+}
+
+#[test]
+fn transactions_in_scripts() {
+    assert_eq!(
+        ok(&[
+            "-e",
+            "BEGIN; CREATE (:T); ROLLBACK; MATCH (n:T) RETURN count(n) AS c"
+        ]),
+        "{\"c\":0}\n"
+    );
+    assert_eq!(
+        ok(&[
+            "-e",
+            "BEGIN; CREATE (:T); COMMIT; MATCH (n:T) RETURN count(n) AS c"
+        ]),
+        "{\"c\":1}\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures and exit codes
+
+#[test]
+fn a_failing_statement_names_file_line_and_column() {
+    let file = fixture("error_line3.cypher");
+    let run = baobab(&["-f", &file], None);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "{\"name\":\"Mali\"}\n");
+    let mut lines = run.stderr.lines();
+    let first = lines.next().unwrap();
+    assert!(
+        first.starts_with(&format!("error: {file}:3:26: SyntaxError")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(lines.next(), Some("MATCH (c:Country) RETURN d.name;"));
+    assert_eq!(lines.next(), Some("                         ^"));
+}
+
+#[test]
+fn keep_going_runs_the_rest_and_still_fails() {
+    let file = fixture("error_line3.cypher");
+    let run = baobab(&["--keep-going", "-f", &file], None);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "{\"name\":\"Mali\"}\n{\"after\":\"never\"}\n");
+    assert!(run.stderr.contains(":3:26: "), "{}", run.stderr);
+}
+
+#[test]
+fn stop_at_first_failure_across_sources() {
+    let run = baobab(&["-e", "RETURN nope", "-e", "RETURN 1 AS a"], None);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with("error: -e#1:1:8: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn errors_in_later_statements_of_one_line_point_at_the_column() {
+    let run = baobab(&["-e", "RETURN 1 AS a; RETURN 1 +"], None);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "{\"a\":1}\n");
+    assert!(run.stderr.starts_with("error: -e#1:1:"), "{}", run.stderr);
+    let column: usize = run.stderr.split(':').nth(2).unwrap().parse().unwrap();
+    assert!(column >= 16, "{}", run.stderr);
+}
+
+#[test]
+fn success_exits_zero() {
+    assert_eq!(baobab(&["-e", "RETURN 1"], None).code, 0);
+    assert_eq!(baobab(&[], Some("")).code, 0);
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    for args in [
+        &["--no-such-option"][..],
+        &["--format", "xml", "-e", "RETURN 1"],
+        &["-f", "/no/such/file.cypher"],
+        &["-e"],
+    ] {
+        let run = baobab(args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn file_databases_are_not_supported_yet() {
+    let run = baobab(&["some.db", "-e", "RETURN 1"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("file databases are not supported yet"),
+        "{}",
+        run.stderr
+    );
+}

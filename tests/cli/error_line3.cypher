@@ -1,0 +1,4 @@
+CREATE (:Country {name: 'Mali'});
+MATCH (c:Country) RETURN c.name AS name;
+MATCH (c:Country) RETURN d.name;
+RETURN 'never' AS after;
