@@ -301,7 +301,7 @@ fn errors_in_later_statements_of_one_line_point_at_the_column() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "{\"a\":1}\n");
     assert!(run.stderr.starts_with("error: -e#1:1:"), "{}", run.stderr);
-    let column: usize = run.stderr.split(':').nth(2).unwrap().parse().unwrap();
+    let column: usize = run.stderr.split(':').nth(3).unwrap().parse().unwrap();
     assert!(column >= 16, "{}", run.stderr);
 }
 
