@@ -34,3 +34,8 @@ mod semantic;
 pub use api::{Database, NodeData, Params, QueryResult, RelData, Transaction, WriteStats};
 pub use error::{Error, ErrorKind, Phase, Position, Result};
 pub use value::{NodeId, Path, RelId, Value};
+
+/// The names of the functions Cypher queries can call (for completion and listings).
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    exec::functions::all().iter().map(|f| f.name)
+}

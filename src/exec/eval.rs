@@ -81,15 +81,6 @@ fn as_list(v: Value, what: &str) -> Result<Option<Vec<Value>>> {
     }
 }
 
-/// The relationships in a slot: one, a list, or none (null).
-fn rels_in(v: &Value, out: &mut Vec<RelId>) {
-    match v {
-        Value::Relationship(r) => out.push(*r),
-        Value::List(l) => l.iter().for_each(|x| rels_in(x, out)),
-        _ => {}
-    }
-}
-
 impl Cx<'_> {
     /// Evaluates `e` on `row`.
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
@@ -417,18 +408,6 @@ impl Cx<'_> {
                     }
                 }
                 Ok(Value::Map(out))
-            }
-            CExpr::RelsDistinct(slots) => {
-                let mut seen = Vec::new();
-                for s in slots {
-                    if let Some(v) = row.get(*s) {
-                        rels_in(v, &mut seen);
-                    }
-                }
-                let n = seen.len();
-                seen.sort_unstable();
-                seen.dedup();
-                Ok(Value::Bool(seen.len() == n))
             }
         }
     }

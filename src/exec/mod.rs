@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::graph::{Dir, Graph, Props, Sym, UndoLog};
-use crate::plan::{AggCall, CExpr, CreateNode, CreateRel, ExpandSpec, Hops, Plan, SetOp, Slot};
+use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
 use crate::value::{NodeId, RelId, Value};
 
@@ -92,8 +92,6 @@ pub struct Cx<'a> {
     pub stats: WriteStats,
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
-    /// Working folder for relative LOAD CSV paths.
-    pub base_dir: Option<std::path::PathBuf>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
 }
@@ -113,7 +111,6 @@ impl<'a> Cx<'a> {
             stats: WriteStats::default(),
             procedures,
             limits,
-            base_dir: None,
             regexes: HashMap::new(),
             ticks: 0,
         }
@@ -141,7 +138,7 @@ impl<'a> Cx<'a> {
     /// Checks the deadline and cancellation flag every few thousand calls.
     pub fn tick(&mut self) -> Result<()> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % 1024 != 0 {
+        if !self.ticks.is_multiple_of(1024) {
             return Ok(());
         }
         if let Some(c) = &self.limits.cancel {
@@ -228,7 +225,6 @@ type Op<'p> = Box<dyn Operator + 'p>;
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
     match plan {
         Plan::Argument => Box::new(Once(Some(arg))),
-        Plan::Empty => Box::new(Once(None)),
         Plan::AllNodesScan { input, slot } => Box::new(Scan {
             input: open(input, arg),
             slot: *slot,
@@ -360,10 +356,6 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             current: None,
             items: Vec::new(),
             pos: 0,
-        }),
-        Plan::Eager { input } => Box::new(Eager {
-            input: Some(open(input, arg)),
-            rows: Vec::new().into_iter(),
         }),
         Plan::Produce { input, columns } => Box::new(Produce {
             input: open(input, arg),
@@ -1156,25 +1148,6 @@ impl Operator for Unwind<'_> {
     }
 }
 
-struct Eager<'p> {
-    input: Option<Op<'p>>,
-    rows: std::vec::IntoIter<Row>,
-}
-
-impl Operator for Eager<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        if let Some(mut input) = self.input.take() {
-            let mut rows = Vec::new();
-            while let Some(r) = input.next(cx)? {
-                rows.push(r);
-                cx.check_rows(rows.len())?;
-            }
-            self.rows = rows.into_iter();
-        }
-        Ok(self.rows.next())
-    }
-}
-
 struct Produce<'p> {
     input: Op<'p>,
     columns: &'p [Slot],
@@ -1314,5 +1287,3 @@ pub fn check_storable(v: &Value) -> Result<()> {
         _ => Ok(()),
     }
 }
-
-pub(crate) use write::{create_nodes_rels, run_set_ops};

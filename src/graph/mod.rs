@@ -53,10 +53,12 @@ impl Interner {
             .unwrap_or_else(|| Arc::from("?"))
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -101,6 +103,7 @@ impl Props {
         self.0.len()
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -194,6 +197,7 @@ impl Graph {
         self.live_nodes
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn rel_count(&self) -> usize {
         self.live_rels
     }
@@ -226,10 +230,6 @@ impl Graph {
         self.node_rec(id).is_some_and(|n| !n.deleted)
     }
 
-    pub fn rel_is_live(&self, id: RelId) -> bool {
-        self.rel_rec(id).is_some_and(|r| !r.deleted)
-    }
-
     /// (start, end) of a relationship, live or tombstoned.
     pub fn endpoints(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         self.g.edge_endpoints(ei(id)).map(|(a, b)| (nid(a), nid(b)))
@@ -244,6 +244,7 @@ impl Graph {
             .collect()
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     /// All live relationships in id order.
     pub fn all_rels(&self) -> Vec<RelId> {
         self.g
@@ -265,6 +266,7 @@ impl Graph {
         self.label_index.get(&label).map_or(0, BTreeSet::len)
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn type_count(&self, ty: Sym) -> u64 {
         self.type_counts.get(&ty).copied().unwrap_or(0)
     }
@@ -298,11 +300,6 @@ impl Graph {
             }
         }
         out
-    }
-
-    /// Number of live relationships at a node (any direction, self-loops once).
-    pub fn degree(&self, node: NodeId) -> usize {
-        self.rels_of(node, Dir::Both, &[]).len()
     }
 
     // ----- writes -------------------------------------------------------------------------
@@ -624,6 +621,7 @@ impl Graph {
             .collect()
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     /// Every label symbol in use with its node count.
     pub fn label_counts(&self) -> Vec<(Sym, usize)> {
         let mut v: Vec<_> = self
@@ -636,6 +634,7 @@ impl Graph {
         v
     }
 
+    #[allow(dead_code, reason = "statistics and schema listings")]
     /// Every relationship type in use with its count.
     pub fn type_counts(&self) -> Vec<(Sym, u64)> {
         let mut v: Vec<_> = self

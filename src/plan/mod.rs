@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use crate::ast::{BinaryOp, Quantifier, Span};
+use crate::ast::{BinaryOp, Quantifier};
 use crate::exec::functions::{FunctionDef, ScalarFn};
 use crate::graph::Dir;
 use crate::value::Value;
@@ -40,6 +40,8 @@ pub enum CExpr {
     HasAnyLabel(Box<CExpr>, Vec<Arc<str>>),
     /// A node whose key is the string.
     HasKey(Box<CExpr>, Arc<str>),
+    /// A scalar function: its name (kept for plan dumps), body and arguments.
+    #[allow(dead_code, reason = "the name is for plan dumps while debugging")]
     Call(&'static str, ScalarFn, Vec<CExpr>),
     Case {
         operand: Option<Box<CExpr>>,
@@ -74,9 +76,6 @@ pub enum CExpr {
     /// A path from node, relationship and relationship-list slots.
     BuildPath(Vec<PathStep>),
     MapProjection(Box<CExpr>, Vec<MapProjectionOp>),
-    /// True when no two of the slots hold the same relationship (slots may hold lists of
-    /// relationships from variable-length patterns).
-    RelsDistinct(Vec<Slot>),
 }
 
 #[derive(Clone)]
@@ -297,11 +296,6 @@ pub enum Plan {
         headers: bool,
         delimiter: u8,
     },
-    /// Pulls every input row before yielding the first, so later clauses do not see
-    /// half-done writes.
-    Eager {
-        input: Box<Plan>,
-    },
     /// Keeps the columns of a part of a UNION: rows become exactly `columns`.
     Produce {
         input: Box<Plan>,
@@ -313,8 +307,6 @@ pub enum Plan {
         parts: Vec<Plan>,
         distinct: bool,
     },
-    /// Yields no rows (a key or label that does not exist).
-    Empty,
 }
 
 /// A planned statement.
@@ -324,8 +316,6 @@ pub struct QueryPlan {
     /// Row width.
     pub slots: usize,
     pub writes: bool,
-    /// For error positions at run time.
-    pub span: Span,
 }
 
 impl Plan {
@@ -362,10 +352,8 @@ impl Plan {
             Plan::Foreach { .. } => "Foreach",
             Plan::ProcedureCall { .. } => "ProcedureCall",
             Plan::LoadCsv { .. } => "LoadCsv",
-            Plan::Eager { .. } => "Eager",
             Plan::Produce { .. } => "Produce",
             Plan::Union { .. } => "Union",
-            Plan::Empty => "Empty",
         }
     }
 
@@ -435,7 +423,7 @@ impl Plan {
     /// The operator's inputs (the main input first).
     pub fn children(&self) -> Vec<&Plan> {
         match self {
-            Plan::Argument | Plan::Empty => vec![],
+            Plan::Argument => vec![],
             Plan::AllNodesScan { input, .. }
             | Plan::NodeByLabelScan { input, .. }
             | Plan::NodeByKey { input, .. }
@@ -456,7 +444,6 @@ impl Plan {
             | Plan::Delete { input, .. }
             | Plan::ProcedureCall { input, .. }
             | Plan::LoadCsv { input, .. }
-            | Plan::Eager { input }
             | Plan::Produce { input, .. } => vec![input],
             Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
                 vec![input, inner]
@@ -471,13 +458,6 @@ impl Plan {
     pub fn explain(&self) -> String {
         let mut out = String::new();
         self.explain_into(&mut out, 0, &mut |_| String::new());
-        out
-    }
-
-    /// Like [`Plan::explain`], with a suffix per operator (PROFILE figures).
-    pub fn explain_with(&self, suffix: &mut dyn FnMut(&Plan) -> String) -> String {
-        let mut out = String::new();
-        self.explain_into(&mut out, 0, suffix);
         out
     }
 

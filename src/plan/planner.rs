@@ -114,6 +114,8 @@ pub struct Planner<'a> {
     catalog: &'a dyn Catalog,
     slots: usize,
     writes: bool,
+    /// Inside `EXISTS { }` / `COUNT { }`, where a query may end without RETURN.
+    open_ended: usize,
 }
 
 impl<'a> Planner<'a> {
@@ -123,6 +125,7 @@ impl<'a> Planner<'a> {
             catalog,
             slots: 0,
             writes: false,
+            open_ended: 0,
         }
     }
 
@@ -150,7 +153,6 @@ impl<'a> Planner<'a> {
             columns,
             slots: self.slots,
             writes: self.writes,
-            span: q.span,
         })
     }
 
@@ -380,7 +382,7 @@ impl<'a> Planner<'a> {
                 }
             };
         }
-        if let Some(last) = sq.clauses.last() {
+        if let Some(last) = sq.clauses.last().filter(|_| self.open_ended == 0) {
             let ok = matches!(
                 last,
                 Clause::Return(_)
@@ -1849,7 +1851,7 @@ impl<'a> Planner<'a> {
         match &c.yields {
             Some(items) if !c.yield_star => {
                 for y in items {
-                    if !outputs.iter().any(|o| *o == y.field.name) {
+                    if !outputs.contains(&y.field.name) {
                         return Err(err(
                             detail::UNDEFINED_VARIABLE,
                             format!("procedure `{name}` has no output `{}`", y.field.name),
@@ -2227,7 +2229,10 @@ impl<'a> Planner<'a> {
                     )
                     .with_span(q.span));
                 }
-                let (plan, _, slots, _) = self.single(&q.first, Plan::Argument, scope.clone())?;
+                self.open_ended += 1;
+                let r = self.single(&q.first, Plan::Argument, scope.clone());
+                self.open_ended -= 1;
+                let (plan, _, slots, _) = r?;
                 Ok((plan, slots))
             }
         }
@@ -2294,8 +2299,7 @@ impl<'a> Planner<'a> {
                     if !vals.iter().any(|v| {
                         matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_))
                     }) {
-                        let empty = crate::graph::Graph::new();
-                        if let Ok(v) = f(&crate::exec::View(&empty), &vals) {
+                        if let Ok(v) = f(&functions::NoEntities, &vals) {
                             return Ok(CExpr::Const(v));
                         }
                     }

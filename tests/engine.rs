@@ -1,0 +1,431 @@
+//! Integration tests of the engine through the public API: clauses, expressions, node keys,
+//! errors (kind, detail, position) and statement atomicity.
+
+use baobab::{Database, ErrorKind, Params, Value};
+
+struct TestDb {
+    db: Database,
+}
+
+impl TestDb {
+    fn new() -> TestDb {
+        TestDb {
+            db: Database::in_memory(),
+        }
+    }
+
+    #[track_caller]
+    fn run(&self, q: &str) -> Vec<Vec<Value>> {
+        match self.db.execute(q, &Params::new()) {
+            Ok(r) => r.rows,
+            Err(e) => panic!("query failed: {e}\n{q}"),
+        }
+    }
+
+    /// Rows rendered with `Display`, one string per row, cells joined by ` | `.
+    #[track_caller]
+    fn rows(&self, q: &str) -> Vec<String> {
+        self.run(q)
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn check(&self, q: &str, expected: &[&str]) {
+        assert_eq!(self.rows(q), expected, "query: {q}");
+    }
+
+    #[track_caller]
+    fn error(&self, q: &str, kind: ErrorKind, detail: Option<&str>) -> baobab::Error {
+        match self.db.execute(q, &Params::new()) {
+            Ok(r) => panic!("expected {kind} but got {} rows for {q}", r.rows.len()),
+            Err(e) => {
+                assert_eq!(e.kind, kind, "{e}");
+                if detail.is_some() {
+                    assert_eq!(e.detail, detail, "{e}");
+                }
+                e
+            }
+        }
+    }
+
+    fn count(&self, q: &str) -> i64 {
+        self.run(q)[0][0].as_int().expect("an integer")
+    }
+}
+
+fn aes() -> TestDb {
+    let t = TestDb::new();
+    let script =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/aes.cypher"))
+            .expect("the dataset");
+    for stmt in baobab::syntax::parse(&script).expect("the dataset parses") {
+        t.run(&script[stmt.span.start..stmt.span.end]);
+    }
+    t
+}
+
+#[test]
+fn the_users_example_answers_the_three_members() {
+    let t = aes();
+    let mut names = t.rows("MATCH (c:Country)-[:MEMBER_OF]->(AES) RETURN c.name");
+    names.sort();
+    assert_eq!(names, ["'Burkina Faso'", "'Mali'", "'Niger'"]);
+}
+
+#[test]
+fn explain_shows_a_key_lookup() {
+    let t = aes();
+    let plan =
+        t.db.execute(
+            "EXPLAIN MATCH (c:Country)-[:MEMBER_OF]->(AES) RETURN c.name",
+            &Params::new(),
+        )
+        .unwrap()
+        .plan
+        .unwrap();
+    assert!(plan.contains("NodeByKey"), "{plan}");
+    assert!(!plan.contains("AllNodesScan"), "{plan}");
+}
+
+#[test]
+fn keys_are_unique_and_readable() {
+    let t = TestDb::new();
+    t.run("CREATE (Mali:Country {name: 'Mali'})");
+    t.check(
+        "MATCH (Mali) RETURN key(Mali), Mali.name",
+        &["'Mali' | 'Mali'"],
+    );
+    t.error(
+        "CREATE (Mali:Country)",
+        ErrorKind::ConstraintVerificationFailed,
+        Some("DuplicateKey"),
+    );
+    t.check("MATCH (Nowhere) RETURN count(*)", &["0"]);
+    t.error(
+        "CREATE (Nowhere)-[:T]->(Mali)",
+        ErrorKind::EntityNotFound,
+        None,
+    );
+    t.check("MATCH (`Mali`) RETURN count(*)", &["1"]);
+}
+
+#[test]
+fn match_where_return_order_skip_limit() {
+    let t = TestDb::new();
+    t.run("UNWIND range(1, 10) AS i CREATE (:N {i: i, even: i % 2 = 0})");
+    t.check(
+        "MATCH (n:N) WHERE n.even RETURN n.i ORDER BY n.i DESC SKIP 1 LIMIT 2",
+        &["8", "6"],
+    );
+    t.check(
+        "MATCH (n:N) RETURN DISTINCT n.even AS e ORDER BY e",
+        &["false", "true"],
+    );
+    t.check(
+        "MATCH (n:N) WITH n.even AS e, count(*) AS c WHERE c > 4 RETURN e, c ORDER BY e",
+        &["false | 5", "true | 5"],
+    );
+    t.check(
+        "UNWIND [3, 1, 2] AS x RETURN x AS y ORDER BY y",
+        &["1", "2", "3"],
+    );
+    t.check("MATCH (n:N) RETURN * ORDER BY n.i LIMIT 1", &["(#0)"]);
+}
+
+#[test]
+fn optional_match_and_null_propagation() {
+    let t = TestDb::new();
+    t.run("CREATE (:A {v: 1})-[:R]->(:B), (:A {v: 2})");
+    t.check(
+        "MATCH (a:A) OPTIONAL MATCH (a)-[:R]->(b) RETURN a.v, b IS NULL ORDER BY a.v",
+        &["1 | false", "2 | true"],
+    );
+    t.check(
+        "RETURN null + 1, null = null, null IS NULL, 1 IN [null, 1]",
+        &["null | null | true | true"],
+    );
+}
+
+#[test]
+fn patterns_directions_types_and_variable_length() {
+    let t = TestDb::new();
+    t.run("CREATE (a:P {n: 'a'})-[:K]->(b:P {n: 'b'})-[:K]->(c:P {n: 'c'})-[:L]->(d:P {n: 'd'})");
+    t.check(
+        "MATCH (x {n: 'a'})-[:K*]->(y) RETURN y.n ORDER BY y.n",
+        &["'b'", "'c'"],
+    );
+    t.check(
+        "MATCH (x {n: 'a'})-[:K|L*2..3]->(y) RETURN y.n ORDER BY y.n",
+        &["'c'", "'d'"],
+    );
+    t.check("MATCH (x {n: 'c'})<--(y) RETURN y.n", &["'b'"]);
+    t.check(
+        "MATCH (x {n: 'b'})--(y) RETURN y.n ORDER BY y.n",
+        &["'a'", "'c'"],
+    );
+    t.check(
+        "MATCH p = (x {n: 'a'})-[*..5]->(y {n: 'd'}) RETURN length(p), size(nodes(p))",
+        &["3 | 4"],
+    );
+    t.check(
+        "MATCH p = shortestPath((x {n: 'a'})-[*]-(y {n: 'd'})) RETURN length(p)",
+        &["3"],
+    );
+    // Relationship uniqueness within one MATCH.
+    t.check("MATCH (x)-[r1]->(y)<-[r2]-(z) RETURN count(*)", &["0"]);
+}
+
+#[test]
+fn expressions_and_functions() {
+    let t = TestDb::new();
+    t.check(
+        "RETURN 0x1F, 0o17, 1.5e1, 'it\\'s' = \"it's\", 2 ^ 3, 7 % 3, -7 / 2",
+        &["31 | 15 | 15.0 | true | 8.0 | 1 | -3"],
+    );
+    t.check(
+        "RETURN [x IN range(1, 5) WHERE x % 2 = 1 | x * 10]",
+        &["[10, 30, 50]"],
+    );
+    t.check("RETURN reduce(s = 0, x IN [1, 2, 3] | s + x), all(x IN [1, 2] WHERE x > 0), none(x IN [1] WHERE x > 5), single(x IN [1, 2] WHERE x = 2)", &["6 | true | true | true"]);
+    t.check(
+        "RETURN CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END, CASE WHEN false THEN 1 ELSE 2 END",
+        &["'two' | 2"],
+    );
+    t.check("RETURN 'Sahel' STARTS WITH 'Sa', 'Sahel' ENDS WITH 'el', 'Sahel' CONTAINS 'he', 'Sahel' =~ 'S.*l'", &["true | true | true | true"]);
+    t.check(
+        "RETURN [1, 2, 3][0], [1, 2, 3][-1], [1, 2, 3][1..], {a: 1}['a']",
+        &["1 | 3 | [2, 3] | 1"],
+    );
+    t.check("RETURN toUpper('mali'), substring('Burkina', 0, 3), split('a,b', ','), coalesce(null, 2), toInteger('42')", &["'MALI' | 'Bur' | ['a', 'b'] | 2 | 42"]);
+    t.check("UNWIND [1, 2, 3, 4] AS x RETURN sum(x), avg(x), min(x), max(x), collect(x), count(DISTINCT x % 2)", &["10 | 2.5 | 1 | 4 | [1, 2, 3, 4] | 2"]);
+    t.check(
+        "RETURN true XOR false, NOT true, true AND null, false OR null",
+        &["true | false | null | null"],
+    );
+}
+
+#[test]
+fn subqueries_and_pattern_predicates() {
+    let t = TestDb::new();
+    t.run("CREATE (:A {v: 1})-[:R]->(:B {v: 2}), (:A {v: 3})");
+    t.check("MATCH (a:A) WHERE (a)-[:R]->() RETURN a.v", &["1"]);
+    t.check(
+        "MATCH (a:A) WHERE EXISTS { MATCH (a)-[:R]->(b) WHERE b.v = 2 } RETURN a.v",
+        &["1"],
+    );
+    t.check(
+        "MATCH (a:A) RETURN a.v, [(a)-[:R]->(b) | b.v] ORDER BY a.v",
+        &["1 | [2]", "3 | []"],
+    );
+    t.check(
+        "MATCH (a:A) RETURN a.v, COUNT { (a)-->() } AS c ORDER BY a.v",
+        &["1 | 1", "3 | 0"],
+    );
+    t.check(
+        "MATCH (a:A) RETURN a{.v, k: 1} ORDER BY a.v",
+        &["{k: 1, v: 1}", "{k: 1, v: 3}"],
+    );
+    t.check("RETURN 1 AS x UNION RETURN 1 AS x", &["1"]);
+    t.check("RETURN 1 AS x UNION ALL RETURN 1 AS x", &["1", "1"]);
+}
+
+#[test]
+fn writes_and_their_statistics() {
+    let t = TestDb::new();
+    let r =
+        t.db.execute("CREATE (a:X {k: 1})-[:T {w: 2}]->(b:X:Y)", &Params::new())
+            .unwrap();
+    assert_eq!(
+        (
+            r.stats.nodes_created,
+            r.stats.relationships_created,
+            r.stats.labels_added,
+            r.stats.properties_set
+        ),
+        (2, 1, 3, 2)
+    );
+    t.run("MATCH (n:Y) SET n.k = 2, n:Z");
+    t.check(
+        "MATCH (n:Z) RETURN n.k, labels(n)",
+        &["2 | ['X', 'Y', 'Z']"],
+    );
+    t.run("MATCH (n:Z) REMOVE n:Z, n.k");
+    t.check("MATCH (n:X) RETURN n.k ORDER BY n.k", &["1", "null"]);
+    t.run("MATCH (n {k: 1}) SET n += {extra: 'x'}");
+    t.check(
+        "MATCH (n {k: 1}) RETURN properties(n)",
+        &["{extra: 'x', k: 1}"],
+    );
+    t.run("MERGE (m:M {id: 1}) ON CREATE SET m.c = 1 ON MATCH SET m.c = m.c + 1");
+    t.run("MERGE (m:M {id: 1}) ON CREATE SET m.c = 1 ON MATCH SET m.c = m.c + 1");
+    t.check("MATCH (m:M) RETURN m.c", &["2"]);
+    t.error(
+        "MATCH (n:X) DELETE n",
+        ErrorKind::ConstraintVerificationFailed,
+        Some("DeleteConnectedNode"),
+    );
+    let r =
+        t.db.execute("MATCH (n:X) DETACH DELETE n", &Params::new())
+            .unwrap();
+    assert_eq!(
+        (r.stats.nodes_deleted, r.stats.relationships_deleted),
+        (2, 1)
+    );
+    assert_eq!(t.count("MATCH (n) RETURN count(n)"), 1);
+    t.run("FOREACH (i IN [1, 2] | CREATE (:F {i: i}))");
+    assert_eq!(t.count("MATCH (f:F) RETURN count(f)"), 2);
+}
+
+#[test]
+fn a_failing_statement_leaves_the_graph_unchanged() {
+    let t = TestDb::new();
+    t.run("CREATE (:Keep {v: 1})-[:R]->(:Keep {v: 2})");
+    let before =
+        t.rows("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) RETURN n, n.v, labels(n), r, m ORDER BY n.v");
+    // Writes of every kind, then a division by zero.
+    t.error(
+        "MATCH (k:Keep) SET k.v = k.v + 10, k:Changed CREATE (:New)-[:R]->(k) WITH k DETACH DELETE k RETURN 1 / 0",
+        ErrorKind::ArithmeticError,
+        None,
+    );
+    assert_eq!(
+        t.rows("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) RETURN n, n.v, labels(n), r, m ORDER BY n.v"),
+        before
+    );
+    // Ids stay as they were: new nodes do not reuse them either.
+    t.run("CREATE (:Later)");
+    assert_eq!(t.count("MATCH (n) RETURN count(n)"), 3);
+}
+
+#[test]
+fn explicit_transactions_commit_and_roll_back() {
+    let db = Database::in_memory();
+    let p = Params::new();
+    let mut tx = db.begin().unwrap();
+    tx.execute("CREATE (:T)", &p).unwrap();
+    tx.execute("CREATE (:T)", &p).unwrap();
+    tx.commit().unwrap();
+    {
+        let mut tx = db.begin().unwrap();
+        tx.execute("MATCH (t:T) DETACH DELETE t", &p).unwrap();
+        // dropped: rolled back
+    }
+    let r = db.execute("MATCH (t:T) RETURN count(t)", &p).unwrap();
+    assert_eq!(r.rows[0][0], Value::Int(2));
+}
+
+#[test]
+fn parameters_from_rust_and_json() {
+    let db = Database::in_memory();
+    let mut p = Params::new();
+    p.insert("name".into(), Value::from("Niger"));
+    p.insert(
+        "props".into(),
+        Value::from(serde_json::json!({"pop": 26, "tags": ["sahel"]})),
+    );
+    db.execute("CREATE (n:Country {name: $name}) SET n += $props", &p)
+        .unwrap();
+    let r = db
+        .execute(
+            "MATCH (n:Country) RETURN n.name, n.pop, n.tags",
+            &Params::new(),
+        )
+        .unwrap();
+    assert_eq!(
+        r.rows[0],
+        vec![
+            Value::from("Niger"),
+            Value::Int(26),
+            Value::from(vec!["sahel"])
+        ]
+    );
+    let e = db.execute("RETURN $missing", &Params::new()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ParameterMissing);
+}
+
+#[test]
+fn errors_carry_kind_detail_and_position() {
+    let t = TestDb::new();
+    let e = t.error(
+        "MATCH (n)\nRETURN m",
+        ErrorKind::SyntaxError,
+        Some("UndefinedVariable"),
+    );
+    let pos = e.position.expect("a position");
+    assert_eq!((pos.line, pos.column), (2, 8));
+    let e = t.error(
+        "MATCH (n) RETRUN n",
+        ErrorKind::SyntaxError,
+        Some("UnexpectedSyntax"),
+    );
+    assert_eq!(e.position.unwrap().column, 11);
+    t.error(
+        "CREATE (a)-[:T]->(b), (a)-[:T]->(a) WITH a MATCH (a)-[a]->() RETURN 1",
+        ErrorKind::SyntaxError,
+        Some("VariableTypeConflict"),
+    );
+    t.error(
+        "MATCH (a) CREATE (a)",
+        ErrorKind::SyntaxError,
+        Some("VariableAlreadyBound"),
+    );
+    t.error(
+        "MATCH (a) WHERE count(a) > 1 RETURN a",
+        ErrorKind::SyntaxError,
+        Some("InvalidAggregation"),
+    );
+    t.error(
+        "RETURN 1 AND 'x'",
+        ErrorKind::SyntaxError,
+        Some("InvalidArgumentType"),
+    );
+    t.error(
+        "RETURN 9223372036854775807 + 1",
+        ErrorKind::ArithmeticError,
+        None,
+    );
+    t.error(
+        "RETURN nosuch(1)",
+        ErrorKind::SyntaxError,
+        Some("UnknownFunction"),
+    );
+    t.error(
+        "WITH 1 AS x RETURN x AS y, x AS y",
+        ErrorKind::SyntaxError,
+        Some("ColumnNameConflict"),
+    );
+    t.error("RETURN [1][true]", ErrorKind::TypeError, None);
+}
+
+#[test]
+fn nothing_panics_on_odd_input() {
+    let t = TestDb::new();
+    let deep = format!("RETURN {}1{}", "(".repeat(5000), ")".repeat(5000));
+    let inputs = [
+        "",
+        ";",
+        "MATCH",
+        "MATCH (",
+        "RETURN $",
+        "RETURN 1 +",
+        "CREATE (:A {x: [1, [2]]})",
+        "UNWIND range(1, 3) AS x RETURN x[0]",
+        "RETURN {a: 1}.b.c",
+        "MATCH (n) SET n = 1",
+        "RETURN '\\u12'",
+        "RETURN 1e999",
+        deep.as_str(),
+        "\u{0}",
+        "MATCH ()-[*0..0]-() RETURN 1",
+    ];
+    for q in inputs {
+        let _ = t.db.execute(q, &Params::new());
+    }
+}
