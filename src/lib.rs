@@ -29,7 +29,6 @@ mod api;
 mod exec;
 mod graph;
 mod plan;
-mod semantic;
 
 pub use api::{Database, NodeData, Params, QueryResult, RelData, Transaction, WriteStats};
 pub use error::{Error, ErrorKind, Phase, Position, Result};
