@@ -13,6 +13,7 @@ mod graph;
 mod list;
 mod math;
 mod string;
+pub mod temporal;
 #[cfg(test)]
 mod tests;
 
@@ -245,6 +246,17 @@ static FUNCTIONS: &[FunctionDef] = &[
     scalar("e", 0, 0, math::e),
     volatile("rand", math::rand),
     volatile("randomUUID", math::random_uuid),
+    // Temporal values.
+    scalar("date", 0, 1, temporal::date),
+    scalar("localtime", 0, 1, temporal::localtime),
+    scalar("time", 0, 1, temporal::time),
+    scalar("localdatetime", 0, 1, temporal::localdatetime),
+    scalar("datetime", 0, 1, temporal::datetime),
+    scalar("duration", 1, 1, temporal::duration),
+    scalar("duration.between", 2, 2, temporal::duration_between),
+    scalar("duration.inMonths", 2, 2, temporal::duration_in_months),
+    scalar("duration.inDays", 2, 2, temporal::duration_in_days),
+    scalar("duration.inSeconds", 2, 2, temporal::duration_in_seconds),
     // Aggregates.
     aggregate("count", 1, aggregate::count),
     aggregate("sum", 1, aggregate::sum),
