@@ -154,7 +154,9 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value> {
 pub fn div(a: &Value, b: &Value) -> Result<Value> {
     if let Value::Temporal(x) = a {
         if let (Temporal::Duration(d), Some(f)) = (&**x, b.as_f64()) {
-            return Ok(Value::Temporal(Box::new(Temporal::Duration(d.scale(1.0 / f)))));
+            return Ok(Value::Temporal(Box::new(Temporal::Duration(
+                d.scale(1.0 / f),
+            ))));
         }
         if b.is_null() {
             return Ok(Value::Null);

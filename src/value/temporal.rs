@@ -98,7 +98,8 @@ impl Duration {
     /// An approximate length in nanoseconds, for ordering.
     fn approx_nanos(&self) -> i128 {
         let n = i128::from(NANOS);
-        i128::from(self.months) * 2_629_746 * n + i128::from(self.days) * 86_400 * n
+        i128::from(self.months) * 2_629_746 * n
+            + i128::from(self.days) * 86_400 * n
             + self.total_nanos()
     }
 }

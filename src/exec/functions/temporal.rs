@@ -6,8 +6,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{
-    Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
-    Utc, Weekday,
+    Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+    Weekday,
 };
 
 use crate::error::{detail, Error, ErrorKind, Result};
@@ -138,7 +138,10 @@ fn today() -> NaiveDate {
 // Construction from maps.
 
 fn map_int(m: &BTreeMap<String, Value>, key: &str) -> Result<Option<i64>> {
-    let found = m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|e| e.1);
+    let found = m
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|e| e.1);
     match found {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Int(i)) => Ok(Some(*i)),
@@ -273,8 +276,7 @@ fn resolve_time(m: &BTreeMap<String, Value>, base: Option<NaiveTime>) -> Result<
     let s = second.or(base.map(|b| i64::from(b.second()))).unwrap_or(0);
     let nanos = if ms.is_some() || us.is_some() || ns.is_some() {
         let (ms, us, ns) = (ms.unwrap_or(0), us.unwrap_or(0), ns.unwrap_or(0));
-        if !(0..1000).contains(&ms) || !(0..1_000_000).contains(&us) || !(0..NANOS).contains(&ns)
-        {
+        if !(0..1000).contains(&ms) || !(0..1_000_000).contains(&us) || !(0..NANOS).contains(&ns) {
             return Err(bad("invalid sub-second value"));
         }
         ms * 1_000_000 + us * 1000 + ns
@@ -323,7 +325,9 @@ fn from_map(kind: Kind, m: &BTreeMap<String, Value>) -> Result<Temporal> {
                 + map_int(m, "millisecond")?.unwrap_or(0) * 1_000_000;
             let utc = match (es, em) {
                 (Some(s), _) => from_epoch(s, ns)?,
-                (None, Some(ms)) => from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000 + ns)?,
+                (None, Some(ms)) => {
+                    from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000 + ns)?
+                }
                 (None, None) => return Err(invalid_date()),
             };
             let zone = zone.unwrap_or(Zone::Fixed(0));
@@ -404,7 +408,10 @@ fn convert(kind: Kind, t: &Temporal) -> Result<Temporal> {
     if kind.has_date() && t.date().is_none() {
         return Err(bad(format!("cannot convert {} to a date", t.type_name())));
     }
-    if kind.has_time() && t.time().is_none() && kind != Kind::DateTime && kind != Kind::LocalDateTime
+    if kind.has_time()
+        && t.time().is_none()
+        && kind != Kind::DateTime
+        && kind != Kind::LocalDateTime
     {
         return Err(bad(format!("cannot convert {} to a time", t.type_name())));
     }
@@ -507,17 +514,20 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
         } else {
             (num(w)?, 1)
         };
-        return NaiveDate::from_isoywd_opt(to_i32(year, "year")?, to_u32(week, "week")?, weekday(day)?)
-            .ok_or_else(invalid_date);
+        return NaiveDate::from_isoywd_opt(
+            to_i32(year, "year")?,
+            to_u32(week, "week")?,
+            weekday(day)?,
+        )
+        .ok_or_else(invalid_date);
     }
     if dashed {
         match rest.split_once('-') {
             Some((mo, d)) => ymd(year, num(mo)?, num(d)?),
-            None if rest.len() == 3 => NaiveDate::from_yo_opt(
-                to_i32(year, "year")?,
-                to_u32(num(rest)?, "ordinalDay")?,
-            )
-            .ok_or_else(invalid_date),
+            None if rest.len() == 3 => {
+                NaiveDate::from_yo_opt(to_i32(year, "year")?, to_u32(num(rest)?, "ordinalDay")?)
+                    .ok_or_else(invalid_date)
+            }
             None => ymd(year, num(rest)?, 1),
         }
     } else {
@@ -544,7 +554,9 @@ fn parse_time(s: &str) -> Result<NaiveTime> {
         if !main.is_ascii() || main.len() % 2 != 0 {
             return Err(err());
         }
-        (0..main.len() / 2).map(|i| &main[2 * i..2 * i + 2]).collect()
+        (0..main.len() / 2)
+            .map(|i| &main[2 * i..2 * i + 2])
+            .collect()
     };
     if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.len() != 2) {
         return Err(err());
@@ -593,7 +605,10 @@ fn parse(kind: Kind, s: &str) -> Result<Temporal> {
             let (t, off, named) = split_zone(s)?;
             let t = parse_time(t)?;
             let zone = off.or(named).unwrap_or(Zone::Fixed(0));
-            Ok(Temporal::Time(t, zone.offset_at_local(&NaiveDateTime::new(today(), t))))
+            Ok(Temporal::Time(
+                t,
+                zone.offset_at_local(&NaiveDateTime::new(today(), t)),
+            ))
         }
         Kind::LocalDateTime | Kind::DateTime => {
             let (d, t) = match s.split_once(['T', 't']) {
@@ -674,7 +689,11 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
             unit => {
                 let v: f64 = cur.parse().map_err(|_| err())?;
                 let is_int = !cur.contains('.');
-                let iv = if is_int { cur.parse::<i64>().ok() } else { None };
+                let iv = if is_int {
+                    cur.parse::<i64>().ok()
+                } else {
+                    None
+                };
                 cur.clear();
                 let unit = unit.to_ascii_uppercase();
                 let (field, mult) = match (in_time, unit) {
@@ -770,7 +789,9 @@ pub fn duration(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
         Value::Null => Ok(Value::Null),
         Value::String(s) => Ok(tv(Temporal::Duration(parse_duration(s.trim())?))),
         Value::Map(m) => Ok(tv(Temporal::Duration(duration_from_map(m)?))),
-        Value::Temporal(t) if matches!(**t, Temporal::Duration(_)) => Ok(Value::Temporal(t.clone())),
+        Value::Temporal(t) if matches!(**t, Temporal::Duration(_)) => {
+            Ok(Value::Temporal(t.clone()))
+        }
         v => Err(invalid_value("duration", "a STRING or MAP", v)),
     }
 }
@@ -837,7 +858,11 @@ fn two_temporals(args: &[Value]) -> Result<Option<(&Temporal, &Temporal)>> {
             Ok(Some((a, b)))
         }
         (a, b) => {
-            let v = if matches!(a, Value::Temporal(_)) { b } else { a };
+            let v = if matches!(a, Value::Temporal(_)) {
+                b
+            } else {
+                a
+            };
             Err(invalid_value("duration.between", "temporal values", v))
         }
     }
@@ -891,7 +916,8 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
     match (da, db) {
         (Some(da), Some(db)) => Ok(instant_nanos(&NaiveDateTime::new(db, tb), ob)
             - instant_nanos(&NaiveDateTime::new(da, ta), oa)),
-        _ => Ok(i128::from(time_nanos(&tb)) - i128::from(ob) * i128::from(NANOS)
+        _ => Ok(i128::from(time_nanos(&tb))
+            - i128::from(ob) * i128::from(NANOS)
             - (i128::from(time_nanos(&ta)) - i128::from(oa) * i128::from(NANOS))),
     }
 }
@@ -901,9 +927,13 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
 
 fn add_months_days(d: NaiveDate, months: i64, days: i64) -> Result<NaiveDate> {
     let d = if months >= 0 {
-        d.checked_add_months(Months::new(u32::try_from(months).map_err(|_| invalid_date())?))
+        d.checked_add_months(Months::new(
+            u32::try_from(months).map_err(|_| invalid_date())?,
+        ))
     } else {
-        d.checked_sub_months(Months::new(u32::try_from(-months).map_err(|_| invalid_date())?))
+        d.checked_sub_months(Months::new(
+            u32::try_from(-months).map_err(|_| invalid_date())?,
+        ))
     }
     .ok_or_else(invalid_date)?;
     if days >= 0 {
@@ -938,7 +968,9 @@ pub fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
         Temporal::Duration(x) => Temporal::Duration(x.checked_add(d).ok_or_else(invalid_date)?),
         Temporal::Date(x) => {
             let extra = nanos / (86_400 * i128::from(NANOS));
-            let days = d.days.saturating_add(i64::try_from(extra).unwrap_or(i64::MAX));
+            let days = d
+                .days
+                .saturating_add(i64::try_from(extra).unwrap_or(i64::MAX));
             Temporal::Date(add_months_days(*x, d.months, days)?)
         }
         Temporal::LocalTime(x) => Temporal::LocalTime(add_nanos_time(*x, nanos)),
@@ -1063,4 +1095,134 @@ fn duration_component(d: &Duration, k: &str) -> Option<Value> {
         _ => return None,
     };
     i64::try_from(v).ok().map(Value::Int)
+}
+
+// ---------------------------------------------------------------------------------------
+// Truncation and other helpers.
+
+fn truncate_date(unit: &str, d: NaiveDate) -> Result<NaiveDate> {
+    let y = i64::from(d.year());
+    Ok(match unit {
+        "millennium" => ymd(y.div_euclid(1000) * 1000, 1, 1)?,
+        "century" => ymd(y.div_euclid(100) * 100, 1, 1)?,
+        "decade" => ymd(y.div_euclid(10) * 10, 1, 1)?,
+        "year" => ymd(y, 1, 1)?,
+        "weekyear" => NaiveDate::from_isoywd_opt(d.iso_week().year(), 1, Weekday::Mon)
+            .ok_or_else(invalid_date)?,
+        "quarter" => ymd(y, i64::from(d.month0() / 3 * 3 + 1), 1)?,
+        "month" => ymd(y, i64::from(d.month()), 1)?,
+        "week" => d
+            .checked_sub_days(Days::new(u64::from(d.weekday().num_days_from_monday())))
+            .ok_or_else(invalid_date)?,
+        _ => d,
+    })
+}
+
+fn truncate_time(unit: &str, t: NaiveTime) -> Result<NaiveTime> {
+    let n = i64::from(t.nanosecond());
+    let (h, m, s) = (t.hour(), t.minute(), t.second());
+    let r = match unit {
+        "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month"
+        | "week" | "day" => NaiveTime::from_hms_opt(0, 0, 0),
+        "hour" => NaiveTime::from_hms_opt(h, 0, 0),
+        "minute" => NaiveTime::from_hms_opt(h, m, 0),
+        "second" => NaiveTime::from_hms_opt(h, m, s),
+        "millisecond" => NaiveTime::from_hms_nano_opt(h, m, s, (n / 1_000_000 * 1_000_000) as u32),
+        "microsecond" => NaiveTime::from_hms_nano_opt(h, m, s, (n / 1000 * 1000) as u32),
+        _ => return Err(bad(format!("unknown truncation unit `{unit}`"))),
+    };
+    r.ok_or_else(|| bad("invalid time"))
+}
+
+fn truncate(kind: Kind, args: &[Value]) -> Result<Value> {
+    let unit = match arg(args, 0) {
+        Value::String(s) => s.to_ascii_lowercase(),
+        Value::Null => return Ok(Value::Null),
+        v => return Err(invalid_value("truncate", "a STRING unit", v)),
+    };
+    let t = match arg(args, 1) {
+        Value::Temporal(t) if !matches!(**t, Temporal::Duration(_)) => t,
+        Value::Null => return Ok(Value::Null),
+        v => return Err(invalid_value("truncate", "a temporal value", v)),
+    };
+    let date_unit = matches!(
+        unit.as_str(),
+        "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week"
+    );
+    if !kind.has_date() && (date_unit || unit == "day") {
+        return Err(bad(format!("cannot truncate a time to `{unit}`")));
+    }
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    if kind.has_date() {
+        let d = t
+            .date()
+            .ok_or_else(|| bad(format!("cannot truncate a {} to a date", t.type_name())))?;
+        m.insert("date".into(), tv(Temporal::Date(truncate_date(&unit, d)?)));
+    }
+    if kind.has_time() {
+        let tm = truncate_time(&unit, t.time().unwrap_or(NaiveTime::MIN))?;
+        let n = i64::from(tm.nanosecond());
+        m.insert("hour".into(), Value::Int(i64::from(tm.hour())));
+        m.insert("minute".into(), Value::Int(i64::from(tm.minute())));
+        m.insert("second".into(), Value::Int(i64::from(tm.second())));
+        m.insert("millisecond".into(), Value::Int(n / 1_000_000));
+        m.insert("microsecond".into(), Value::Int(n / 1000 % 1000));
+        m.insert("nanosecond".into(), Value::Int(n % 1000));
+        if let Some(o) = t.offset() {
+            let z = match t.zone() {
+                Some(z) => z.to_string(),
+                None => crate::value::temporal::format_offset(o),
+            };
+            m.insert("timezone".into(), Value::from(z));
+        }
+    }
+    match arg(args, 2) {
+        Value::Map(extra) => {
+            for (k, v) in extra {
+                m.retain(|key, _| !key.eq_ignore_ascii_case(k));
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        Value::Null => {}
+        v => return Err(invalid_value("truncate", "a MAP", v)),
+    }
+    from_map(kind, &m).map(tv)
+}
+
+pub fn date_truncate(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    truncate(Kind::Date, args)
+}
+pub fn localtime_truncate(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    truncate(Kind::LocalTime, args)
+}
+pub fn time_truncate(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    truncate(Kind::Time, args)
+}
+pub fn localdatetime_truncate(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    truncate(Kind::LocalDateTime, args)
+}
+pub fn datetime_truncate(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    truncate(Kind::DateTime, args)
+}
+
+/// `datetime.fromEpoch(seconds, nanoseconds)`.
+pub fn datetime_from_epoch(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    match (arg(args, 0), arg(args, 1)) {
+        (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
+        (Value::Int(s), Value::Int(n)) => Ok(tv(Temporal::DateTime(from_epoch(*s, *n)?, 0, None))),
+        (a, _) => Err(invalid_value("datetime.fromEpoch", "INTEGER arguments", a)),
+    }
+}
+
+/// `datetime.fromEpochMillis(milliseconds)`.
+pub fn datetime_from_epoch_millis(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::Null => Ok(Value::Null),
+        Value::Int(ms) => Ok(tv(Temporal::DateTime(
+            from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000)?,
+            0,
+            None,
+        ))),
+        a => Err(invalid_value("datetime.fromEpochMillis", "an INTEGER", a)),
+    }
 }
