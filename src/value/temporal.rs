@@ -92,7 +92,14 @@ impl Duration {
         let days = days + (months - m) * 30.436875;
         let d = days.trunc();
         let nanos = nanos + (days - d) * 86_400.0 * NANOS as f64;
-        Duration::from_nanos(m as i64, d as i64, nanos.round() as i128)
+        // Whole nanoseconds: float noise is rounded away, true fractions truncated.
+        let r = nanos.round();
+        let nanos = if (nanos - r).abs() < 1e-3 {
+            r
+        } else {
+            nanos.trunc()
+        };
+        Duration::from_nanos(m as i64, d as i64, nanos as i128)
     }
 
     /// An approximate length in nanoseconds, for ordering.

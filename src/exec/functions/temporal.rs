@@ -130,8 +130,27 @@ fn zone_of(t: &Temporal) -> Option<Zone> {
     }
 }
 
+thread_local! {
+    /// The statement clock approximation: one reading reused for 100 ms on this thread, so
+    /// that several `date()`/`datetime()` calls in one statement agree.
+    static CLOCK: std::cell::Cell<Option<(std::time::Instant, NaiveDateTime)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The current UTC date-time (see [`CLOCK`]).
+fn utc_now() -> NaiveDateTime {
+    CLOCK.with(|c| match c.get() {
+        Some((at, v)) if at.elapsed() < std::time::Duration::from_millis(100) => v,
+        _ => {
+            let v = Utc::now().naive_utc();
+            c.set(Some((std::time::Instant::now(), v)));
+            v
+        }
+    })
+}
+
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    utc_now().date()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -419,7 +438,7 @@ fn convert(kind: Kind, t: &Temporal) -> Result<Temporal> {
 }
 
 fn now(kind: Kind) -> Temporal {
-    let n = Utc::now().naive_utc();
+    let n = utc_now();
     match kind {
         Kind::Date => Temporal::Date(n.date()),
         Kind::LocalTime => Temporal::LocalTime(n.time()),
@@ -443,7 +462,7 @@ fn construct(kind: Kind, args: &[Value]) -> Result<Value> {
                     Some(Value::String(s)) => parse_zone(s)?,
                     _ => Zone::Fixed(0),
                 };
-                let utc = Utc::now().naive_utc();
+                let utc = utc_now();
                 let off = zone.offset_at_utc(&utc);
                 let local = shift(utc, i64::from(off))?;
                 return Ok(tv(match kind {
@@ -656,7 +675,8 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         return Err(err());
     }
     // Alternative form.
-    if body.as_bytes().get(4) == Some(&b'-') {
+    if body.as_bytes().get(4) == Some(&b'-') && body.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+    {
         let (d, t) = match body.split_once('T') {
             Some((d, t)) => (d, Some(t)),
             None => (body, None),
@@ -909,16 +929,28 @@ pub fn duration_in_seconds(_: &dyn EntityView, args: &[Value]) -> Result<Value> 
 fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
     let (da, ta, oa) = local_parts(a);
     let (db, tb, ob) = local_parts(b);
-    let (oa, ob) = match (oa, ob) {
-        (Some(x), Some(y)) => (x, y),
-        _ => (0, 0),
-    };
-    match (da, db) {
-        (Some(da), Some(db)) => Ok(instant_nanos(&NaiveDateTime::new(db, tb), ob)
-            - instant_nanos(&NaiveDateTime::new(da, ta), oa)),
-        _ => Ok(i128::from(time_nanos(&tb))
-            - i128::from(ob) * i128::from(NANOS)
-            - (i128::from(time_nanos(&ta)) - i128::from(oa) * i128::from(NANOS))),
+    match (da.or(db), db.or(da)) {
+        (Some(da), Some(db)) => {
+            let la = NaiveDateTime::new(da, ta);
+            let lb = NaiveDateTime::new(db, tb);
+            // A local value is read in the other value's zone.
+            let (oa, ob) = match (oa, ob) {
+                (Some(x), Some(y)) => (x, y),
+                (Some(x), None) => (x, zone_of(a).map_or(x, |z| z.offset_at_local(&lb))),
+                (None, Some(y)) => (zone_of(b).map_or(y, |z| z.offset_at_local(&la)), y),
+                (None, None) => (0, 0),
+            };
+            Ok(instant_nanos(&lb, ob) - instant_nanos(&la, oa))
+        }
+        _ => {
+            let (oa, ob) = match (oa, ob) {
+                (Some(x), Some(y)) => (x, y),
+                _ => (0, 0),
+            };
+            Ok(i128::from(time_nanos(&tb))
+                - i128::from(ob) * i128::from(NANOS)
+                - (i128::from(time_nanos(&ta)) - i128::from(oa) * i128::from(NANOS)))
+        }
     }
 }
 
@@ -1070,28 +1102,27 @@ pub fn component(t: &Temporal, key: &str) -> Option<Value> {
 
 fn duration_component(d: &Duration, k: &str) -> Option<Value> {
     let total = d.total_nanos();
-    let n = i128::from(NANOS);
     let v: i128 = match k {
         "years" => i128::from(d.months / 12),
         "quarters" => i128::from(d.months / 3),
         "months" => i128::from(d.months),
         "weeks" => i128::from(d.days / 7),
         "days" => i128::from(d.days),
-        "hours" => total / (3600 * n),
-        "minutes" => total / (60 * n),
-        "seconds" => total / n,
-        "milliseconds" => total / 1_000_000,
-        "microseconds" => total / 1000,
+        "hours" => i128::from(d.secs / 3600),
+        "minutes" => i128::from(d.secs / 60),
+        "seconds" => i128::from(d.secs),
+        "milliseconds" => total.div_euclid(1_000_000),
+        "microseconds" => total.div_euclid(1000),
         "nanoseconds" => total,
         "quartersofyear" => i128::from(d.months % 12 / 3),
         "monthsofquarter" => i128::from(d.months % 3),
         "monthsofyear" => i128::from(d.months % 12),
         "daysofweek" => i128::from(d.days % 7),
-        "minutesofhour" => total / (60 * n) % 60,
-        "secondsofminute" => total / n % 60,
-        "millisecondsofsecond" => total % n / 1_000_000,
-        "microsecondsofsecond" => total % n / 1000,
-        "nanosecondsofsecond" => total % n,
+        "minutesofhour" => i128::from(d.secs / 60 % 60),
+        "secondsofminute" => i128::from(d.secs % 60),
+        "millisecondsofsecond" => i128::from(d.nanos / 1_000_000),
+        "microsecondsofsecond" => i128::from(d.nanos / 1000),
+        "nanosecondsofsecond" => i128::from(d.nanos),
         _ => return None,
     };
     i64::try_from(v).ok().map(Value::Int)
@@ -1149,7 +1180,7 @@ fn truncate(kind: Kind, args: &[Value]) -> Result<Value> {
         unit.as_str(),
         "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week"
     );
-    if !kind.has_date() && (date_unit || unit == "day") {
+    if !kind.has_date() && date_unit {
         return Err(bad(format!("cannot truncate a time to `{unit}`")));
     }
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
