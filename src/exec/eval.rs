@@ -35,6 +35,8 @@ pub fn property(g: &Graph, base: &Value, key: &str) -> Result<Value> {
         Value::Node(id) => Ok(g.node_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
         Value::Relationship(id) => Ok(g.rel_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
         Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+        Value::Temporal(t) => crate::exec::functions::temporal::component(t, key)
+            .ok_or_else(|| type_error(format!("a {} has no component `{key}`", t.type_name()))),
         other => Err(type_error(format!(
             "cannot read property `{key}` of a {}",
             other.type_name()

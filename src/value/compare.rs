@@ -109,6 +109,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Value::Node(x), Value::Node(y)) => Some(x == y),
         (Value::Relationship(x), Value::Relationship(y)) => Some(x == y),
         (Value::Path(x), Value::Path(y)) => Some(x == y),
+        (Value::Temporal(x), Value::Temporal(y)) => Some(x.equals(y)),
         _ => Some(false),
     }
 }
@@ -157,6 +158,10 @@ fn cmp3(a: &Value, b: &Value) -> Cmp3 {
         },
         (Value::String(x), Value::String(y)) => Cmp3::Ord(x.cmp(y)),
         (Value::Bool(x), Value::Bool(y)) => Cmp3::Ord(x.cmp(y)),
+        (Value::Temporal(x), Value::Temporal(y)) => match x.compare(y) {
+            Some(o) => Cmp3::Ord(o),
+            None => Cmp3::Null,
+        },
         (Value::List(x), Value::List(y)) => {
             for (p, q) in x.iter().zip(y.iter()) {
                 match cmp3(p, q) {
@@ -198,7 +203,7 @@ pub fn compare_op(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
 }
 
 /// The rank of a value's type in the global order: MAP < NODE < RELATIONSHIP < LIST < PATH <
-/// STRING < BOOLEAN < NUMBER < NULL.
+/// TEMPORAL < STRING < BOOLEAN < NUMBER < NULL.
 fn type_rank(v: &Value) -> u8 {
     match v {
         Value::Map(_) => 0,
@@ -206,10 +211,11 @@ fn type_rank(v: &Value) -> u8 {
         Value::Relationship(_) => 2,
         Value::List(_) => 3,
         Value::Path(_) => 4,
-        Value::String(_) => 5,
-        Value::Bool(_) => 6,
-        Value::Int(_) | Value::Float(_) => 7,
-        Value::Null => 8,
+        Value::Temporal(_) => 5,
+        Value::String(_) => 6,
+        Value::Bool(_) => 7,
+        Value::Int(_) | Value::Float(_) => 8,
+        Value::Null => 9,
     }
 }
 
@@ -308,6 +314,7 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
         (Value::Path(x), Value::Path(y)) => order_paths(x, y),
         (Value::String(x), Value::String(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Temporal(x), Value::Temporal(y)) => x.order(y),
         (Value::Null, Value::Null) => Ordering::Equal,
         (x, y) => order_numbers(x, y),
     }
@@ -405,6 +412,10 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Path(p) => {
             state.write_u8(10);
             p.hash(state);
+        }
+        Value::Temporal(t) => {
+            state.write_u8(11);
+            t.hash_equivalent(state);
         }
     }
 }

@@ -14,6 +14,9 @@ use std::sync::Arc;
 
 pub mod compare;
 pub mod ops;
+pub mod temporal;
+
+pub use temporal::{Duration, Temporal};
 
 /// The id of a node. Ids are stable while the node exists and may be reused after it is
 /// deleted.
@@ -46,6 +49,8 @@ pub enum Value {
     Node(NodeId),
     Relationship(RelId),
     Path(Box<Path>),
+    /// Dates, times, date-times and durations.
+    Temporal(Box<Temporal>),
 }
 
 impl Value {
@@ -66,6 +71,7 @@ impl Value {
             Value::Node(_) => "NODE",
             Value::Relationship(_) => "RELATIONSHIP",
             Value::Path(_) => "PATH",
+            Value::Temporal(t) => t.type_name(),
         }
     }
 
@@ -208,6 +214,7 @@ impl fmt::Display for Value {
             }
             Value::Node(id) => write!(f, "(#{})", id.0),
             Value::Relationship(id) => write!(f, "[#{}]", id.0),
+            Value::Temporal(t) => write!(f, "{t}"),
             Value::Path(p) => {
                 write!(f, "<")?;
                 for (i, n) in p.nodes.iter().enumerate() {

@@ -12,7 +12,8 @@
 
 use crate::error::{detail, Error, ErrorKind, Result};
 
-use super::{format_float, Value};
+use super::{format_float, Temporal, Value};
+use crate::exec::functions::temporal::add_duration;
 
 fn type_error(op: &str, a: &Value, b: &Value) -> Error {
     Error::runtime(
@@ -84,6 +85,12 @@ fn numeric(
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
     match (a, b) {
         (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
+        (Value::Temporal(x), Value::Temporal(y)) => match (&**x, &**y) {
+            (t, Temporal::Duration(d)) | (Temporal::Duration(d), t) => {
+                Ok(Value::Temporal(Box::new(add_duration(t, d)?)))
+            }
+            _ => Err(type_error("+", a, b)),
+        },
         (Value::String(x), Value::String(y)) => Ok(Value::String(format!("{x}{y}").into())),
         (Value::String(x), y) => match number_to_string(y) {
             Some(y) => Ok(Value::String(format!("{x}{y}").into())),
@@ -117,16 +124,45 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a - b` on numbers.
 pub fn sub(a: &Value, b: &Value) -> Result<Value> {
+    if let (Value::Temporal(x), Value::Temporal(y)) = (a, b) {
+        if let Temporal::Duration(d) = &**y {
+            return Ok(Value::Temporal(Box::new(add_duration(x, &d.neg())?)));
+        }
+        return Err(type_error("-", a, b));
+    }
     numeric("-", a, b, i64::checked_sub, |x, y| x - y)
 }
 
 /// `a * b` on numbers.
 pub fn mul(a: &Value, b: &Value) -> Result<Value> {
+    match (a, b) {
+        (Value::Temporal(x), n) | (n, Value::Temporal(x)) => {
+            if let (Temporal::Duration(d), Some(f)) = (&**x, n.as_f64()) {
+                return Ok(Value::Temporal(Box::new(Temporal::Duration(d.scale(f)))));
+            }
+            if n.is_null() {
+                return Ok(Value::Null);
+            }
+            return Err(type_error("*", a, b));
+        }
+        _ => {}
+    }
     numeric("*", a, b, i64::checked_mul, |x, y| x * y)
 }
 
 /// `a / b` on numbers: integer division truncates; integer division by zero is an error.
 pub fn div(a: &Value, b: &Value) -> Result<Value> {
+    if let Value::Temporal(x) = a {
+        if let (Temporal::Duration(d), Some(f)) = (&**x, b.as_f64()) {
+            return Ok(Value::Temporal(Box::new(Temporal::Duration(
+                d.scale(1.0 / f),
+            ))));
+        }
+        if b.is_null() {
+            return Ok(Value::Null);
+        }
+        return Err(type_error("/", a, b));
+    }
     if let (Value::Int(_), Value::Int(0)) = (a, b) {
         return Err(division_by_zero("/"));
     }
@@ -158,6 +194,14 @@ pub fn pow(a: &Value, b: &Value) -> Result<Value> {
 pub fn neg(a: &Value) -> Result<Value> {
     match a {
         Value::Null => Ok(Value::Null),
+        Value::Temporal(t) => match &**t {
+            Temporal::Duration(d) => Ok(Value::Temporal(Box::new(Temporal::Duration(d.neg())))),
+            _ => Err(Error::runtime(
+                ErrorKind::TypeError,
+                detail::INVALID_ARGUMENT_TYPE,
+                format!("cannot negate a {}", t.type_name()),
+            )),
+        },
         Value::Int(i) => i.checked_neg().map(Value::Int).ok_or_else(|| {
             Error::runtime(
                 ErrorKind::ArithmeticError,

@@ -122,6 +122,7 @@ impl Tck {
             Value::Int(i) => Tck::Int(*i),
             Value::Float(f) => Tck::Float(*f),
             Value::String(s) => Tck::Str(s.to_string()),
+            Value::Temporal(t) => Tck::Str(t.to_string()),
             Value::List(items) => Tck::List(
                 items
                     .iter()

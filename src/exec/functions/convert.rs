@@ -68,6 +68,7 @@ fn to_string_value(v: &Value) -> Result<Value> {
         Value::Int(i) => Value::from(i.to_string()),
         Value::Float(f) => Value::from(format_float(*f)),
         Value::Bool(b) => Value::from(if *b { "true" } else { "false" }),
+        Value::Temporal(t) => Value::from(t.to_string()),
         v => return Err(invalid_value("toString", "a STRING, number or BOOLEAN", v)),
     })
 }

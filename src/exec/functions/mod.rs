@@ -13,6 +13,7 @@ mod graph;
 mod list;
 mod math;
 mod string;
+pub mod temporal;
 #[cfg(test)]
 mod tests;
 
@@ -245,6 +246,49 @@ static FUNCTIONS: &[FunctionDef] = &[
     scalar("e", 0, 0, math::e),
     volatile("rand", math::rand),
     volatile("randomUUID", math::random_uuid),
+    // Temporal values.
+    scalar("date", 0, 1, temporal::date),
+    scalar("localtime", 0, 1, temporal::localtime),
+    scalar("time", 0, 1, temporal::time),
+    scalar("localdatetime", 0, 1, temporal::localdatetime),
+    scalar("datetime", 0, 1, temporal::datetime),
+    scalar("duration", 1, 1, temporal::duration),
+    scalar("duration.between", 2, 2, temporal::duration_between),
+    scalar("duration.inMonths", 2, 2, temporal::duration_in_months),
+    scalar("duration.inDays", 2, 2, temporal::duration_in_days),
+    scalar("duration.inSeconds", 2, 2, temporal::duration_in_seconds),
+    scalar("date.truncate", 2, 3, temporal::date_truncate),
+    scalar("date.transaction", 0, 1, temporal::date),
+    scalar("date.statement", 0, 1, temporal::date),
+    scalar("date.realtime", 0, 1, temporal::date),
+    scalar("localtime.truncate", 2, 3, temporal::localtime_truncate),
+    scalar("localtime.transaction", 0, 1, temporal::localtime),
+    scalar("localtime.statement", 0, 1, temporal::localtime),
+    scalar("localtime.realtime", 0, 1, temporal::localtime),
+    scalar("time.truncate", 2, 3, temporal::time_truncate),
+    scalar("time.transaction", 0, 1, temporal::time),
+    scalar("time.statement", 0, 1, temporal::time),
+    scalar("time.realtime", 0, 1, temporal::time),
+    scalar(
+        "localdatetime.truncate",
+        2,
+        3,
+        temporal::localdatetime_truncate,
+    ),
+    scalar("localdatetime.transaction", 0, 1, temporal::localdatetime),
+    scalar("localdatetime.statement", 0, 1, temporal::localdatetime),
+    scalar("localdatetime.realtime", 0, 1, temporal::localdatetime),
+    scalar("datetime.truncate", 2, 3, temporal::datetime_truncate),
+    scalar("datetime.transaction", 0, 1, temporal::datetime),
+    scalar("datetime.statement", 0, 1, temporal::datetime),
+    scalar("datetime.realtime", 0, 1, temporal::datetime),
+    scalar("datetime.fromEpoch", 2, 2, temporal::datetime_from_epoch),
+    scalar(
+        "datetime.fromEpochMillis",
+        1,
+        1,
+        temporal::datetime_from_epoch_millis,
+    ),
     // Aggregates.
     aggregate("count", 1, aggregate::count),
     aggregate("sum", 1, aggregate::sum),
