@@ -70,6 +70,8 @@ pub fn json_value(out: &mut String, value: &Value, result: &QueryResult) {
         }
         Value::Float(f) => json_float(out, *f),
         Value::String(s) => json_string(out, s),
+        // Temporal values as their ISO 8601 text.
+        Value::Temporal(_) => json_string(out, &value.to_string()),
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -273,6 +275,9 @@ pub fn cypher_value(out: &mut String, value: &Value, result: &QueryResult) {
         }
         Value::Float(f) => out.push_str(&format_float(*f)),
         Value::String(s) => out.push_str(&quote_string(s)),
+        Value::Temporal(_) => {
+            let _ = write!(out, "{value}");
+        }
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
