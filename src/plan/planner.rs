@@ -108,6 +108,34 @@ fn arc(s: &str) -> Arc<str> {
     Arc::from(s)
 }
 
+/// The state of compiling the expressions of an aggregating projection.
+#[derive(Default)]
+struct AggContext {
+    /// Grouping keys (and reusable projected items) by normalised expression text.
+    keys: Vec<(String, Var)>,
+    /// The keys bound as variables.
+    key_scope: Scope,
+    /// The scope before the projection: aggregate arguments are evaluated in it.
+    input_scope: Scope,
+    /// Aggregates met so far, with their output slots.
+    aggs: Vec<(Slot, AggCall)>,
+}
+
+impl AggContext {
+    fn new(keys: Vec<(String, Var)>, input_scope: Scope) -> AggContext {
+        let mut key_scope = Scope::default();
+        for (t, v) in &keys {
+            key_scope.bind(t, *v);
+        }
+        AggContext {
+            keys,
+            key_scope,
+            input_scope,
+            aggs: Vec::new(),
+        }
+    }
+}
+
 /// Plans one statement.
 pub struct Planner<'a> {
     text: &'a str,
@@ -116,6 +144,8 @@ pub struct Planner<'a> {
     writes: bool,
     /// Inside `EXISTS { }` / `COUNT { }`, where a query may end without RETURN.
     open_ended: usize,
+    /// Set while compiling the expressions of an aggregating projection.
+    agg: Option<AggContext>,
 }
 
 impl<'a> Planner<'a> {
@@ -126,6 +156,7 @@ impl<'a> Planner<'a> {
             slots: 0,
             writes: false,
             open_ended: 0,
+            agg: None,
         }
     }
 
@@ -275,16 +306,10 @@ impl<'a> Planner<'a> {
                             ));
                         }
                         let c = self.expr(e, &scope)?;
-                        if let ExprKind::Variable(v) = &e.kind {
-                            if let Some(Var {
-                                kind: Kind::Value, ..
-                            }) = scope.get(v)
-                            {
-                                // Could be anything: checked when it runs.
-                            }
-                        } else if !matches!(
+                        if !matches!(
                             e.kind,
-                            ExprKind::Property(..)
+                            ExprKind::Variable(_)
+                                | ExprKind::Property(..)
                                 | ExprKind::Index(..)
                                 | ExprKind::FunctionCall { .. }
                                 | ExprKind::Literal(Literal::Null)
@@ -424,7 +449,7 @@ impl<'a> Planner<'a> {
         if m.optional {
             let before = scope.clone();
             let mut inner_scope = scope.clone();
-            let mut inner = self.pattern(Plan::Argument, &m.pattern, &mut inner_scope, true)?;
+            let mut inner = self.pattern(Plan::Argument, &m.pattern, &mut inner_scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
                 let pred = self.expr(w, &inner_scope)?;
@@ -446,7 +471,7 @@ impl<'a> Planner<'a> {
                 nulls,
             })
         } else {
-            let mut plan = self.pattern(input, &m.pattern, scope, true)?;
+            let mut plan = self.pattern(input, &m.pattern, scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
                 let pred = self.expr(w, scope)?;
@@ -471,13 +496,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Plans a pattern on top of `input`, binding its variables in `scope`.
-    fn pattern(
-        &mut self,
-        input: Plan,
-        pattern: &Pattern,
-        scope: &mut Scope,
-        _is_match: bool,
-    ) -> Result<Plan> {
+    fn pattern(&mut self, input: Plan, pattern: &Pattern, scope: &mut Scope) -> Result<Plan> {
         let mut plan = input;
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
@@ -840,18 +859,20 @@ impl<'a> Planner<'a> {
             plan = Self::filter(plan, preds);
         }
         if let Some(pv) = &part.variable {
-            let mut steps = Vec::new();
-            for (i, ns) in node_slots.iter().enumerate() {
-                let ns = ns.ok_or_else(|| Error::internal("unbound path node"))?;
-                steps.push(PathStep::Node(ns));
-                if let Some(Some((rs, var_len))) = rel_var_slots.get(i) {
-                    steps.push(if *var_len {
+            let nodes: Option<Vec<Slot>> = node_slots.iter().copied().collect();
+            let nodes = nodes.ok_or_else(|| Error::internal("unbound path node"))?;
+            let rel_steps = rel_var_slots
+                .iter()
+                .flatten()
+                .map(|(rs, var_len)| {
+                    if *var_len {
                         PathStep::Rels(*rs)
                     } else {
                         PathStep::Rel(*rs)
-                    });
-                }
-            }
+                    }
+                })
+                .collect();
+            let steps = path_steps(&nodes, rel_steps);
             let slot = self.slot();
             self.bind_new(scope, pv, slot, Kind::Path)?;
             plan = Plan::Projection {
@@ -997,7 +1018,7 @@ impl<'a> Planner<'a> {
 
         if aggregating {
             let mut keys: Vec<(Slot, CExpr)> = Vec::new();
-            let mut key_texts: Vec<(String, Slot, Kind)> = Vec::new();
+            let mut key_texts: Vec<(String, Var)> = Vec::new();
             let mut post: Vec<(usize, &Expr)> = Vec::new();
             let mut item_slots = vec![0; items.len()];
             for (i, it) in items.iter().enumerate() {
@@ -1007,25 +1028,32 @@ impl<'a> Planner<'a> {
                     None => {
                         let var = it.var.ok_or_else(|| Error::internal("star item"))?;
                         keys.push((slot, CExpr::Slot(var.slot)));
-                        key_texts.push((it.name.clone(), slot, var.kind));
+                        key_texts.push((
+                            it.name.clone(),
+                            Var {
+                                slot,
+                                kind: var.kind,
+                            },
+                        ));
                     }
                     Some(e) if find_aggregate(e).is_none() => {
                         keys.push((slot, self.expr(e, scope)?));
-                        key_texts.push((self.norm(e.span), slot, self.kind_of(e, scope)));
+                        let kind = self.kind_of(e, scope);
+                        key_texts.push((self.norm(e.span), Var { slot, kind }));
                     }
                     Some(e) => post.push((i, e)),
                 }
             }
-            let mut aggs: Vec<(Slot, AggCall)> = Vec::new();
+            let mut ctx = AggContext::new(key_texts, scope.clone());
             let mut post_items = Vec::new();
             for (i, e) in post {
-                let c = self.agg_expr(e, scope, &key_texts, &mut aggs)?;
+                let c = self.agg_compile(e, &mut ctx)?;
                 post_items.push((item_slots[i], c));
             }
             plan = Plan::Aggregation {
                 input: Box::new(plan),
                 keys,
-                aggs,
+                aggs: ctx.aggs,
             };
             if !post_items.is_empty() {
                 plan = Plan::Projection {
@@ -1117,24 +1145,22 @@ impl<'a> Planner<'a> {
                     CExpr::Slot(*slot)
                 } else if aggregating {
                     // Aggregates and grouping expressions inside the key must be projected.
-                    let mut ks: Vec<(String, Slot, Kind)> = reusable
+                    let mut ks: Vec<(String, Var)> = reusable
                         .iter()
-                        .map(|(t, s)| (t.clone(), *s, Kind::Value))
+                        .map(|(t, slot)| {
+                            (
+                                t.clone(),
+                                Var {
+                                    slot: *slot,
+                                    kind: Kind::Value,
+                                },
+                            )
+                        })
                         .collect();
-                    let mut key_scope = Scope::default();
-                    for (n, v) in &new_scope.vars {
-                        ks.push((n.clone(), v.slot, v.kind));
-                        key_scope.bind(n, *v);
-                    }
-                    let mut extra = Vec::new();
-                    let c = AggCompiler {
-                        planner: self,
-                        scope,
-                        keys: &ks,
-                        aggs: &mut extra,
-                    }
-                    .compile(&s.expr, &key_scope)?;
-                    if !extra.is_empty() {
+                    ks.extend(new_scope.vars.iter().cloned());
+                    let mut ctx = AggContext::new(ks, scope.clone());
+                    let c = self.agg_compile(&s.expr, &mut ctx)?;
+                    if !ctx.aggs.is_empty() {
                         return Err(err(
                             detail::UNDEFINED_VARIABLE,
                             "an aggregate in ORDER BY must also be projected",
@@ -1250,74 +1276,6 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Compiles an expression containing aggregates: each aggregate call gets a slot; the
-    /// rest may only use grouping keys.
-    fn agg_expr(
-        &mut self,
-        e: &Expr,
-        scope: &Scope,
-        keys: &[(String, Slot, Kind)],
-        aggs: &mut Vec<(Slot, AggCall)>,
-    ) -> Result<CExpr> {
-        let text = self.norm(e.span);
-        if let Some((_, s, _)) = keys.iter().find(|(t, _, _)| *t == text) {
-            return Ok(CExpr::Slot(*s));
-        }
-        match &e.kind {
-            ExprKind::CountStar => {
-                let slot = self.slot();
-                aggs.push((
-                    slot,
-                    AggCall {
-                        name: "count(*)",
-                        def: None,
-                        distinct: false,
-                        args: vec![],
-                    },
-                ));
-                Ok(CExpr::Slot(slot))
-            }
-            ExprKind::FunctionCall {
-                name,
-                distinct,
-                args,
-            } if is_aggregate(name) => {
-                let def =
-                    functions::lookup(name).ok_or_else(|| Error::internal("aggregate lookup"))?;
-                check_arity(def, args.len(), e.span)?;
-                let mut cargs = Vec::new();
-                for a in args {
-                    cargs.push(self.expr(a, scope)?);
-                }
-                let slot = self.slot();
-                aggs.push((
-                    slot,
-                    AggCall {
-                        name: def.name,
-                        def: Some(def),
-                        distinct: *distinct,
-                        args: cargs,
-                    },
-                ));
-                Ok(CExpr::Slot(slot))
-            }
-            _ => {
-                // Rebuild this node with aggregate-aware children.
-                let mut key_scope = Scope::default();
-                for (t, s, k) in keys {
-                    key_scope.bind(t, Var { slot: *s, kind: *k });
-                }
-                let mut sub = AggCompiler {
-                    planner: self,
-                    scope,
-                    keys,
-                    aggs,
-                };
-                sub.compile(e, &key_scope)
-            }
-        }
-    }
-
     fn kind_of(&self, e: &Expr, scope: &Scope) -> Kind {
         match &e.kind {
             ExprKind::Variable(v) => scope.get(v).map_or(Kind::Value, |v| v.kind),
@@ -1331,6 +1289,8 @@ impl<'a> Planner<'a> {
         self.writes = true;
         let mut nodes = Vec::new();
         let mut rels = Vec::new();
+        // Named paths, built once their parts exist.
+        let mut paths = Vec::new();
         for part in &c.pattern.parts {
             if part.kind != PathKind::Normal {
                 return Err(
@@ -1363,29 +1323,23 @@ impl<'a> Planner<'a> {
             }
             if let Some(pv) = &part.variable {
                 let slot = self.slot();
-                let mut steps = Vec::new();
-                for (i, s) in slots.iter().enumerate() {
-                    steps.push(PathStep::Node(*s));
-                    if let Some(r) = rel_slots.get(i) {
-                        steps.push(PathStep::Rel(*r));
-                    }
-                }
                 self.bind_new(scope, pv, slot, Kind::Path)?;
-                let plan = Plan::Create {
-                    input: Box::new(input),
-                    nodes,
-                    rels,
-                };
-                return Ok(Plan::Projection {
-                    input: Box::new(plan),
-                    items: vec![(slot, CExpr::BuildPath(steps))],
-                });
+                let rel_steps: Vec<PathStep> = rel_slots.into_iter().map(PathStep::Rel).collect();
+                paths.push((slot, CExpr::BuildPath(path_steps(&slots, rel_steps))));
             }
         }
-        Ok(Plan::Create {
+        let plan = Plan::Create {
             input: Box::new(input),
             nodes,
             rels,
+        };
+        Ok(if paths.is_empty() {
+            plan
+        } else {
+            Plan::Projection {
+                input: Box::new(plan),
+                items: paths,
+            }
         })
     }
 
@@ -1525,9 +1479,6 @@ impl<'a> Planner<'a> {
                     ));
                 }
             }
-            if let Some(p) = &n.properties {
-                check_no_null_literal(p)?;
-            }
         }
         for (r, _) in &el.chain {
             if let Some(v) = &r.variable {
@@ -1560,7 +1511,7 @@ impl<'a> Planner<'a> {
             parts: vec![part.clone()],
             span: part.span,
         };
-        let matcher = self.pattern(Plan::Argument, &single, &mut match_scope, true)?;
+        let matcher = self.pattern(Plan::Argument, &single, &mut match_scope)?;
         // The creating half reuses the matcher's slots so both bind the same variables.
         let mut nodes = Vec::new();
         let mut rels = Vec::new();
@@ -1652,14 +1603,8 @@ impl<'a> Planner<'a> {
             let var = scope
                 .get(&pv.name)
                 .ok_or_else(|| Error::internal("merge path"))?;
-            let mut steps = Vec::new();
-            for (i, s) in slots.iter().enumerate() {
-                steps.push(PathStep::Node(*s));
-                if let Some(r) = rels.get(i) {
-                    steps.push(PathStep::Rel(r.slot));
-                }
-            }
-            post_path = Some((var.slot, CExpr::BuildPath(steps)));
+            let rel_steps = rels.iter().map(|r| PathStep::Rel(r.slot)).collect();
+            post_path = Some((var.slot, CExpr::BuildPath(path_steps(&slots, rel_steps))));
         }
         let on_match = self.set_items(&m.on_match, scope)?;
         let on_create = self.set_items(&m.on_create, scope)?;
@@ -1905,7 +1850,106 @@ impl<'a> Planner<'a> {
 
     // ----- expressions ---------------------------------------------------------------------
 
+    /// Compiles an expression. Inside an aggregating projection (`self.agg` set), grouping
+    /// keys and aggregate calls are resolved first, before the expression's own structure.
     fn expr(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
+        if let Some(mut ctx) = self.agg.take() {
+            let leaf = self.agg_leaf(e, &mut ctx);
+            self.agg = Some(ctx);
+            if let Some(c) = leaf? {
+                return Ok(c);
+            }
+        }
+        self.expr_node(e, scope)
+    }
+
+    /// In an aggregating projection: a grouping key or an aggregate call becomes a slot, and
+    /// a part without aggregates may only use grouping keys. `None`: compile `e`'s structure
+    /// (it contains aggregates deeper down).
+    fn agg_leaf(&mut self, e: &Expr, ctx: &mut AggContext) -> Result<Option<CExpr>> {
+        let text = self.norm(e.span);
+        if let Some((_, var)) = ctx.keys.iter().find(|(t, _)| *t == text) {
+            return Ok(Some(CExpr::Slot(var.slot)));
+        }
+        if is_agg_node(e) {
+            let (def, distinct, args) = match &e.kind {
+                ExprKind::FunctionCall {
+                    name,
+                    distinct,
+                    args,
+                } => {
+                    let def = functions::lookup(name)
+                        .ok_or_else(|| Error::internal("aggregate lookup"))?;
+                    check_arity(def, args.len(), e.span)?;
+                    (Some(def), *distinct, args.as_slice())
+                }
+                _ => (None, false, &[][..]),
+            };
+            let mut cargs = Vec::with_capacity(args.len());
+            for a in args {
+                cargs.push(self.expr(a, &ctx.input_scope)?);
+            }
+            let slot = self.slot();
+            ctx.aggs.push((
+                slot,
+                AggCall {
+                    name: def.map_or("count(*)", |d| d.name),
+                    def,
+                    distinct,
+                    args: cargs,
+                },
+            ));
+            return Ok(Some(CExpr::Slot(slot)));
+        }
+        if find_aggregate(e).is_some() {
+            return Ok(None);
+        }
+        match self.expr(e, &ctx.key_scope) {
+            Err(er)
+                if er.detail == Some(detail::UNDEFINED_VARIABLE)
+                    && self.expr(e, &ctx.input_scope).is_ok() =>
+            {
+                Err(err(
+                    detail::AMBIGUOUS_AGGREGATION,
+                    "an expression next to an aggregate may only use grouping keys",
+                    e.span,
+                ))
+            }
+            r => r.map(Some),
+        }
+    }
+
+    /// Compiles `e` of an aggregating projection in `ctx`; the aggregates it calls are added
+    /// to `ctx.aggs`.
+    fn agg_compile(&mut self, e: &Expr, ctx: &mut AggContext) -> Result<CExpr> {
+        let outer = self.agg.replace(std::mem::take(ctx));
+        let key_scope = self
+            .agg
+            .as_ref()
+            .map(|c| c.key_scope.clone())
+            .unwrap_or_default();
+        let r = self.expr(e, &key_scope);
+        *ctx = std::mem::replace(&mut self.agg, outer).unwrap_or_default();
+        r
+    }
+
+    /// A sub-expression evaluated once per element (the bodies of comprehensions,
+    /// quantifiers and reduce): it cannot aggregate and sees no grouping context.
+    fn body_expr(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
+        if let Some(span) = find_aggregate(e) {
+            return Err(err(
+                detail::INVALID_AGGREGATION,
+                "aggregate functions cannot be used inside a comprehension, quantifier or reduce",
+                span,
+            ));
+        }
+        let outer = self.agg.take();
+        let r = self.expr(e, scope);
+        self.agg = outer;
+        r
+    }
+
+    fn expr_node(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(literal(l)),
             ExprKind::Parameter(p) => CExpr::Param(arc(p)),
@@ -2033,11 +2077,11 @@ impl<'a> Planner<'a> {
                     },
                 );
                 let filter = match filter {
-                    Some(f) => Some(Box::new(self.expr(f, &inner)?)),
+                    Some(f) => Some(Box::new(self.body_expr(f, &inner)?)),
                     None => None,
                 };
                 let map = match map {
-                    Some(m) => Some(Box::new(self.expr(m, &inner)?)),
+                    Some(m) => Some(Box::new(self.body_expr(m, &inner)?)),
                     None => None,
                 };
                 CExpr::ListComp {
@@ -2064,7 +2108,7 @@ impl<'a> Planner<'a> {
                     },
                 );
                 let filter = match filter {
-                    Some(f) => Box::new(self.expr(f, &inner)?),
+                    Some(f) => Box::new(self.body_expr(f, &inner)?),
                     None => Box::new(CExpr::Const(Value::Bool(true))),
                 };
                 CExpr::Quantified {
@@ -2100,14 +2144,7 @@ impl<'a> Planner<'a> {
                         kind: Kind::Value,
                     },
                 );
-                if find_aggregate(expr).is_some() {
-                    return Err(err(
-                        detail::INVALID_AGGREGATION,
-                        "aggregates are not allowed in reduce",
-                        expr.span,
-                    ));
-                }
-                let expr = Box::new(self.expr(expr, &inner)?);
+                let expr = Box::new(self.body_expr(expr, &inner)?);
                 CExpr::Reduce {
                     acc,
                     init,
@@ -2137,7 +2174,7 @@ impl<'a> Planner<'a> {
                     }],
                     span: el.span,
                 };
-                let plan = self.pattern(Plan::Argument, &pattern, &mut inner, true)?;
+                let plan = self.pattern(Plan::Argument, &pattern, &mut inner)?;
                 CExpr::Exists(Box::new(plan))
             }
             ExprKind::PatternComprehension {
@@ -2156,15 +2193,15 @@ impl<'a> Planner<'a> {
                     }],
                     span: pattern.span,
                 };
-                let mut plan = self.pattern(Plan::Argument, &pat, &mut inner, true)?;
+                let mut plan = self.pattern(Plan::Argument, &pat, &mut inner)?;
                 if let Some(f) = filter {
-                    let pred = self.expr(f, &inner)?;
+                    let pred = self.body_expr(f, &inner)?;
                     plan = Plan::Filter {
                         input: Box::new(plan),
                         pred,
                     };
                 }
-                let m = self.expr(map, &inner)?;
+                let m = self.body_expr(map, &inner)?;
                 CExpr::CollectRows(Box::new(plan), Box::new(m))
             }
             ExprKind::Exists(sub) => CExpr::Exists(Box::new(self.subquery(sub, scope)?.0)),
@@ -2211,7 +2248,7 @@ impl<'a> Planner<'a> {
         match sub {
             SubqueryExpr::Pattern { pattern, where_ } => {
                 let mut inner = scope.clone();
-                let mut plan = self.pattern(Plan::Argument, pattern, &mut inner, true)?;
+                let mut plan = self.pattern(Plan::Argument, pattern, &mut inner)?;
                 if let Some(w) = where_ {
                     let pred = self.expr(w, &inner)?;
                     plan = Plan::Filter {
@@ -2306,129 +2343,6 @@ impl<'a> Planner<'a> {
                 }
                 Ok(CExpr::Call(def.name, f, cargs))
             }
-        }
-    }
-}
-
-/// Compiles the non-aggregate parts of an aggregating expression against grouping keys.
-struct AggCompiler<'p, 'a, 's> {
-    planner: &'p mut Planner<'a>,
-    scope: &'s Scope,
-    keys: &'s [(String, Slot, Kind)],
-    aggs: &'s mut Vec<(Slot, AggCall)>,
-}
-
-impl AggCompiler<'_, '_, '_> {
-    fn compile(&mut self, e: &Expr, key_scope: &Scope) -> Result<CExpr> {
-        let text = self.planner.norm(e.span);
-        if let Some((_, s, _)) = self.keys.iter().find(|(t, _, _)| *t == text) {
-            return Ok(CExpr::Slot(*s));
-        }
-        if find_aggregate(e).is_some() {
-            return match &e.kind {
-                ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_agg_node(e) => {
-                    self.planner.agg_expr(e, self.scope, self.keys, self.aggs)
-                }
-                ExprKind::Binary(op, a, b) => Ok(CExpr::Bin(
-                    *op,
-                    Box::new(self.compile(a, key_scope)?),
-                    Box::new(self.compile(b, key_scope)?),
-                )),
-                ExprKind::Unary(op, x) => {
-                    let c = Box::new(self.compile(x, key_scope)?);
-                    Ok(match op {
-                        UnaryOp::Not => CExpr::Not(c),
-                        UnaryOp::Minus => CExpr::Neg(c),
-                        UnaryOp::Plus => CExpr::Pos(c),
-                    })
-                }
-                ExprKind::List(items) => {
-                    let mut out = Vec::new();
-                    for i in items {
-                        out.push(self.compile(i, key_scope)?);
-                    }
-                    Ok(CExpr::List(out))
-                }
-                ExprKind::Map(entries) => {
-                    let mut out = Vec::new();
-                    for (k, v) in entries {
-                        out.push((arc(&k.name), self.compile(v, key_scope)?));
-                    }
-                    Ok(CExpr::Map(out))
-                }
-                ExprKind::Property(b, k) => Ok(CExpr::Prop(
-                    Box::new(self.compile(b, key_scope)?),
-                    arc(&k.name),
-                )),
-                ExprKind::Index(b, i) => Ok(CExpr::Index(
-                    Box::new(self.compile(b, key_scope)?),
-                    Box::new(self.compile(i, key_scope)?),
-                )),
-                ExprKind::IsNull(x, n) => {
-                    Ok(CExpr::IsNull(Box::new(self.compile(x, key_scope)?), *n))
-                }
-                ExprKind::FunctionCall { name, args, .. } => {
-                    let def = functions::lookup(name).ok_or_else(|| {
-                        err(
-                            detail::UNKNOWN_FUNCTION,
-                            format!("unknown function `{name}`"),
-                            e.span,
-                        )
-                    })?;
-                    let FunctionKind::Scalar(f) = def.kind else {
-                        return Err(Error::internal("aggregate in scalar position"));
-                    };
-                    let mut cargs = Vec::new();
-                    for a in args {
-                        cargs.push(self.compile(a, key_scope)?);
-                    }
-                    Ok(CExpr::Call(def.name, f, cargs))
-                }
-                ExprKind::Case {
-                    operand,
-                    whens,
-                    else_,
-                } => {
-                    let operand = match operand {
-                        Some(o) => Some(Box::new(self.compile(o, key_scope)?)),
-                        None => None,
-                    };
-                    let mut ws = Vec::new();
-                    for (w, t) in whens {
-                        ws.push((self.compile(w, key_scope)?, self.compile(t, key_scope)?));
-                    }
-                    let else_ = match else_ {
-                        Some(x) => Some(Box::new(self.compile(x, key_scope)?)),
-                        None => None,
-                    };
-                    Ok(CExpr::Case {
-                        operand,
-                        whens: ws,
-                        else_,
-                    })
-                }
-                _ => Err(err(
-                    detail::INVALID_AGGREGATION,
-                    "this expression cannot contain an aggregate",
-                    e.span,
-                )),
-            };
-        }
-        // No aggregate inside: may only use grouping keys (or be constant).
-        match self.planner.expr(e, key_scope) {
-            Ok(c) => Ok(c),
-            Err(er) if er.detail == Some(detail::UNDEFINED_VARIABLE) => {
-                if self.planner.expr(e, self.scope).is_ok() {
-                    Err(err(
-                        detail::AMBIGUOUS_AGGREGATION,
-                        "an expression next to an aggregate may only use grouping keys",
-                        e.span,
-                    ))
-                } else {
-                    Err(er)
-                }
-            }
-            Err(er) => Err(er),
         }
     }
 }
@@ -2587,10 +2501,6 @@ fn check_arity(def: &functions::FunctionDef, n: usize, span: Span) -> Result<()>
     Ok(())
 }
 
-fn check_no_null_literal(_p: &Expr) -> Result<()> {
-    Ok(())
-}
-
 fn literal(l: &Literal) -> Value {
     match l {
         Literal::Null => Value::Null,
@@ -2685,4 +2595,15 @@ fn check_bool_operand(c: &CExpr, span: Span) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The steps of a path: nodes interleaved with the relationship steps between them.
+fn path_steps(nodes: &[Slot], rels: Vec<PathStep>) -> Vec<PathStep> {
+    let mut steps = Vec::with_capacity(nodes.len() + rels.len());
+    let mut rels = rels.into_iter();
+    for n in nodes {
+        steps.push(PathStep::Node(*n));
+        steps.extend(rels.next());
+    }
+    steps
 }
