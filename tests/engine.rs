@@ -166,6 +166,8 @@ fn patterns_directions_types_and_variable_length() {
         &["'c'", "'d'"],
     );
     t.check("MATCH (x {n: 'c'})<--(y) RETURN y.n", &["'b'"]);
+    // A type that no relationship has does not hide the ones that exist.
+    t.check("MATCH (x {n: 'a'})-[:K|NOPE]->(y) RETURN y.n", &["'b'"]);
     t.check(
         "MATCH (x {n: 'b'})--(y) RETURN y.n ORDER BY y.n",
         &["'a'", "'c'"],

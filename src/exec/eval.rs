@@ -180,13 +180,10 @@ impl Cx<'_> {
                 match v {
                     Value::Null => Ok(Value::Null),
                     Value::Node(id) => {
-                        let g = self.graph();
-                        let n = g.node(id)?;
-                        Ok(Value::Bool(labels.iter().all(|l| {
-                            g.syms
-                                .get(l)
-                                .is_some_and(|s| n.labels.binary_search(&s).is_ok())
-                        })))
+                        let n = self.graph().node(id)?;
+                        Ok(Value::Bool(
+                            labels.iter().all(|l| self.graph().has_label(n, l)),
+                        ))
                     }
                     other => Err(type_error(format!(
                         "label predicates apply to nodes, not {}",
@@ -198,13 +195,10 @@ impl Cx<'_> {
                 let v = self.eval(x, row)?;
                 match v {
                     Value::Node(id) => {
-                        let g = self.graph();
-                        let n = g.node(id)?;
-                        Ok(Value::Bool(labels.iter().any(|l| {
-                            g.syms
-                                .get(l)
-                                .is_some_and(|s| n.labels.binary_search(&s).is_ok())
-                        })))
+                        let n = self.graph().node(id)?;
+                        Ok(Value::Bool(
+                            labels.iter().any(|l| self.graph().has_label(n, l)),
+                        ))
                     }
                     _ => Ok(Value::Null),
                 }
@@ -508,15 +502,15 @@ impl Cx<'_> {
 
     /// Appends relationship `r` to a path being built, adding its far node.
     fn walk(&mut self, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>, r: RelId) -> Result<()> {
-        let (s, e) = self
-            .graph()
-            .endpoints(r)
-            .ok_or_else(|| Error::internal("relationship without endpoints"))?;
         let last = *nodes
             .last()
             .ok_or_else(|| Error::internal("path starts with a relationship"))?;
+        let next = self
+            .graph()
+            .other_end(r, last)
+            .ok_or_else(|| Error::internal("relationship without endpoints"))?;
         rels.push(r);
-        nodes.push(if last == s { e } else { s });
+        nodes.push(next);
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ use crate::error::{detail, Error, ErrorKind, Result};
 use crate::graph::{Dir, Graph, Props, Sym, UndoLog};
 use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
-use crate::value::{NodeId, RelId, Value};
+use crate::value::{NodeId, Path, RelId, Value};
 
 pub mod eval;
 pub mod functions;
@@ -170,9 +170,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn syms(&self, names: &[Arc<str>]) -> Option<Vec<Sym>> {
-        // `None` when one of the names was never interned: nothing can match it.
-        names.iter().map(|n| self.graph().syms.get(n)).collect()
+    /// The symbols of the named relationship types that exist: empty for "any type";
+    /// `None` when types are named but none exists, so no relationship can match.
+    fn type_filter(&self, names: &[Arc<str>]) -> Option<Vec<Sym>> {
+        let g = self.graph();
+        let syms: Vec<Sym> = names.iter().filter_map(|n| g.syms.get(n)).collect();
+        (names.is_empty() || !syms.is_empty()).then_some(syms)
     }
 }
 
@@ -225,49 +228,41 @@ type Op<'p> = Box<dyn Operator + 'p>;
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
     match plan {
         Plan::Argument => Box::new(Once(Some(arg))),
-        Plan::AllNodesScan { input, slot } => Box::new(Scan {
-            input: open(input, arg),
-            slot: *slot,
-            kind: ScanKind::All,
-            current: None,
-            items: Vec::new(),
-            pos: 0,
-        }),
-        Plan::NodeByLabelScan { input, slot, label } => Box::new(Scan {
-            input: open(input, arg),
-            slot: *slot,
-            kind: ScanKind::Label(label),
-            current: None,
-            items: Vec::new(),
-            pos: 0,
-        }),
-        Plan::NodeByKey { input, slot, key } => Box::new(Scan {
-            input: open(input, arg),
-            slot: *slot,
-            kind: ScanKind::Key(key),
-            current: None,
-            items: Vec::new(),
-            pos: 0,
-        }),
-        Plan::Expand { input, spec } => Box::new(Expand {
-            input: open(input, arg),
-            spec,
-            current: None,
-            items: Vec::new(),
-            pos: 0,
-        }),
+        Plan::AllNodesScan { input, slot } => per_row(
+            open(input, arg),
+            Scan {
+                slot: *slot,
+                kind: ScanKind::All,
+            },
+        ),
+        Plan::NodeByLabelScan { input, slot, label } => per_row(
+            open(input, arg),
+            Scan {
+                slot: *slot,
+                kind: ScanKind::Label(label),
+            },
+        ),
+        Plan::NodeByKey { input, slot, key } => per_row(
+            open(input, arg),
+            Scan {
+                slot: *slot,
+                kind: ScanKind::Key(key),
+            },
+        ),
+        Plan::Expand { input, spec } => per_row(open(input, arg), Expand { spec }),
         Plan::VarLengthExpand {
             input,
             spec,
             hops,
             rel_filter,
-        } => Box::new(VarExpand {
-            input: open(input, arg),
-            spec,
-            hops: *hops,
-            rel_filter: rel_filter.as_ref(),
-            pending: Vec::new(),
-        }),
+        } => per_row(
+            open(input, arg),
+            VarExpand {
+                spec,
+                hops: *hops,
+                rel_filter: rel_filter.as_ref(),
+            },
+        ),
         Plan::ShortestPath {
             input,
             from,
@@ -278,18 +273,19 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             types,
             hops,
             all,
-        } => Box::new(Shortest {
-            input: open(input, arg),
-            from: *from,
-            to: *to,
-            path: *path,
-            rels: *rels,
-            dir: *dir,
-            types,
-            hops: *hops,
-            all: *all,
-            pending: Vec::new(),
-        }),
+        } => per_row(
+            open(input, arg),
+            Shortest {
+                from: *from,
+                to: *to,
+                path: *path,
+                rels: *rels,
+                dir: *dir,
+                types,
+                hops: *hops,
+                all: *all,
+            },
+        ),
         Plan::Filter { input, pred } => Box::new(Filter {
             input: open(input, arg),
             pred,
@@ -349,14 +345,9 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             skip: false,
             remaining: None,
         }),
-        Plan::Unwind { input, expr, slot } => Box::new(Unwind {
-            input: open(input, arg),
-            expr,
-            slot: *slot,
-            current: None,
-            items: Vec::new(),
-            pos: 0,
-        }),
+        Plan::Unwind { input, expr, slot } => {
+            per_row(open(input, arg), Unwind { expr, slot: *slot })
+        }
         Plan::Produce { input, columns } => Box::new(Produce {
             input: open(input, arg),
             columns,
@@ -420,14 +411,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             name,
             args,
             yields,
-        } => Box::new(ProcCall {
-            input: open(input, arg),
-            name,
-            args,
-            yields,
-            current: None,
-            items: Vec::new().into_iter(),
-        }),
+        } => per_row(open(input, arg), ProcCall { name, args, yields }),
         Plan::LoadCsv {
             input,
             url,
@@ -452,51 +436,91 @@ impl Operator for Once {
     }
 }
 
-enum ScanKind<'p> {
-    All,
-    Label(&'p Arc<str>),
-    Key(&'p Arc<str>),
+/// The shape shared by scans, expansions, UNWIND and procedure calls: for each input row
+/// a list of items, and one output row per item that [`Fanout::emit`] accepts.
+trait Fanout {
+    type Item;
+    /// The items for one input row.
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Self::Item>>;
+    /// The output row for one item, or `None` to skip it.
+    fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row>;
 }
 
-struct Scan<'p> {
+struct PerRow<'p, F: Fanout> {
     input: Op<'p>,
-    slot: Slot,
-    kind: ScanKind<'p>,
+    fanout: F,
     current: Option<Row>,
-    items: Vec<NodeId>,
-    pos: usize,
+    items: std::vec::IntoIter<F::Item>,
 }
 
-impl Operator for Scan<'_> {
+fn per_row<'p, F: Fanout + 'p>(input: Op<'p>, fanout: F) -> Op<'p> {
+    Box::new(PerRow {
+        input,
+        fanout,
+        current: None,
+        items: Vec::new().into_iter(),
+    })
+}
+
+impl<F: Fanout> Operator for PerRow<'_, F> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         loop {
             cx.tick()?;
             if let Some(row) = &self.current {
-                while let Some(&n) = self.items.get(self.pos) {
-                    self.pos += 1;
-                    if cx.graph().node_is_live(n) {
-                        let mut r = row.clone();
-                        set_slot(&mut r, self.slot, Value::Node(n));
-                        return Ok(Some(r));
+                for item in self.items.by_ref() {
+                    if let Some(out) = self.fanout.emit(cx, row, item) {
+                        return Ok(Some(out));
                     }
                 }
             }
             let Some(row) = self.input.next(cx)? else {
                 return Ok(None);
             };
-            let g = cx.graph();
-            self.items = match &self.kind {
-                ScanKind::All => g.all_nodes(),
-                ScanKind::Label(l) => g
-                    .syms
-                    .get(l)
-                    .map(|s| g.nodes_with_label(s))
-                    .unwrap_or_default(),
-                ScanKind::Key(k) => g.node_by_key(k).into_iter().collect(),
-            };
-            self.pos = 0;
+            self.items = self.fanout.items(cx, &row)?.into_iter();
             self.current = Some(row);
         }
+    }
+}
+
+/// A copy of `row` with `slot` set.
+fn with_slot(row: &Row, slot: Slot, v: Value) -> Row {
+    let mut r = row.clone();
+    set_slot(&mut r, slot, v);
+    r
+}
+
+enum ScanKind<'p> {
+    All,
+    Label(&'p Arc<str>),
+    Key(&'p Arc<str>),
+}
+
+/// AllNodesScan, NodeByLabelScan and NodeByKey.
+struct Scan<'p> {
+    slot: Slot,
+    kind: ScanKind<'p>,
+}
+
+impl Fanout for Scan<'_> {
+    type Item = NodeId;
+
+    fn items(&mut self, cx: &mut Cx<'_>, _: &Row) -> Result<Vec<NodeId>> {
+        let g = cx.graph();
+        Ok(match &self.kind {
+            ScanKind::All => g.all_nodes(),
+            ScanKind::Label(l) => g
+                .syms
+                .get(l)
+                .map(|s| g.nodes_with_label(s))
+                .unwrap_or_default(),
+            ScanKind::Key(k) => g.node_by_key(k).into_iter().collect(),
+        })
+    }
+
+    fn emit(&self, cx: &Cx<'_>, row: &Row, n: NodeId) -> Option<Row> {
+        cx.graph()
+            .node_is_live(n)
+            .then(|| with_slot(row, self.slot, Value::Node(n)))
     }
 }
 
@@ -508,100 +532,73 @@ fn rel_list_contains(v: &Value, r: RelId) -> bool {
     }
 }
 
-fn dir_of(d: Dir) -> Dir {
-    d
+/// Whether `r` is already bound in one of the slots the expansion must differ from.
+fn rel_taken(spec: &ExpandSpec, row: &Row, r: RelId) -> bool {
+    spec.distinct_from
+        .iter()
+        .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
+}
+
+/// The node a relationship slot of an expansion starts from, and the node it must reach
+/// when the far end is already bound (`Err(())`: the far end is null, nothing matches).
+fn expand_ends(spec: &ExpandSpec, row: &Row) -> Option<(NodeId, Option<NodeId>)> {
+    let Some(Value::Node(from)) = row.get(spec.from) else {
+        return None;
+    };
+    if !spec.into {
+        return Some((*from, None));
+    }
+    match row.get(spec.to) {
+        Some(Value::Node(to)) => Some((*from, Some(*to))),
+        _ => None,
+    }
 }
 
 struct Expand<'p> {
-    input: Op<'p>,
     spec: &'p ExpandSpec,
-    current: Option<Row>,
-    items: Vec<(RelId, NodeId)>,
-    pos: usize,
 }
 
-impl Operator for Expand<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+impl Fanout for Expand<'_> {
+    type Item = (RelId, NodeId);
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<(RelId, NodeId)>> {
         let s = self.spec;
-        loop {
-            cx.tick()?;
-            if let Some(row) = &self.current {
-                while let Some(&(r, other)) = self.items.get(self.pos) {
-                    self.pos += 1;
-                    if s.into && row.get(s.to) != Some(&Value::Node(other)) {
-                        continue;
-                    }
-                    if s.distinct_from
-                        .iter()
-                        .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
-                    {
-                        continue;
-                    }
-                    let mut out = row.clone();
-                    set_slot(&mut out, s.rel, Value::Relationship(r));
-                    if !s.into {
-                        set_slot(&mut out, s.to, Value::Node(other));
-                    }
-                    return Ok(Some(out));
-                }
-            }
-            let Some(row) = self.input.next(cx)? else {
-                return Ok(None);
-            };
-            self.items.clear();
-            self.pos = 0;
-            if let Some(Value::Node(from)) = row.get(s.from) {
-                if s.into && !matches!(row.get(s.to), Some(Value::Node(_))) {
-                    // The far end is null (from an OPTIONAL MATCH): nothing matches.
-                } else if let Some(types) = cx.syms(&s.types) {
-                    if types.len() == s.types.len() || s.types.is_empty() {
-                        self.items = cx.graph().rels_of(*from, dir_of(s.dir), &types);
-                    }
-                }
-            }
-            self.current = Some(row);
+        let (Some((from, _)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types)) else {
+            return Ok(Vec::new());
+        };
+        Ok(cx.graph().rels_of(from, s.dir, &types))
+    }
+
+    fn emit(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId)) -> Option<Row> {
+        let s = self.spec;
+        if (s.into && row.get(s.to) != Some(&Value::Node(other))) || rel_taken(s, row, r) {
+            return None;
         }
+        let mut out = with_slot(row, s.rel, Value::Relationship(r));
+        if !s.into {
+            set_slot(&mut out, s.to, Value::Node(other));
+        }
+        Some(out)
     }
 }
 
 struct VarExpand<'p> {
-    input: Op<'p>,
     spec: &'p ExpandSpec,
     hops: Hops,
     rel_filter: Option<&'p (Slot, CExpr)>,
-    pending: Vec<Row>,
 }
 
-impl VarExpand<'_> {
-    fn expand_row(&mut self, cx: &mut Cx<'_>, row: Row) -> Result<()> {
+impl Fanout for VarExpand<'_> {
+    /// The far node and the relationships leading to it.
+    type Item = (NodeId, Vec<RelId>);
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<(NodeId, Vec<RelId>)>> {
         let s = self.spec;
-        let Some(Value::Node(start)) = row.get(s.from).cloned() else {
-            return Ok(());
+        let Some((start, target)) = expand_ends(s, row) else {
+            return Ok(Vec::new());
         };
-        let types = match cx.syms(&s.types) {
-            Some(t) => t,
-            None if s.types.is_empty() => Vec::new(),
-            None => {
-                // Some named types do not exist: keep those that do.
-                let g = cx.graph();
-                let t: Vec<Sym> = s.types.iter().filter_map(|n| g.syms.get(n)).collect();
-                if t.is_empty() {
-                    if self.hops.min == 0 {
-                        self.emit(&row, start, &[]);
-                    }
-                    return Ok(());
-                }
-                t
-            }
-        };
-        let target = if s.into {
-            match row.get(s.to) {
-                Some(Value::Node(n)) => Some(*n),
-                _ => return Ok(()),
-            }
-        } else {
-            None
-        };
+        // `None`: no named type exists, so only the zero-length path can match.
+        let types = cx.type_filter(&s.types);
         let mut out = Vec::new();
         // Depth-first over paths, relationships unique within a path.
         let mut stack: Vec<(NodeId, Vec<RelId>)> = vec![(start, Vec::new())];
@@ -615,21 +612,17 @@ impl VarExpand<'_> {
             if self.hops.max.is_some_and(|m| depth >= m) {
                 continue;
             }
-            let mut next = cx.graph().rels_of(node, s.dir, &types);
+            let Some(types) = &types else {
+                continue;
+            };
+            let mut next = cx.graph().rels_of(node, s.dir, types);
             next.reverse();
             for (r, other) in next {
-                if path.contains(&r) {
-                    continue;
-                }
-                if s.distinct_from
-                    .iter()
-                    .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
-                {
+                if path.contains(&r) || rel_taken(s, row, r) {
                     continue;
                 }
                 if let Some((slot, pred)) = self.rel_filter {
-                    let mut probe = row.clone();
-                    set_slot(&mut probe, *slot, Value::Relationship(r));
+                    let probe = with_slot(row, *slot, Value::Relationship(r));
                     if truth(&cx.eval(pred, &probe)?)? != Some(true) {
                         continue;
                     }
@@ -639,43 +632,21 @@ impl VarExpand<'_> {
                 stack.push((other, p));
             }
         }
-        for (node, path) in out.into_iter().rev() {
-            self.emit(&row, node, &path);
-        }
-        Ok(())
+        out.reverse();
+        Ok(out)
     }
 
-    fn emit(&mut self, row: &Row, node: NodeId, path: &[RelId]) {
-        let mut r = row.clone();
-        set_slot(
-            &mut r,
-            self.spec.rel,
-            Value::List(path.iter().map(|x| Value::Relationship(*x)).collect()),
-        );
+    fn emit(&self, _: &Cx<'_>, row: &Row, (node, path): (NodeId, Vec<RelId>)) -> Option<Row> {
+        let rels = Value::List(path.into_iter().map(Value::Relationship).collect());
+        let mut r = with_slot(row, self.spec.rel, rels);
         if !self.spec.into {
             set_slot(&mut r, self.spec.to, Value::Node(node));
         }
-        self.pending.push(r);
-    }
-}
-
-impl Operator for VarExpand<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        loop {
-            if let Some(r) = self.pending.pop() {
-                return Ok(Some(r));
-            }
-            let Some(row) = self.input.next(cx)? else {
-                return Ok(None);
-            };
-            self.expand_row(cx, row)?;
-            self.pending.reverse();
-        }
+        Some(r)
     }
 }
 
 struct Shortest<'p> {
-    input: Op<'p>,
     from: Slot,
     to: Slot,
     path: Slot,
@@ -684,23 +655,17 @@ struct Shortest<'p> {
     types: &'p [Arc<str>],
     hops: Hops,
     all: bool,
-    pending: Vec<Row>,
 }
 
 impl Shortest<'_> {
     /// Breadth-first search from `a` to `b`; all shortest paths as relationship lists.
     fn search(&self, cx: &mut Cx<'_>, a: NodeId, b: NodeId) -> Result<Vec<Vec<RelId>>> {
-        let types: Vec<Sym> = self
-            .types
-            .iter()
-            .filter_map(|t| cx.graph().syms.get(t))
-            .collect();
-        if !self.types.is_empty() && types.is_empty() {
-            return Ok(Vec::new());
-        }
         if a == b && self.hops.min == 0 {
             return Ok(vec![Vec::new()]);
         }
+        let Some(types) = cx.type_filter(self.types) else {
+            return Ok(Vec::new());
+        };
         // parents[node] = list of (rel, previous node) at the node's BFS level.
         let mut level: HashMap<NodeId, usize> = HashMap::from([(a, 0)]);
         let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
@@ -762,47 +727,30 @@ impl Shortest<'_> {
     }
 }
 
-impl Operator for Shortest<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        loop {
-            if let Some(r) = self.pending.pop() {
-                return Ok(Some(r));
-            }
-            let Some(row) = self.input.next(cx)? else {
-                return Ok(None);
-            };
-            let (Some(Value::Node(a)), Some(Value::Node(b))) =
-                (row.get(self.from).cloned(), row.get(self.to).cloned())
-            else {
-                continue;
-            };
-            let paths = self.search(cx, a, b)?;
-            for rels in paths.into_iter().rev() {
-                let mut nodes = vec![a];
-                for r in &rels {
-                    let (s, e) = cx
-                        .graph()
-                        .endpoints(*r)
-                        .ok_or_else(|| Error::internal("dangling relationship"))?;
-                    let last = *nodes.last().unwrap_or(&a);
-                    nodes.push(if s == last { e } else { s });
-                }
-                let mut r = row.clone();
-                if let Some(rs) = self.rels {
-                    set_slot(
-                        &mut r,
-                        rs,
-                        Value::List(rels.iter().map(|x| Value::Relationship(*x)).collect()),
-                    );
-                }
-                set_slot(
-                    &mut r,
-                    self.path,
-                    Value::Path(Box::new(crate::value::Path { nodes, rels })),
-                );
-                self.pending.push(r);
-            }
+impl Fanout for Shortest<'_> {
+    type Item = Path;
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Path>> {
+        let (Some(Value::Node(a)), Some(Value::Node(b))) = (row.get(self.from), row.get(self.to))
+        else {
+            return Ok(Vec::new());
+        };
+        let (a, b) = (*a, *b);
+        let paths = self.search(cx, a, b)?;
+        paths
+            .into_iter()
+            .map(|rels| cx.graph().path(a, rels))
+            .collect()
+    }
+
+    fn emit(&self, _: &Cx<'_>, row: &Row, path: Path) -> Option<Row> {
+        let mut r = row.clone();
+        if let Some(rs) = self.rels {
+            let rels = path.rels.iter().map(|x| Value::Relationship(*x)).collect();
+            set_slot(&mut r, rs, Value::List(rels));
         }
+        set_slot(&mut r, self.path, Value::Path(Box::new(path)));
+        Some(r)
     }
 }
 
@@ -1115,36 +1063,23 @@ impl Operator for SkipLimit<'_> {
 }
 
 struct Unwind<'p> {
-    input: Op<'p>,
     expr: &'p CExpr,
     slot: Slot,
-    current: Option<Row>,
-    items: Vec<Value>,
-    pos: usize,
 }
 
-impl Operator for Unwind<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        loop {
-            if let Some(row) = &self.current {
-                if let Some(v) = self.items.get(self.pos) {
-                    self.pos += 1;
-                    let mut r = row.clone();
-                    set_slot(&mut r, self.slot, v.clone());
-                    return Ok(Some(r));
-                }
-            }
-            let Some(row) = self.input.next(cx)? else {
-                return Ok(None);
-            };
-            self.items = match cx.eval(self.expr, &row)? {
-                Value::List(l) => l,
-                Value::Null => Vec::new(),
-                other => vec![other],
-            };
-            self.pos = 0;
-            self.current = Some(row);
-        }
+impl Fanout for Unwind<'_> {
+    type Item = Value;
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Value>> {
+        Ok(match cx.eval(self.expr, row)? {
+            Value::List(l) => l,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        })
+    }
+
+    fn emit(&self, _: &Cx<'_>, row: &Row, v: Value) -> Option<Row> {
+        Some(with_slot(row, self.slot, v))
     }
 }
 
@@ -1190,49 +1125,51 @@ impl Operator for Union<'_> {
 }
 
 struct ProcCall<'p> {
-    input: Op<'p>,
     name: &'p Arc<str>,
     args: &'p [CExpr],
     yields: &'p [(Arc<str>, Slot)],
-    current: Option<Row>,
-    items: std::vec::IntoIter<Vec<Value>>,
 }
 
-impl Operator for ProcCall<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        loop {
-            if let Some(row) = &self.current {
-                if let Some(vals) = self.items.next() {
-                    let mut r = row.clone();
-                    let def = cx.procedures.get(self.name.as_ref());
-                    for (field, slot) in self.yields {
-                        let idx =
-                            def.and_then(|d| d.outputs.iter().position(|o| o == field.as_ref()));
-                        let v = idx.and_then(|i| vals.get(i)).cloned().unwrap_or_default();
-                        set_slot(&mut r, *slot, v);
-                    }
-                    return Ok(Some(r));
-                }
-            }
-            let Some(row) = self.input.next(cx)? else {
-                return Ok(None);
-            };
-            let mut args = Vec::with_capacity(self.args.len());
-            for a in self.args {
-                args.push(cx.eval(a, &row)?);
-            }
-            let def = cx.procedures.get(self.name.as_ref()).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::ProcedureError,
-                    format!("there is no procedure `{}`", self.name),
-                )
-                .with_detail(detail::UNKNOWN_PROCEDURE)
-                .at_runtime()
-            })?;
-            let body = def.body.clone();
-            self.items = body(&args)?.into_iter();
-            self.current = Some(row);
+impl Fanout for ProcCall<'_> {
+    /// The yielded values, in the order of `yields`.
+    type Item = Vec<Value>;
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Vec<Value>>> {
+        let mut args = Vec::with_capacity(self.args.len());
+        for a in self.args {
+            args.push(cx.eval(a, row)?);
         }
+        let def = cx.procedures.get(self.name.as_ref()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ProcedureError,
+                format!("there is no procedure `{}`", self.name),
+            )
+            .with_detail(detail::UNKNOWN_PROCEDURE)
+            .at_runtime()
+        })?;
+        // Where each yielded field sits in the procedure's output rows.
+        let positions: Vec<Option<usize>> = self
+            .yields
+            .iter()
+            .map(|(field, _)| def.outputs.iter().position(|o| o == field.as_ref()))
+            .collect();
+        Ok((def.body)(&args)?
+            .into_iter()
+            .map(|out| {
+                positions
+                    .iter()
+                    .map(|p| p.and_then(|i| out.get(i)).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect())
+    }
+
+    fn emit(&self, _: &Cx<'_>, row: &Row, vals: Vec<Value>) -> Option<Row> {
+        let mut r = row.clone();
+        for ((_, slot), v) in self.yields.iter().zip(vals) {
+            set_slot(&mut r, *slot, v);
+        }
+        Some(r)
     }
 }
 

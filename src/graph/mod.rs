@@ -18,7 +18,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::value::{NodeId, RelId, Value};
+use crate::value::{NodeId, Path, RelId, Value};
 
 /// An interned string (label, relationship type or property key).
 pub type Sym = u32;
@@ -233,6 +233,33 @@ impl Graph {
     /// (start, end) of a relationship, live or tombstoned.
     pub fn endpoints(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         self.g.edge_endpoints(ei(id)).map(|(a, b)| (nid(a), nid(b)))
+    }
+
+    /// Whether node record `n` carries the label named `label`.
+    pub fn has_label(&self, n: &NodeRec, label: &str) -> bool {
+        self.syms
+            .get(label)
+            .is_some_and(|s| n.labels.binary_search(&s).is_ok())
+    }
+
+    /// The far end of relationship `r` seen from `node`.
+    pub fn other_end(&self, r: RelId, node: NodeId) -> Option<NodeId> {
+        let (s, e) = self.endpoints(r)?;
+        Some(if s == node { e } else { s })
+    }
+
+    /// The path that starts at `start` and follows `rels` in order.
+    pub fn path(&self, start: NodeId, rels: Vec<RelId>) -> Result<Path> {
+        let mut nodes = Vec::with_capacity(rels.len() + 1);
+        nodes.push(start);
+        for r in &rels {
+            let last = nodes.last().copied().unwrap_or(start);
+            let next = self
+                .other_end(*r, last)
+                .ok_or_else(|| Error::internal("a path follows a missing relationship"))?;
+            nodes.push(next);
+        }
+        Ok(Path { nodes, rels })
     }
 
     /// All live nodes in id order.
