@@ -35,6 +35,19 @@ pub struct RelData {
     pub properties: BTreeMap<String, Value>,
 }
 
+/// What a database holds, by name: for introspection tools and shell completion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Labels in use, with their node counts, by name.
+    pub labels: Vec<(String, usize)>,
+    /// Relationship types in use, with their counts, by name.
+    pub relationship_types: Vec<(String, u64)>,
+    /// Every property key ever written, by name.
+    pub property_keys: Vec<String>,
+    pub nodes: usize,
+    pub relationships: usize,
+}
+
 /// The outcome of one statement: columns, rows, write statistics and the entities the rows
 /// mention.
 #[derive(Debug, Clone, Default)]
@@ -139,6 +152,25 @@ enum Action {
     Nothing,
 }
 
+/// A plan to run with its PROFILE flag, or the finished result of a statement that runs none.
+type Prepared = std::result::Result<(QueryPlan, bool), QueryResult>;
+
+impl Action {
+    /// Settles what needs no plan run; `session_hint` explains why BEGIN/COMMIT/ROLLBACK
+    /// are refused here.
+    fn prepared(self, session_hint: &str) -> Result<Prepared> {
+        match self {
+            Action::Run(plan, profile) => Ok(Ok((plan, profile))),
+            Action::Explain(plan) => Ok(Err(explain_result(&plan))),
+            Action::Nothing => Ok(Err(QueryResult::default())),
+            Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
+                ErrorKind::TransactionError,
+                session_hint.to_string(),
+            )),
+        }
+    }
+}
+
 impl Database {
     /// A new empty database held in memory.
     pub fn in_memory() -> Database {
@@ -181,13 +213,13 @@ impl Database {
         }
     }
 
-    fn prepare(&self, graph: &Graph, query: &str) -> Result<Action> {
+    fn prepare(
+        graph: &Graph,
+        procedures: &HashMap<String, ProcedureDef>,
+        query: &str,
+    ) -> Result<Action> {
         let stmt = parse_one(query)?;
-        let procedures = self.procedures.read().map_err(|_| poisoned())?;
-        let catalog = DbCatalog {
-            graph,
-            procedures: &procedures,
-        };
+        let catalog = DbCatalog { graph, procedures };
         let plan = |q: &crate::ast::Query| {
             Planner::new(query, &catalog)
                 .plan_query(q)
@@ -234,57 +266,87 @@ impl Database {
     /// Runs one statement (a trailing `;` is allowed) as its own transaction: it either
     /// applies completely or not at all.
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
-        // Plan under a read lock; run under the lock the plan needs.
-        let action = {
+        let procedures = self.procedures.read().map_err(|_| poisoned())?;
+        // Plan under a read lock; a read-only plan also runs under it.
+        let plan = {
             let g = self.graph.read().map_err(|_| poisoned())?;
-            self.prepare(&g, query)?
-        };
-        match action {
-            Action::Explain(plan) => Ok(explain_result(&plan)),
-            Action::Nothing => Ok(QueryResult::default()),
-            Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
-                ErrorKind::TransactionError,
-                "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script",
-            )),
-            Action::Run(plan, profile) => {
-                let procedures = self.procedures.read().map_err(|_| poisoned())?;
-                if plan.writes {
-                    let mut g = self.graph.write().map_err(|_| poisoned())?;
-                    let mut undo = UndoLog::new();
-                    let r = run_plan(
-                        GraphAccess::Write(&mut g),
-                        &mut undo,
-                        &plan,
-                        params,
-                        &procedures,
-                        profile,
-                        query,
-                    );
-                    match r {
-                        Ok(res) => {
-                            g.purge(&undo);
-                            Ok(res)
-                        }
-                        Err(e) => {
-                            g.rollback(&mut undo);
-                            Err(e)
-                        }
-                    }
-                } else {
-                    let g = self.graph.read().map_err(|_| poisoned())?;
-                    let mut undo = UndoLog::new();
-                    run_plan(
-                        GraphAccess::Read(&g),
-                        &mut undo,
-                        &plan,
-                        params,
-                        &procedures,
-                        profile,
-                        query,
-                    )
-                }
+            let action = Self::prepare(&g, &procedures, query)?;
+            let hint = "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script";
+            let (plan, profile) = match action.prepared(hint)? {
+                Ok(p) => p,
+                Err(done) => return Ok(done),
+            };
+            if !plan.writes {
+                let mut undo = UndoLog::new();
+                let access = GraphAccess::Read(&g);
+                return run_plan(
+                    access,
+                    &mut undo,
+                    &plan,
+                    params,
+                    &procedures,
+                    profile,
+                    query,
+                );
             }
+            (plan, profile)
+        };
+        let (plan, profile) = plan;
+        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut undo = UndoLog::new();
+        let access = GraphAccess::Write(&mut g);
+        let r = run_plan(
+            access,
+            &mut undo,
+            &plan,
+            params,
+            &procedures,
+            profile,
+            query,
+        );
+        match r {
+            Ok(_) => g.purge(&undo),
+            Err(_) => g.rollback(&mut undo),
         }
+        r
+    }
+
+    /// The labels, relationship types and property keys of the database, read from its
+    /// indexes and counters (no scan).
+    ///
+    /// ```
+    /// use baobab::{Database, Params};
+    ///
+    /// let db = Database::in_memory();
+    /// db.execute("CREATE (:Country {name: 'Mali'})-[:MEMBER_OF]->(:Organization)", &Params::new())?;
+    /// let schema = db.schema()?;
+    /// assert_eq!(schema.labels, vec![("Country".to_string(), 1), ("Organization".to_string(), 1)]);
+    /// assert_eq!(schema.relationship_types, vec![("MEMBER_OF".to_string(), 1)]);
+    /// assert_eq!(schema.property_keys, vec!["name".to_string()]);
+    /// # Ok::<(), baobab::Error>(())
+    /// ```
+    pub fn schema(&self) -> Result<Schema> {
+        let g = self.graph.read().map_err(|_| poisoned())?;
+        let name = |s| g.syms.name(s).to_string();
+        let mut schema = Schema {
+            labels: g
+                .label_counts()
+                .into_iter()
+                .map(|(l, c)| (name(l), c))
+                .collect(),
+            relationship_types: g
+                .type_counts()
+                .into_iter()
+                .map(|(t, c)| (name(t), c))
+                .collect(),
+            property_keys: g.property_keys().map(name).collect(),
+            nodes: g.node_count(),
+            relationships: g.rel_count(),
+        };
+        schema.labels.sort();
+        schema.relationship_types.sort();
+        schema.property_keys.sort();
+        Ok(schema)
     }
 
     /// Starts an explicit transaction. It holds the database for writing until it is
@@ -441,32 +503,28 @@ impl Transaction<'_> {
             .graph
             .as_mut()
             .ok_or_else(|| Error::internal("transaction already finished"))?;
-        let action = self.db.prepare(g, query)?;
-        match action {
-            Action::Explain(plan) => Ok(explain_result(&plan)),
-            Action::Nothing => Ok(QueryResult::default()),
-            Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
-                ErrorKind::TransactionError,
-                "use Transaction::commit and Transaction::rollback inside a transaction",
-            )),
-            Action::Run(plan, profile) => {
-                let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
-                let r = run_plan(
-                    GraphAccess::Write(g),
-                    &mut self.undo,
-                    &plan,
-                    params,
-                    &procedures,
-                    profile,
-                    query,
-                );
-                if r.is_err() {
-                    g.rollback(&mut self.undo);
-                    self.failed = true;
-                }
-                r
-            }
+        let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
+        let action = Database::prepare(g, &procedures, query)?;
+        let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
+        let (plan, profile) = match action.prepared(hint)? {
+            Ok(p) => p,
+            Err(done) => return Ok(done),
+        };
+        let access = GraphAccess::Write(g);
+        let r = run_plan(
+            access,
+            &mut self.undo,
+            &plan,
+            params,
+            &procedures,
+            profile,
+            query,
+        );
+        if r.is_err() {
+            g.rollback(&mut self.undo);
+            self.failed = true;
         }
+        r
     }
 
     /// Makes the transaction's writes visible.

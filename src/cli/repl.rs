@@ -101,76 +101,16 @@ const KEYWORDS: &[&str] = &[
     "YIELD",
 ];
 
-const FUNCTIONS: &[&str] = &[
-    "abs",
-    "acos",
+/// Forms that read like function calls but are syntax, not library functions.
+const SPECIAL_FORMS: &[&str] = &[
     "all",
+    "allShortestPaths",
     "any",
-    "asin",
-    "atan",
-    "atan2",
-    "avg",
-    "ceil",
-    "coalesce",
-    "collect",
-    "cos",
-    "cot",
-    "count",
-    "degrees",
-    "e",
-    "endNode",
-    "exp",
-    "floor",
-    "head",
-    "id",
-    "isEmpty",
-    "keys",
-    "labels",
-    "last",
-    "left",
-    "length",
-    "log",
-    "log10",
-    "ltrim",
-    "max",
-    "min",
-    "nodes",
+    "exists",
     "none",
-    "percentileCont",
-    "percentileDisc",
-    "pi",
-    "properties",
-    "radians",
-    "rand",
-    "range",
     "reduce",
-    "relationships",
-    "replace",
-    "reverse",
-    "right",
-    "round",
-    "rtrim",
-    "sign",
-    "sin",
+    "shortestPath",
     "single",
-    "size",
-    "split",
-    "sqrt",
-    "startNode",
-    "stDev",
-    "stDevP",
-    "substring",
-    "sum",
-    "tail",
-    "tan",
-    "toBoolean",
-    "toFloat",
-    "toInteger",
-    "toLower",
-    "toString",
-    "toUpper",
-    "trim",
-    "type",
 ];
 
 /// Names read from the database for completion.
@@ -214,8 +154,10 @@ impl ShellHelper {
                 }
             }));
             out.extend(
-                FUNCTIONS
+                SPECIAL_FORMS
                     .iter()
+                    .copied()
+                    .chain(baobab::function_names())
                     .filter(|f| matches(f))
                     .map(|f| format!("{f}(")),
             );
@@ -273,33 +215,20 @@ fn history_path() -> Option<PathBuf> {
     Some(data.join("baobab").join("history"))
 }
 
-/// Runs a query and collects the first column as strings.
-fn names(session: &Session<'_>, query: &str) -> Vec<String> {
-    match session.db.execute(query, &baobab::Params::new()) {
-        Ok(result) => result
-            .rows
-            .iter()
-            .filter_map(|row| row.first().and_then(|v| v.as_str()).map(str::to_string))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 fn refresh(helper: &mut ShellHelper, session: &Session<'_>) {
     // The open transaction holds the database; its names would be stale anyway.
     if session.in_transaction() {
         return;
     }
-    helper.labels = names(session, "MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l");
-    helper.types = names(session, "MATCH ()-[r]->() RETURN DISTINCT type(r) AS t");
-    let mut keys = names(session, "MATCH (n) UNWIND keys(n) AS k RETURN DISTINCT k");
-    keys.extend(names(
-        session,
-        "MATCH ()-[r]->() UNWIND keys(r) AS k RETURN DISTINCT k",
-    ));
-    keys.sort();
-    keys.dedup();
-    helper.keys = keys;
+    if let Ok(schema) = session.db.schema() {
+        helper.labels = schema.labels.into_iter().map(|(l, _)| l).collect();
+        helper.types = schema
+            .relationship_types
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        helper.keys = schema.property_keys;
+    }
 }
 
 /// What a `:command` asks of the loop.

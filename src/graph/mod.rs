@@ -52,16 +52,6 @@ impl Interner {
             .cloned()
             .unwrap_or_else(|| Arc::from("?"))
     }
-
-    #[allow(dead_code, reason = "statistics and schema listings")]
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    #[allow(dead_code, reason = "statistics and schema listings")]
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
 }
 
 /// Properties sorted by key symbol.
@@ -101,11 +91,6 @@ impl Props {
 
     pub fn len(&self) -> usize {
         self.0.len()
-    }
-
-    #[allow(dead_code, reason = "statistics and schema listings")]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -148,6 +133,8 @@ pub struct Graph {
     label_index: HashMap<Sym, BTreeSet<NodeId>>,
     type_counts: HashMap<Sym, u64>,
     keys: HashMap<Arc<str>, NodeId>,
+    /// Every property key ever written (for schema listings; never shrinks).
+    prop_keys: BTreeSet<Sym>,
     live_nodes: usize,
     live_rels: usize,
 }
@@ -197,7 +184,6 @@ impl Graph {
         self.live_nodes
     }
 
-    #[allow(dead_code, reason = "statistics and schema listings")]
     pub fn rel_count(&self) -> usize {
         self.live_rels
     }
@@ -271,16 +257,6 @@ impl Graph {
             .collect()
     }
 
-    #[allow(dead_code, reason = "statistics and schema listings")]
-    /// All live relationships in id order.
-    pub fn all_rels(&self) -> Vec<RelId> {
-        self.g
-            .edge_indices()
-            .filter(|i| self.g.edge_weight(*i).is_some_and(|r| !r.deleted))
-            .map(rid)
-            .collect()
-    }
-
     /// Live nodes with `label`, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
         self.label_index
@@ -291,11 +267,6 @@ impl Graph {
 
     pub fn label_count(&self, label: Sym) -> usize {
         self.label_index.get(&label).map_or(0, BTreeSet::len)
-    }
-
-    #[allow(dead_code, reason = "statistics and schema listings")]
-    pub fn type_count(&self, ty: Sym) -> u64 {
-        self.type_counts.get(&ty).copied().unwrap_or(0)
     }
 
     /// The live node with `key`.
@@ -348,6 +319,7 @@ impl Graph {
                 ));
             }
         }
+        self.prop_keys.extend(props.iter().map(|(k, _)| k));
         let mut ls: Vec<Sym> = labels.to_vec();
         ls.sort_unstable();
         ls.dedup();
@@ -378,6 +350,7 @@ impl Graph {
     ) -> Result<RelId> {
         self.node(start)?;
         self.node(end)?;
+        self.prop_keys.extend(props.iter().map(|(k, _)| k));
         let id = rid(self.g.add_edge(
             ni(start),
             ni(end),
@@ -449,6 +422,7 @@ impl Graph {
             .filter(|n| !n.deleted)
             .ok_or_else(|| deleted_node(id))?;
         let old = n.props.set(key, value);
+        self.prop_keys.insert(key);
         undo.push(Undo::NodeProp(id, key, old.clone()));
         Ok(old)
     }
@@ -466,6 +440,7 @@ impl Graph {
             .filter(|r| !r.deleted)
             .ok_or_else(|| deleted_rel(id))?;
         let old = r.props.set(key, value);
+        self.prop_keys.insert(key);
         undo.push(Undo::RelProp(id, key, old.clone()));
         Ok(old)
     }
@@ -648,7 +623,6 @@ impl Graph {
             .collect()
     }
 
-    #[allow(dead_code, reason = "statistics and schema listings")]
     /// Every label symbol in use with its node count.
     pub fn label_counts(&self) -> Vec<(Sym, usize)> {
         let mut v: Vec<_> = self
@@ -661,7 +635,11 @@ impl Graph {
         v
     }
 
-    #[allow(dead_code, reason = "statistics and schema listings")]
+    /// Every property key ever written, in symbol order.
+    pub fn property_keys(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.prop_keys.iter().copied()
+    }
+
     /// Every relationship type in use with its count.
     pub fn type_counts(&self) -> Vec<(Sym, u64)> {
         let mut v: Vec<_> = self
