@@ -12,8 +12,8 @@
 
 use crate::error::{detail, Error, ErrorKind, Result};
 
+use super::temporal::add_duration;
 use super::{format_float, Temporal, Value};
-use crate::exec::functions::temporal::add_duration;
 
 fn type_error(op: &str, a: &Value, b: &Value) -> Error {
     Error::runtime(

@@ -7,7 +7,13 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use std::str::FromStr;
+
+use chrono::{
+    Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+};
+
+use crate::error::{detail, Error, ErrorKind, Result};
 
 /// Nanoseconds in a second.
 pub const NANOS: i64 = 1_000_000_000;
@@ -349,4 +355,126 @@ impl Temporal {
             _ => None,
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Time zones and arithmetic.
+
+/// The error of a date or time outside the representable range.
+pub(crate) fn invalid_date() -> Error {
+    Error::runtime(
+        ErrorKind::TypeError,
+        detail::INVALID_ARGUMENT_VALUE,
+        "invalid date",
+    )
+}
+
+/// A time zone: a fixed offset or a named zone.
+#[derive(Clone)]
+pub(crate) enum Zone {
+    Fixed(i32),
+    Named(chrono_tz::Tz, Arc<str>),
+}
+
+impl Zone {
+    /// The offset in force at a local date-time.
+    pub(crate) fn offset_at_local(&self, dt: &NaiveDateTime) -> i32 {
+        match self {
+            Zone::Fixed(o) => *o,
+            Zone::Named(tz, _) => match tz.offset_from_local_datetime(dt).earliest() {
+                Some(o) => o.fix().local_minus_utc(),
+                None => tz.offset_from_utc_datetime(dt).fix().local_minus_utc(),
+            },
+        }
+    }
+    /// The offset in force at a UTC date-time.
+    pub(crate) fn offset_at_utc(&self, dt: &NaiveDateTime) -> i32 {
+        match self {
+            Zone::Fixed(o) => *o,
+            Zone::Named(tz, _) => tz.offset_from_utc_datetime(dt).fix().local_minus_utc(),
+        }
+    }
+    pub(crate) fn name(&self) -> Option<Arc<str>> {
+        match self {
+            Zone::Fixed(_) => None,
+            Zone::Named(_, n) => Some(n.clone()),
+        }
+    }
+}
+
+/// `dt` moved by `secs` seconds.
+pub(crate) fn shift(dt: NaiveDateTime, secs: i64) -> Result<NaiveDateTime> {
+    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
+        .ok_or_else(invalid_date)
+}
+
+pub(crate) fn add_months_days(d: NaiveDate, months: i64, days: i64) -> Result<NaiveDate> {
+    let d = if months >= 0 {
+        d.checked_add_months(Months::new(
+            u32::try_from(months).map_err(|_| invalid_date())?,
+        ))
+    } else {
+        d.checked_sub_months(Months::new(
+            u32::try_from(-months).map_err(|_| invalid_date())?,
+        ))
+    }
+    .ok_or_else(invalid_date)?;
+    if days >= 0 {
+        d.checked_add_days(Days::new(days as u64))
+    } else {
+        d.checked_sub_days(Days::new(days.unsigned_abs()))
+    }
+    .ok_or_else(invalid_date)
+}
+
+pub(crate) fn add_nanos_dt(dt: NaiveDateTime, nanos: i128) -> Result<NaiveDateTime> {
+    let n = i128::from(NANOS);
+    let secs = i64::try_from(nanos.div_euclid(n)).map_err(|_| invalid_date())?;
+    let sub = i64::try_from(nanos.rem_euclid(n)).map_err(|_| invalid_date())?;
+    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
+        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::nanoseconds(sub)))
+        .ok_or_else(invalid_date)
+}
+
+pub(crate) fn add_nanos_time(t: NaiveTime, nanos: i128) -> NaiveTime {
+    let day = 86_400 * i128::from(NANOS);
+    let total = (i128::from(time_nanos(&t)) + nanos).rem_euclid(day);
+    let secs = (total / i128::from(NANOS)) as u32;
+    let sub = (total % i128::from(NANOS)) as u32;
+    NaiveTime::from_num_seconds_from_midnight_opt(secs, sub).unwrap_or(NaiveTime::MIN)
+}
+
+/// `temporal + duration`.
+pub(crate) fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
+    let nanos = d.total_nanos();
+    Ok(match t {
+        Temporal::Duration(x) => Temporal::Duration(x.checked_add(d).ok_or_else(invalid_date)?),
+        Temporal::Date(x) => {
+            let extra = nanos / (86_400 * i128::from(NANOS));
+            let days = d
+                .days
+                .saturating_add(i64::try_from(extra).unwrap_or(i64::MAX));
+            Temporal::Date(add_months_days(*x, d.months, days)?)
+        }
+        Temporal::LocalTime(x) => Temporal::LocalTime(add_nanos_time(*x, nanos)),
+        Temporal::Time(x, o) => Temporal::Time(add_nanos_time(*x, nanos), *o),
+        Temporal::LocalDateTime(x) => {
+            let date = add_months_days(x.date(), d.months, d.days)?;
+            Temporal::LocalDateTime(add_nanos_dt(NaiveDateTime::new(date, x.time()), nanos)?)
+        }
+        Temporal::DateTime(x, o, zone) => {
+            let date = add_months_days(x.date(), d.months, d.days)?;
+            let local = NaiveDateTime::new(date, x.time());
+            match zone.as_ref().and_then(|n| chrono_tz::Tz::from_str(n).ok()) {
+                Some(tz) => {
+                    let z = Zone::Named(tz, zone.clone().unwrap_or_else(|| "UTC".into()));
+                    let off = z.offset_at_local(&local);
+                    let utc = add_nanos_dt(shift(local, -i64::from(off))?, nanos)?;
+                    let off = z.offset_at_utc(&utc);
+                    Temporal::DateTime(shift(utc, i64::from(off))?, off, zone.clone())
+                }
+                None => Temporal::DateTime(add_nanos_dt(local, nanos)?, *o, None),
+            }
+        }
+    })
 }

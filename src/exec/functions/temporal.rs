@@ -3,15 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
 
-use chrono::{
-    Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
-    Weekday,
-};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc, Weekday};
 
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::value::temporal::{instant_nanos, time_nanos, Duration, Temporal, NANOS};
+use crate::value::temporal::{
+    instant_nanos, invalid_date, shift, time_nanos, Duration, Temporal, Zone, NANOS,
+};
 use crate::value::Value;
 
 use super::{arg, invalid_value, EntityView};
@@ -44,39 +42,6 @@ impl Kind {
     }
     fn has_time(self) -> bool {
         !matches!(self, Kind::Date)
-    }
-}
-
-/// A time zone: a fixed offset or a named zone.
-#[derive(Clone)]
-enum Zone {
-    Fixed(i32),
-    Named(chrono_tz::Tz, Arc<str>),
-}
-
-impl Zone {
-    /// The offset in force at a local date-time.
-    fn offset_at_local(&self, dt: &NaiveDateTime) -> i32 {
-        match self {
-            Zone::Fixed(o) => *o,
-            Zone::Named(tz, _) => match tz.offset_from_local_datetime(dt).earliest() {
-                Some(o) => o.fix().local_minus_utc(),
-                None => tz.offset_from_utc_datetime(dt).fix().local_minus_utc(),
-            },
-        }
-    }
-    /// The offset in force at a UTC date-time.
-    fn offset_at_utc(&self, dt: &NaiveDateTime) -> i32 {
-        match self {
-            Zone::Fixed(o) => *o,
-            Zone::Named(tz, _) => tz.offset_from_utc_datetime(dt).fix().local_minus_utc(),
-        }
-    }
-    fn name(&self) -> Option<Arc<str>> {
-        match self {
-            Zone::Fixed(_) => None,
-            Zone::Named(_, n) => Some(n.clone()),
-        }
     }
 }
 
@@ -205,10 +170,6 @@ fn weekday(n: i64) -> Result<Weekday> {
     })
 }
 
-fn invalid_date() -> Error {
-    bad("invalid date")
-}
-
 fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(to_i32(y, "year")?, to_u32(m, "month")?, to_u32(d, "day")?)
         .ok_or_else(invalid_date)
@@ -320,11 +281,6 @@ fn from_epoch(secs: i64, nanos: i64) -> Result<NaiveDateTime> {
     let n = u32::try_from(total.rem_euclid(i128::from(NANOS))).map_err(|_| invalid_date())?;
     chrono::DateTime::from_timestamp(s, n)
         .map(|d| d.naive_utc())
-        .ok_or_else(invalid_date)
-}
-
-fn shift(dt: NaiveDateTime, secs: i64) -> Result<NaiveDateTime> {
-    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
         .ok_or_else(invalid_date)
 }
 
@@ -956,77 +912,6 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
 
 // ---------------------------------------------------------------------------------------
 // Arithmetic.
-
-fn add_months_days(d: NaiveDate, months: i64, days: i64) -> Result<NaiveDate> {
-    let d = if months >= 0 {
-        d.checked_add_months(Months::new(
-            u32::try_from(months).map_err(|_| invalid_date())?,
-        ))
-    } else {
-        d.checked_sub_months(Months::new(
-            u32::try_from(-months).map_err(|_| invalid_date())?,
-        ))
-    }
-    .ok_or_else(invalid_date)?;
-    if days >= 0 {
-        d.checked_add_days(Days::new(days as u64))
-    } else {
-        d.checked_sub_days(Days::new(days.unsigned_abs()))
-    }
-    .ok_or_else(invalid_date)
-}
-
-fn add_nanos_dt(dt: NaiveDateTime, nanos: i128) -> Result<NaiveDateTime> {
-    let n = i128::from(NANOS);
-    let secs = i64::try_from(nanos.div_euclid(n)).map_err(|_| invalid_date())?;
-    let sub = i64::try_from(nanos.rem_euclid(n)).map_err(|_| invalid_date())?;
-    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
-        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::nanoseconds(sub)))
-        .ok_or_else(invalid_date)
-}
-
-fn add_nanos_time(t: NaiveTime, nanos: i128) -> NaiveTime {
-    let day = 86_400 * i128::from(NANOS);
-    let total = (i128::from(time_nanos(&t)) + nanos).rem_euclid(day);
-    let secs = (total / i128::from(NANOS)) as u32;
-    let sub = (total % i128::from(NANOS)) as u32;
-    NaiveTime::from_num_seconds_from_midnight_opt(secs, sub).unwrap_or(NaiveTime::MIN)
-}
-
-/// `temporal + duration`.
-pub fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
-    let nanos = d.total_nanos();
-    Ok(match t {
-        Temporal::Duration(x) => Temporal::Duration(x.checked_add(d).ok_or_else(invalid_date)?),
-        Temporal::Date(x) => {
-            let extra = nanos / (86_400 * i128::from(NANOS));
-            let days = d
-                .days
-                .saturating_add(i64::try_from(extra).unwrap_or(i64::MAX));
-            Temporal::Date(add_months_days(*x, d.months, days)?)
-        }
-        Temporal::LocalTime(x) => Temporal::LocalTime(add_nanos_time(*x, nanos)),
-        Temporal::Time(x, o) => Temporal::Time(add_nanos_time(*x, nanos), *o),
-        Temporal::LocalDateTime(x) => {
-            let date = add_months_days(x.date(), d.months, d.days)?;
-            Temporal::LocalDateTime(add_nanos_dt(NaiveDateTime::new(date, x.time()), nanos)?)
-        }
-        Temporal::DateTime(x, o, zone) => {
-            let date = add_months_days(x.date(), d.months, d.days)?;
-            let local = NaiveDateTime::new(date, x.time());
-            match zone.as_ref().and_then(|n| chrono_tz::Tz::from_str(n).ok()) {
-                Some(tz) => {
-                    let z = Zone::Named(tz, zone.clone().unwrap_or_else(|| "UTC".into()));
-                    let off = z.offset_at_local(&local);
-                    let utc = add_nanos_dt(shift(local, -i64::from(off))?, nanos)?;
-                    let off = z.offset_at_utc(&utc);
-                    Temporal::DateTime(shift(utc, i64::from(off))?, off, zone.clone())
-                }
-                None => Temporal::DateTime(add_nanos_dt(local, nanos)?, *o, None),
-            }
-        }
-    })
-}
 
 // ---------------------------------------------------------------------------------------
 // Component access.
