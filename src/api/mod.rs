@@ -375,10 +375,11 @@ impl Database {
 }
 
 fn explain_result(plan: &QueryPlan) -> QueryResult {
+    let text = plan.root.explain();
     QueryResult {
         columns: vec!["plan".into()],
-        rows: vec![vec![Value::String(plan.root.explain().into())]],
-        plan: Some(plan.root.explain()),
+        rows: vec![vec![Value::String(text.as_str().into())]],
+        plan: Some(text),
         ..QueryResult::default()
     }
 }
