@@ -1949,6 +1949,29 @@ impl<'a> Planner<'a> {
         r
     }
 
+    /// A fresh slot for a comprehension or quantifier variable, and the scope with it bound.
+    fn bind_element(&mut self, scope: &Scope, variable: &Ident) -> (Slot, Scope) {
+        let slot = self.slot();
+        let mut inner = scope.clone();
+        inner.bind(
+            &variable.name,
+            Var {
+                slot,
+                kind: Kind::Value,
+            },
+        );
+        (slot, inner)
+    }
+
+    fn opt_expr(&mut self, e: Option<&Expr>, scope: &Scope) -> Result<Option<Box<CExpr>>> {
+        e.map(|e| self.expr(e, scope).map(Box::new)).transpose()
+    }
+
+    fn opt_body(&mut self, e: Option<&Expr>, scope: &Scope) -> Result<Option<Box<CExpr>>> {
+        e.map(|e| self.body_expr(e, scope).map(Box::new))
+            .transpose()
+    }
+
     fn expr_node(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(literal(l)),
@@ -1972,14 +1995,8 @@ impl<'a> Planner<'a> {
             ),
             ExprKind::Slice(b, f, t) => CExpr::Slice(
                 Box::new(self.expr(b, scope)?),
-                match f {
-                    Some(f) => Some(Box::new(self.expr(f, scope)?)),
-                    None => None,
-                },
-                match t {
-                    Some(t) => Some(Box::new(self.expr(t, scope)?)),
-                    None => None,
-                },
+                self.opt_expr(f.as_deref(), scope)?,
+                self.opt_expr(t.as_deref(), scope)?,
             ),
             ExprKind::List(items) => {
                 let mut out = Vec::new();
@@ -2042,18 +2059,12 @@ impl<'a> Planner<'a> {
                 whens,
                 else_,
             } => {
-                let operand = match operand {
-                    Some(o) => Some(Box::new(self.expr(o, scope)?)),
-                    None => None,
-                };
+                let operand = self.opt_expr(operand.as_deref(), scope)?;
                 let mut ws = Vec::new();
                 for (w, t) in whens {
                     ws.push((self.expr(w, scope)?, self.expr(t, scope)?));
                 }
-                let else_ = match else_ {
-                    Some(x) => Some(Box::new(self.expr(x, scope)?)),
-                    None => None,
-                };
+                let else_ = self.opt_expr(else_.as_deref(), scope)?;
                 CExpr::Case {
                     operand,
                     whens: ws,
@@ -2067,23 +2078,9 @@ impl<'a> Planner<'a> {
                 map,
             } => {
                 let list = Box::new(self.expr(list, scope)?);
-                let slot = self.slot();
-                let mut inner = scope.clone();
-                inner.bind(
-                    &variable.name,
-                    Var {
-                        slot,
-                        kind: Kind::Value,
-                    },
-                );
-                let filter = match filter {
-                    Some(f) => Some(Box::new(self.body_expr(f, &inner)?)),
-                    None => None,
-                };
-                let map = match map {
-                    Some(m) => Some(Box::new(self.body_expr(m, &inner)?)),
-                    None => None,
-                };
+                let (slot, inner) = self.bind_element(scope, variable);
+                let filter = self.opt_body(filter.as_deref(), &inner)?;
+                let map = self.opt_body(map.as_deref(), &inner)?;
                 CExpr::ListComp {
                     slot,
                     list,
@@ -2098,15 +2095,7 @@ impl<'a> Planner<'a> {
                 filter,
             } => {
                 let list = Box::new(self.expr(list, scope)?);
-                let slot = self.slot();
-                let mut inner = scope.clone();
-                inner.bind(
-                    &variable.name,
-                    Var {
-                        slot,
-                        kind: Kind::Value,
-                    },
-                );
+                let (slot, inner) = self.bind_element(scope, variable);
                 let filter = match filter {
                     Some(f) => Box::new(self.body_expr(f, &inner)?),
                     None => Box::new(CExpr::Const(Value::Bool(true))),
