@@ -30,7 +30,10 @@ mod exec;
 mod graph;
 mod plan;
 
-pub use api::{Database, NodeData, Params, QueryResult, RelData, Schema, Transaction, WriteStats};
+pub use api::{
+    Database, NodeData, OpenOptions, Params, QueryResult, RelData, Schema, SyncMode, Transaction,
+    WriteStats,
+};
 pub use error::{Error, ErrorKind, Phase, Position, Result};
 pub use value::{NodeId, Path, RelId, Value};
 

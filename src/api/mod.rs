@@ -171,7 +171,72 @@ impl Action {
     }
 }
 
+/// When a committed write reaches the disk; see `docs/storage.md`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SyncMode {
+    /// fsync the log before a commit returns: nothing acknowledged is lost, even on power loss.
+    #[default]
+    Full,
+    /// Write the log at each commit, fsync only at checkpoints: a crash of the process loses
+    /// nothing, a crash of the machine may lose the commits since the last checkpoint.
+    Normal,
+    /// Never fsync: a crash of the machine may lose or damage recent work.
+    Off,
+}
+
+/// How [`Database::open_with`] opens a database file.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub sync: SyncMode,
+    /// Refuse writes; share the file with other read-only openers.
+    pub read_only: bool,
+    /// Checkpoint automatically once the log is larger than this many bytes.
+    pub checkpoint_bytes: u64,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            sync: SyncMode::Full,
+            read_only: false,
+            checkpoint_bytes: 64 << 20,
+        }
+    }
+}
+
 impl Database {
+    /// Opens the database in the file `path` (and its log `path-wal` beside it), creating
+    /// it when missing.
+    pub fn open(path: impl AsRef<std::path::Path>) -> Result<Database> {
+        Database::open_with(path, &OpenOptions::default())
+    }
+
+    /// Opens an existing database file for reading only.
+    pub fn open_read_only(path: impl AsRef<std::path::Path>) -> Result<Database> {
+        let options = OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        };
+        Database::open_with(path, &options)
+    }
+
+    /// Opens a database file with explicit options.
+    pub fn open_with(path: impl AsRef<std::path::Path>, options: &OpenOptions) -> Result<Database> {
+        let _ = options;
+        Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "cannot open {}: file databases are not supported yet",
+                path.as_ref().display()
+            ),
+        ))
+    }
+
+    /// Writes a snapshot of the whole graph and empties the log (a no-op in memory).
+    pub fn checkpoint(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// A new empty database held in memory.
     pub fn in_memory() -> Database {
         Database {

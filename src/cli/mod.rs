@@ -67,16 +67,12 @@ pub struct Args {
 
 /// Opens the database: in memory without a path.
 pub fn open_database(path: Option<&Path>, read_only: bool) -> Result<Database, String> {
-    match path {
-        None => {
-            let _ = read_only;
-            Ok(Database::in_memory())
-        }
-        Some(path) => Err(format!(
-            "cannot open {}: file databases are not supported yet",
-            path.display()
-        )),
-    }
+    let opened = match path {
+        None => return Ok(Database::in_memory()),
+        Some(path) if read_only => Database::open_read_only(path),
+        Some(path) => Database::open(path),
+    };
+    opened.map_err(|e| e.to_string())
 }
 
 /// A script to run and the name errors give it.
