@@ -44,6 +44,7 @@ fn baobab(c: &mut Criterion) {
                             let mut params = Params::new();
                             for i in 1..=query.repeat as i64 {
                                 params.insert("i".to_string(), Value::Int(i));
+                                params.insert("name".to_string(), Value::from(format!("item {i}")));
                                 db.execute(&query.cypher, &params).expect("CREATE runs");
                             }
                             db
