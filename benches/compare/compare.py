@@ -420,7 +420,9 @@ def fmt_ms(ms):
         return f"{ms:,.0f}"
     if ms >= 1:
         return f"{ms:.1f}"
-    return f"{ms:.3f}"
+    if ms >= 0.01:
+        return f"{ms:.3f}"
+    return f"{ms:.1e}"
 
 
 def ratio(a, b):
@@ -468,6 +470,12 @@ def section(persons, data, reports, queries):
                  f"{rels or '?':,} relationships (as loaded into Baobab); "
                  f"parameters `{json.dumps(params_of(data))}`.")
     lines.append("")
+    loads = [x for e in engines for x in reports[e].get("loadavg", [])]
+    if loads:
+        lines.append(f"Machine load average (1 min) while the engines ran: {min(loads):.1f} to "
+                     f"{max(loads):.1f} on {os.cpu_count()} cores (above 1, other work shared "
+                     "the CPU and the times are noisy).")
+        lines.append("")
     failed = [e for e in engines if reports[e].get("failed")]
     for e in failed:
         lines.append(f"- **{ENGINES[e]} did not finish**: `{reports[e]['failed']}`")
@@ -548,6 +556,9 @@ def section(persons, data, reports, queries):
     lines.append("")
 
     lines.append("### Targets (issue 6)")
+    lines.append("")
+    lines.append("The issue sets the Kùzu, FalkorDB and bulk-load targets at 100,000 persons; "
+                 "they are computed here for every size.")
     lines.append("")
     reads = [q["name"] for q in queries if q["kind"] == "read"]
 
@@ -670,7 +681,9 @@ def main():
                  "--persons", str(persons), "--seed", "1", "--out", data])
         reports = {}
         for engine in args.engines.split(","):
+            load_before = os.getloadavg()[0]
             reports[engine] = engine_report(engine, data, args)
+            reports[engine]["loadavg"] = [load_before, os.getloadavg()[0]]
             with open(os.path.join(data, f"report-{engine}.json"), "w") as f:
                 json.dump(reports[engine], f, indent=1)
         sections.append((persons, data, reports))
