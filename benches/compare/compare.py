@@ -184,7 +184,6 @@ def kuzu_worker(data, runs, load_runs):
     scratch = tempfile.mkdtemp(prefix="kuzu-csv-")
     plain = {}
     for t in node_tables + rel_tables:
-        keep = [i for i, (k, _, _) in enumerate(t.columns) if k not in ("label", "type")]
         if t.is_rels:
             keep = [t.index("start"), t.index("end")] + [i for i, _, _ in t.props()]
         else:
@@ -428,7 +427,8 @@ def fmt_ms(ms):
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return "—"
-    return f"{a / b:.2f}×"
+    r = a / b
+    return f"{r:,.0f}×" if r >= 100 else f"{r:.2f}×"
 
 
 def per(delta, count):
@@ -568,13 +568,13 @@ def section(persons, data, reports, queries):
     if "floor" in engines and "baobab" in engines:
         over = [(n, med("baobab", n) / med("floor", n)) for n in reads
                 if med("baobab", n) and med("floor", n)]
-        misses = [f"`{n}` {r:.1f}×" for n, r in over if r > 2]
+        misses = [f"`{n}` {ratio(r, 1)}" for n, r in over if r > 2]
         lines.append(f"- Within 2× of the floor: {len(over) - len(misses)} of {len(over)} queries"
                      + (f"; not: {', '.join(misses)}." if misses else "."))
     for p in ("kuzu", "falkordb"):
         if p in engines and "baobab" in engines:
             pairs = [(n, med("baobab", n), med(p, n)) for n in reads if med("baobab", n) and med(p, n)]
-            slower = [f"`{n}` {b / o:.1f}×" for n, b, o in pairs if b >= o]
+            slower = [f"`{n}` {ratio(b, o)}" for n, b, o in pairs if b >= o]
             lines.append(f"- Faster than {ENGINES[p]}: {len(pairs) - len(slower)} of {len(pairs)} "
                          f"read queries" + (f"; slower on {', '.join(slower)}." if slower else "."))
     loads = {e: med(e, "bulk_load") for e in engines if med(e, "bulk_load")}
@@ -585,8 +585,11 @@ def section(persons, data, reports, queries):
     return lines
 
 
-def write_doc(path, sections, args, commit):
+def write_doc(path, sections, args):
     queries = load_queries()
+    first = next(iter(sections[0][2].values()), {}) if sections else {}
+    commit = first.get("commit", "?")
+    measured_at = first.get("measured_at", "?")
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -618,6 +621,10 @@ def write_doc(path, sections, args, commit):
         "the same queries: `cargo bench --bench queries` and `cargo bench --bench floor` "
         "(`BAOBAB_BENCH_PERSONS=100000` for the larger graph).",
         "",
+        "Both sizes take about 15 minutes on 2 cores, most of it FalkorDB loading 100,000 "
+        "persons; `--engines floor,baobab` runs a subset, and `--reuse` rewrites this file from "
+        "the `report-*.json` files the last run left beside the data, without measuring.",
+        "",
         "How each engine runs:",
         "",
         "- **Baobab**: in memory, through the public API (`examples/bench_report.rs`); loaded "
@@ -637,7 +644,7 @@ def write_doc(path, sections, args, commit):
         "as seen by the caller. `bulk_load` and `create_one_by_one` are timed "
         f"{args.load_runs} time(s) each.",
         "",
-        f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC at commit "
+        f"Measured {measured_at} at commit "
         f"`{commit}` on {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
         + (f", {', '.join(versions)}" if versions else "") + ".",
         "",
@@ -660,6 +667,8 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--note", default="", help="a sentence printed above the results")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per engine run")
+    parser.add_argument("--reuse", action="store_true",
+                        help="rewrite the document from the report-*.json files of the last run")
     parser.add_argument("--worker", choices=["kuzu", "falkordb"], help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -681,13 +690,20 @@ def main():
                  "--persons", str(persons), "--seed", "1", "--out", data])
         reports = {}
         for engine in args.engines.split(","):
+            saved = os.path.join(data, f"report-{engine}.json")
+            if args.reuse and os.path.exists(saved):
+                with open(saved) as f:
+                    reports[engine] = json.load(f)
+                continue
             load_before = os.getloadavg()[0]
             reports[engine] = engine_report(engine, data, args)
             reports[engine]["loadavg"] = [load_before, os.getloadavg()[0]]
+            reports[engine]["commit"] = commit
+            reports[engine]["measured_at"] = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
             with open(os.path.join(data, f"report-{engine}.json"), "w") as f:
                 json.dump(reports[engine], f, indent=1)
         sections.append((persons, data, reports))
-        write_doc(args.out, sections, args, commit)
+        write_doc(args.out, sections, args)
     print(f"wrote {os.path.relpath(args.out, ROOT)}", file=sys.stderr)
 
 
