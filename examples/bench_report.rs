@@ -177,7 +177,9 @@ fn floor(options: &Options) -> Result<Json, String> {
     let (person, far_person) = (param("person")?, param("far_person")?);
     let rss_before = support::rss_bytes();
     let started = Instant::now();
-    let graph = support::floor::Floor::load(dir)?;
+    let mut graph = support::floor::Floor::load_nodes(dir)?;
+    let rss_nodes = support::rss_bytes();
+    graph.load_relationships(dir)?;
     let load_ms = millis(started);
     let rss_all = support::rss_bytes();
     let mut queries = Map::new();
@@ -196,6 +198,7 @@ fn floor(options: &Options) -> Result<Json, String> {
             "relationships": graph.graph.edge_count(),
             "ms": load_ms,
             "rss_before": rss_before,
+            "rss_after_nodes": rss_nodes,
             "rss_after_relationships": rss_all,
         },
         "queries": queries,

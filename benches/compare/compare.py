@@ -535,22 +535,16 @@ def section(persons, data, reports, queries):
     lines.append("")
     lines.append("| engine | bytes per node | bytes per relationship | measured as |")
     lines.append("|---|---|---|---|")
-    notes = {"baobab": "RSS growth of the process while loading nodes, then relationships",
-             "floor": "RSS growth while loading everything (per node and per relationship: "
-                      "the whole growth divided by each count)"}
+    rss_note = "RSS growth of the process while loading nodes, then relationships"
+    notes = {"baobab": rss_note, "floor": rss_note}
     for e in engines:
         load = reports[e].get("load", {})
         before = load.get("rss_before")
         mid = load.get("rss_after_nodes")
         after = load.get("rss_after_relationships")
-        if e == "floor":
-            total = None if after is None or before is None else after - before
-            node_b = per(total, load.get("nodes"))
-            rel_b = per(total, load.get("relationships"))
-        else:
-            node_b = per(None if mid is None or before is None else mid - before, load.get("nodes"))
-            rel_b = per(None if after is None or mid is None else after - mid,
-                        load.get("relationships"))
+        node_b = per(None if mid is None or before is None else mid - before, load.get("nodes"))
+        rel_b = per(None if after is None or mid is None else after - mid,
+                    load.get("relationships"))
         lines.append(f"| {ENGINES[e]} | {node_b} | {rel_b} | "
                      f"{reports[e].get('memory_note', notes.get(e, ''))} |")
     lines.append("")
@@ -578,18 +572,26 @@ def section(persons, data, reports, queries):
             lines.append(f"- Faster than {ENGINES[p]}: {len(pairs) - len(slower)} of {len(pairs)} "
                          f"read queries" + (f"; slower on {', '.join(slower)}." if slower else "."))
     loads = {e: med(e, "bulk_load") for e in engines if med(e, "bulk_load")}
+    def load_rate(e):
+        rels = reports[e].get("load", {}).get("relationships")
+        return f" ({rels / loads[e] * 1000:,.0f} relationships/s)" if rels else ""
+
     if "baobab" in loads:
-        others = ", ".join(f"{ENGINES[e]} {fmt_ms(ms)} ms" for e, ms in loads.items() if e != "baobab")
-        lines.append(f"- Bulk load: Baobab {fmt_ms(loads['baobab'])} ms; {others or 'no peer'}.")
+        others = ", ".join(f"{ENGINES[e]} {fmt_ms(ms)} ms{load_rate(e)}"
+                           for e, ms in loads.items() if e != "baobab")
+        lines.append(f"- Bulk load of every node and relationship: Baobab "
+                     f"{fmt_ms(loads['baobab'])} ms{load_rate('baobab')}; {others or 'no peer'}.")
     lines.append("")
     return lines
 
 
 def write_doc(path, sections, args):
     queries = load_queries()
-    first = next(iter(sections[0][2].values()), {}) if sections else {}
-    commit = first.get("commit", "?")
-    measured_at = first.get("measured_at", "?")
+    all_reports = [r for _, _, reports in sections for r in reports.values()]
+    commits = sorted({r.get("commit", "?") for r in all_reports})
+    commit = "`, `".join(commits)
+    times = sorted({r.get("measured_at", "?") for r in all_reports})
+    measured_at = times[0] if len(times) == 1 else f"between {times[0]} and {times[-1]}"
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -644,7 +646,7 @@ def write_doc(path, sections, args):
         "as seen by the caller. `bulk_load` and `create_one_by_one` are timed "
         f"{args.load_runs} time(s) each.",
         "",
-        f"Measured {measured_at} at commit "
+        f"Measured {measured_at} at commit{'s' if len(commits) > 1 else ''} "
         f"`{commit}` on {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
         + (f", {', '.join(versions)}" if versions else "") + ".",
         "",

@@ -66,6 +66,13 @@ const TYPES: [(&str, Rel, &str, &str); 6] = [
 impl Floor {
     /// Reads the generated CSV files of `dir`.
     pub fn load(dir: &Path) -> Result<Floor, String> {
+        let mut floor = Floor::load_nodes(dir)?;
+        floor.load_relationships(dir)?;
+        Ok(floor)
+    }
+
+    /// Reads the node files of `dir`.
+    pub fn load_nodes(dir: &Path) -> Result<Floor, String> {
         let mut graph = DiGraph::new();
         let mut by_id = HashMap::new();
         for label in LABELS {
@@ -98,18 +105,23 @@ impl Floor {
                 by_id.insert((label, key), graph.add_node(node));
             }
         }
+        Ok(Floor { graph, by_id })
+    }
+
+    /// Reads the relationship files of `dir`; their ends must be loaded.
+    pub fn load_relationships(&mut self, dir: &Path) -> Result<(), String> {
         for (kind, rel, from, to) in TYPES {
             let Table { header, mut reader } = Table::open(&dir.join(format!("{kind}.csv")))?;
             for record in reader.records() {
                 let record = record.map_err(|e| e.to_string())?;
-                let a = by_id.get(&(from, int(&record, 0, &header.path)?));
-                let b = by_id.get(&(to, int(&record, 1, &header.path)?));
+                let a = self.by_id.get(&(from, int(&record, 0, &header.path)?));
+                let b = self.by_id.get(&(to, int(&record, 1, &header.path)?));
                 if let (Some(&a), Some(&b)) = (a, b) {
-                    graph.add_edge(a, b, rel);
+                    self.graph.add_edge(a, b, rel);
                 }
             }
         }
-        Ok(Floor { graph, by_id })
+        Ok(())
     }
 
     fn person(&self, id: i64) -> Option<NodeIndex> {
