@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use baobab::{Database, Error, Params, Position, QueryResult, Transaction};
 
 pub mod format;
+pub mod generate;
 pub mod literal;
 pub mod repl;
 pub mod split;
@@ -63,6 +64,16 @@ pub struct Args {
     /// Open the database read-only.
     #[arg(long)]
     pub read_only: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands; without one, `baobab` runs scripts or the REPL.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a dataset as CSV files.
+    Generate(generate::GenerateArgs),
 }
 
 /// Opens the database: in memory without a path.
@@ -452,6 +463,11 @@ pub fn run() -> i32 {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
+    if let Some(command) = args.command {
+        return match command {
+            Command::Generate(generate) => generate::run(generate),
+        };
+    }
 
     // -e and -f in the order they were given.
     let mut inputs: Vec<(usize, Input)> = Vec::new();
