@@ -11,6 +11,8 @@ use crate::plan::planner::{Catalog, Planner};
 use crate::plan::QueryPlan;
 use crate::value::{NodeId, RelId, Value};
 
+mod schema;
+
 /// Query parameters by name (without the `$`).
 pub type Params = BTreeMap<String, Value>;
 
@@ -119,6 +121,36 @@ impl Catalog for DbCatalog<'_> {
             .get(name)
             .map(|p| (p.inputs, p.outputs.clone()))
     }
+    fn indexes(&self, label: &str) -> Vec<(Vec<String>, bool)> {
+        self.graph
+            .schema_defs()
+            .into_iter()
+            .filter(|d| d.label == label)
+            .map(|d| (d.properties, d.kind == crate::graph::SchemaKind::Unique))
+            .collect()
+    }
+    fn rel_count(&self, from: Option<&str>, types: &[Arc<str>], to: Option<&str>) -> u64 {
+        let g = self.graph;
+        let label = |l: Option<&str>| match l {
+            None => Some(crate::graph::ANY_LABEL),
+            Some(l) => g.syms.get(l),
+        };
+        let (Some(from), Some(to)) = (label(from), label(to)) else {
+            return 0;
+        };
+        if types.is_empty() {
+            return g
+                .type_counts()
+                .into_iter()
+                .map(|(t, _)| g.triple_count(from, t, to))
+                .sum();
+        }
+        types
+            .iter()
+            .filter_map(|t| g.syms.get(t))
+            .map(|t| g.triple_count(from, t, to))
+            .sum()
+    }
 }
 
 fn poisoned() -> Error {
@@ -145,6 +177,8 @@ fn parse_one(query: &str) -> Result<crate::ast::Statement> {
 /// What a statement asks for.
 enum Action {
     Run(QueryPlan, bool),
+    /// An index or constraint statement (or SHOW of them).
+    Schema(StatementKind),
     Explain(QueryPlan),
     Begin,
     Commit,
@@ -152,15 +186,23 @@ enum Action {
     Nothing,
 }
 
-/// A plan to run with its PROFILE flag, or the finished result of a statement that runs none.
-type Prepared = std::result::Result<(QueryPlan, bool), QueryResult>;
+/// What a statement runs.
+enum Runnable {
+    /// A plan with its PROFILE flag.
+    Plan(QueryPlan, bool),
+    Schema(StatementKind),
+}
+
+/// Work to run, or the finished result of a statement that runs nothing.
+type Prepared = std::result::Result<Runnable, QueryResult>;
 
 impl Action {
     /// Settles what needs no plan run; `session_hint` explains why BEGIN/COMMIT/ROLLBACK
     /// are refused here.
     fn prepared(self, session_hint: &str) -> Result<Prepared> {
         match self {
-            Action::Run(plan, profile) => Ok(Ok((plan, profile))),
+            Action::Run(plan, profile) => Ok(Ok(Runnable::Plan(plan, profile))),
+            Action::Schema(s) => Ok(Ok(Runnable::Schema(s))),
             Action::Explain(plan) => Ok(Err(explain_result(&plan))),
             Action::Nothing => Ok(Err(QueryResult::default())),
             Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
@@ -317,14 +359,7 @@ impl Database {
             StatementKind::Commit => Action::Commit,
             StatementKind::Rollback => Action::Rollback,
             StatementKind::Checkpoint => Action::Nothing,
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::SyntaxError,
-                    "indexes and constraints are not supported yet",
-                )
-                .with_span(stmt.span)
-                .locate(query))
-            }
+            schema_stmt => Action::Schema(schema_stmt.clone()),
         })
     }
 
@@ -333,12 +368,16 @@ impl Database {
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
-        let plan = {
+        let work = {
             let g = self.graph.read().map_err(|_| poisoned())?;
             let action = Self::prepare(&g, &procedures, query)?;
             let hint = "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script";
             let (plan, profile) = match action.prepared(hint)? {
-                Ok(p) => p,
+                Ok(Runnable::Plan(plan, profile)) => (plan, profile),
+                Ok(Runnable::Schema(s)) => match schema::show(&g, &s) {
+                    Some(shown) => return Ok(shown),
+                    None => return self.run_schema(g, &s, query),
+                },
                 Err(done) => return Ok(done),
             };
             if !plan.writes {
@@ -356,7 +395,7 @@ impl Database {
             }
             (plan, profile)
         };
-        let (plan, profile) = plan;
+        let (plan, profile) = work;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut undo = UndoLog::new();
         let access = GraphAccess::Write(&mut g);
@@ -369,6 +408,24 @@ impl Database {
             profile,
             query,
         );
+        match r {
+            Ok(_) => g.purge(&undo),
+            Err(_) => g.rollback(&mut undo),
+        }
+        r
+    }
+
+    /// Runs a schema statement as its own transaction (after giving up the read lock).
+    fn run_schema(
+        &self,
+        read: std::sync::RwLockReadGuard<'_, Graph>,
+        stmt: &StatementKind,
+        query: &str,
+    ) -> Result<QueryResult> {
+        drop(read);
+        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut undo = UndoLog::new();
+        let r = schema::run(&mut g, stmt, &mut undo).map_err(|e| e.locate(query));
         match r {
             Ok(_) => g.purge(&undo),
             Err(_) => g.rollback(&mut undo),
@@ -461,8 +518,14 @@ fn run_plan(
 ) -> Result<QueryResult> {
     let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
     let mut rows = Vec::new();
+    let profiled = profile.then(|| {
+        let mut root = plan.root.clone();
+        root.instrument(&mut 0);
+        root
+    });
+    let root = profiled.as_ref().unwrap_or(&plan.root);
     {
-        let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
+        let mut op = exec::open(root, vec![Value::Null; plan.slots]);
         let keep = !plan.columns.is_empty();
         while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
             if keep {
@@ -479,7 +542,7 @@ fn run_plan(
         columns: plan.columns.clone(),
         rows,
         stats,
-        plan: profile.then(|| plan.root.explain()),
+        plan: profiled.map(|root| root.explain_profiled(&cx.profile)),
         ..QueryResult::default()
     };
     materialize(graph, &mut result);
@@ -573,7 +636,15 @@ impl Transaction<'_> {
         let action = Database::prepare(g, &procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
         let (plan, profile) = match action.prepared(hint)? {
-            Ok(p) => p,
+            Ok(Runnable::Plan(plan, profile)) => (plan, profile),
+            Ok(Runnable::Schema(s)) => {
+                let r = schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query));
+                if r.is_err() {
+                    g.rollback(&mut self.undo);
+                    self.failed = true;
+                }
+                return r;
+            }
             Err(done) => return Ok(done),
         };
         let access = GraphAccess::Write(g);

@@ -18,6 +18,7 @@ use crate::value::{NodeId, Path, RelId, Value};
 
 pub mod eval;
 pub mod functions;
+mod seek;
 mod write;
 
 use eval::{set_slot, truth};
@@ -94,6 +95,8 @@ pub struct Cx<'a> {
     pub limits: Limits,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
+    /// Rows and time per operator of a PROFILE run (by counter id).
+    pub profile: Vec<crate::plan::OpStats>,
 }
 
 impl<'a> Cx<'a> {
@@ -113,6 +116,7 @@ impl<'a> Cx<'a> {
             limits,
             regexes: HashMap::new(),
             ticks: 0,
+            profile: Vec::new(),
         }
     }
 
@@ -249,6 +253,32 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 kind: ScanKind::Key(key),
             },
         ),
+        Plan::NodeIndexSeek {
+            input,
+            slot,
+            label,
+            props,
+            seek,
+        } => per_row(
+            open(input, arg),
+            seek::IndexSeek {
+                slot: *slot,
+                label,
+                props,
+                seek,
+            },
+        ),
+        Plan::NodeCountFromCountStore { input, slot, label } => per_row(
+            open(input, arg),
+            seek::CountStore {
+                slot: *slot,
+                label: label.as_ref(),
+            },
+        ),
+        Plan::Profiled { input, id } => Box::new(seek::Counted {
+            input: open(input, arg),
+            id: *id,
+        }),
         Plan::Expand { input, spec } => per_row(open(input, arg), Expand { spec }),
         Plan::VarLengthExpand {
             input,
