@@ -657,7 +657,7 @@ impl<'a> Planner<'a> {
                     self.hints = hints;
                     return Ok((Self::filter(p, preds?), slot));
                 }
-                Err(p) => input = p,
+                Err(p) => input = *p,
             }
         }
         self.hints = hints;

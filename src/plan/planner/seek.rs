@@ -176,15 +176,15 @@ impl Planner<'_> {
         best
     }
 
-    /// Compiles a chosen seek into a [`Plan::NodeIndexSeek`] on top of `input`; `None` when
-    /// a value does not compile here (the caller scans instead).
+    /// Compiles a chosen seek into a [`Plan::NodeIndexSeek`] on top of `input`; gives
+    /// `input` back when a value does not compile here (the caller scans instead).
     pub(super) fn seek_plan(
         &mut self,
         choice: &SeekChoice<'_>,
         input: Plan,
         slot: Slot,
         scope: &Scope,
-    ) -> std::result::Result<Plan, Plan> {
+    ) -> std::result::Result<Plan, Box<Plan>> {
         let mut compiled = Vec::new();
         for p in &choice.preds {
             let e = match p {
@@ -196,7 +196,7 @@ impl Planner<'_> {
             };
             match self.expr(e, scope) {
                 Ok(c) => compiled.push(c),
-                Err(_) => return Err(input),
+                Err(_) => return Err(Box::new(input)),
             }
         }
         let first = choice.preds.first().copied();
