@@ -436,3 +436,58 @@ fn planner_starts_at_the_cheaper_end() {
     assert!(p.contains("NodeIndexSeek") && p.contains("Few"), "{p}");
     assert_eq!(rows(&db, q), ["100"]);
 }
+
+#[test]
+fn shortest_paths_match_the_shortest_variable_length_paths() {
+    let db = Database::in_memory();
+    // A deterministic tangle: node i links to (i*7+3) % 40 and (i*11+5) % 40 and i+1.
+    run(&db, "UNWIND range(0, 39) AS i CREATE (:V {i: i})");
+    run(
+        &db,
+        "MATCH (a:V), (b:V) WHERE b.i = (a.i * 7 + 3) % 40 OR b.i = (a.i * 11 + 5) % 40
+            OR b.i = a.i + 1
+         CREATE (a)-[:E]->(b)",
+    );
+    for (from, to, dir) in [
+        (0, 9, "->"),
+        (3, 31, "->"),
+        (17, 2, "-"),
+        (5, 6, "->"),
+        (38, 1, "-"),
+    ] {
+        let (l, r) = if dir == "->" { ("-", "->") } else { ("-", "-") };
+        let all = format!(
+            "MATCH (a:V {{i: {from}}}), (b:V {{i: {to}}}), p = allShortestPaths((a){l}[:E*..10]{r}(b))
+             RETURN [n IN nodes(p) | n.i] AS ns ORDER BY ns"
+        );
+        let enumerated = format!(
+            "MATCH p = (a:V {{i: {from}}}){l}[:E*1..6]{r}(b:V {{i: {to}}})
+             WITH collect(p) AS ps, min(length(p)) AS m
+             UNWIND [p IN ps WHERE length(p) = m] AS p
+             RETURN [n IN nodes(p) | n.i] AS ns ORDER BY ns"
+        );
+        let expected = rows(&db, &enumerated);
+        assert!(!expected.is_empty(), "{from}->{to}");
+        assert_eq!(rows(&db, &all), expected, "{from} {dir} {to}");
+        let one = format!(
+            "MATCH (a:V {{i: {from}}}), (b:V {{i: {to}}}), p = shortestPath((a){l}[:E*..10]{r}(b))
+             RETURN [n IN nodes(p) | n.i] AS ns"
+        );
+        let got = rows(&db, &one);
+        assert_eq!(got.len(), 1);
+        assert!(expected.contains(&got[0]), "{got:?} not among {expected:?}");
+    }
+    // Too short a bound finds nothing; a bound equal to the distance finds it.
+    let len = |max: u32| {
+        rows(
+            &db,
+            &format!(
+                "MATCH (a:V {{i: 0}}), (b:V {{i: 9}}), p = shortestPath((a)-[:E*..{max}]->(b))
+                 RETURN length(p)"
+            ),
+        )
+    };
+    let d: u32 = len(10)[0].parse().unwrap();
+    assert!(len(d - 1).is_empty());
+    assert_eq!(len(d), [d.to_string()]);
+}

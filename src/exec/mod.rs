@@ -19,6 +19,7 @@ use crate::value::{NodeId, Path, RelId, Value};
 pub mod eval;
 pub mod functions;
 mod seek;
+mod shortest;
 mod write;
 
 use eval::{set_slot, truth};
@@ -696,12 +697,19 @@ impl Shortest<'_> {
         let Some(types) = cx.type_filter(self.types) else {
             return Ok(Vec::new());
         };
+        let max = self.hops.max.map_or(usize::MAX, |m| m as usize);
+        if a != b {
+            let paths = shortest::shortest_paths(cx, a, b, self.dir, &types, max, self.all)?;
+            return Ok(paths
+                .into_iter()
+                .filter(|p| p.len() as u64 >= self.hops.min)
+                .collect());
+        }
         // parents[node] = list of (rel, previous node) at the node's BFS level.
         let mut level: HashMap<NodeId, usize> = HashMap::from([(a, 0)]);
         let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
         let mut frontier = vec![a];
         let mut depth = 0usize;
-        let max = self.hops.max.map_or(usize::MAX, |m| m as usize);
         let mut found = false;
         while !frontier.is_empty() && depth < max && !found {
             depth += 1;
