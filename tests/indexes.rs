@@ -491,3 +491,70 @@ fn shortest_paths_match_the_shortest_variable_length_paths() {
     assert!(len(d - 1).is_empty());
     assert_eq!(len(d), [d.to_string()]);
 }
+
+#[test]
+fn hash_join_where_parts_meet_on_an_equality() {
+    let db = Database::in_memory();
+    run(
+        &db,
+        "UNWIND range(1, 30) AS i CREATE (:A {x: i % 7, i: i}), (:B {y: i % 5, j: i})",
+    );
+    run(
+        &db,
+        "CREATE (:A {i: 99}), (:B {j: 99, y: null}), (:B {j: 100, y: 2.0})",
+    );
+    let joined = "MATCH (a:A), (b:B) WHERE a.x = b.y RETURN a.i, b.j ORDER BY a.i, b.j";
+    let nested = "MATCH (a:A), (b:B) WHERE (a.x = b.y) = true RETURN a.i, b.j ORDER BY a.i, b.j";
+    let p = plan(&db, joined);
+    assert!(p.contains("HashJoin"), "{p}");
+    assert!(!plan(&db, nested).contains("HashJoin"));
+    let expected = rows(&db, nested);
+    assert!(expected.len() > 30);
+    assert_eq!(rows(&db, joined), expected);
+    // Expressions on both sides, and the node's side written first.
+    let q = "MATCH (a:A), (b:B {y: 1}) WHERE b.j + 1 = a.i * 2 RETURN a.i, b.j ORDER BY a.i";
+    let q_nested =
+        "MATCH (a:A), (b:B {y: 1}) WHERE (b.j + 1 = a.i * 2) = true RETURN a.i, b.j ORDER BY a.i";
+    assert!(plan(&db, q).contains("HashJoin"));
+    assert_eq!(rows(&db, q), rows(&db, q_nested));
+    assert!(!rows(&db, q).is_empty());
+    // An index on the far side is better used per row than hashed.
+    run(&db, "CREATE INDEX FOR (b:B) ON (b.y)");
+    let p = plan(&db, joined);
+    assert!(
+        !p.contains("HashJoin") && p.contains("NodeIndexSeek"),
+        "{p}"
+    );
+    assert_eq!(rows(&db, joined), expected);
+}
+
+#[test]
+fn where_conjuncts_run_right_after_their_variables_are_bound() {
+    let db = Database::in_memory();
+    run(
+        &db,
+        "UNWIND range(1, 20) AS i CREATE (:A {x: i})-[:R]->(:B {y: i % 4})-[:R]->(:C {z: i % 3})",
+    );
+    let q = "MATCH (a:A)-[:R]->(b)-[:R]->(c) WHERE a.x > 5 AND b.y = 1 AND c.z <> 0
+             RETURN a.x ORDER BY a.x";
+    let p = plan(&db, q);
+    // Filter above each of the scan and the two expansions.
+    let lines: Vec<&str> = p.lines().collect();
+    for op in ["NodeByLabelScan", "Expand (#0)", "Expand (#1)"] {
+        let at = lines.iter().position(|l| l.contains(op)).expect(op);
+        assert!(
+            lines[at - 1].contains("+Filter"),
+            "no filter right above {op}:\n{p}"
+        );
+    }
+    let unpushed = "MATCH (a:A)-[:R]->(b)-[:R]->(c) WITH a, b, c
+                    WHERE a.x > 5 AND b.y = 1 AND c.z <> 0 RETURN a.x ORDER BY a.x";
+    let expected = rows(&db, unpushed);
+    assert!(!expected.is_empty());
+    assert_eq!(rows(&db, q), expected);
+    // PROFILE shows the early filter cutting the rows the expansion sees.
+    let r = db.execute(&format!("PROFILE {q}"), &Params::new()).unwrap();
+    let text = r.plan.unwrap();
+    let first_expand = text.lines().find(|l| l.contains("Expand (#0)")).unwrap();
+    assert!(first_expand.contains("rows=15,"), "{text}");
+}

@@ -276,6 +276,22 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 label: label.as_ref(),
             },
         ),
+        Plan::HashJoin {
+            input,
+            build,
+            slots,
+            left_key,
+            right_key,
+        } => Box::new(seek::HashJoin {
+            input: open(input, arg.clone()),
+            build,
+            arg,
+            slots,
+            left_key,
+            right_key,
+            table: None,
+            pending: Vec::new(),
+        }),
         Plan::Profiled { input, id } => Box::new(seek::Counted {
             input: open(input, arg),
             id: *id,

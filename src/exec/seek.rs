@@ -1,12 +1,15 @@
-//! Index seeks, counts read from the store, and PROFILE's row and time counter.
+//! Index seeks, counts read from the store, hash joins, and PROFILE's row and time counter.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::eval::set_slot;
 use super::{with_slot, Cx, Fanout, Op, Operator, Row};
 use crate::error::Result;
 use crate::graph::IndexQuery;
-use crate::plan::{OpStats, Seek, Slot};
+use crate::plan::{CExpr, OpStats, Plan, Seek, Slot};
+use crate::value::compare::EquivKey;
 use crate::value::{NodeId, Value};
 
 /// NodeIndexSeek / NodeIndexRangeSeek: candidates from the index (a superset of the nodes
@@ -134,5 +137,69 @@ impl Operator for Counted<'_> {
             s.rows += 1;
         }
         r
+    }
+}
+
+/// HashJoin: builds a table of `build`'s rows by key once, then probes it per input row.
+pub(super) struct HashJoin<'p> {
+    pub input: Op<'p>,
+    pub build: &'p Plan,
+    pub arg: Row,
+    pub slots: &'p [Slot],
+    pub left_key: &'p CExpr,
+    pub right_key: &'p CExpr,
+    pub table: Option<HashMap<EquivKey, Vec<Row>>>,
+    /// Rows ready to hand out, last first.
+    pub pending: Vec<Row>,
+}
+
+impl HashJoin<'_> {
+    fn build_table(&mut self, cx: &mut Cx<'_>) -> Result<HashMap<EquivKey, Vec<Row>>> {
+        let mut table: HashMap<EquivKey, Vec<Row>> = HashMap::new();
+        let mut op = super::open(self.build, self.arg.clone());
+        let mut n = 0usize;
+        while let Some(row) = op.next(cx)? {
+            let key = cx.eval(self.right_key, &row)?;
+            if key.is_null() {
+                continue;
+            }
+            n += 1;
+            cx.check_rows(n)?;
+            table.entry(EquivKey(key)).or_default().push(row);
+        }
+        Ok(table)
+    }
+}
+
+impl Operator for HashJoin<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.table.is_none() {
+            self.table = Some(self.build_table(cx)?);
+        }
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(left) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            cx.tick()?;
+            let key = cx.eval(self.left_key, &left)?;
+            if key.is_null() {
+                continue;
+            }
+            let Some(matches) = self.table.as_ref().and_then(|t| t.get(&EquivKey(key))) else {
+                continue;
+            };
+            for right in matches.iter().rev() {
+                let mut out = left.clone();
+                for s in self.slots {
+                    if let Some(v) = right.get(*s) {
+                        set_slot(&mut out, *s, v.clone());
+                    }
+                }
+                self.pending.push(out);
+            }
+        }
     }
 }

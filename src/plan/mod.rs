@@ -207,6 +207,15 @@ pub enum Plan {
         slot: Slot,
         label: Option<Arc<str>>,
     },
+    /// For each input row, the rows of `build` (run once, independent of the input) whose
+    /// `right_key` is equivalent to the row's `left_key`, with `build`'s `slots` copied in.
+    HashJoin {
+        input: Box<Plan>,
+        build: Box<Plan>,
+        slots: Vec<Slot>,
+        left_key: CExpr,
+        right_key: CExpr,
+    },
     /// PROFILE only: counts the rows and time of `input` under number `id`.
     Profiled {
         input: Box<Plan>,
@@ -368,6 +377,7 @@ impl Plan {
             },
             Plan::NodeCountFromCountStore { .. } => "NodeCountFromCountStore",
             Plan::Profiled { .. } => "Profiled",
+            Plan::HashJoin { .. } => "HashJoin",
             Plan::Expand { spec, .. } => {
                 if spec.into {
                     "Expand(Into)"
@@ -428,6 +438,11 @@ impl Plan {
                 let props: Vec<&str> = props.iter().map(|p| p.as_ref()).collect();
                 format!("#{slot}:{label}({}){how}", props.join(", "))
             }
+            Plan::HashJoin { slots, .. } => slots
+                .iter()
+                .map(|s| format!("#{s}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             Plan::NodeCountFromCountStore { slot, label, .. } => match label {
                 Some(l) => format!("#{slot} count(:{l})"),
                 None => format!("#{slot} count(*)"),
@@ -520,6 +535,7 @@ impl Plan {
             Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
                 vec![input, inner]
             }
+            Plan::HashJoin { input, build, .. } => vec![input, build],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
             Plan::Union { parts, .. } => parts.iter().collect(),
@@ -557,6 +573,7 @@ impl Plan {
             Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
                 vec![input, inner]
             }
+            Plan::HashJoin { input, build, .. } => vec![input, build],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
             Plan::Union { parts, .. } => parts.iter_mut().collect(),

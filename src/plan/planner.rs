@@ -15,6 +15,8 @@ use crate::value::Value;
 use super::*;
 
 mod cost;
+mod join;
+mod pushdown;
 mod seek;
 
 /// What the planner may ask of the database: sizes for choosing start points, and the
@@ -470,11 +472,7 @@ impl<'a> Planner<'a> {
             let mut inner = self.matched_pattern(Plan::Argument, m, &mut inner_scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
-                let pred = self.expr(w, &inner_scope)?;
-                inner = Plan::Filter {
-                    input: Box::new(inner),
-                    pred,
-                };
+                inner = self.where_filters(inner, w, &inner_scope)?;
             }
             let nulls: Vec<Slot> = inner_scope
                 .vars
@@ -492,11 +490,7 @@ impl<'a> Planner<'a> {
             let mut plan = self.matched_pattern(input, m, scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
-                let pred = self.expr(w, scope)?;
-                plan = Plan::Filter {
-                    input: Box::new(plan),
-                    pred,
-                };
+                plan = self.where_filters(plan, w, scope)?;
             }
             Ok(plan)
         }
@@ -539,7 +533,19 @@ impl<'a> Planner<'a> {
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
         let mut own_rels: Vec<String> = Vec::new();
-        for part in &pattern.parts {
+        for (i, part) in pattern.parts.iter().enumerate() {
+            if i > 0 {
+                if let Some(side) = self.hash_join_side(part, scope)? {
+                    plan = Plan::HashJoin {
+                        input: Box::new(plan),
+                        build: Box::new(side.plan),
+                        slots: vec![side.slot],
+                        left_key: side.left_key,
+                        right_key: side.right_key,
+                    };
+                    continue;
+                }
+            }
             plan = self.part(plan, part, scope, &mut rel_slots, &mut own_rels)?;
         }
         Ok(plan)
