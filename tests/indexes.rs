@@ -558,3 +558,12 @@ fn where_conjuncts_run_right_after_their_variables_are_bound() {
     let first_expand = text.lines().find(|l| l.contains("Expand (#0)")).unwrap();
     assert!(first_expand.contains("rows=15,"), "{text}");
 }
+
+#[test]
+fn order_by_with_limit_is_a_top() {
+    let (plain, _) = pair(&[]);
+    let q = "MATCH (p:Person) RETURN p.id ORDER BY p.score DESC LIMIT 3";
+    let p = plan(&plain, q);
+    assert!(p.contains("Top") && !p.contains("Sort"), "{p}");
+    assert_eq!(rows(&plain, q), ["60", "59", "58"]);
+}
