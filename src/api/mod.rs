@@ -372,60 +372,42 @@ impl Database {
             let g = self.graph.read().map_err(|_| poisoned())?;
             let action = Self::prepare(&g, &procedures, query)?;
             let hint = "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script";
-            let (plan, profile) = match action.prepared(hint)? {
-                Ok(Runnable::Plan(plan, profile)) => (plan, profile),
+            match action.prepared(hint)? {
+                Ok(Runnable::Plan(plan, profile)) if !plan.writes => {
+                    let mut undo = UndoLog::new();
+                    let access = GraphAccess::Read(&g);
+                    return run_plan(
+                        access,
+                        &mut undo,
+                        &plan,
+                        params,
+                        &procedures,
+                        profile,
+                        query,
+                    );
+                }
                 Ok(Runnable::Schema(s)) => match schema::show(&g, &s) {
                     Some(shown) => return Ok(shown),
-                    None => return self.run_schema(g, &s, query),
+                    None => Runnable::Schema(s),
                 },
+                Ok(work) => work,
                 Err(done) => return Ok(done),
-            };
-            if !plan.writes {
-                let mut undo = UndoLog::new();
-                let access = GraphAccess::Read(&g);
-                return run_plan(
-                    access,
-                    &mut undo,
-                    &plan,
-                    params,
-                    &procedures,
-                    profile,
-                    query,
-                );
             }
-            (plan, profile)
         };
-        let (plan, profile) = work;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut undo = UndoLog::new();
-        let access = GraphAccess::Write(&mut g);
-        let r = run_plan(
-            access,
-            &mut undo,
-            &plan,
-            params,
-            &procedures,
-            profile,
-            query,
-        );
-        match r {
-            Ok(_) => g.purge(&undo),
-            Err(_) => g.rollback(&mut undo),
-        }
-        r
-    }
-
-    /// Runs a schema statement as its own transaction (after giving up the read lock).
-    fn run_schema(
-        &self,
-        read: std::sync::RwLockReadGuard<'_, Graph>,
-        stmt: &StatementKind,
-        query: &str,
-    ) -> Result<QueryResult> {
-        drop(read);
-        let mut g = self.graph.write().map_err(|_| poisoned())?;
-        let mut undo = UndoLog::new();
-        let r = schema::run(&mut g, stmt, &mut undo).map_err(|e| e.locate(query));
+        let r = match &work {
+            Runnable::Plan(plan, profile) => run_plan(
+                GraphAccess::Write(&mut g),
+                &mut undo,
+                plan,
+                params,
+                &procedures,
+                *profile,
+                query,
+            ),
+            Runnable::Schema(s) => schema::run(&mut g, s, &mut undo).map_err(|e| e.locate(query)),
+        };
         match r {
             Ok(_) => g.purge(&undo),
             Err(_) => g.rollback(&mut undo),
@@ -635,28 +617,21 @@ impl Transaction<'_> {
         let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
         let action = Database::prepare(g, &procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
-        let (plan, profile) = match action.prepared(hint)? {
-            Ok(Runnable::Plan(plan, profile)) => (plan, profile),
+        let r = match action.prepared(hint)? {
+            Ok(Runnable::Plan(plan, profile)) => run_plan(
+                GraphAccess::Write(g),
+                &mut self.undo,
+                &plan,
+                params,
+                &procedures,
+                profile,
+                query,
+            ),
             Ok(Runnable::Schema(s)) => {
-                let r = schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query));
-                if r.is_err() {
-                    g.rollback(&mut self.undo);
-                    self.failed = true;
-                }
-                return r;
+                schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query))
             }
             Err(done) => return Ok(done),
         };
-        let access = GraphAccess::Write(g);
-        let r = run_plan(
-            access,
-            &mut self.undo,
-            &plan,
-            params,
-            &procedures,
-            profile,
-            query,
-        );
         if r.is_err() {
             g.rollback(&mut self.undo);
             self.failed = true;
