@@ -567,3 +567,45 @@ fn order_by_with_limit_is_a_top() {
     assert!(p.contains("Top") && !p.contains("Sort"), "{p}");
     assert_eq!(rows(&plain, q), ["60", "59", "58"]);
 }
+
+#[test]
+fn expand_into_from_either_end_finds_the_same_relationships() {
+    let db = Database::in_memory();
+    // The hub has many KNOWS; the leaf few: checking hub-leaf walks the leaf's side.
+    run(
+        &db,
+        "CREATE (h:Hub), (l:Leaf) WITH h, l UNWIND range(1, 40) AS i
+         CREATE (h)-[:KNOWS {i: i}]->(:X)",
+    );
+    run(
+        &db,
+        "MATCH (h:Hub), (l:Leaf) CREATE (h)-[:KNOWS {i: 100}]->(l), (h)-[:KNOWS {i: 101}]->(l),
+         (l)-[:KNOWS {i: 102}]->(h), (l)-[:KNOWS {i: 103}]->(l)",
+    );
+    let cases = [
+        (
+            "MATCH (h:Hub), (l:Leaf) MATCH (h)-[r:KNOWS]->(l) RETURN r.i ORDER BY r.i",
+            vec!["100", "101"],
+        ),
+        (
+            "MATCH (h:Hub), (l:Leaf) MATCH (h)<-[r:KNOWS]-(l) RETURN r.i ORDER BY r.i",
+            vec!["102"],
+        ),
+        (
+            "MATCH (h:Hub), (l:Leaf) MATCH (h)-[r:KNOWS]-(l) RETURN r.i ORDER BY r.i",
+            vec!["100", "101", "102"],
+        ),
+        (
+            "MATCH (l:Leaf) MATCH (l)-[r:KNOWS]-(l) RETURN r.i",
+            vec!["103"],
+        ),
+        (
+            "MATCH (h:Hub), (l:Leaf) MATCH (l)-[r:KNOWS]->(h) RETURN r.i",
+            vec!["102"],
+        ),
+    ];
+    for (q, expected) in &cases {
+        assert!(plan(&db, q).contains("Expand(Into)"), "{q}");
+        assert_eq!(&rows(&db, q), expected, "{q}");
+    }
+}

@@ -610,10 +610,24 @@ impl Fanout for Expand<'_> {
 
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<(RelId, NodeId)>> {
         let s = self.spec;
-        let (Some((from, _)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types)) else {
+        let (Some((from, to)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types))
+        else {
             return Ok(Vec::new());
         };
-        Ok(cx.graph().rels_of(from, s.dir, &types))
+        let g = cx.graph();
+        if let Some(to) = to.filter(|_| !types.is_empty()) {
+            // Expand(Into): walk the end with fewer relationships of these types.
+            let back = s.dir.reversed();
+            if g.typed_degree(to, back, &types) < g.typed_degree(from, s.dir, &types) {
+                return Ok(g
+                    .rels_of(to, back, &types)
+                    .into_iter()
+                    .filter(|(_, o)| *o == from)
+                    .map(|(r, _)| (r, to))
+                    .collect());
+            }
+        }
+        Ok(g.rels_of(from, s.dir, &types))
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId)) -> Option<Row> {

@@ -87,14 +87,6 @@ impl Side {
     }
 }
 
-fn reverse(d: Dir) -> Dir {
-    match d {
-        Dir::Out => Dir::In,
-        Dir::In => Dir::Out,
-        Dir::Both => Dir::Both,
-    }
-}
-
 /// The shortest paths (all of them, or one) from `a` to `b` of at most `max` relationships,
 /// as relationship lists from `a`. `a != b`.
 pub(super) fn shortest_paths(
@@ -107,7 +99,7 @@ pub(super) fn shortest_paths(
     all: bool,
 ) -> Result<Vec<Vec<RelId>>> {
     let mut fwd = Side::new(a, dir);
-    let mut bwd = Side::new(b, reverse(dir));
+    let mut bwd = Side::new(b, dir.reversed());
     loop {
         if fwd.depth + bwd.depth >= max || fwd.frontier.is_empty() || bwd.frontier.is_empty() {
             return Ok(Vec::new());

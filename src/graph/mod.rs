@@ -193,6 +193,17 @@ pub enum Dir {
     Both,
 }
 
+impl Dir {
+    /// The same relationships seen from the other end.
+    pub fn reversed(self) -> Dir {
+        match self {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        }
+    }
+}
+
 impl Graph {
     pub fn new() -> Graph {
         Graph::default()
@@ -345,6 +356,21 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// An upper bound on the relationships of `types` at `node` in `dir` (tombstones
+    /// included), from the adjacency groups without walking them.
+    pub fn typed_degree(&self, node: NodeId, dir: Dir, types: &[Sym]) -> usize {
+        let mut n = 0;
+        for ty in types {
+            if dir != Dir::In {
+                n += self.adjacency.get(node, true, *ty).len();
+            }
+            if dir != Dir::Out {
+                n += self.adjacency.get(node, false, *ty).len();
+            }
+        }
+        n
     }
 
     // ----- writes -------------------------------------------------------------------------
