@@ -31,8 +31,8 @@ mod graph;
 mod plan;
 
 pub use api::{
-    Database, NodeData, OpenOptions, Params, QueryResult, RelData, Schema, SyncMode, Transaction,
-    WriteStats,
+    CancelHandle, Database, ExecuteOptions, NodeData, OpenOptions, Params, QueryLimits,
+    QueryResult, RelData, Schema, SyncMode, Transaction, WriteStats, DEFAULT_MAX_ROWS,
 };
 pub use error::{Error, ErrorKind, Phase, Position, Result};
 pub use value::{NodeId, Path, RelId, Value};

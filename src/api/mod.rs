@@ -3,6 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
+mod limits;
+pub use limits::{CancelHandle, ExecuteOptions, QueryLimits, DEFAULT_MAX_ROWS};
+
 use crate::ast::StatementKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
@@ -91,6 +94,7 @@ impl QueryResult {
 pub struct Database {
     graph: RwLock<Graph>,
     procedures: RwLock<HashMap<String, ProcedureDef>>,
+    limits: RwLock<QueryLimits>,
 }
 
 impl Default for Database {
@@ -242,7 +246,20 @@ impl Database {
         Database {
             graph: RwLock::new(Graph::new()),
             procedures: RwLock::new(HashMap::new()),
+            limits: RwLock::new(QueryLimits::default()),
         }
+    }
+
+    /// Sets the limits of every later statement that does not set its own.
+    pub fn set_default_limits(&self, limits: QueryLimits) {
+        if let Ok(mut l) = self.limits.write() {
+            *l = limits;
+        }
+    }
+
+    /// The limits statements run under by default.
+    pub fn default_limits(&self) -> QueryLimits {
+        self.limits.read().map(|l| *l).unwrap_or_default()
     }
 
     /// Registers a procedure for `CALL name(args) YIELD ...`: `inputs` is the number of
@@ -331,6 +348,19 @@ impl Database {
     /// Runs one statement (a trailing `;` is allowed) as its own transaction: it either
     /// applies completely or not at all.
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.execute_with(query, params, &ExecuteOptions::default())
+    }
+
+    /// [`Database::execute`] with a time limit, a row limit or a cancel handle. A statement
+    /// stopped by one of them fails with `Timeout`, `ResourceLimit` or `Cancelled` and
+    /// changes nothing.
+    pub fn execute_with(
+        &self,
+        query: &str,
+        params: &Params,
+        options: &ExecuteOptions,
+    ) -> Result<QueryResult> {
+        let limits = options.resolve(&self.default_limits());
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
         let plan = {
@@ -344,15 +374,14 @@ impl Database {
             if !plan.writes {
                 let mut undo = UndoLog::new();
                 let access = GraphAccess::Read(&g);
-                return run_plan(
-                    access,
-                    &mut undo,
-                    &plan,
+                let run = Run {
                     params,
-                    &procedures,
+                    procedures: &procedures,
                     profile,
                     query,
-                );
+                    limits,
+                };
+                return run.plan(access, &mut undo, &plan);
             }
             (plan, profile)
         };
@@ -360,15 +389,14 @@ impl Database {
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut undo = UndoLog::new();
         let access = GraphAccess::Write(&mut g);
-        let r = run_plan(
-            access,
-            &mut undo,
-            &plan,
+        let run = Run {
             params,
-            &procedures,
+            procedures: &procedures,
             profile,
             query,
-        );
+            limits,
+        };
+        let r = run.plan(access, &mut undo, &plan);
         match r {
             Ok(_) => g.purge(&undo),
             Err(_) => g.rollback(&mut undo),
@@ -449,27 +477,51 @@ fn explain_result(plan: &QueryPlan) -> QueryResult {
     }
 }
 
-/// Runs a plan to completion and materialises the entities its rows mention.
-fn run_plan(
-    access: GraphAccess<'_>,
-    undo: &mut UndoLog,
+/// What a plan runs with.
+struct Run<'a> {
+    params: &'a Params,
+    procedures: &'a HashMap<String, ProcedureDef>,
+    profile: bool,
+    query: &'a str,
+    limits: Limits,
+}
+
+impl Run<'_> {
+    /// Runs a plan to completion and materialises the entities its rows mention.
+    fn plan(
+        self,
+        access: GraphAccess<'_>,
+        undo: &mut UndoLog,
+        plan: &QueryPlan,
+    ) -> Result<QueryResult> {
+        let query = self.query;
+        let mut cx = Cx::new(access, undo, self.params, self.procedures, self.limits);
+        let rows = collect_rows(&mut cx, plan).map_err(|e| e.locate(query))?;
+        finish(cx, rows, plan, self.profile, query)
+    }
+}
+
+/// The rows of a plan; the result counts against the row limit like any buffer.
+fn collect_rows(cx: &mut Cx<'_>, plan: &QueryPlan) -> Result<Vec<Vec<Value>>> {
+    let mut rows = Vec::new();
+    let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
+    let keep = !plan.columns.is_empty();
+    while let Some(row) = op.next(cx)? {
+        if keep {
+            rows.push(row);
+            cx.check_rows(rows.len())?;
+        }
+    }
+    Ok(rows)
+}
+
+fn finish(
+    cx: Cx<'_>,
+    rows: Vec<Vec<Value>>,
     plan: &QueryPlan,
-    params: &Params,
-    procedures: &HashMap<String, ProcedureDef>,
     profile: bool,
     query: &str,
 ) -> Result<QueryResult> {
-    let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
-    let mut rows = Vec::new();
-    {
-        let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
-        let keep = !plan.columns.is_empty();
-        while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
-            if keep {
-                rows.push(row);
-            }
-        }
-    }
     let stats = cx.stats;
     let graph = cx.graph();
     graph
@@ -559,6 +611,18 @@ pub struct Transaction<'db> {
 impl Transaction<'_> {
     /// Runs one statement inside the transaction.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.execute_with(query, params, &ExecuteOptions::default())
+    }
+
+    /// [`Transaction::execute`] with limits or a cancel handle. A statement stopped by
+    /// them fails, and like any failed statement rolls the whole transaction back.
+    pub fn execute_with(
+        &mut self,
+        query: &str,
+        params: &Params,
+        options: &ExecuteOptions,
+    ) -> Result<QueryResult> {
+        let limits = options.resolve(&self.db.default_limits());
         if self.failed {
             return Err(Error::new(
                 ErrorKind::TransactionError,
@@ -577,15 +641,14 @@ impl Transaction<'_> {
             Err(done) => return Ok(done),
         };
         let access = GraphAccess::Write(g);
-        let r = run_plan(
-            access,
-            &mut self.undo,
-            &plan,
+        let run = Run {
             params,
-            &procedures,
+            procedures: &procedures,
             profile,
             query,
-        );
+            limits,
+        };
+        let r = run.plan(access, &mut self.undo, &plan);
         if r.is_err() {
             g.rollback(&mut self.undo);
             self.failed = true;
