@@ -80,12 +80,14 @@ fn write_name(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     }
 }
 
+/// The grammar's `ident_start`: XID_START or `_`.
 fn unicode_ident_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
+    c == '_' || unicode_ident::is_xid_start(c)
 }
 
+/// The grammar's `ident_char`: XID_CONTINUE.
 fn unicode_ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
+    unicode_ident::is_xid_continue(c)
 }
 
 impl Display for Ident {
