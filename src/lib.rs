@@ -20,6 +20,21 @@
 //! # Ok::<(), baobab::Error>(())
 //! ```
 
+// Library code never panics on user input: no unwrap/expect, no panicking macros, no
+// unchecked indexing outside tests. A local `#[expect]` carries the reason it cannot fail.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod ast;
 pub mod error;
 pub mod syntax;

@@ -85,7 +85,7 @@ fn parse_target() {
     }
     let mut bytes = Bytes(seed());
     for _ in 0..cases(3000) {
-        let data = if bytes.next() % 4 == 0 {
+        let data = if bytes.next().is_multiple_of(4) {
             let len = (bytes.next() % 64) as usize;
             bytes.fill(len)
         } else {

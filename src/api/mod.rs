@@ -132,18 +132,19 @@ fn poisoned() -> Error {
 /// One parsed statement, ready to plan.
 fn parse_one(query: &str) -> Result<crate::ast::Statement> {
     let mut stmts = crate::syntax::parse(query).map_err(|e| e.locate(query))?;
-    match stmts.len() {
-        1 => Ok(stmts.remove(0)),
-        0 => Err(Error::new(ErrorKind::SyntaxError, "the query is empty")
-            .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)),
-        _ => Err(Error::new(
+    if let Some(second) = stmts.get(1) {
+        return Err(Error::new(
             ErrorKind::SyntaxError,
             "execute runs one statement; split the script at `;` and run each",
         )
         .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)
-        .with_span(stmts[1].span)
-        .locate(query)),
+        .with_span(second.span)
+        .locate(query));
     }
+    stmts.pop().ok_or_else(|| {
+        Error::new(ErrorKind::SyntaxError, "the query is empty")
+            .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)
+    })
 }
 
 /// What a statement asks for.

@@ -1040,8 +1040,8 @@ impl Operator for Sort<'_> {
             }
             let keys = self.keys;
             rows.sort_by(|(a, _), (b, _)| {
-                for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(&a[i], &b[i]);
+                for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
+                    let o = order(x, y);
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;

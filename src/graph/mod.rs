@@ -58,6 +58,10 @@ impl Interner {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Props(Vec<(Sym, Value)>);
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices come from binary_search on the same vector"
+)]
 impl Props {
     pub fn get(&self, key: Sym) -> Option<&Value> {
         self.0

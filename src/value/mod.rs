@@ -233,9 +233,13 @@ impl fmt::Display for Value {
             Value::Temporal(t) => write!(f, "{t}"),
             Value::Path(p) => {
                 write!(f, "<")?;
+                let mut rels = p.rels.iter();
                 for (i, n) in p.nodes.iter().enumerate() {
                     if i > 0 {
-                        write!(f, "-[#{}]-", p.rels[i - 1].0)?;
+                        match rels.next() {
+                            Some(r) => write!(f, "-[#{}]-", r.0)?,
+                            None => write!(f, "-[?]-")?,
+                        }
                     }
                     write!(f, "(#{})", n.0)?;
                 }
