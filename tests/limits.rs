@@ -198,6 +198,7 @@ fn values_cannot_grow_without_bound() {
         "RETURN size(reduce(s = 'ab', i IN range(1, 64) | s + s))",
         "RETURN size(reduce(l = [1], i IN range(1, 64) | l + l))",
         "RETURN size(range(1, 10000000000))",
+        "WITH reduce(s = 'a', i IN range(1, 20) | s + s) AS s RETURN size(replace(s, 'a', s))",
     ] {
         fails_with(&db, q, &ExecuteOptions::new(), ErrorKind::ResourceLimit);
     }
