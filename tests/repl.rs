@@ -114,9 +114,11 @@ fn ctrl_c_cancels_the_running_query_and_the_session_goes_on() {
     // 10^10 rows: it only ends when cancelled.
     p.send_line("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*);")
         .unwrap();
-    // Give the line editor time to hand the statement over (Ctrl-C typed while it still
-    // reads the line would only clear the next one).
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Ctrl-C typed while the line editor still reads would only clear the next line: wait
+    // until it has handed the statement over (it turns bracketed paste off on return) and
+    // restored the terminal.
+    p.exp_string("\x1b[?2004l").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
     p.send_control('c').unwrap();
     p.exp_string("Cancelled").unwrap();
     p.exp_string(PROMPT).unwrap();
