@@ -20,6 +20,21 @@
 //! # Ok::<(), baobab::Error>(())
 //! ```
 
+// Library code never panics on user input: no unwrap/expect, no panicking macros, no
+// unchecked indexing outside tests. A local `#[expect]` carries the reason it cannot fail.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod ast;
 pub mod datagen;
 pub mod error;
@@ -33,8 +48,8 @@ mod plan;
 pub mod storage;
 
 pub use api::{
-    Database, NodeData, OpenOptions, Params, QueryResult, RelData, Schema, SyncMode, Transaction,
-    WriteStats,
+    CancelHandle, Database, ExecuteOptions, NodeData, OpenOptions, Params, QueryLimits,
+    QueryResult, RelData, Schema, SyncMode, Transaction, WriteStats, DEFAULT_MAX_ROWS,
 };
 pub use error::{Error, ErrorKind, Phase, Position, Result};
 pub use value::{NodeId, Path, RelId, Value};

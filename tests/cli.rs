@@ -356,3 +356,23 @@ fn file_databases_keep_their_data_between_runs() {
     assert!(bad.stderr.contains("notes.txt"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+#[test]
+fn timeout_stops_a_long_statement() {
+    let endless = "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*)";
+    let run = baobab(
+        &["--timeout", "0.05", "-e", endless, "-e", "RETURN 1 AS x"],
+        None,
+    );
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("Timeout"), "stderr: {}", run.stderr);
+    // Without --keep-going the run stops there.
+    assert_eq!(run.stdout, "");
+    for bad in ["0", "-1", "soon"] {
+        let run = baobab(&["--timeout", bad, "-e", "RETURN 1"], None);
+        assert_eq!(run.code, 2, "--timeout {bad}: {}", run.stderr);
+    }
+}

@@ -3,6 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
 
+mod limits;
+pub use limits::{CancelHandle, ExecuteOptions, QueryLimits, DEFAULT_MAX_ROWS};
+
 use crate::ast::StatementKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
@@ -98,6 +101,7 @@ pub struct Database {
     /// held (or on a path that holds no graph lock at all).
     store: Option<Mutex<Store>>,
     warnings: Mutex<Vec<String>>,
+    limits: RwLock<QueryLimits>,
 }
 
 impl Drop for Database {
@@ -193,18 +197,19 @@ fn parse_one(query: &str) -> Result<Arc<crate::ast::Statement>> {
 
 fn parse_uncached(query: &str) -> Result<crate::ast::Statement> {
     let mut stmts = crate::syntax::parse(query).map_err(|e| e.locate(query))?;
-    match stmts.len() {
-        1 => Ok(stmts.remove(0)),
-        0 => Err(Error::new(ErrorKind::SyntaxError, "the query is empty")
-            .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)),
-        _ => Err(Error::new(
+    if let Some(second) = stmts.get(1) {
+        return Err(Error::new(
             ErrorKind::SyntaxError,
             "execute runs one statement; split the script at `;` and run each",
         )
         .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)
-        .with_span(stmts[1].span)
-        .locate(query)),
+        .with_span(second.span)
+        .locate(query));
     }
+    stmts.pop().ok_or_else(|| {
+        Error::new(ErrorKind::SyntaxError, "the query is empty")
+            .with_detail(crate::error::detail::UNEXPECTED_SYNTAX)
+    })
 }
 
 /// What a statement asks for.
@@ -325,6 +330,7 @@ impl Database {
             procedures: RwLock::new(HashMap::new()),
             store: Some(Mutex::new(opened.store)),
             warnings: Mutex::new(opened.warnings),
+            limits: RwLock::new(QueryLimits::default()),
         })
     }
 
@@ -421,7 +427,20 @@ impl Database {
             procedures: RwLock::new(HashMap::new()),
             store: None,
             warnings: Mutex::new(Vec::new()),
+            limits: RwLock::new(QueryLimits::default()),
         }
+    }
+
+    /// Sets the limits of every later statement that does not set its own.
+    pub fn set_default_limits(&self, limits: QueryLimits) {
+        if let Ok(mut l) = self.limits.write() {
+            *l = limits;
+        }
+    }
+
+    /// The limits statements run under by default.
+    pub fn default_limits(&self) -> QueryLimits {
+        self.limits.read().map(|l| *l).unwrap_or_default()
     }
 
     /// Registers a procedure for `CALL name(args) YIELD ...`: `inputs` is the number of
@@ -503,6 +522,19 @@ impl Database {
     /// Runs one statement (a trailing `;` is allowed) as its own transaction: it either
     /// applies completely or not at all.
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.execute_with(query, params, &ExecuteOptions::default())
+    }
+
+    /// [`Database::execute`] with a time limit, a row limit or a cancel handle. A statement
+    /// stopped by one of them fails with `Timeout`, `ResourceLimit` or `Cancelled` and
+    /// changes nothing.
+    pub fn execute_with(
+        &self,
+        query: &str,
+        params: &Params,
+        options: &ExecuteOptions,
+    ) -> Result<QueryResult> {
+        let limits = options.resolve(&self.default_limits());
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
         let work = {
@@ -517,16 +549,14 @@ impl Database {
             match action.prepared(hint)? {
                 Ok(Runnable::Plan(plan, profile)) if !plan.writes => {
                     let mut undo = UndoLog::new();
-                    let access = GraphAccess::Read(&g);
-                    return run_plan(
-                        access,
-                        &mut undo,
-                        &plan,
+                    let run = Run {
                         params,
-                        &procedures,
+                        procedures: &procedures,
                         profile,
                         query,
-                    );
+                        limits,
+                    };
+                    return run.plan(GraphAccess::Read(&g), &mut undo, &plan);
                 }
                 Ok(Runnable::Schema(s)) => match schema::show(&g, &s) {
                     Some(shown) => return Ok(shown),
@@ -539,15 +569,14 @@ impl Database {
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut undo = UndoLog::new();
         let r = match &work {
-            Runnable::Plan(plan, profile) => run_plan(
-                GraphAccess::Write(&mut g),
-                &mut undo,
-                plan,
+            Runnable::Plan(plan, profile) => Run {
                 params,
-                &procedures,
-                *profile,
+                procedures: &procedures,
+                profile: *profile,
                 query,
-            ),
+                limits,
+            }
+            .plan(GraphAccess::Write(&mut g), &mut undo, plan),
             Runnable::Schema(s) => schema::run(&mut g, s, &mut undo).map_err(|e| e.locate(query)),
         };
         match r {
@@ -635,47 +664,65 @@ fn explain_result(plan: &QueryPlan) -> QueryResult {
     }
 }
 
-/// Runs a plan to completion and materialises the entities its rows mention.
-fn run_plan(
-    access: GraphAccess<'_>,
-    undo: &mut UndoLog,
-    plan: &QueryPlan,
-    params: &Params,
-    procedures: &HashMap<String, ProcedureDef>,
+/// What a plan runs with.
+struct Run<'a> {
+    params: &'a Params,
+    procedures: &'a HashMap<String, ProcedureDef>,
     profile: bool,
-    query: &str,
-) -> Result<QueryResult> {
-    let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
+    query: &'a str,
+    limits: Limits,
+}
+
+impl Run<'_> {
+    /// Runs a plan to completion and materialises the entities its rows mention.
+    fn plan(
+        self,
+        access: GraphAccess<'_>,
+        undo: &mut UndoLog,
+        plan: &QueryPlan,
+    ) -> Result<QueryResult> {
+        let query = self.query;
+        let mut cx = Cx::new(access, undo, self.params, self.procedures, self.limits);
+        let profiled = self.profile.then(|| {
+            let mut root = plan.root.clone();
+            root.instrument(&mut 0);
+            root
+        });
+        let root = profiled.as_ref().unwrap_or(&plan.root);
+        let rows = collect_rows(&mut cx, root, plan).map_err(|e| e.locate(query))?;
+        let stats = cx.stats;
+        let graph = cx.graph();
+        graph
+            .check_deleted_nodes_detached(cx.undo)
+            .map_err(|e| e.locate(query))?;
+        let mut result = QueryResult {
+            columns: plan.columns.clone(),
+            rows,
+            stats,
+            plan: profiled.map(|root| root.explain_profiled(&cx.profile)),
+            ..QueryResult::default()
+        };
+        materialize(graph, &mut result);
+        Ok(result)
+    }
+}
+
+/// The rows of a plan; the result counts against the row limit like any buffer.
+fn collect_rows(
+    cx: &mut Cx<'_>,
+    root: &crate::plan::Plan,
+    plan: &QueryPlan,
+) -> Result<Vec<Vec<Value>>> {
     let mut rows = Vec::new();
-    let profiled = profile.then(|| {
-        let mut root = plan.root.clone();
-        root.instrument(&mut 0);
-        root
-    });
-    let root = profiled.as_ref().unwrap_or(&plan.root);
-    {
-        let mut op = exec::open(root, vec![Value::Null; plan.slots]);
-        let keep = !plan.columns.is_empty();
-        while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
-            if keep {
-                rows.push(row);
-            }
+    let mut op = exec::open(root, vec![Value::Null; plan.slots]);
+    let keep = !plan.columns.is_empty();
+    while let Some(row) = op.next(cx)? {
+        if keep {
+            rows.push(row);
+            cx.check_rows(rows.len())?;
         }
     }
-    let stats = cx.stats;
-    let graph = cx.graph();
-    graph
-        .check_deleted_nodes_detached(cx.undo)
-        .map_err(|e| e.locate(query))?;
-    let mut result = QueryResult {
-        columns: plan.columns.clone(),
-        rows,
-        stats,
-        plan: profiled.map(|root| root.explain_profiled(&cx.profile)),
-        ..QueryResult::default()
-    };
-    materialize(graph, &mut result);
-    Ok(result)
+    Ok(rows)
 }
 
 fn collect_ids(v: &Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
@@ -751,6 +798,18 @@ pub struct Transaction<'db> {
 impl Transaction<'_> {
     /// Runs one statement inside the transaction.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.execute_with(query, params, &ExecuteOptions::default())
+    }
+
+    /// [`Transaction::execute`] with limits or a cancel handle. A statement stopped by
+    /// them fails, and like any failed statement rolls the whole transaction back.
+    pub fn execute_with(
+        &mut self,
+        query: &str,
+        params: &Params,
+        options: &ExecuteOptions,
+    ) -> Result<QueryResult> {
+        let limits = options.resolve(&self.db.default_limits());
         if self.failed {
             return Err(Error::new(
                 ErrorKind::TransactionError,
@@ -765,15 +824,14 @@ impl Transaction<'_> {
         let action = Database::prepare(g, &procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
         let r = match action.prepared(hint)? {
-            Ok(Runnable::Plan(plan, profile)) => run_plan(
-                GraphAccess::Write(g),
-                &mut self.undo,
-                &plan,
+            Ok(Runnable::Plan(plan, profile)) => Run {
                 params,
-                &procedures,
+                procedures: &procedures,
                 profile,
                 query,
-            ),
+                limits,
+            }
+            .plan(GraphAccess::Write(g), &mut self.undo, &plan),
             Ok(Runnable::Schema(s)) => {
                 schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query))
             }

@@ -80,12 +80,14 @@ fn write_name(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     }
 }
 
+/// The grammar's `ident_start`: XID_START or `_`.
 fn unicode_ident_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
+    c == '_' || unicode_ident::is_xid_start(c)
 }
 
+/// The grammar's `ident_char`: XID_CONTINUE.
 fn unicode_ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
+    unicode_ident::is_xid_continue(c)
 }
 
 impl Display for Ident {
@@ -780,10 +782,21 @@ impl Display for Expr {
     }
 }
 
-/// Function names may be keywords (`count`, `exists`): only quote what is not plain.
+/// Keywords that read as operators when a call to a function of that name is printed
+/// bare (`-NOT(x)` calls a function `NOT`, but `(NOT(x))` negates `x`).
+const OPERATOR_KEYWORDS: &[&str] = &[
+    "AND", "CASE", "CONTAINS", "ENDS", "IN", "IS", "NOT", "OR", "STARTS", "XOR",
+];
+
+/// Function names may be keywords (`count`, `exists`): only quote what is not plain or
+/// would read as an operator.
 fn write_function_name_part(f: &mut Formatter<'_>, part: &str) -> fmt::Result {
     let mut chars = part.chars();
-    let plain = chars.next().is_some_and(unicode_ident_start) && chars.all(unicode_ident_continue);
+    let plain = chars.next().is_some_and(unicode_ident_start)
+        && chars.all(unicode_ident_continue)
+        && !OPERATOR_KEYWORDS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(part));
     if plain {
         f.write_str(part)
     } else {

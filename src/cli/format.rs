@@ -253,16 +253,7 @@ pub fn delimited(result: &QueryResult, tsv: bool) -> String {
 
 /// A name as Cypher writes it: bare when it is an identifier, backticked otherwise.
 pub fn cypher_name(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if plain {
-        name.to_string()
-    } else {
-        format!("`{}`", name.replace('`', "``"))
-    }
+    baobab::value::quote_name(name)
 }
 
 /// Appends `value` in Cypher notation, entities in full.

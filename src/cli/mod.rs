@@ -2,15 +2,18 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use baobab::{Database, Error, Params, Position, QueryResult, Transaction};
+use baobab::{
+    CancelHandle, Database, Error, ExecuteOptions, Params, Position, QueryResult, Transaction,
+};
 
 pub mod format;
 pub mod generate;
 pub mod literal;
+pub mod progress;
 pub mod repl;
 pub mod split;
 
@@ -65,8 +68,22 @@ pub struct Args {
     #[arg(long)]
     pub read_only: bool,
 
+    /// Stop any statement that runs longer than SECONDS (a decimal number).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("'{text}' is not a positive number of seconds"))
 }
 
 /// Subcommands; without one, `baobab` runs scripts or the REPL.
@@ -103,6 +120,10 @@ pub struct Session<'db> {
     pub timing: bool,
     pub keep_going: bool,
     pub quiet: bool,
+    /// The time limit of each statement.
+    pub timeout: Option<Duration>,
+    /// Cancels the running statement (the REPL's Ctrl-C).
+    pub cancel: CancelHandle,
 }
 
 /// How a run of statements went.
@@ -156,6 +177,10 @@ fn tx_command(text: &str) -> Option<TxCommand> {
 
 /// Writes to stdout; a closed pipe ends the program quietly.
 pub fn emit(text: &str) {
+    progress::suspend(|| write_stdout(text));
+}
+
+fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = result {
@@ -177,6 +202,8 @@ impl<'db> Session<'db> {
             timing: false,
             keep_going: false,
             quiet: false,
+            timeout: None,
+            cancel: CancelHandle::new(),
         }
     }
 
@@ -186,9 +213,11 @@ impl<'db> Session<'db> {
 
     /// Runs one statement through the open transaction, or as its own transaction.
     pub fn execute(&mut self, text: &str) -> Result<QueryResult, Error> {
+        let mut options = ExecuteOptions::new().cancel(self.cancel.clone());
+        options.timeout = self.timeout;
         match &mut self.tx {
-            Some(tx) => tx.execute(text, &self.params),
-            None => self.db.execute(text, &self.params),
+            Some(tx) => tx.execute_with(text, &self.params, &options),
+            None => self.db.execute_with(text, &self.params, &options),
         }
     }
 
@@ -246,11 +275,14 @@ impl<'db> Session<'db> {
             failed: 0,
             stopped: false,
         };
-        for piece in split::split(&source.text) {
-            if self
-                .run_statement(piece.text, source, piece.offset)
-                .is_err()
-            {
+        let pieces = split::split(&source.text);
+        let bar = progress::start(pieces.len(), self.quiet);
+        for piece in pieces {
+            let result = self.run_statement(piece.text, source, piece.offset);
+            if let Some(bar) = &bar {
+                bar.inc();
+            }
+            if result.is_err() {
                 outcome.failed += 1;
                 if !self.keep_going {
                     outcome.stopped = true;
@@ -277,12 +309,12 @@ impl<'db> Session<'db> {
             }
             Ok(None) => Ok(()),
             Err(error) => {
-                eprint!("{}", render_error(&error, source, offset));
+                progress::suspend(|| eprint!("{}", render_error(&error, source, offset)));
                 Err(())
             }
         };
         if self.timing {
-            eprintln!("-- time: {} ms", format::millis(elapsed));
+            progress::suspend(|| eprintln!("-- time: {} ms", format::millis(elapsed)));
         }
         outcome
     }
@@ -529,6 +561,7 @@ pub fn run() -> i32 {
     session.timing = args.timing;
     session.keep_going = args.keep_going;
     session.quiet = args.quiet;
+    session.timeout = args.timeout;
 
     if interactive {
         return repl::run(&mut session);

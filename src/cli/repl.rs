@@ -26,15 +26,16 @@ Commands (run on Enter, no `;` needed):
   :timing on|off            print the time of each statement to stderr
   :param NAME => VALUE      set $NAME to a Cypher literal
   :params                   list the parameters
+  :schema                   labels, relationship types and property keys with counts
   :read FILE                run a script file
   :explain QUERY            show the plan of QUERY without running it
   :profile QUERY            run QUERY and show its plan with row counts and times
-Ctrl-C clears the current input; Tab completes keywords, functions, labels,
+Ctrl-C cancels the running statement or clears the current input; Tab completes keywords, functions, labels,
 relationship types and property keys.";
 
 const COMMANDS: &[&str] = &[
     ":help", ":quit", ":exit", ":format", ":timing", ":param", ":params", ":read", ":explain",
-    ":profile",
+    ":profile", ":schema",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -270,6 +271,10 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
                 println!("${name} => {value}");
             }
         }
+        ":schema" => match schema_text(session) {
+            Ok(text) => print!("{text}"),
+            Err(e) => eprintln!("error: {e}"),
+        },
         ":read" => {
             if arg.is_empty() {
                 eprintln!("error: expected :read FILE");
@@ -330,6 +335,12 @@ pub fn run(session: &mut Session<'_>) -> i32 {
             return super::EXIT_USAGE;
         }
     };
+    // Ctrl-C at the prompt is read by the line editor (it clears the line); while a
+    // statement runs the terminal sends SIGINT, which cancels the statement only.
+    let cancel = session.cancel.clone();
+    if let Err(e) = ctrlc::set_handler(move || cancel.cancel()) {
+        eprintln!("warning: Ctrl-C cannot cancel statements: {e}");
+    }
     let mut helper = ShellHelper::default();
     refresh(&mut helper, session);
     editor.set_helper(Some(helper));
@@ -363,6 +374,7 @@ pub fn run(session: &mut Session<'_>) -> i32 {
                         continue;
                     }
                     if trimmed.starts_with(':') {
+                        session.cancel.reset();
                         let _ = editor.add_history_entry(trimmed);
                         save(&mut editor, &history);
                         if let Flow::Quit = command(session, trimmed) {
@@ -389,6 +401,7 @@ pub fn run(session: &mut Session<'_>) -> i32 {
                     name: "<input>".to_string(),
                     text: input,
                 };
+                session.cancel.reset();
                 session.run_source(&source);
                 if let Some(helper) = editor.helper_mut() {
                     refresh(helper, session);
@@ -404,6 +417,89 @@ pub fn run(session: &mut Session<'_>) -> i32 {
     }
     session.close();
     0
+}
+
+/// What `:schema` prints: labels and relationship types with their counts, property keys
+/// with the number of nodes and relationships that hold them, then [`schema_extras`].
+fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
+    if session.in_transaction() {
+        // The transaction holds the database until COMMIT or ROLLBACK.
+        return Err(baobab::Error::new(
+            baobab::ErrorKind::TransactionError,
+            "a transaction is open; :schema works after COMMIT or ROLLBACK",
+        ));
+    }
+    let schema = session.db.schema()?;
+    let mut out = format!(
+        "{}, {}\n",
+        plural(schema.nodes as i64, "node"),
+        plural(schema.relationships as i64, "relationship")
+    );
+    let section = |out: &mut String, title: &str, items: Vec<String>| {
+        out.push_str(title);
+        out.push('\n');
+        if items.is_empty() {
+            out.push_str("  (none)\n");
+        }
+        for item in items {
+            out.push_str(&format!("  {item}\n"));
+        }
+    };
+    let labels = schema
+        .labels
+        .iter()
+        .map(|(l, n)| format!(":{} ({n})", super::format::cypher_name(l)))
+        .collect();
+    section(&mut out, "Labels:", labels);
+    let types = schema
+        .relationship_types
+        .iter()
+        .map(|(t, n)| format!(":{} ({n})", super::format::cypher_name(t)))
+        .collect();
+    section(&mut out, "Relationship types:", types);
+    let mut keys = Vec::new();
+    if !schema.property_keys.is_empty() {
+        let on = |pattern: &str| -> Result<std::collections::BTreeMap<String, i64>, baobab::Error> {
+            let query = format!("MATCH {pattern} UNWIND keys(x) AS k RETURN k, count(*) AS n");
+            let result = session.db.execute(&query, &baobab::Params::new())?;
+            Ok(result
+                .rows
+                .iter()
+                .filter_map(|row| Some((row.first()?.as_str()?.to_string(), row.get(1)?.as_int()?)))
+                .collect())
+        };
+        let nodes = on("(x)")?;
+        let rels = on("()-[x]->()")?;
+        for key in &schema.property_keys {
+            let n = nodes.get(key).copied().unwrap_or(0);
+            let r = rels.get(key).copied().unwrap_or(0);
+            keys.push(format!(
+                "{} ({}, {})",
+                super::format::cypher_name(key),
+                plural(n, "node"),
+                plural(r, "relationship")
+            ));
+        }
+    }
+    section(&mut out, "Property keys:", keys);
+    for (title, items) in schema_extras(session) {
+        section(&mut out, title, items);
+    }
+    Ok(out)
+}
+
+fn plural(n: i64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Further `:schema` sections: the place for indexes and constraints once the database
+/// has them (a title and one line per item).
+fn schema_extras(_session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
+    Vec::new()
 }
 
 fn save(

@@ -132,11 +132,9 @@ impl Cx<'_> {
                 let (Some(a), Some(b)) = (bound(f, 0)?, bound(t, list.len())?) else {
                     return Ok(Value::Null);
                 };
-                Ok(Value::List(if a < b {
-                    list[a..b].to_vec()
-                } else {
-                    Vec::new()
-                }))
+                Ok(Value::List(
+                    list.get(a..b).map(<[Value]>::to_vec).unwrap_or_default(),
+                ))
             }
             CExpr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -411,9 +409,9 @@ impl Cx<'_> {
     fn index(&mut self, base: Value, idx: Value) -> Result<Value> {
         match (base, idx) {
             (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
-            (Value::List(l), Value::Int(i)) => {
-                Ok(list_index(l.len(), i).map_or(Value::Null, |i| l[i].clone()))
-            }
+            (Value::List(l), Value::Int(i)) => Ok(list_index(l.len(), i)
+                .and_then(|i| l.get(i).cloned())
+                .unwrap_or_default()),
             (Value::List(_), other) => Err(type_error(format!(
                 "list index must be an INTEGER, not {}",
                 other.type_name()
@@ -525,7 +523,9 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     if slot >= row.len() {
         row.resize(slot + 1, Value::Null);
     }
-    row[slot] = v;
+    if let Some(s) = row.get_mut(slot) {
+        *s = v;
+    }
 }
 
 /// A binary operator other than AND/OR/XOR on two evaluated operands.

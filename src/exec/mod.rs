@@ -164,7 +164,7 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
-    fn check_rows(&self, n: usize) -> Result<()> {
+    pub fn check_rows(&self, n: usize) -> Result<()> {
         match self.limits.max_rows {
             Some(m) if n > m => Err(Error::new(
                 ErrorKind::ResourceLimit,
@@ -660,15 +660,19 @@ impl Fanout for VarExpand<'_> {
         };
         // `None`: no named type exists, so only the zero-length path can match.
         let types = cx.type_filter(&s.types);
-        let mut out = Vec::new();
-        // Depth-first over paths, relationships unique within a path.
-        let mut stack: Vec<(NodeId, Vec<RelId>)> = vec![(start, Vec::new())];
-        while let Some((node, path)) = stack.pop() {
+        // Depth-first over paths, relationships unique within a path. Every path explored
+        // is one entry of `tree` (its last relationship and the index of the path it
+        // extends), so the memory held grows with the number of paths, not their lengths,
+        // and that number is bounded by the row limit.
+        let mut tree: Vec<(RelId, usize)> = Vec::new();
+        // (far node, index in `tree` of the path's last step or `usize::MAX`, length)
+        let mut stack: Vec<(NodeId, usize, u64)> = vec![(start, usize::MAX, 0)];
+        let mut ends: Vec<(NodeId, usize)> = Vec::new();
+        while let Some((node, at, depth)) = stack.pop() {
             cx.tick()?;
-            let depth = path.len() as u64;
             if depth >= self.hops.min && target.is_none_or(|t| t == node) {
-                out.push((node, path.clone()));
-                cx.check_rows(out.len())?;
+                ends.push((node, at));
+                cx.check_rows(ends.len())?;
             }
             if self.hops.max.is_some_and(|m| depth >= m) {
                 continue;
@@ -679,7 +683,7 @@ impl Fanout for VarExpand<'_> {
             let mut next = cx.graph().rels_of(node, s.dir, types);
             next.reverse();
             for (r, other) in next {
-                if path.contains(&r) || rel_taken(s, row, r) {
+                if path_holds(&tree, at, r) || rel_taken(s, row, r) {
                     continue;
                 }
                 if let Some((slot, pred)) = self.rel_filter {
@@ -688,13 +692,16 @@ impl Fanout for VarExpand<'_> {
                         continue;
                     }
                 }
-                let mut p = path.clone();
-                p.push(r);
-                stack.push((other, p));
+                tree.push((r, at));
+                cx.check_rows(tree.len())?;
+                stack.push((other, tree.len() - 1, depth + 1));
             }
         }
-        out.reverse();
-        Ok(out)
+        Ok(ends
+            .into_iter()
+            .rev()
+            .map(|(node, at)| (node, path_of(&tree, at)))
+            .collect())
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (node, path): (NodeId, Vec<RelId>)) -> Option<Row> {
@@ -705,6 +712,28 @@ impl Fanout for VarExpand<'_> {
         }
         Some(r)
     }
+}
+
+/// Whether the path ending at `tree[at]` (none for `usize::MAX`) uses `r`.
+fn path_holds(tree: &[(RelId, usize)], mut at: usize, r: RelId) -> bool {
+    while let Some((rel, parent)) = tree.get(at) {
+        if *rel == r {
+            return true;
+        }
+        at = *parent;
+    }
+    false
+}
+
+/// The relationships of the path ending at `tree[at]`, first to last.
+fn path_of(tree: &[(RelId, usize)], mut at: usize) -> Vec<RelId> {
+    let mut rels = Vec::new();
+    while let Some((rel, parent)) = tree.get(at) {
+        rels.push(*rel);
+        at = *parent;
+    }
+    rels.reverse();
+    rels
 }
 
 struct Shortest<'p> {
@@ -972,9 +1001,13 @@ impl Aggregation<'_> {
                 for a in &call.args {
                     args.push(cx.eval(a, &row)?);
                 }
-                match &mut groups[gi].1[i] {
-                    AggState::CountStar(n) => *n += 1,
-                    AggState::Func(f) => f.update(&args)?,
+                match groups.get_mut(gi).and_then(|g| g.1.get_mut(i)) {
+                    Some(AggState::CountStar(n)) => *n += 1,
+                    Some(AggState::Func(f)) => {
+                        f.update(&args)?;
+                        cx.check_rows(f.held())?;
+                    }
+                    None => return Err(Error::internal("aggregation group out of range")),
                 }
             }
         }
@@ -1075,8 +1108,8 @@ impl Operator for Sort<'_> {
             }
             let keys = self.keys;
             rows.sort_by(|(a, _), (b, _)| {
-                for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(&a[i], &b[i]);
+                for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
+                    let o = order(x, y);
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;
@@ -1182,6 +1215,7 @@ impl Operator for Union<'_> {
                         if !seen.insert(row.iter().cloned().map(EquivKey).collect()) {
                             continue;
                         }
+                        cx.check_rows(seen.len())?;
                     }
                     return Ok(Some(row));
                 }

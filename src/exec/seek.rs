@@ -131,6 +131,7 @@ impl Operator for Counted<'_> {
         if cx.profile.len() <= self.id {
             cx.profile.resize(self.id + 1, OpStats::default());
         }
+        #[allow(clippy::indexing_slicing)] // resized above to hold `self.id`
         let s = &mut cx.profile[self.id];
         s.time += time;
         if matches!(r, Ok(Some(_))) {

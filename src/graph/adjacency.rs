@@ -31,6 +31,7 @@ impl Groups {
 
     fn remove(&mut self, ty: Sym, r: RelId) {
         if let Some(gi) = self.0.iter().position(|(t, _)| *t == ty) {
+            #[allow(clippy::indexing_slicing)] // `gi` was just found by `position`
             let v = &mut self.0[gi].1;
             // Removals are mostly of recent relationships: search from the end.
             if let Some(i) = v.iter().rposition(|x| *x == r) {
@@ -61,6 +62,7 @@ impl TypedAdjacency {
         if self.nodes.len() <= i {
             self.nodes.resize_with(i + 1, NodeAdj::default);
         }
+        #[allow(clippy::indexing_slicing)] // resized above to hold `i`
         &mut self.nodes[i]
     }
 

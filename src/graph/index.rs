@@ -350,7 +350,9 @@ impl Graph {
                 format!("there is no {what} named `{name}`"),
             ));
         };
-        if self.indexes[pos].def.kind != kind {
+        #[allow(clippy::indexing_slicing)] // `pos` was just found by `position`
+        let found_kind = self.indexes[pos].def.kind;
+        if found_kind != kind {
             return Err(schema_error(
                 ErrorKind::SemanticError,
                 detail::SCHEMA_RULE_MISSING,

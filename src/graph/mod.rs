@@ -74,6 +74,10 @@ impl Interner {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Props(Vec<(Sym, Value)>);
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices come from binary_search on the same vector"
+)]
 impl Props {
     pub fn get(&self, key: Sym) -> Option<&Value> {
         self.0
@@ -357,7 +361,7 @@ impl Graph {
     fn typed_rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
         let mut out = Vec::new();
         for (i, ty) in types.iter().enumerate() {
-            if types[..i].contains(ty) {
+            if types.get(..i).is_some_and(|seen| seen.contains(ty)) {
                 continue;
             }
             for (outgoing, wanted) in [(true, Dir::Out), (false, Dir::In)] {

@@ -4,6 +4,11 @@
 //! The planner also enforces the scoping rules it depends on (undefined or rebound variables,
 //! aggregation placement, CREATE/MERGE pattern rules), raising the openCypher error kinds.
 
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indices enumerate the planner's own vectors (pattern nodes, items, slots), built with matching lengths"
+)]
+
 use std::sync::Arc;
 
 use crate::ast::*;

@@ -303,8 +303,9 @@ pub(crate) fn read_from(path: &Path, file: &mut impl Read, size: u64) -> Result<
         }
         let mut pos = 0;
         while pos < len {
-            let (item, used) = codec::decode_snap(&payload[pos..])
-                .map_err(|e| corrupt(path, offset + 8 + pos as u64, &e))?;
+            let rest = payload.get(pos..).unwrap_or_default();
+            let (item, used) =
+                codec::decode_snap(rest).map_err(|e| corrupt(path, offset + 8 + pos as u64, &e))?;
             r.item(item)
                 .map_err(|e| corrupt(path, offset + 8 + pos as u64, &e))?;
             pos += used;
@@ -321,7 +322,10 @@ pub(crate) fn read_from(path: &Path, file: &mut impl Read, size: u64) -> Result<
 pub(crate) fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut done = 0;
     while done < buf.len() {
-        match file.read(&mut buf[done..]) {
+        let Some(rest) = buf.get_mut(done..) else {
+            break;
+        };
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => done += n,
             Err(e) if e.kind() == IoKind::Interrupted => {}

@@ -28,21 +28,22 @@ fn length_check(len: u32) -> u32 {
 
 /// Frames an encoded record for appending.
 pub(crate) fn frame(record: &WalRecord, out: &mut Vec<u8>) -> std::result::Result<(), String> {
-    out.clear();
-    out.extend_from_slice(&[0u8; RECORD_HEAD]);
-    codec::encode_wal(record, out)?;
-    let len = out.len() - RECORD_HEAD;
+    let mut payload = Vec::new();
+    codec::encode_wal(record, &mut payload)?;
+    let len = payload.len();
     if len > codec::MAX_RECORD {
         return Err(format!(
             "the transaction's changes take {len} bytes, more than one log record may hold ({})",
             codec::MAX_RECORD
         ));
     }
-    let crc = crc32fast::hash(&out[RECORD_HEAD..]);
+    let crc = crc32fast::hash(&payload);
     let len = len as u32;
-    out[..4].copy_from_slice(&len.to_le_bytes());
-    out[4..8].copy_from_slice(&length_check(len).to_le_bytes());
-    out[8..12].copy_from_slice(&crc.to_le_bytes());
+    out.clear();
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&length_check(len).to_le_bytes());
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&payload);
     Ok(())
 }
 
@@ -113,8 +114,9 @@ pub(crate) fn scan_from(path: &Path, reader: &mut impl Read, file_len: u64) -> R
             scan.torn = Some(format!("a record header cut short at byte {offset}"));
             break;
         }
-        let word = |i: usize| u32::from_le_bytes([rh[i], rh[i + 1], rh[i + 2], rh[i + 3]]);
-        let (len, check, crc) = (word(0), word(4), word(8));
+        let len = u32::from_le_bytes([rh[0], rh[1], rh[2], rh[3]]);
+        let check = u32::from_le_bytes([rh[4], rh[5], rh[6], rh[7]]);
+        let crc = u32::from_le_bytes([rh[8], rh[9], rh[10], rh[11]]);
         let end = offset + RECORD_HEAD as u64 + u64::from(len);
         if check != length_check(len) || len as usize > codec::MAX_RECORD {
             if rh.iter().all(|b| *b == 0) && zeros_to_end(reader) {
@@ -159,7 +161,7 @@ fn zeros_to_end(reader: &mut impl Read) -> bool {
         match reader.read(&mut buf) {
             Ok(0) => return true,
             Ok(n) => {
-                if buf[..n].iter().any(|b| *b != 0) {
+                if buf.iter().take(n).any(|b| *b != 0) {
                     return false;
                 }
             }

@@ -59,12 +59,12 @@ fn integer_in_radix(
 fn is_decimal_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
-    let int_digits = count_digits(&b[i..]);
+    let int_digits = count_digits(b.get(i..).unwrap_or_default());
     i += int_digits;
     let mut frac_digits = 0;
     if b.get(i) == Some(&b'.') {
         i += 1;
-        frac_digits = count_digits(&b[i..]);
+        frac_digits = count_digits(b.get(i..).unwrap_or_default());
         if frac_digits == 0 {
             return false;
         }
@@ -78,7 +78,7 @@ fn is_decimal_float(s: &str) -> bool {
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let exp = count_digits(&b[i..]);
+        let exp = count_digits(b.get(i..).unwrap_or_default());
         if exp == 0 {
             return false;
         }

@@ -267,11 +267,11 @@ impl Lowerer {
                 break;
             }
         }
-        if prefixes.len() > 1 {
+        if let Some(second) = prefixes.get(1) {
             return Err(Error::syntax(
                 detail::UNEXPECTED_SYNTAX,
                 "EXPLAIN and PROFILE may be given only once",
-                span_of(&prefixes[1]),
+                span_of(second),
             ));
         }
         let inner = c.next()?;

@@ -9,6 +9,10 @@ use super::MAX_NESTING;
 /// Fails when brackets or `CASE` expressions nest deeper than [`MAX_NESTING`]; returns the
 /// deepest nesting otherwise. Strings, backticked names and comments are skipped; unbalanced
 /// brackets are left to the grammar.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is below `bytes.len()`: checked by the loop conditions, and `start - 1` only when `start > 0`"
+)]
 pub(super) fn check(text: &str) -> Result<usize> {
     let mut max = 0;
     let bytes = text.as_bytes();

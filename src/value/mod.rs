@@ -182,6 +182,22 @@ pub fn quote_string(s: &str) -> String {
     out
 }
 
+/// Writes a map key or other name as Cypher reads it: bare when it is an identifier,
+/// in backticks (a backtick doubled) otherwise.
+pub fn quote_name(name: &str) -> String {
+    let mut chars = name.chars();
+    // The grammar's identifiers: XID_START or `_`, then XID_CONTINUE.
+    let plain = chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue);
+    if plain {
+        name.to_string()
+    } else {
+        format!("`{}`", name.replace('`', "``"))
+    }
+}
+
 /// Displays values without access to the store: nodes as `(#id)`, relationships as `[#id]`.
 /// Use `QueryResult` for full Cypher notation of entities.
 impl fmt::Display for Value {
@@ -208,7 +224,7 @@ impl fmt::Display for Value {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{k}: {v}")?;
+                    write!(f, "{}: {v}", quote_name(k))?;
                 }
                 f.write_str("}")
             }
@@ -217,9 +233,13 @@ impl fmt::Display for Value {
             Value::Temporal(t) => write!(f, "{t}"),
             Value::Path(p) => {
                 write!(f, "<")?;
+                let mut rels = p.rels.iter();
                 for (i, n) in p.nodes.iter().enumerate() {
                     if i > 0 {
-                        write!(f, "-[#{}]-", p.rels[i - 1].0)?;
+                        match rels.next() {
+                            Some(r) => write!(f, "-[#{}]-", r.0)?,
+                            None => write!(f, "-[?]-")?,
+                        }
                     }
                     write!(f, "(#{})", n.0)?;
                 }

@@ -80,6 +80,24 @@ fn numeric(
     }
 }
 
+/// The longest string (in bytes) `+` builds: longer ones are a `ResourceLimit` error rather
+/// than an allocation that can exhaust memory (doubling a string in `reduce` reaches any
+/// size in a few dozen steps).
+pub const MAX_STRING_CONCAT: usize = 1 << 28;
+/// The longest list `+` builds (elements).
+pub const MAX_LIST_CONCAT: usize = 1 << 24;
+
+fn check_concat_len(len: usize, max: usize) -> Result<()> {
+    if len > max {
+        return Err(Error::new(
+            ErrorKind::ResourceLimit,
+            format!("`+` would build a value of {len} elements or bytes (at most {max})"),
+        )
+        .at_runtime());
+    }
+    Ok(())
+}
+
 /// `a + b`: numeric addition, string concatenation (a number on either side of a string is
 /// converted to text), list concatenation, and appending/prepending an element to a list.
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
@@ -91,7 +109,10 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             }
             _ => Err(type_error("+", a, b)),
         },
-        (Value::String(x), Value::String(y)) => Ok(Value::String(format!("{x}{y}").into())),
+        (Value::String(x), Value::String(y)) => {
+            check_concat_len(x.len().saturating_add(y.len()), MAX_STRING_CONCAT)?;
+            Ok(Value::String(format!("{x}{y}").into()))
+        }
         (Value::String(x), y) => match number_to_string(y) {
             Some(y) => Ok(Value::String(format!("{x}{y}").into())),
             None => Err(type_error("+", a, b)),
@@ -101,18 +122,21 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             None => Err(type_error("+", a, b)),
         },
         (Value::List(x), Value::List(y)) => {
+            check_concat_len(x.len().saturating_add(y.len()), MAX_LIST_CONCAT)?;
             let mut out = Vec::with_capacity(x.len() + y.len());
             out.extend(x.iter().cloned());
             out.extend(y.iter().cloned());
             Ok(Value::List(out))
         }
         (Value::List(x), y) => {
+            check_concat_len(x.len().saturating_add(1), MAX_LIST_CONCAT)?;
             let mut out = Vec::with_capacity(x.len() + 1);
             out.extend(x.iter().cloned());
             out.push(y.clone());
             Ok(Value::List(out))
         }
         (x, Value::List(y)) => {
+            check_concat_len(y.len().saturating_add(1), MAX_LIST_CONCAT)?;
             let mut out = Vec::with_capacity(y.len() + 1);
             out.push(x.clone());
             out.extend(y.iter().cloned());

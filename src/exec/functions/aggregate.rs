@@ -42,6 +42,9 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
     fn finish(&mut self) -> Result<Value> {
         self.inner.finish()
     }
+    fn held(&self) -> usize {
+        self.seen.len().max(self.inner.held())
+    }
 }
 
 /// The aggregated value of a row: the first argument.
@@ -208,6 +211,9 @@ impl Aggregator for Collect {
     fn finish(&mut self) -> Result<Value> {
         Ok(Value::List(std::mem::take(&mut self.0)))
     }
+    fn held(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// `collect(x)`: the non-null values as a list.
@@ -324,6 +330,9 @@ impl Aggregator for Percentile {
         }
     }
 
+    fn held(&self) -> usize {
+        self.values.len()
+    }
     fn finish(&mut self) -> Result<Value> {
         let (Some(p), false) = (self.percentile, self.values.is_empty()) else {
             return Ok(Value::Null);

@@ -39,6 +39,10 @@ pub trait Aggregator: Send {
     fn update(&mut self, args: &[Value]) -> Result<()>;
     /// The aggregate's value for the group.
     fn finish(&mut self) -> Result<Value>;
+    /// How many values it holds (collected or remembered for DISTINCT), for the row limit.
+    fn held(&self) -> usize {
+        0
+    }
 }
 
 /// What a function name resolves to.

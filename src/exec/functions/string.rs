@@ -71,7 +71,24 @@ pub(super) fn replace(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
     let search = str_arg("replace", args, 1)?;
     let replacement = str_arg("replace", args, 2)?;
     Ok(match (original, search, replacement) {
-        (Some(o), Some(s), Some(r)) => Value::from(o.replace(s, r)),
+        (Some(o), Some(s), Some(r)) => {
+            // Each match can grow the text: refuse results past the string size bound.
+            let matches = if s.is_empty() {
+                o.chars().count() + 1
+            } else {
+                o.matches(s).count()
+            };
+            let len = (o.len() - matches * s.len()).saturating_add(matches.saturating_mul(r.len()));
+            let max = crate::value::ops::MAX_STRING_CONCAT;
+            if len > max {
+                return Err(Error::new(
+                    ErrorKind::ResourceLimit,
+                    format!("`replace` would build a string of {len} bytes (at most {max})"),
+                )
+                .at_runtime());
+            }
+            Value::from(o.replace(s, r))
+        }
         _ => Value::Null,
     })
 }

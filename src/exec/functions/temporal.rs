@@ -536,7 +536,7 @@ fn parse_time(s: &str) -> Result<NaiveTime> {
     if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.len() != 2) {
         return Err(err());
     }
-    let h = num(parts[0])?;
+    let h = parts.first().map(|p| num(p)).transpose()?.unwrap_or(0);
     let m = parts.get(1).map(|p| num(p)).transpose()?.unwrap_or(0);
     let sec = parts.get(2).map(|p| num(p)).transpose()?.unwrap_or(0);
     let nanos = match frac {
@@ -631,18 +631,25 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         return Err(err());
     }
     // Alternative form.
-    if body.as_bytes().get(4) == Some(&b'-') && body.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+    if body.as_bytes().get(4) == Some(&b'-')
+        && body
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
     {
         let (d, t) = match body.split_once('T') {
             Some((d, t)) => (d, Some(t)),
             None => (body, None),
         };
         let parts: Vec<&str> = d.split('-').collect();
-        if parts.len() != 3 {
+        let [years, months, days] = parts.as_slice() else {
             return Err(err());
-        }
-        let months = num(parts[0])? * 12 + num(parts[1])?;
-        let days = num(parts[2])?;
+        };
+        let months = num(years)?
+            .checked_mul(12)
+            .and_then(|m| m.checked_add(num(months).ok()?))
+            .ok_or_else(err)?;
+        let days = num(days)?;
         let nanos = match t {
             Some(t) => time_nanos(&parse_time(t)?),
             None => 0,
