@@ -9,7 +9,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(parse execute)
+    targets=(parse execute decode)
 fi
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

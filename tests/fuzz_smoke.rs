@@ -135,3 +135,75 @@ fn generated_queries_mostly_parse() {
         "only {parsed} of {total} generated queries parse"
     );
 }
+
+/// Real snapshot and log files of a small database, the seeds of the decoder mutations.
+fn storage_seeds() -> Vec<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!("baobab-fuzz-smoke-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("g.baobab");
+    let options = baobab::OpenOptions {
+        checkpoint_on_close: false,
+        ..baobab::OpenOptions::default()
+    };
+    let db = baobab::Database::open_with(&path, &options).unwrap();
+    let run = |q: &str| {
+        db.execute(q, &baobab::Params::new()).unwrap();
+    };
+    run("CREATE (AES:Alliance {name: 'AES', founded: date('2023-09-16')})");
+    run("CREATE INDEX FOR (c:Country) ON (c.name)");
+    run("UNWIND ['Mali', 'Niger', 'Burkina Faso'] AS n CREATE (:Country {name: n, l: [1, 2.5]})");
+    run("MATCH (c:Country), (a:Alliance) CREATE (c)-[:MEMBER_OF {since: 2023}]->(a)");
+    run("MATCH (c:Country {name: 'Niger'}) SET c.capital = 'Niamey' REMOVE c:Country");
+    run("MATCH (c {name: 'Mali'}) DETACH DELETE c");
+    // The log of everything since the empty database, then a snapshot of the result.
+    let log = std::fs::read(baobab::storage::wal_path(&path)).unwrap();
+    db.checkpoint().unwrap();
+    drop(db);
+    let snapshot = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // As the target sees them: a leading byte picks the decoder. Payload seeds skip the
+    // file and chunk or record headers (24 + 8 and 24 + 12 bytes).
+    vec![
+        [&[0u8][..], &snapshot].concat(),
+        [&[1u8][..], &log].concat(),
+        [&[2u8][..], snapshot.get(32..).unwrap_or_default()].concat(),
+        [&[3u8][..], log.get(36..).unwrap_or_default()].concat(),
+    ]
+}
+
+#[test]
+fn decode_target() {
+    for (name, data) in regressions("decode") {
+        eprintln!("regression {name}");
+        targets::decode(&data);
+    }
+    let seeds = storage_seeds();
+    // The seeds themselves are accepted (so the mutations start from valid input).
+    assert!(baobab::storage::fuzzing::snapshot(&seeds[0][1..]));
+    assert!(baobab::storage::fuzzing::log(&seeds[1][1..]));
+    let mut bytes = Bytes(seed() ^ 3);
+    for i in 0..cases(4000) {
+        let mut data = seeds[i % seeds.len()].clone();
+        for _ in 0..1 + bytes.next() % 4 {
+            if data.len() < 2 {
+                break;
+            }
+            let at = 1 + (bytes.next() as usize) % (data.len() - 1);
+            match bytes.next() % 4 {
+                0 => data.truncate(at),
+                1 => data.insert(at, bytes.next() as u8),
+                _ => {
+                    if let Some(b) = data.get_mut(at) {
+                        *b ^= 1 << (bytes.next() % 8);
+                    }
+                }
+            }
+        }
+        targets::decode(&data);
+    }
+    for _ in 0..cases(4000) / 4 {
+        let len = (bytes.next() % 200) as usize;
+        targets::decode(&bytes.fill(len));
+    }
+}

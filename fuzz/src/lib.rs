@@ -5,14 +5,28 @@
 //! Targets:
 //! - [`parse`]: arbitrary text through the parser, then the printed AST parsed again.
 //! - [`execute`]: queries generated from the grammar ([`Gen`]) run on a small graph.
-//! - `decode` (snapshot and log decoders): reserved for the storage layer; add it here as
-//!   `pub fn decode(data: &[u8])`, with `fuzz_targets/decode.rs` and a line in
-//!   `tests/fuzz_smoke.rs`.
+//! - [`decode`]: the snapshot and log decoders, on whole files and on payloads wrapped in
+//!   valid headers and checksums (so that the decoders behind the checksums are reached).
 
 use std::time::Duration;
 
 use arbitrary::{Result, Unstructured};
 use baobab::{Database, ErrorKind, ExecuteOptions, Params, Value};
+
+/// Feeds `data` to the storage decoders: the first byte picks whole snapshot file, whole
+/// log file, snapshot chunk payload or log record payload. Rejections are fine; a panic is
+/// a bug.
+pub fn decode(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let _ = match pick % 4 {
+        0 => baobab::storage::fuzzing::snapshot(rest),
+        1 => baobab::storage::fuzzing::log(rest),
+        2 => baobab::storage::fuzzing::snapshot_payload(rest),
+        _ => baobab::storage::fuzzing::log_payload(rest),
+    };
+}
 
 /// Parses `data` (as UTF-8, lossily) as a script. When it parses, each statement's printed
 /// form must parse to a statement that prints the same.

@@ -464,21 +464,32 @@ pub(crate) fn save_as(path: &Path, g: &Graph) -> Result<()> {
     wal::reset(&wal_path, &mut wal, generation, true)
 }
 
-/// Entry points for fuzzing the decoders on bytes in memory.
+/// Entry points for fuzzing the decoders on bytes in memory. Each returns whether the
+/// input was accepted; none may panic, whatever the bytes.
 #[doc(hidden)]
 pub mod fuzzing {
     use std::path::Path;
 
-    /// Decodes `bytes` as a snapshot file; whether it was accepted.
+    use super::{snapshot, wal};
+
+    /// Decodes `bytes` as a whole snapshot file.
     pub fn snapshot(bytes: &[u8]) -> bool {
-        super::snapshot::read_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64).is_ok()
+        snapshot::read_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64).is_ok()
     }
 
-    /// Decodes `bytes` as a log file and replays it on an empty graph; whether it was
-    /// accepted.
+    /// Decodes `payload` as the items of a snapshot's single chunk, wrapped in a valid header
+    /// and checksum so that the item decoder and the graph rebuilding are reached.
+    pub fn snapshot_payload(payload: &[u8]) -> bool {
+        let mut file = super::file_header(snapshot::MAGIC, snapshot::VERSION, 0).to_vec();
+        file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        file.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        file.extend_from_slice(payload);
+        snapshot(&file)
+    }
+
+    /// Decodes `bytes` as a whole log file and replays it on an empty graph.
     pub fn log(bytes: &[u8]) -> bool {
-        let Ok(scan) =
-            super::wal::scan_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64)
+        let Ok(scan) = wal::scan_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64)
         else {
             return false;
         };
@@ -486,6 +497,18 @@ pub mod fuzzing {
         scan.records
             .iter()
             .all(|(_, r)| super::redo::apply(&mut g, r).is_ok())
+    }
+
+    /// Decodes `payload` as one log record, framed with a valid header and checksum, and
+    /// replays it on an empty graph.
+    pub fn log_payload(payload: &[u8]) -> bool {
+        let mut file = super::file_header(wal::MAGIC, wal::VERSION, 0).to_vec();
+        let len = payload.len() as u32;
+        file.extend_from_slice(&len.to_le_bytes());
+        file.extend_from_slice(&wal::length_check(len).to_le_bytes());
+        file.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        file.extend_from_slice(payload);
+        log(&file)
     }
 }
 

@@ -22,7 +22,7 @@ pub(crate) const VERSION: u32 = 1;
 pub(crate) const HEADER_LEN: u64 = 24;
 const RECORD_HEAD: usize = 12;
 
-fn length_check(len: u32) -> u32 {
+pub(crate) fn length_check(len: u32) -> u32 {
     len.rotate_left(16) ^ 0xB40B_AB5E
 }
 
