@@ -91,6 +91,8 @@ impl QueryResult {
 pub struct Database {
     graph: RwLock<Graph>,
     procedures: RwLock<HashMap<String, ProcedureDef>>,
+    /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
+    csv_base: RwLock<Option<std::path::PathBuf>>,
 }
 
 impl Default for Database {
@@ -242,7 +244,32 @@ impl Database {
         Database {
             graph: RwLock::new(Graph::new()),
             procedures: RwLock::new(HashMap::new()),
+            csv_base: RwLock::new(None),
         }
+    }
+
+    /// Sets the folder that LOAD CSV resolves relative paths against (`None`: the
+    /// process's current folder). `file:///abs/path` and absolute paths are not affected.
+    pub fn set_csv_base(&self, dir: Option<std::path::PathBuf>) {
+        if let Ok(mut base) = self.csv_base.write() {
+            *base = dir;
+        }
+    }
+
+    fn csv_base(&self) -> Option<std::path::PathBuf> {
+        self.csv_base.read().ok().and_then(|b| b.clone())
+    }
+
+    /// Runs `f` with the graph locked for writing (bulk loaders that bypass Cypher).
+    pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> T) -> Result<T> {
+        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        Ok(f(&mut g))
+    }
+
+    /// Runs `f` with the graph locked for reading (dump and export).
+    pub(crate) fn with_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
+        let g = self.graph.read().map_err(|_| poisoned())?;
+        Ok(f(&g))
     }
 
     /// Registers a procedure for `CALL name(args) YIELD ...`: `inputs` is the number of
@@ -352,6 +379,7 @@ impl Database {
                     &procedures,
                     profile,
                     query,
+                    self.csv_base(),
                 );
             }
             (plan, profile)
@@ -368,6 +396,7 @@ impl Database {
             &procedures,
             profile,
             query,
+            self.csv_base(),
         );
         match r {
             Ok(_) => g.purge(&undo),
@@ -458,8 +487,10 @@ fn run_plan(
     procedures: &HashMap<String, ProcedureDef>,
     profile: bool,
     query: &str,
+    csv_base: Option<std::path::PathBuf>,
 ) -> Result<QueryResult> {
     let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
+    cx.csv_base = csv_base;
     let mut rows = Vec::new();
     {
         let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
@@ -585,6 +616,7 @@ impl Transaction<'_> {
             &procedures,
             profile,
             query,
+            self.db.csv_base(),
         );
         if r.is_err() {
             g.rollback(&mut self.undo);

@@ -12,6 +12,7 @@ pub mod format;
 pub mod literal;
 pub mod repl;
 pub mod split;
+pub mod transfer;
 
 use format::Format;
 
@@ -487,8 +488,13 @@ pub fn run() -> i32 {
         inputs.push((0, Input::File(PathBuf::from("-"))));
     }
     for (_, input) in inputs {
+        // LOAD CSV in a script file resolves relative paths against the script's folder.
+        let base = match &input {
+            Input::File(path) if path.as_os_str() != "-" => transfer::script_dir(path),
+            _ => None,
+        };
         match read_source(input) {
-            Ok(source) => sources.push(source),
+            Ok(source) => sources.push((source, base)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_USAGE;
@@ -519,7 +525,8 @@ pub fn run() -> i32 {
     }
 
     let mut failed = false;
-    for source in &sources {
+    for (source, base) in &sources {
+        db.set_csv_base(base.clone());
         let outcome = session.run_source(source);
         failed |= outcome.failed > 0;
         if outcome.stopped {

@@ -18,6 +18,7 @@ use crate::value::{NodeId, Path, RelId, Value};
 
 pub mod eval;
 pub mod functions;
+mod load_csv;
 mod write;
 
 use eval::{set_slot, truth};
@@ -92,6 +93,8 @@ pub struct Cx<'a> {
     pub stats: WriteStats,
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
+    /// The folder LOAD CSV resolves relative paths against (`None`: the current folder).
+    pub csv_base: Option<std::path::PathBuf>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
 }
@@ -111,6 +114,7 @@ impl<'a> Cx<'a> {
             stats: WriteStats::default(),
             procedures,
             limits,
+            csv_base: None,
             regexes: HashMap::new(),
             ticks: 0,
         }
@@ -357,9 +361,11 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             pos: 0,
             seen: distinct.then(HashSet::new),
         }),
-        Plan::Create { input, nodes, rels } => {
-            write::writer(open(input, arg), write::WriteKind::Create { nodes, rels })
-        }
+        Plan::Create { input, nodes, rels } => write::writer(
+            open(input, arg),
+            write::WriteKind::Create { nodes, rels },
+            input.is_graph_free(),
+        ),
         Plan::Merge {
             input,
             matcher,
@@ -378,10 +384,13 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 on_create,
                 binds,
             },
+            input.is_graph_free(),
         ),
-        Plan::SetProperty { input, ops } => {
-            write::writer(open(input, arg), write::WriteKind::Set(ops))
-        }
+        Plan::SetProperty { input, ops } => write::writer(
+            open(input, arg),
+            write::WriteKind::Set(ops),
+            input.is_graph_free(),
+        ),
         Plan::Delete {
             input,
             exprs,
@@ -392,6 +401,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 exprs,
                 detach: *detach,
             },
+            input.is_graph_free(),
         ),
         Plan::Foreach {
             input,
@@ -405,6 +415,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 list,
                 body,
             },
+            input.is_graph_free(),
         ),
         Plan::ProcedureCall {
             input,
@@ -418,7 +429,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             slot,
             headers,
             delimiter,
-        } => Box::new(write::LoadCsv::new(
+        } => Box::new(load_csv::LoadCsv::new(
             open(input, arg),
             url,
             *slot,
