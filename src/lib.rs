@@ -29,6 +29,7 @@ mod api;
 mod exec;
 mod graph;
 mod plan;
+pub mod transfer;
 
 pub use api::{
     Database, NodeData, OpenOptions, Params, QueryResult, RelData, Schema, SyncMode, Transaction,

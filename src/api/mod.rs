@@ -543,6 +543,8 @@ fn materialize(g: &Graph, result: &mut QueryResult) {
             continue;
         }
         if let (Some(rec), Some((start, end))) = (g.rel_rec(r), g.endpoints(r)) {
+            // A relationship's ends are part of what the rows mention (exports need them).
+            nodes.extend([start, end]);
             result.rels.insert(
                 r,
                 RelData {

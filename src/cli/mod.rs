@@ -26,8 +26,11 @@ pub const EXIT_USAGE: i32 = 2;
 /// Runs the statements given with -e and -f (in command-line order), or the script on
 /// standard input when it is not a terminal; otherwise starts an interactive shell.
 #[derive(Debug, Parser)]
-#[command(name = "baobab", version)]
+#[command(name = "baobab", version, args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<transfer::Command>,
+
     /// Database file (omit for an in-memory database).
     #[arg(value_name = "DB_FILE")]
     pub db_file: Option<PathBuf>,
@@ -453,6 +456,9 @@ pub fn run() -> i32 {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
+    if let Some(command) = args.command {
+        return transfer::run(command);
+    }
 
     // -e and -f in the order they were given.
     let mut inputs: Vec<(usize, Input)> = Vec::new();

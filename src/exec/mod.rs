@@ -18,7 +18,7 @@ use crate::value::{NodeId, Path, RelId, Value};
 
 pub mod eval;
 pub mod functions;
-mod load_csv;
+pub(crate) mod load_csv;
 mod write;
 
 use eval::{set_slot, truth};
