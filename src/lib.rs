@@ -29,6 +29,7 @@ mod api;
 mod exec;
 mod graph;
 mod plan;
+pub mod storage;
 pub mod transfer;
 
 pub use api::{

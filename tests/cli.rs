@@ -325,12 +325,34 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn file_databases_are_not_supported_yet() {
-    let run = baobab(&["some.db", "-e", "RETURN 1"], None);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("file databases are not supported yet"),
-        "{}",
-        run.stderr
+fn file_databases_keep_their_data_between_runs() {
+    let dir = std::env::temp_dir().join(format!("baobab-cli-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("aes.baobab");
+    let db = db.to_str().unwrap();
+    let aes = format!("{}/datasets/aes.cypher", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(baobab(&[db, "-q", "-f", &aes], None).code, 0);
+    let out = ok(&[
+        db,
+        "-e",
+        "MATCH (c:Country)-[:MEMBER_OF]->(AES) RETURN c.name ORDER BY c.name",
+    ]);
+    assert_eq!(
+        out,
+        "{\"c.name\":\"Burkina Faso\"}\n{\"c.name\":\"Mali\"}\n{\"c.name\":\"Niger\"}\n"
     );
+    // Read-only: queries run, writes are refused and change nothing.
+    let refused = baobab(&[db, "--read-only", "-e", "CREATE (:X)"], None);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("read-only"), "{}", refused.stderr);
+    let count = ok(&[db, "--read-only", "-e", "MATCH (x:X) RETURN count(x) AS n"]);
+    assert_eq!(count, "{\"n\":0}\n");
+    // Not a database: a clear usage error naming the file.
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "hello").unwrap();
+    let bad = baobab(&[notes.to_str().unwrap(), "-e", "RETURN 1"], None);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("notes.txt"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }

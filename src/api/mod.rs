@@ -1,7 +1,7 @@
 //! The public facade: [`Database`], [`Transaction`], [`QueryResult`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
 
 use crate::ast::StatementKind;
 use crate::error::{Error, ErrorKind, Result};
@@ -9,6 +9,7 @@ use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
 use crate::graph::{Graph, UndoLog};
 use crate::plan::planner::{Catalog, Planner};
 use crate::plan::QueryPlan;
+use crate::storage::Store;
 use crate::value::{NodeId, RelId, Value};
 
 /// Query parameters by name (without the `$`).
@@ -93,6 +94,18 @@ pub struct Database {
     procedures: RwLock<HashMap<String, ProcedureDef>>,
     /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
     csv_base: RwLock<Option<std::path::PathBuf>>,
+    /// The file behind the database, if any. Locked only while the graph's write lock is
+    /// held (or on a path that holds no graph lock at all).
+    store: Option<Mutex<Store>>,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl Drop for Database {
+    /// Checkpoints a file database whose log holds records; failures are ignored here (use
+    /// [`Database::close`] to see them).
+    fn drop(&mut self) {
+        let _ = self.close_store();
+    }
 }
 
 impl Default for Database {
@@ -151,7 +164,7 @@ enum Action {
     Begin,
     Commit,
     Rollback,
-    Nothing,
+    Checkpoint,
 }
 
 /// A plan to run with its PROFILE flag, or the finished result of a statement that runs none.
@@ -164,7 +177,7 @@ impl Action {
         match self {
             Action::Run(plan, profile) => Ok(Ok((plan, profile))),
             Action::Explain(plan) => Ok(Err(explain_result(&plan))),
-            Action::Nothing => Ok(Err(QueryResult::default())),
+            Action::Checkpoint => Ok(Err(QueryResult::default())),
             Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
                 ErrorKind::TransactionError,
                 session_hint.to_string(),
@@ -194,6 +207,9 @@ pub struct OpenOptions {
     pub read_only: bool,
     /// Checkpoint automatically once the log is larger than this many bytes.
     pub checkpoint_bytes: u64,
+    /// Checkpoint when the database is dropped or closed (otherwise the next open replays
+    /// the log).
+    pub checkpoint_on_close: bool,
 }
 
 impl Default for OpenOptions {
@@ -202,6 +218,7 @@ impl Default for OpenOptions {
             sync: SyncMode::Full,
             read_only: false,
             checkpoint_bytes: 64 << 20,
+            checkpoint_on_close: true,
         }
     }
 }
@@ -223,19 +240,123 @@ impl Database {
     }
 
     /// Opens a database file with explicit options.
+    ///
+    /// ```
+    /// use baobab::{Database, Params, Value};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("baobab-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("aes.baobab");
+    /// {
+    ///     let db = Database::open(&path)?;
+    ///     db.execute("CREATE (:Country {name: 'Niger'})", &Params::new())?;
+    /// } // closed: checkpointed
+    /// let db = Database::open_read_only(&path)?;
+    /// let r = db.execute("MATCH (c:Country) RETURN c.name", &Params::new())?;
+    /// assert_eq!(r.rows, vec![vec![Value::from("Niger")]]);
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open_with(path: impl AsRef<std::path::Path>, options: &OpenOptions) -> Result<Database> {
-        let _ = options;
-        Err(Error::new(
-            ErrorKind::Io,
-            format!(
-                "cannot open {}: file databases are not supported yet",
-                path.as_ref().display()
-            ),
-        ))
+        let opened = Store::open(path.as_ref(), options)?;
+        if let Some(def) = opened.schema.first() {
+            return Err(Error::new(
+                ErrorKind::Corruption,
+                format!(
+                    "{} holds the index or constraint `{}`, which this build cannot restore",
+                    path.as_ref().display(),
+                    def.name
+                ),
+            ));
+        }
+        Ok(Database {
+            graph: RwLock::new(opened.graph),
+            procedures: RwLock::new(HashMap::new()),
+            csv_base: RwLock::new(None),
+            store: Some(Mutex::new(opened.store)),
+            warnings: Mutex::new(opened.warnings),
+        })
     }
 
-    /// Writes a snapshot of the whole graph and empties the log (a no-op in memory).
+    /// Writes a snapshot of the whole graph and empties the log (a no-op in memory or
+    /// read-only).
     pub fn checkpoint(&self) -> Result<()> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut store = store.lock().map_err(|_| poisoned())?;
+        store.checkpoint(&mut g, &[])
+    }
+
+    /// Writes the whole graph as a new database file at `path`, leaving this database as it
+    /// is (for a file database, `path` is another file).
+    pub fn save_as(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        if let Some(store) = &self.store {
+            let same = store.lock().map_err(|_| poisoned())?.path() == path;
+            if same {
+                return self.checkpoint();
+            }
+        }
+        let g = self.graph.read().map_err(|_| poisoned())?;
+        crate::storage::save_as(path, &g, &[])
+    }
+
+    /// Checkpoints a file database and closes it, reporting any failure (dropping a
+    /// `Database` does the same but can only ignore failures).
+    pub fn close(mut self) -> Result<()> {
+        let result = self.close_store();
+        self.store = None;
+        result
+    }
+
+    fn close_store(&mut self) -> Result<()> {
+        let Some(store) = &mut self.store else {
+            return Ok(());
+        };
+        let store = store.get_mut().map_err(|_| poisoned())?;
+        if store.read_only() || !store.has_log() || !store.checkpoint_on_close() {
+            return Ok(());
+        }
+        let g = self.graph.get_mut().map_err(|_| poisoned())?;
+        store.checkpoint(g, &[])
+    }
+
+    /// The file behind this database, if any.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        let store = self.store.as_ref()?;
+        let store = store.lock().ok()?;
+        Some(store.path().to_path_buf())
+    }
+
+    /// Messages about what opening the file had to repair (e.g. a torn last log record),
+    /// and about automatic checkpoints that failed.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+
+    /// Makes a write transaction durable and visible, or rolls it back when it cannot be
+    /// logged. Called with the graph's write lock held.
+    fn finish_write(&self, g: &mut Graph, undo: &mut UndoLog) -> Result<()> {
+        let Some(store) = &self.store else {
+            g.purge(undo);
+            return Ok(());
+        };
+        let mut store = store.lock().map_err(|_| poisoned())?;
+        if let Err(e) = store.commit(g, undo) {
+            g.rollback(undo);
+            return Err(e);
+        }
+        g.purge(undo);
+        if store.wants_checkpoint() {
+            if let Err(e) = store.checkpoint(g, &[]) {
+                if let Ok(mut w) = self.warnings.lock() {
+                    w.push(format!("automatic checkpoint failed: {}", e.message));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -245,6 +366,8 @@ impl Database {
             graph: RwLock::new(Graph::new()),
             procedures: RwLock::new(HashMap::new()),
             csv_base: RwLock::new(None),
+            store: None,
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
@@ -260,10 +383,29 @@ impl Database {
         self.csv_base.read().ok().and_then(|b| b.clone())
     }
 
-    /// Runs `f` with the graph locked for writing (bulk loaders that bypass Cypher).
-    pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> T) -> Result<T> {
+    /// Runs `f` with the graph locked for writing, for bulk loaders that bypass Cypher and
+    /// the log: `f` undoes its own writes when it fails; when it succeeds, a file database
+    /// is checkpointed so that the snapshot holds what `f` wrote.
+    pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> Result<T>) -> Result<T> {
         let mut g = self.graph.write().map_err(|_| poisoned())?;
-        Ok(f(&mut g))
+        if let Some(store) = &self.store {
+            let store = store.lock().map_err(|_| poisoned())?;
+            if store.read_only() {
+                return Err(Error::new(
+                    ErrorKind::TransactionError,
+                    format!(
+                        "{} is open read-only: writes are refused",
+                        store.path().display()
+                    ),
+                ));
+            }
+        }
+        let out = f(&mut g)?;
+        if let Some(store) = &self.store {
+            let mut store = store.lock().map_err(|_| poisoned())?;
+            store.checkpoint(&mut g, &[])?;
+        }
+        Ok(out)
     }
 
     /// Runs `f` with the graph locked for reading (dump and export).
@@ -343,7 +485,7 @@ impl Database {
             StatementKind::Begin => Action::Begin,
             StatementKind::Commit => Action::Commit,
             StatementKind::Rollback => Action::Rollback,
-            StatementKind::Checkpoint => Action::Nothing,
+            StatementKind::Checkpoint => Action::Checkpoint,
             _ => {
                 return Err(Error::new(
                     ErrorKind::SyntaxError,
@@ -363,6 +505,11 @@ impl Database {
         let plan = {
             let g = self.graph.read().map_err(|_| poisoned())?;
             let action = Self::prepare(&g, &procedures, query)?;
+            if matches!(action, Action::Checkpoint) {
+                drop(g);
+                self.checkpoint()?;
+                return Ok(QueryResult::default());
+            }
             let hint = "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script";
             let (plan, profile) = match action.prepared(hint)? {
                 Ok(p) => p,
@@ -399,10 +546,15 @@ impl Database {
             self.csv_base(),
         );
         match r {
-            Ok(_) => g.purge(&undo),
-            Err(_) => g.rollback(&mut undo),
+            Ok(result) => {
+                self.finish_write(&mut g, &mut undo)?;
+                Ok(result)
+            }
+            Err(e) => {
+                g.rollback(&mut undo);
+                Err(e)
+            }
         }
-        r
     }
 
     /// The labels, relationship types and property keys of the database, read from its
@@ -635,12 +787,13 @@ impl Transaction<'_> {
                 "the transaction failed and was rolled back",
             ));
         }
-        if let Some(g) = self.graph.as_mut() {
-            g.purge(&self.undo);
-            self.undo.clear();
-        }
+        let result = match self.graph.as_mut() {
+            Some(g) => self.db.finish_write(g, &mut self.undo),
+            None => Ok(()),
+        };
+        self.undo.clear();
         self.graph = None;
-        Ok(())
+        result
     }
 
     /// Discards the transaction's writes.

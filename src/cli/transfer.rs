@@ -197,13 +197,30 @@ fn with_source(
             out.flush().map_err(|e| e.to_string())?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
+            let mut out = BufWriter::new(QuietPipe(std::io::stdout().lock()));
             write(&db, &mut out)?;
             out.flush().map_err(|e| e.to_string())?;
         }
     }
     Ok(())
+}
+
+/// Standard output where a closed pipe (`baobab dump DB | head`) ends the program quietly.
+struct QuietPipe<W: Write>(W);
+
+impl<W: Write> Write for QuietPipe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).inspect_err(|e| quit_on_broken_pipe(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().inspect_err(|e| quit_on_broken_pipe(e))
+    }
+}
+
+fn quit_on_broken_pipe(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
 }
 
 /// The graph to export: the whole database, or what `query`'s rows mention.

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 use petgraph::Direction as PgDirection;
 
 use crate::error::{detail, Error, ErrorKind, Result};
@@ -44,6 +44,11 @@ impl Interner {
 
     pub fn get(&self, name: &str) -> Option<Sym> {
         self.map.get(name).copied()
+    }
+
+    /// Every name, in symbol order.
+    pub fn names(&self) -> &[Arc<str>] {
+        &self.names
     }
 
     pub fn name(&self, sym: Sym) -> Arc<str> {
@@ -124,6 +129,21 @@ pub enum Undo {
 
 /// The changes of a transaction, newest last.
 pub type UndoLog = Vec<Undo>;
+
+/// Placeholders standing in unused id slots while a graph is rebuilt.
+#[derive(Debug, Default)]
+pub(crate) struct Holes {
+    nodes: Vec<NodeId>,
+    rels: Vec<RelId>,
+}
+
+fn raw_node_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
+    g.node_bound() as u32
+}
+
+fn raw_edge_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
+    g.edge_bound() as u32
+}
 
 /// The store.
 #[derive(Debug, Default, Clone)]
@@ -659,6 +679,103 @@ impl Graph {
             .collect();
         v.sort_unstable();
         v
+    }
+
+    // ----- storage support ------------------------------------------------------------------
+
+    /// One past the highest node id ever handed out (holes included).
+    pub fn node_bound(&self) -> u32 {
+        raw_node_bound(&self.g)
+    }
+
+    /// One past the highest relationship id ever handed out (holes included).
+    pub fn rel_bound(&self) -> u32 {
+        raw_edge_bound(&self.g)
+    }
+
+    /// Live nodes with their records, in id order.
+    pub fn node_records(&self) -> impl Iterator<Item = (NodeId, &NodeRec)> + '_ {
+        self.g.node_indices().filter_map(|i| {
+            self.g
+                .node_weight(i)
+                .filter(|n| !n.deleted)
+                .map(|n| (nid(i), n))
+        })
+    }
+
+    /// Live relationships with their endpoints and records, in id order.
+    pub fn rel_records(&self) -> impl Iterator<Item = (RelId, NodeId, NodeId, &RelRec)> + '_ {
+        self.g.edge_references().filter_map(|e| {
+            let r = e.weight();
+            (!r.deleted).then(|| (rid(e.id()), nid(e.source()), nid(e.target()), r))
+        })
+    }
+
+    /// Fills every unused node slot below `nodes` and relationship slot below `rels` with a
+    /// placeholder (the graph must hold no unused slot, or they are filled first).
+    pub(crate) fn fill_holes(&mut self, nodes: u32, rels: u32, holes: &mut Holes) {
+        let placeholder = || NodeRec {
+            labels: Vec::new(),
+            key: None,
+            props: Props::default(),
+            deleted: true,
+        };
+        let free_nodes = self.g.node_bound() - self.g.node_count();
+        for _ in 0..free_nodes {
+            holes.nodes.push(nid(self.g.add_node(placeholder())));
+        }
+        while raw_node_bound(&self.g) < nodes {
+            holes.nodes.push(nid(self.g.add_node(placeholder())));
+        }
+        let free_rels = self.g.edge_bound() - self.g.edge_count();
+        if free_rels == 0 && raw_edge_bound(&self.g) >= rels {
+            return;
+        }
+        let anchor = match self.g.node_indices().next() {
+            Some(a) => a,
+            None => {
+                let a = self.g.add_node(placeholder());
+                holes.nodes.push(nid(a));
+                a
+            }
+        };
+        let rel = || RelRec {
+            ty: 0,
+            props: Props::default(),
+            deleted: true,
+        };
+        for _ in 0..free_rels {
+            holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
+        }
+        while raw_edge_bound(&self.g) < rels {
+            holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
+        }
+    }
+
+    /// Removes the placeholders of [`Graph::fill_holes`], highest id first, so that the
+    /// next ids handed out are the lowest free ones, in ascending order.
+    pub(crate) fn clear_holes(&mut self, holes: Holes) {
+        let Holes {
+            mut nodes,
+            mut rels,
+        } = holes;
+        rels.sort_unstable_by(|a, b| b.cmp(a));
+        for r in rels {
+            self.g.remove_edge(ei(r));
+        }
+        nodes.sort_unstable_by(|a, b| b.cmp(a));
+        for n in nodes {
+            self.g.remove_node(ni(n));
+        }
+    }
+
+    /// Puts the free id lists in their canonical order (lowest id handed out first), the
+    /// order a graph loaded from a snapshot has. Checkpoints do this so that replaying the
+    /// log after a later crash hands out the same ids as the running database did.
+    pub fn canonicalize_holes(&mut self) {
+        let mut holes = Holes::default();
+        self.fill_holes(0, 0, &mut holes);
+        self.clear_holes(holes);
     }
 }
 

@@ -384,7 +384,7 @@ impl Database {
                     Err(e)
                 }
             }
-        })?
+        })
     }
 
     /// Imports JSON Lines as [`export`](super::export) writes them: one object per line,
@@ -425,7 +425,7 @@ impl Database {
                     Err(e)
                 }
             }
-        })?
+        })
     }
 }
 

@@ -1,0 +1,500 @@
+//! Durable storage: a snapshot file plus a write-ahead log beside it (`<file>-wal`).
+//!
+//! - Opening loads the snapshot, replays the log and drops a torn tail (with a warning).
+//! - Each committed write transaction appends one log record before its commit returns
+//!   (and, in `SyncMode::Full`, fsyncs it).
+//! - A checkpoint writes a new snapshot (temporary file, fsync, rename, fsync of the folder)
+//!   with the next generation number, then empties the log and stamps it with that number; a
+//!   log whose generation is older than the snapshot's is stale (the crash came between the
+//!   two steps) and is ignored.
+//! - The log file carries the lock: exclusive for a writer, shared for read-only openers.
+//!
+//! The file formats are in `docs/storage.md`; bincode is confined to [`codec`].
+
+pub(crate) mod codec;
+pub(crate) mod redo;
+pub(crate) mod snapshot;
+pub(crate) mod wal;
+
+use std::fs::{File, OpenOptions as FsOpen};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::api::{OpenOptions, SyncMode};
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::{Graph, UndoLog};
+
+use codec::SchemaItem;
+
+pub(crate) fn corrupt(path: &Path, offset: u64, what: &str) -> Error {
+    Error::new(
+        ErrorKind::Corruption,
+        format!("{} is damaged at byte {offset}: {what}", path.display()),
+    )
+}
+
+pub(crate) fn io_error(path: &Path, action: &str, e: std::io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!("cannot {action} {}: {e}", path.display()),
+    )
+}
+
+/// The 24-byte header both files start with: magic (8 bytes), format version (u32), a
+/// CRC-32 of the other fields (u32), the generation (u64); little endian.
+pub(crate) fn file_header(magic: &[u8; 8], version: u32, generation: u64) -> [u8; 24] {
+    let mut h = [0u8; 24];
+    h[..8].copy_from_slice(magic);
+    h[8..12].copy_from_slice(&version.to_le_bytes());
+    h[16..24].copy_from_slice(&generation.to_le_bytes());
+    let crc = header_crc(&h);
+    h[12..16].copy_from_slice(&crc.to_le_bytes());
+    h
+}
+
+fn header_crc(h: &[u8; 24]) -> u32 {
+    let mut c = crc32fast::Hasher::new();
+    c.update(&h[..12]);
+    c.update(&h[16..24]);
+    c.finalize()
+}
+
+/// The generation in a file header, or why the header is not one of ours.
+pub(crate) fn parse_header(
+    path: &Path,
+    h: &[u8; 24],
+    magic: &[u8; 8],
+    version: u32,
+    what: &str,
+) -> Result<u64> {
+    if &h[..8] != magic {
+        return Err(corrupt(
+            path,
+            0,
+            &format!("not a Baobab {what} (bad magic number)"),
+        ));
+    }
+    let v = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
+    let crc = u32::from_le_bytes([h[12], h[13], h[14], h[15]]);
+    if crc != header_crc(h) {
+        return Err(corrupt(
+            path,
+            12,
+            &format!("the {what} header fails its checksum"),
+        ));
+    }
+    if v != version {
+        return Err(corrupt(
+            path,
+            8,
+            &format!("unknown {what} format version {v} (this build reads {version})"),
+        ));
+    }
+    let mut g = [0u8; 8];
+    g.copy_from_slice(&h[16..24]);
+    Ok(u64::from_le_bytes(g))
+}
+
+/// The log's path for the database file `path`.
+pub fn wal_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// An open database file.
+#[derive(Debug)]
+pub(crate) struct Store {
+    path: PathBuf,
+    wal_path: PathBuf,
+    /// The log, which also carries the lock; `None` for a read-only open without a log.
+    wal: Option<File>,
+    generation: u64,
+    wal_len: u64,
+    sync: SyncMode,
+    checkpoint_bytes: u64,
+    checkpoint_on_close: bool,
+    read_only: bool,
+    buf: Vec<u8>,
+    /// Set when a failed append could not be undone: no further writes are accepted.
+    broken: Option<String>,
+}
+
+/// What opening a file yields.
+pub(crate) struct Opened {
+    pub store: Store,
+    pub graph: Graph,
+    pub schema: Vec<SchemaItem>,
+    pub warnings: Vec<String>,
+}
+
+fn lock_error(path: &Path, read_only: bool) -> Error {
+    let how = if read_only { "read" } else { "write" };
+    Error::new(
+        ErrorKind::Locked,
+        format!(
+            "cannot open {} to {how}: another process has it open for writing{}",
+            path.display(),
+            if read_only { "" } else { " or reading" }
+        ),
+    )
+}
+
+impl Store {
+    pub(crate) fn open(path: &Path, options: &OpenOptions) -> Result<Opened> {
+        let wal_path = wal_path(path);
+        let read_only = options.read_only;
+        let mut wal = if read_only {
+            match File::open(&wal_path) {
+                Ok(f) => Some(f),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(io_error(&wal_path, "open", e)),
+            }
+        } else {
+            Some(
+                FsOpen::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(&wal_path)
+                    .map_err(|e| io_error(&wal_path, "open", e))?,
+            )
+        };
+        if let Some(f) = &wal {
+            let locked = if read_only {
+                f.try_lock_shared()
+            } else {
+                f.try_lock()
+            };
+            match locked {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => return Err(lock_error(path, read_only)),
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&wal_path, "lock", e)),
+            }
+        }
+        let scan = match &mut wal {
+            Some(f) => Some(wal::scan(&wal_path, f)?),
+            None => None,
+        };
+        let exists = path
+            .try_exists()
+            .map_err(|e| io_error(path, "look for", e))?;
+        let mut warnings = Vec::new();
+        let (mut graph, generation, schema, fresh) = if exists {
+            let loaded = snapshot::read(path)?;
+            (loaded.graph, loaded.generation, loaded.schema, false)
+        } else {
+            if read_only {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!("cannot open {}: no such database file", path.display()),
+                ));
+            }
+            if scan.as_ref().is_some_and(|s| !s.records.is_empty()) {
+                return Err(corrupt(
+                    &wal_path,
+                    0,
+                    "the log holds records but its snapshot file is missing",
+                ));
+            }
+            (Graph::new(), 0, Vec::new(), true)
+        };
+        let mut good_len = wal::HEADER_LEN;
+        let mut reset =
+            fresh || wal.is_some() && scan.as_ref().is_none_or(|s| s.generation.is_none());
+        if let Some(scan) = scan {
+            match scan.generation {
+                Some(g) if g == generation => {
+                    for (i, (offset, record)) in scan.records.iter().enumerate() {
+                        redo::apply(&mut graph, record).map_err(|e| {
+                            corrupt(
+                                &wal_path,
+                                *offset,
+                                &format!("record {} does not fit the snapshot: {e}", i + 1),
+                            )
+                        })?;
+                    }
+                    good_len = scan.good_len;
+                    if let Some(torn) = scan.torn {
+                        warnings.push(format!(
+                            "{}: dropped an incomplete last record ({torn}); every earlier commit was recovered",
+                            wal_path.display()
+                        ));
+                    }
+                }
+                Some(g) if g < generation => reset = true,
+                Some(g) => {
+                    return Err(corrupt(
+                        &wal_path,
+                        16,
+                        &format!(
+                            "the log follows snapshot generation {g} but the snapshot is generation {generation}"
+                        ),
+                    ))
+                }
+                None => {
+                    if let Some(torn) = scan.torn {
+                        warnings.push(format!("{}: {torn}", wal_path.display()));
+                    }
+                }
+            }
+        }
+        let sync = options.sync != SyncMode::Off;
+        let mut store = Store {
+            path: path.to_path_buf(),
+            wal_path,
+            wal,
+            generation,
+            wal_len: good_len,
+            sync: options.sync,
+            checkpoint_bytes: options.checkpoint_bytes,
+            checkpoint_on_close: options.checkpoint_on_close,
+            read_only,
+            buf: Vec::new(),
+            broken: None,
+        };
+        if !read_only {
+            if fresh {
+                write_snapshot(path, &graph, &schema, generation, sync)?;
+            }
+            let (f, wal_path) = store.wal_file()?;
+            if reset {
+                wal::reset(wal_path, f, generation, sync)?;
+                store.wal_len = wal::HEADER_LEN;
+            } else {
+                f.set_len(good_len)
+                    .map_err(|e| io_error(wal_path, "truncate", e))?;
+                f.seek(SeekFrom::Start(good_len))
+                    .map_err(|e| io_error(wal_path, "seek in", e))?;
+            }
+        }
+        Ok(Opened {
+            store,
+            graph,
+            schema,
+            warnings,
+        })
+    }
+
+    fn wal_file(&mut self) -> Result<(&mut File, &Path)> {
+        match &mut self.wal {
+            Some(f) => Ok((f, &self.wal_path)),
+            None => Err(Error::internal("the log is not open")),
+        }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn checkpoint_on_close(&self) -> bool {
+        self.checkpoint_on_close
+    }
+
+    pub(crate) fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Whether the log has grown past the checkpoint threshold.
+    pub(crate) fn wants_checkpoint(&self) -> bool {
+        !self.read_only && self.wal_len > self.checkpoint_bytes
+    }
+
+    /// Whether the log holds any record.
+    pub(crate) fn has_log(&self) -> bool {
+        self.wal_len > wal::HEADER_LEN
+    }
+
+    /// Makes the transaction whose changes are `undo` durable (call before the purge). On
+    /// error nothing was logged and the caller must roll the transaction back.
+    pub(crate) fn commit(&mut self, g: &Graph, undo: &UndoLog) -> Result<()> {
+        if undo.is_empty() {
+            return Ok(());
+        }
+        if self.read_only {
+            return Err(Error::new(
+                ErrorKind::TransactionError,
+                format!(
+                    "{} is open read-only: writes are refused",
+                    self.path.display()
+                ),
+            ));
+        }
+        if let Some(why) = &self.broken {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("writes are refused since an earlier failure: {why}"),
+            ));
+        }
+        let Some(record) = redo::record_of(g, undo) else {
+            return Ok(());
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        let framed =
+            wal::frame(&record, &mut buf).map_err(|e| Error::new(ErrorKind::ResourceLimit, e));
+        let result = framed.and_then(|()| self.append(&buf));
+        self.buf = buf;
+        result
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> Result<()> {
+        let full = self.sync == SyncMode::Full;
+        let len = self.wal_len;
+        let (f, wal_path) = self.wal_file()?;
+        let written = f
+            .write_all(bytes)
+            .and_then(|()| if full { f.sync_data() } else { Ok(()) });
+        match written {
+            Ok(()) => {
+                self.wal_len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                let err = io_error(wal_path, "append to", e);
+                // Take the partial record back off, or refuse all further writes.
+                let undone = f
+                    .set_len(len)
+                    .and_then(|()| f.seek(SeekFrom::Start(len)).map(|_| ()));
+                if let Err(e2) = undone {
+                    self.broken = Some(format!("{}; then: {e2}", err.message));
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Writes a new snapshot of `g` and empties the log.
+    pub(crate) fn checkpoint(&mut self, g: &mut Graph, schema: &[SchemaItem]) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        if let Some(why) = &self.broken {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("cannot checkpoint since an earlier failure: {why}"),
+            ));
+        }
+        g.canonicalize_holes();
+        let sync = self.sync != SyncMode::Off;
+        let next = self.generation + 1;
+        write_snapshot(&self.path, g, schema, next, sync)?;
+        self.generation = next;
+        let (f, wal_path) = self.wal_file()?;
+        let reset = wal::reset(wal_path, f, next, sync);
+        if let Err(e) = &reset {
+            // The snapshot holds everything; the stale log is ignored on the next open.
+            self.broken = Some(e.message.clone());
+        }
+        reset?;
+        self.wal_len = wal::HEADER_LEN;
+        Ok(())
+    }
+}
+
+/// Writes a snapshot of `g` to `path` atomically: into a temporary file in the same folder,
+/// fsynced, renamed over `path`, then the folder fsynced.
+pub(crate) fn write_snapshot(
+    path: &Path,
+    g: &Graph,
+    schema: &[SchemaItem],
+    generation: u64,
+    sync: bool,
+) -> Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| io_error(&tmp, "create", e))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        snapshot::write(g, schema, generation, &mut out).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot write {}: {e}", tmp.display()),
+            )
+        })?;
+        let file = out
+            .into_inner()
+            .map_err(|e| io_error(&tmp, "write", e.into_error()))?;
+        if sync {
+            file.sync_all().map_err(|e| io_error(&tmp, "sync", e))?;
+        }
+        drop(file);
+        std::fs::rename(&tmp, path).map_err(|e| io_error(path, "replace", e))?;
+        if sync {
+            sync_folder(path)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Makes a rename in `path`'s folder durable.
+fn sync_folder(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error(dir, "sync the folder", e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `g` as a new database file at `path` (with an empty log), refusing when another
+/// process has a database open there.
+pub(crate) fn save_as(path: &Path, g: &Graph, schema: &[SchemaItem]) -> Result<()> {
+    let wal_path = wal_path(path);
+    let mut wal = FsOpen::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&wal_path)
+        .map_err(|e| io_error(&wal_path, "open", e))?;
+    match wal.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(lock_error(path, false)),
+        Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&wal_path, "lock", e)),
+    }
+    // A fresh generation that no log lying around can claim to follow.
+    let generation = match wal::scan(&wal_path, &mut wal) {
+        Ok(s) => s.generation.unwrap_or(0) + 1,
+        Err(_) => 1,
+    };
+    write_snapshot(path, g, schema, generation, true)?;
+    wal::reset(&wal_path, &mut wal, generation, true)
+}
+
+/// Entry points for fuzzing the decoders on bytes in memory.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
+
+    /// Decodes `bytes` as a snapshot file; whether it was accepted.
+    pub fn snapshot(bytes: &[u8]) -> bool {
+        super::snapshot::read_from(Path::new("<fuzz>"), &mut &bytes[..]).is_ok()
+    }
+
+    /// Decodes `bytes` as a log file and replays it on an empty graph; whether it was
+    /// accepted.
+    pub fn log(bytes: &[u8]) -> bool {
+        let Ok(scan) =
+            super::wal::scan_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64)
+        else {
+            return false;
+        };
+        let mut g = crate::graph::Graph::new();
+        scan.records
+            .iter()
+            .all(|(_, r)| super::redo::apply(&mut g, r).is_ok())
+    }
+}

@@ -1,0 +1,275 @@
+//! From a committed transaction's undo log to a log record, and back onto a graph.
+//!
+//! The undo log says what changed; the graph, just before the tombstones are purged, says
+//! what it changed to. A record lists, in order: the nodes created (in creation order), the
+//! relationships created, the final labels and changed properties of entities that existed
+//! before, then the deletions in the order they happened. Replaying it through the same
+//! [`Graph`] methods hands out the same ids, because within a transaction ids come only from
+//! creations (in order) and are freed only at the purge (in deletion order).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::graph::{Graph, Props, Sym, Undo, UndoLog};
+use crate::value::{NodeId, RelId, Value};
+
+use super::codec::{RedoOp, WalRecord};
+
+/// Numbers the names a record uses.
+#[derive(Default)]
+struct Names {
+    index: HashMap<Sym, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn of(&mut self, g: &Graph, sym: Sym) -> u32 {
+        *self.index.entry(sym).or_insert_with(|| {
+            self.names.push(g.syms.name(sym).to_string());
+            (self.names.len() - 1) as u32
+        })
+    }
+
+    fn props(&mut self, g: &Graph, props: &Props) -> Vec<(u32, Value)> {
+        props
+            .iter()
+            .map(|(k, v)| (self.of(g, k), v.clone()))
+            .collect()
+    }
+}
+
+#[derive(Default)]
+struct Touched {
+    labels: bool,
+    keys: BTreeSet<Sym>,
+}
+
+/// The log record of the transaction whose changes are `undo`, read before the purge.
+/// `None` when it changed nothing.
+pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
+    if undo.is_empty() {
+        return None;
+    }
+    let mut created_nodes = Vec::new();
+    let mut created_rels = Vec::new();
+    let mut deleted_nodes = Vec::new();
+    let mut deleted_rels = Vec::new();
+    let mut nodes: BTreeMap<NodeId, Touched> = BTreeMap::new();
+    let mut rels: BTreeMap<RelId, Touched> = BTreeMap::new();
+    for u in undo {
+        match u {
+            Undo::CreatedNode(id) => created_nodes.push(*id),
+            Undo::CreatedRel(id) => created_rels.push(*id),
+            Undo::DeletedNode(id) => deleted_nodes.push(*id),
+            Undo::DeletedRel(id) => deleted_rels.push(*id),
+            Undo::NodeProp(id, k, _) => {
+                nodes.entry(*id).or_default().keys.insert(*k);
+            }
+            Undo::RelProp(id, k, _) => {
+                rels.entry(*id).or_default().keys.insert(*k);
+            }
+            Undo::AddedLabel(id, _) | Undo::RemovedLabel(id, _) => {
+                nodes.entry(*id).or_default().labels = true;
+            }
+        }
+    }
+    let new_nodes: HashSet<NodeId> = created_nodes.iter().copied().collect();
+    let new_rels: HashSet<RelId> = created_rels.iter().copied().collect();
+    let mut names = Names::default();
+    let mut ops = Vec::new();
+    for id in created_nodes {
+        let Some(n) = g.node_rec(id) else { continue };
+        ops.push(if n.deleted {
+            // Gone again before the commit: only its id matters.
+            RedoOp::CreateNode {
+                id: id.0,
+                labels: Vec::new(),
+                key: None,
+                props: Vec::new(),
+            }
+        } else {
+            RedoOp::CreateNode {
+                id: id.0,
+                labels: n.labels.iter().map(|l| names.of(g, *l)).collect(),
+                key: n.key.as_deref().map(str::to_string),
+                props: names.props(g, &n.props),
+            }
+        });
+    }
+    for id in created_rels {
+        let (Some(r), Some((start, end))) = (g.rel_rec(id), g.endpoints(id)) else {
+            continue;
+        };
+        let ty = names.of(g, r.ty);
+        let props = if r.deleted {
+            Vec::new()
+        } else {
+            names.props(g, &r.props)
+        };
+        ops.push(RedoOp::CreateRel {
+            id: id.0,
+            start: start.0,
+            end: end.0,
+            ty,
+            props,
+        });
+    }
+    for (id, t) in nodes {
+        let Some(n) = g.node_rec(id) else { continue };
+        if new_nodes.contains(&id) || n.deleted {
+            continue;
+        }
+        let labels = t
+            .labels
+            .then(|| n.labels.iter().map(|l| names.of(g, *l)).collect());
+        let props = t
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    names.of(g, *k),
+                    n.props.get(*k).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        ops.push(RedoOp::SetNode {
+            id: id.0,
+            labels,
+            props,
+        });
+    }
+    for (id, t) in rels {
+        let Some(r) = g.rel_rec(id) else { continue };
+        if new_rels.contains(&id) || r.deleted {
+            continue;
+        }
+        let props = t
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    names.of(g, *k),
+                    r.props.get(*k).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        ops.push(RedoOp::SetRel { id: id.0, props });
+    }
+    ops.extend(deleted_rels.into_iter().map(|r| RedoOp::DeleteRel(r.0)));
+    ops.extend(deleted_nodes.into_iter().map(|n| RedoOp::DeleteNode(n.0)));
+    Some(WalRecord {
+        names: names.names,
+        ops,
+    })
+}
+
+/// Replays a record onto `g` and purges its deletions. An error means the record does not
+/// fit the graph (a damaged or foreign log); `g` is then in an unspecified state.
+pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
+    let syms: Vec<Sym> = record.names.iter().map(|n| g.syms.intern(n)).collect();
+    let sym = |i: u32| {
+        syms.get(i as usize)
+            .copied()
+            .ok_or_else(|| format!("name number {i} is not in the record"))
+    };
+    let props_of = |list: &[(u32, Value)]| -> Result<Props, String> {
+        let mut props = Props::default();
+        for (k, v) in list {
+            props.set(sym(*k)?, v.clone());
+        }
+        Ok(props)
+    };
+    let mut undo = UndoLog::new();
+    let err = |e: crate::Error| e.message;
+    for op in &record.ops {
+        match op {
+            RedoOp::CreateNode {
+                id,
+                labels,
+                key,
+                props,
+            } => {
+                let labels = labels
+                    .iter()
+                    .map(|l| sym(*l))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let got = g
+                    .create_node(
+                        &labels,
+                        key.as_deref().map(Into::into),
+                        props_of(props)?,
+                        &mut undo,
+                    )
+                    .map_err(err)?;
+                if got.0 != *id {
+                    return Err(format!("node {id} was replayed as node {}", got.0));
+                }
+            }
+            RedoOp::CreateRel {
+                id,
+                start,
+                end,
+                ty,
+                props,
+            } => {
+                let got = g
+                    .create_rel(
+                        NodeId(*start),
+                        NodeId(*end),
+                        sym(*ty)?,
+                        props_of(props)?,
+                        &mut undo,
+                    )
+                    .map_err(err)?;
+                if got.0 != *id {
+                    return Err(format!(
+                        "relationship {id} was replayed as relationship {}",
+                        got.0
+                    ));
+                }
+            }
+            RedoOp::SetNode { id, labels, props } => {
+                let id = NodeId(*id);
+                if let Some(labels) = labels {
+                    let want = labels
+                        .iter()
+                        .map(|l| sym(*l))
+                        .collect::<Result<BTreeSet<_>, _>>()?;
+                    let have: BTreeSet<Sym> =
+                        g.node(id).map_err(err)?.labels.iter().copied().collect();
+                    for l in have.difference(&want) {
+                        g.remove_label(id, *l, &mut undo).map_err(err)?;
+                    }
+                    for l in want.difference(&have) {
+                        g.add_label(id, *l, &mut undo).map_err(err)?;
+                    }
+                }
+                for (k, v) in props {
+                    g.set_node_prop(id, sym(*k)?, v.clone(), &mut undo)
+                        .map_err(err)?;
+                }
+            }
+            RedoOp::SetRel { id, props } => {
+                for (k, v) in props {
+                    g.set_rel_prop(RelId(*id), sym(*k)?, v.clone(), &mut undo)
+                        .map_err(err)?;
+                }
+            }
+            RedoOp::DeleteRel(id) => {
+                if !g.delete_rel(RelId(*id), &mut undo).map_err(err)? {
+                    return Err(format!("relationship {id} does not exist"));
+                }
+            }
+            RedoOp::DeleteNode(id) => {
+                if !g.delete_node(NodeId(*id), &mut undo).map_err(err)? {
+                    return Err(format!("node {id} does not exist"));
+                }
+            }
+            RedoOp::Schema(_) => {
+                return Err("index and constraint definitions are not supported yet".into());
+            }
+        }
+    }
+    g.check_deleted_nodes_detached(&undo).map_err(err)?;
+    g.purge(&undo);
+    Ok(())
+}

@@ -1,0 +1,492 @@
+//! Durable storage: round trips, log replay, locking, corruption and crashes.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use baobab::{Database, ErrorKind, OpenOptions, Params, SyncMode, Value};
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "baobab-storage-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {
+    db.execute(q, &Params::new())
+        .unwrap_or_else(|e| panic!("{q}: {e}"))
+        .rows
+}
+
+/// Everything a database holds, ids included, as comparable text.
+fn state(db: &Database) -> String {
+    let nodes = db
+        .execute("MATCH (n) RETURN n ORDER BY id(n)", &Params::new())
+        .unwrap();
+    let mut out = String::new();
+    for row in &nodes.rows {
+        let Value::Node(id) = &row[0] else { panic!() };
+        out.push_str(&format!("{:?}\n", nodes.node(*id).unwrap()));
+    }
+    let rels = db
+        .execute("MATCH ()-[r]->() RETURN r ORDER BY id(r)", &Params::new())
+        .unwrap();
+    for row in &rels.rows {
+        let Value::Relationship(id) = &row[0] else {
+            panic!()
+        };
+        out.push_str(&format!("{:?}\n", rels.relationship(*id).unwrap()));
+    }
+    out
+}
+
+fn no_close_checkpoint() -> OpenOptions {
+    OpenOptions {
+        checkpoint_on_close: false,
+        ..OpenOptions::default()
+    }
+}
+
+/// Statements touching every value type, labels, keys, deletions (id holes) and updates.
+const SCRIPT: &[&str] = &[
+    "CREATE (a:Country:State {name: 'Mali', pop: 22395489, area: 1240192.0, member: true})",
+    "CREATE (AES:Alliance {name: 'Alliance of Sahel States', founded: date('2023-09-16')})",
+    "CREATE (:Tmp {i: 1}), (:Tmp {i: 2}), (:Tmp {i: 3}), (:Tmp {i: 4})",
+    "MATCH (c:Country), (a) WHERE a.founded IS NOT NULL CREATE (c)-[:MEMBER_OF {since: 2023, w: 0.5}]->(a)",
+    "MATCH (t:Tmp) WHERE t.i IN [2, 3] DETACH DELETE t",
+    "CREATE (:Value {l: [1, 2, 3], f: [1.5, -0.0], s: ['a', 'é', ''], b: [true, false]})",
+    "CREATE (:Time {t: localtime('12:34:56.789'), tz: time('12:00+02:00'), dt: localdatetime('2024-02-29T23:59:59'), zdt: datetime('2024-07-01T10:00[Africa/Bamako]'), d: duration('P1Y2M3DT4H5M6.007S')})",
+    "CREATE (n:Big {x: 9223372036854775807, y: -9223372036854775808, z: 1.0e300})",
+    "MATCH (t:Tmp {i: 1}) SET t.i = 10, t:Renamed REMOVE t:Tmp",
+    "MATCH (t:Tmp) DELETE t",
+    "CREATE (:Fresh {n: 1})-[:R]->(:Fresh {n: 2})",
+    "MATCH (c:Country)-[r:MEMBER_OF]->() SET r.w = null, r.note = 'kept'",
+    "MATCH (f:Fresh {n: 2}) DETACH DELETE f",
+    "CREATE (:Fresh {n: 3}), (:Fresh {n: 4})",
+];
+
+#[test]
+fn snapshot_and_log_round_trip_every_value_type() {
+    let dir = scratch("roundtrip");
+    let path = dir.join("g.baobab");
+    let db = Database::open(&path).unwrap();
+    for q in SCRIPT {
+        run(&db, q);
+    }
+    let before = state(&db);
+    assert!(before.contains("Africa/Bamako"), "{before}");
+    db.close().unwrap();
+    // Through the snapshot alone.
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    assert_eq!(state(&db), before);
+    run(&db, "CREATE (:After {n: 1})");
+    let after = state(&db);
+    drop(db);
+    // Through snapshot + log replay.
+    let db = Database::open_read_only(&path).unwrap();
+    assert_eq!(state(&db), after);
+    assert!(db.warnings().is_empty(), "{:?}", db.warnings());
+}
+
+/// Runs `SCRIPT` twice: once in one session, once with crashes (closing without a
+/// checkpoint) and reopenings between statements; ids and all must come out the same.
+#[test]
+fn replay_hands_out_the_same_ids_as_the_live_database() {
+    for seed in 0..6u64 {
+        let dir = scratch("replay");
+        let live_path = dir.join("live.baobab");
+        let crash_path = dir.join("crash.baobab");
+        let live = Database::open(&live_path).unwrap();
+        let mut crashy = Some(Database::open_with(&crash_path, &no_close_checkpoint()).unwrap());
+        let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        for (i, q) in SCRIPT.iter().chain(SCRIPT.iter().skip(2)).enumerate() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            run(&live, q);
+            run(crashy.as_ref().unwrap(), q);
+            if rng % 4 == 0 {
+                // The same checkpoints on both sides: checkpoints reorder free ids.
+                live.checkpoint().unwrap();
+                crashy.as_ref().unwrap().checkpoint().unwrap();
+            }
+            if rng % 3 == 0 {
+                drop(crashy.take());
+                crashy = Some(Database::open_with(&crash_path, &no_close_checkpoint()).unwrap());
+            }
+            assert_eq!(
+                state(&live),
+                state(crashy.as_ref().unwrap()),
+                "seed {seed}, after statement {i}: {q}"
+            );
+        }
+    }
+}
+
+#[test]
+fn transactions_are_logged_whole_and_rolled_back_ones_not_at_all() {
+    let dir = scratch("tx");
+    let path = dir.join("g.baobab");
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    let mut tx = db.begin().unwrap();
+    tx.execute("CREATE (:A {n: 1})", &Params::new()).unwrap();
+    tx.execute("CREATE (:A {n: 2})", &Params::new()).unwrap();
+    tx.commit().unwrap();
+    let mut tx = db.begin().unwrap();
+    tx.execute("CREATE (:B)", &Params::new()).unwrap();
+    tx.rollback().unwrap();
+    assert!(db.execute("CREATE (:C {n: 1/0})", &Params::new()).is_err());
+    let before = state(&db);
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert_eq!(state(&db), before);
+    assert_eq!(
+        run(&db, "MATCH (n) RETURN count(n)"),
+        vec![vec![Value::Int(2)]]
+    );
+}
+
+#[test]
+fn checkpoint_statement_empties_the_log() {
+    let dir = scratch("checkpoint");
+    let path = dir.join("g.baobab");
+    let wal = baobab::storage::wal_path(&path);
+    let db = Database::open(&path).unwrap();
+    run(&db, "UNWIND range(1, 100) AS i CREATE (:N {i: i})");
+    let logged = std::fs::metadata(&wal).unwrap().len();
+    assert!(logged > 200, "{logged}");
+    run(&db, "CHECKPOINT");
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 24);
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert_eq!(
+        run(&db, "MATCH (n:N) RETURN sum(n.i)"),
+        vec![vec![Value::Int(5050)]]
+    );
+}
+
+#[test]
+fn the_log_checkpoints_itself_past_its_size_limit() {
+    let dir = scratch("auto");
+    let path = dir.join("g.baobab");
+    let wal = baobab::storage::wal_path(&path);
+    let options = OpenOptions {
+        checkpoint_bytes: 4096,
+        sync: SyncMode::Normal,
+        ..no_close_checkpoint()
+    };
+    let db = Database::open_with(&path, &options).unwrap();
+    for i in 0..200 {
+        run(
+            &db,
+            &format!("CREATE (:N {{i: {i}, pad: '{}'}})", "x".repeat(40)),
+        );
+    }
+    assert!(std::fs::metadata(&wal).unwrap().len() <= 4096 + 200);
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert_eq!(
+        run(&db, "MATCH (n:N) RETURN count(n)"),
+        vec![vec![Value::Int(200)]]
+    );
+}
+
+#[test]
+fn one_writer_many_readers() {
+    let dir = scratch("lock");
+    let path = dir.join("g.baobab");
+    let db = Database::open(&path).unwrap();
+    run(&db, "CREATE (:N)");
+    let second = Database::open(&path)
+        .err()
+        .expect("a second writer must be refused");
+    assert_eq!(second.kind, ErrorKind::Locked, "{second}");
+    let reader = Database::open_read_only(&path)
+        .err()
+        .expect("readers wait for the writer");
+    assert_eq!(reader.kind, ErrorKind::Locked);
+    drop(db);
+    let r1 = Database::open_read_only(&path).unwrap();
+    let r2 = Database::open_read_only(&path).unwrap();
+    assert_eq!(
+        run(&r2, "MATCH (n) RETURN count(n)"),
+        vec![vec![Value::Int(1)]]
+    );
+    let refused = r1.execute("CREATE (:M)", &Params::new()).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::TransactionError, "{refused}");
+    assert_eq!(
+        run(&r1, "MATCH (n) RETURN count(n)"),
+        vec![vec![Value::Int(1)]]
+    );
+    assert_eq!(
+        Database::open(&path).err().map(|e| e.kind),
+        Some(ErrorKind::Locked)
+    );
+}
+
+#[test]
+fn missing_files_and_foreign_files_are_clear_errors() {
+    let dir = scratch("foreign");
+    let missing = Database::open_read_only(dir.join("nope.baobab"))
+        .err()
+        .unwrap();
+    assert_eq!(missing.kind, ErrorKind::Io);
+    assert!(missing.message.contains("nope.baobab"), "{missing}");
+    let text = dir.join("notes.txt");
+    std::fs::write(
+        &text,
+        "MATCH (n) RETURN n; some text that is not a database",
+    )
+    .unwrap();
+    let e = Database::open(&text).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corruption);
+    assert!(
+        e.message.contains("notes.txt") && e.message.contains("magic"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "MATCH (n) RETURN n; some text that is not a database"
+    );
+}
+
+/// A database with a snapshot and a log of `SCRIPT`'s statements after it. Returns the
+/// states after each logged statement (index 0: the snapshot alone).
+fn damaged_fixture(dir: &Path) -> (PathBuf, Vec<String>) {
+    let path = dir.join("g.baobab");
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    for q in &SCRIPT[..6] {
+        run(&db, q);
+    }
+    db.checkpoint().unwrap();
+    let mut states = vec![state(&db)];
+    for q in &SCRIPT[6..] {
+        run(&db, q);
+        states.push(state(&db));
+    }
+    drop(db);
+    (path, states)
+}
+
+/// Opens a damaged copy; asserts it either opens to one of `states` or fails cleanly with
+/// the files left untouched.
+fn check_damaged(path: &Path, states: &[String], what: &str) -> bool {
+    let wal = baobab::storage::wal_path(path);
+    let snap_before = std::fs::read(path).unwrap();
+    let wal_before = std::fs::read(&wal).unwrap();
+    match Database::open_read_only(path) {
+        Ok(db) => {
+            let s = state(&db);
+            assert!(
+                states.contains(&s),
+                "{what}: opened to a state that never was"
+            );
+            true
+        }
+        Err(e) => {
+            assert!(
+                matches!(e.kind, ErrorKind::Corruption),
+                "{what}: unexpected error {e}"
+            );
+            assert!(e.message.contains("byte"), "{what}: no offset in {e}");
+            assert_eq!(std::fs::read(path).unwrap(), snap_before, "{what}");
+            assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "{what}");
+            false
+        }
+    }
+}
+
+#[test]
+fn every_damaged_byte_is_caught_or_harmless() {
+    let dir = scratch("damage");
+    let (path, states) = damaged_fixture(&dir);
+    let wal = baobab::storage::wal_path(&path);
+    let snap = std::fs::read(&path).unwrap();
+    let log = std::fs::read(&wal).unwrap();
+    let mut snapshot_accepted = 0;
+    for i in 0..snap.len() {
+        let mut bad = snap.clone();
+        bad[i] ^= 0x5a;
+        std::fs::write(&path, &bad).unwrap();
+        if check_damaged(&path, &states, &format!("snapshot byte {i} flipped")) {
+            snapshot_accepted += 1;
+        }
+        std::fs::write(&path, &snap[..i]).unwrap();
+        if check_damaged(&path, &states, &format!("snapshot cut at {i}")) {
+            snapshot_accepted += 1;
+        }
+    }
+    assert_eq!(snapshot_accepted, 0, "a damaged snapshot must never open");
+    std::fs::write(&path, &snap).unwrap();
+    let mut recovered = 0;
+    for i in 0..log.len() {
+        let mut bad = log.clone();
+        bad[i] ^= 0xa5;
+        std::fs::write(&wal, &bad).unwrap();
+        check_damaged(&path, &states, &format!("log byte {i} flipped"));
+        std::fs::write(&wal, &log[..i]).unwrap();
+        // A log cut anywhere opens to the commits wholly before the cut (or fails at a
+        // header cut inside).
+        if check_damaged(&path, &states, &format!("log cut at {i}")) {
+            recovered += 1;
+        }
+    }
+    assert!(recovered > log.len() / 2, "{recovered} of {}", log.len());
+    // The intact files still open to the last state.
+    std::fs::write(&wal, &log).unwrap();
+    let db = Database::open_read_only(&path).unwrap();
+    assert_eq!(&state(&db), states.last().unwrap());
+}
+
+#[test]
+fn a_torn_last_record_is_dropped_with_a_warning_and_the_log_repaired() {
+    let dir = scratch("torn");
+    let (path, states) = damaged_fixture(&dir);
+    let wal = baobab::storage::wal_path(&path);
+    let log = std::fs::read(&wal).unwrap();
+    std::fs::write(&wal, &log[..log.len() - 3]).unwrap();
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    assert_eq!(&state(&db), &states[states.len() - 2]);
+    let w = db.warnings();
+    assert!(
+        w.len() == 1 && w[0].contains("incomplete last record"),
+        "{w:?}"
+    );
+    run(&db, "CREATE (:AfterRepair)");
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert!(db.warnings().is_empty());
+    assert_eq!(
+        run(&db, "MATCH (n:AfterRepair) RETURN count(n)"),
+        vec![vec![Value::Int(1)]]
+    );
+}
+
+#[test]
+fn a_damaged_record_in_the_middle_is_an_error_naming_file_and_offset() {
+    let dir = scratch("middle");
+    let (path, _) = damaged_fixture(&dir);
+    let wal = baobab::storage::wal_path(&path);
+    let mut log = std::fs::read(&wal).unwrap();
+    log[24 + 14] ^= 1; // inside the first record's payload
+    std::fs::write(&wal, &log).unwrap();
+    let e = Database::open(&path).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corruption);
+    assert!(
+        e.message.contains("-wal") && e.message.contains("byte 24"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(&wal).unwrap(),
+        log,
+        "a failed open must not repair"
+    );
+}
+
+/// Numbered statements in the shape the crash test checks: statement `i` creates
+/// `(:A {i})-[:R {i}]->(:B {i})`, every fourth one in an explicit two-statement transaction.
+fn crash_script(from: u64, count: u64) -> String {
+    let mut s = String::new();
+    for i in from..from + count {
+        if i % 4 == 0 {
+            s.push_str(&format!(
+                "BEGIN;\nCREATE (:A {{i: {i}}});\nMATCH (a:A {{i: {i}}}) CREATE (a)-[:R {{i: {i}}}]->(:B {{i: {i}}});\nCOMMIT;\nRETURN {i} AS done;\n"
+            ));
+        } else {
+            s.push_str(&format!(
+                "CREATE (:A {{i: {i}}})-[:R {{i: {i}}}]->(:B {{i: {i}}}) RETURN {i} AS done;\n"
+            ));
+        }
+    }
+    s
+}
+
+/// Kills a writer with SIGKILL at random moments; every acknowledged statement must be
+/// there after reopening, and no statement may be there in part.
+#[cfg(unix)]
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let rounds: u64 = std::env::var("BAOBAB_CRASH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25);
+    let dir = scratch("crash");
+    let path = dir.join("g.baobab");
+    let script = dir.join("script.cypher");
+    let mut next = 0u64;
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    let mut killed_mid_script = 0;
+    for round in 0..rounds {
+        std::fs::write(&script, crash_script(next, 400)).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baobab"))
+            .arg(&path)
+            .arg("-f")
+            .arg(&script)
+            .arg("--format")
+            .arg("jsonl")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let after_acks = 1 + rng % 60;
+        let stdout = child.stdout.take().unwrap();
+        let mut acked = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            acked.push(v["done"].as_u64().unwrap());
+            if acked.len() as u64 == after_acks {
+                // Let it run on a little, then kill it mid-write.
+                std::thread::sleep(Duration::from_micros(rng % 3000));
+                let _ = child.kill();
+                break;
+            }
+        }
+        let status = child.wait().unwrap();
+        if !status.success() {
+            killed_mid_script += 1;
+        }
+        let db = Database::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let count = |q: &str| -> BTreeMap<u64, i64> {
+            run(&db, q)
+                .into_iter()
+                .map(|r| (r[0].as_int().unwrap() as u64, r[1].as_int().unwrap()))
+                .collect()
+        };
+        let a = count("MATCH (a:A) RETURN a.i, count(*)");
+        let b = count("MATCH (b:B) RETURN b.i, count(*)");
+        let r = count("MATCH (:A)-[r:R]->(:B) RETURN r.i, count(*)");
+        for i in &acked {
+            assert_eq!(a.get(i), Some(&1), "round {round}: acknowledged {i} lost");
+        }
+        assert_eq!(a, b, "round {round}: half-applied statement");
+        assert_eq!(a, r, "round {round}: half-applied statement");
+        let present: Vec<u64> = a.keys().copied().collect();
+        assert_eq!(
+            present,
+            (0..present.len() as u64).collect::<Vec<_>>(),
+            "round {round}"
+        );
+        next = present.len() as u64;
+        drop(db);
+    }
+    assert!(killed_mid_script > 0, "no round was killed before its end");
+    let mut log = std::io::stderr();
+    let _ = writeln!(
+        log,
+        "crash test: {rounds} rounds, {killed_mid_script} killed mid-script, {next} statements survived"
+    );
+}
