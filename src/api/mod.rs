@@ -631,6 +631,10 @@ fn explain_result(plan: &QueryPlan) -> QueryResult {
 }
 
 /// Runs a plan to completion and materialises the entities its rows mention.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the state of one run; callers build it from different places"
+)]
 fn run_plan(
     access: GraphAccess<'_>,
     undo: &mut UndoLog,

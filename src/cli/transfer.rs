@@ -210,10 +210,10 @@ struct QuietPipe<W: Write>(W);
 
 impl<W: Write> Write for QuietPipe<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf).inspect_err(|e| quit_on_broken_pipe(e))
+        self.0.write(buf).inspect_err(quit_on_broken_pipe)
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush().inspect_err(|e| quit_on_broken_pipe(e))
+        self.0.flush().inspect_err(quit_on_broken_pipe)
     }
 }
 

@@ -310,9 +310,9 @@ fn parse_header(
         columns.push(col);
     }
     let has = |p: fn(&Column) -> bool| columns.iter().any(p);
-    if !nodes
-        && !(has(|c| matches!(c, Column::StartId(_))) && has(|c| matches!(c, Column::EndId(_))))
-    {
+    let has_ends =
+        has(|c| matches!(c, Column::StartId(_))) && has(|c| matches!(c, Column::EndId(_)));
+    if !nodes && !has_ends {
         return Err(header_error(
             file,
             "a relationship file needs `:START_ID` and `:END_ID` columns".into(),
