@@ -342,12 +342,14 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             count,
             skip: true,
             remaining: None,
+            drain: false,
         }),
         Plan::Limit { input, count } => Box::new(SkipLimit {
             input: open(input, arg),
             count,
             skip: false,
             remaining: None,
+            drain: input.has_writer(),
         }),
         Plan::Unwind { input, expr, slot } => {
             per_row(open(input, arg), Unwind { expr, slot: *slot })
@@ -1046,6 +1048,9 @@ struct SkipLimit<'p> {
     count: &'p CExpr,
     skip: bool,
     remaining: Option<usize>,
+    /// LIMIT over writes that may stream: pull the rest of the input once the limit is
+    /// reached, so every write still happens.
+    drain: bool,
 }
 
 impl Operator for SkipLimit<'_> {
@@ -1065,6 +1070,9 @@ impl Operator for SkipLimit<'_> {
             self.input.next(cx)
         } else {
             if *remaining == 0 {
+                if std::mem::take(&mut self.drain) {
+                    while self.input.next(cx)?.is_some() {}
+                }
                 return Ok(None);
             }
             *remaining -= 1;

@@ -532,6 +532,18 @@ impl CExpr {
 }
 
 impl Plan {
+    /// Whether the plan (or a plan below it) writes.
+    pub fn has_writer(&self) -> bool {
+        matches!(
+            self,
+            Plan::Create { .. }
+                | Plan::Merge { .. }
+                | Plan::SetProperty { .. }
+                | Plan::Delete { .. }
+                | Plan::Foreach { .. }
+        ) || self.children().iter().any(|c| c.has_writer())
+    }
+
     /// Whether rows come from this plan without reading the graph: only LOAD CSV, UNWIND
     /// and projections over plain values. A writing clause fed by such a plan can apply each
     /// row as it arrives instead of pulling all rows first: no row it writes can change what
