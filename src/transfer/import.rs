@@ -125,13 +125,51 @@ enum Column {
     },
 }
 
+/// The nodes of one id space by id. Ids of up to 15 bytes (nearly all) are kept inline as
+/// a `u128`, so a lookup touches the table only, not a string elsewhere on the heap: the
+/// lookups of a relationship file are random and bound by memory latency.
+#[derive(Default)]
+struct IdMap {
+    short: HashMap<u128, NodeId>,
+    long: HashMap<Box<str>, NodeId>,
+}
+
+impl IdMap {
+    fn inline(id: &str) -> Option<u128> {
+        let b = id.as_bytes();
+        let mut k = [0u8; 16];
+        k.get_mut(1..=b.len())?.copy_from_slice(b);
+        k[0] = b.len() as u8;
+        Some(u128::from_le_bytes(k))
+    }
+
+    fn get(&self, id: &str) -> Option<NodeId> {
+        match IdMap::inline(id) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// Adds `id`; false when it was there already.
+    fn insert(&mut self, id: &str, node: NodeId) -> bool {
+        match IdMap::inline(id) {
+            Some(k) => self.short.insert(k, node).is_none(),
+            None => self.long.insert(id.into(), node).is_none(),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+}
+
 /// The loader: the graph, the ids created so far and the id spaces.
 struct Loader<'g> {
     g: &'g mut Graph,
     undo: UndoLog,
     nodes: Vec<NodeId>,
     rels: Vec<RelId>,
-    spaces: Vec<HashMap<Box<str>, NodeId>>,
+    spaces: Vec<IdMap>,
     space_names: HashMap<Option<String>, usize>,
     report: ImportReport,
     skip_bad_rows: bool,
@@ -158,7 +196,7 @@ impl<'g> Loader<'g> {
             .entry(name.map(str::to_string))
             .or_insert(next);
         if i == next {
-            self.spaces.push(HashMap::new());
+            self.spaces.push(IdMap::default());
         }
         i
     }
@@ -223,8 +261,7 @@ impl<'g> Loader<'g> {
     }
 
     fn register_id(&mut self, space: usize, id: &str, node: NodeId) -> Result<()> {
-        let ids = &mut self.spaces[space];
-        if ids.insert(id.into(), node).is_some() {
+        if !self.spaces[space].insert(id, node) {
             return Err(Error::new(
                 ErrorKind::ConstraintVerificationFailed,
                 format!("the id `{id}` is used by two nodes"),
@@ -234,7 +271,7 @@ impl<'g> Loader<'g> {
     }
 
     fn lookup(&self, space: usize, id: &str) -> Result<NodeId> {
-        self.spaces[space].get(id).copied().ok_or_else(|| {
+        self.spaces[space].get(id).ok_or_else(|| {
             Error::new(
                 ErrorKind::EntityNotFound,
                 format!("no node has the id `{id}`"),
@@ -465,7 +502,7 @@ fn jsonl_line(loader: &mut Loader<'_>, space: usize, line: &str) -> Result<()> {
             }
             let key = j.get("key").and_then(|k| k.as_str());
             let id = id_text(j.get("id"))?;
-            if loader.spaces[space].contains_key(id.as_str()) {
+            if loader.spaces[space].contains(&id) {
                 return Err(Error::new(
                     ErrorKind::ConstraintVerificationFailed,
                     format!("the id `{id}` is used by two nodes"),
@@ -600,7 +637,7 @@ fn node_row(
         }
         match col {
             Column::Id(space, prop) => {
-                if loader.spaces[*space].contains_key(text) {
+                if loader.spaces[*space].contains(text) {
                     return Err(Error::new(
                         ErrorKind::ConstraintVerificationFailed,
                         format!("the id `{text}` is used by two nodes"),
