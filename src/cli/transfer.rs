@@ -400,3 +400,36 @@ fn repl_export(session: &Session<'_>, arg: &str) -> Result<(), String> {
     export::write(format, &mut out, &data).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repl_dump_and_export_write_files() {
+        let dir = std::env::temp_dir().join(format!("baobab-repl-transfer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Database::in_memory();
+        db.execute(
+            "CREATE (Mali:Country {name: 'Mali'})-[:IN]->(:Region {name: 'Sahel'})",
+            &Params::new(),
+        )
+        .unwrap();
+        let mut session = Session::new(&db, Format::Jsonl);
+        session.quiet = true;
+        let dump = dir.join("d.cypher");
+        assert!(repl_command(&session, ":dump", dump.to_str().unwrap()).is_some());
+        let text = std::fs::read_to_string(&dump).unwrap();
+        assert!(
+            text.contains("CREATE (Mali:Country {name: 'Mali'})"),
+            "{text}"
+        );
+        let dot = dir.join("g.dot");
+        let arg = format!("dot {} MATCH (c:Country) RETURN c", dot.display());
+        assert!(repl_command(&session, ":export", &arg).is_some());
+        let text = std::fs::read_to_string(&dot).unwrap();
+        assert!(text.contains("Mali") && !text.contains("Sahel"), "{text}");
+        assert!(repl_command(&session, ":read", "x").is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
