@@ -140,8 +140,28 @@ fn poisoned() -> Error {
     Error::internal("a previous panic left the database lock poisoned")
 }
 
+/// Parsed statements by query text, so that a statement run again (the common case in
+/// programs and scripts) skips the parser. Bounded: emptied when full.
+static PARSED: std::sync::LazyLock<Mutex<HashMap<String, Arc<crate::ast::Statement>>>> =
+    std::sync::LazyLock::new(|| Mutex::new(HashMap::new()));
+const PARSED_CAPACITY: usize = 512;
+
 /// One parsed statement, ready to plan.
-fn parse_one(query: &str) -> Result<crate::ast::Statement> {
+fn parse_one(query: &str) -> Result<Arc<crate::ast::Statement>> {
+    if let Some(stmt) = PARSED.lock().ok().and_then(|c| c.get(query).cloned()) {
+        return Ok(stmt);
+    }
+    let stmt = Arc::new(parse_uncached(query)?);
+    if let Ok(mut cache) = PARSED.lock() {
+        if cache.len() >= PARSED_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(query.to_string(), stmt.clone());
+    }
+    Ok(stmt)
+}
+
+fn parse_uncached(query: &str) -> Result<crate::ast::Statement> {
     let mut stmts = crate::syntax::parse(query).map_err(|e| e.locate(query))?;
     match stmts.len() {
         1 => Ok(stmts.remove(0)),
@@ -362,8 +382,13 @@ impl Database {
 
     /// A new empty database held in memory.
     pub fn in_memory() -> Database {
+        Database::with_graph(Graph::new())
+    }
+
+    /// An in-memory database holding `graph`.
+    pub(crate) fn with_graph(graph: Graph) -> Database {
         Database {
-            graph: RwLock::new(Graph::new()),
+            graph: RwLock::new(graph),
             procedures: RwLock::new(HashMap::new()),
             csv_base: RwLock::new(None),
             store: None,
@@ -409,7 +434,7 @@ impl Database {
     }
 
     /// Runs `f` with the graph locked for reading (dump and export).
-    pub(crate) fn with_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
+    pub(crate) fn read_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
         let g = self.graph.read().map_err(|_| poisoned())?;
         Ok(f(&g))
     }

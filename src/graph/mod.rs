@@ -693,6 +693,14 @@ impl Graph {
         raw_edge_bound(&self.g)
     }
 
+    /// Makes room for `nodes` nodes and `rels` relationships in an empty graph (when
+    /// loading a snapshot whose sizes are known); does nothing to a graph holding any.
+    pub(crate) fn reserve_empty(&mut self, nodes: u32, rels: u32) {
+        if raw_node_bound(&self.g) == 0 && raw_edge_bound(&self.g) == 0 {
+            self.g = StableDiGraph::with_capacity(nodes as usize, rels as usize);
+        }
+    }
+
     /// Live nodes with their records, in id order.
     pub fn node_records(&self) -> impl Iterator<Item = (NodeId, &NodeRec)> + '_ {
         self.g.node_indices().filter_map(|i| {

@@ -481,7 +481,7 @@ pub mod fuzzing {
 
     /// Decodes `bytes` as a snapshot file; whether it was accepted.
     pub fn snapshot(bytes: &[u8]) -> bool {
-        super::snapshot::read_from(Path::new("<fuzz>"), &mut &bytes[..]).is_ok()
+        super::snapshot::read_from(Path::new("<fuzz>"), &mut &bytes[..], bytes.len() as u64).is_ok()
     }
 
     /// Decodes `bytes` as a log file and replays it on an empty graph; whether it was
@@ -496,5 +496,55 @@ pub mod fuzzing {
         scan.records
             .iter()
             .all(|(_, r)| super::redo::apply(&mut g, r).is_ok())
+    }
+}
+
+/// Support for benchmarks and tests outside the crate.
+#[doc(hidden)]
+pub mod testing {
+    use crate::graph::{Graph, Props, UndoLog};
+    use crate::value::{NodeId, Value};
+    use crate::Database;
+
+    /// A synthetic graph built without Cypher: `nodes` `:Person {id, name, score}` nodes and
+    /// `rels` `:KNOWS {since}` relationships between pseudo-random pairs.
+    pub fn synthetic(nodes: u32, rels: u64, seed: u64) -> Database {
+        let mut g = Graph::new();
+        let mut undo = UndoLog::new();
+        let person = g.syms.intern("Person");
+        let knows = g.syms.intern("KNOWS");
+        let (id, name, score, since) = (
+            g.syms.intern("id"),
+            g.syms.intern("name"),
+            g.syms.intern("score"),
+            g.syms.intern("since"),
+        );
+        for i in 0..nodes {
+            let mut props = Props::default();
+            props.set(id, Value::Int(i64::from(i)));
+            props.set(name, Value::String(format!("person {i}").into()));
+            props.set(score, Value::Float(f64::from(i) * 0.25));
+            if g.create_node(&[person], None, props, &mut undo).is_err() {
+                break;
+            }
+            undo.clear();
+        }
+        let mut x = seed | 1;
+        for r in 0..rels {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let a = (x % u64::from(nodes.max(1))) as u32;
+            let b = ((x >> 32) % u64::from(nodes.max(1))) as u32;
+            let mut props = Props::default();
+            props.set(since, Value::Int(2000 + (r % 25) as i64));
+            if g.create_rel(NodeId(a), NodeId(b), knows, props, &mut undo)
+                .is_err()
+            {
+                break;
+            }
+            undo.clear();
+        }
+        Database::with_graph(g)
     }
 }

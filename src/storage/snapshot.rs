@@ -110,6 +110,8 @@ struct Restorer {
     rels: u64,
     schema: Vec<SchemaItem>,
     done: bool,
+    /// The file's size: no more items than bytes can follow.
+    size_hint: u32,
 }
 
 impl Restorer {
@@ -128,7 +130,15 @@ impl Restorer {
                     }
                 }
             }
-            SnapItem::Bounds { nodes, rels } => self.bounds = Some((nodes, rels)),
+            SnapItem::Bounds { nodes, rels } => {
+                if self.bounds.is_some() {
+                    return Err("the id bounds appear twice".into());
+                }
+                // Trust the bounds for allocation only as far as the file could hold them.
+                self.g
+                    .reserve_empty(nodes.min(self.size_hint), rels.min(self.size_hint));
+                self.bounds = Some((nodes, rels));
+            }
             SnapItem::Node {
                 id,
                 labels,
@@ -218,11 +228,19 @@ impl Restorer {
 /// byte offset where it was found.
 pub(crate) fn read(path: &Path) -> Result<Loaded> {
     let file = File::open(path).map_err(|e| io_error(path, "open", e))?;
-    read_from(path, &mut std::io::BufReader::with_capacity(1 << 16, file))
+    let size = file
+        .metadata()
+        .map_err(|e| io_error(path, "read the size of", e))?
+        .len();
+    read_from(
+        path,
+        &mut std::io::BufReader::with_capacity(1 << 16, file),
+        size,
+    )
 }
 
-/// Reads a snapshot from `file`; `path` names it in errors.
-pub(crate) fn read_from(path: &Path, file: &mut impl Read) -> Result<Loaded> {
+/// Reads a snapshot of `size` bytes from `file`; `path` names it in errors.
+pub(crate) fn read_from(path: &Path, file: &mut impl Read, size: u64) -> Result<Loaded> {
     let mut header = [0u8; HEADER_LEN];
     file.read_exact(&mut header)
         .map_err(|_| corrupt(path, 0, "the file is too short to be a snapshot"))?;
@@ -236,6 +254,7 @@ pub(crate) fn read_from(path: &Path, file: &mut impl Read) -> Result<Loaded> {
         rels: 0,
         schema: Vec::new(),
         done: false,
+        size_hint: u32::try_from(size).unwrap_or(u32::MAX),
     };
     let mut offset = HEADER_LEN as u64;
     let mut payload = Vec::new();

@@ -52,7 +52,7 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn snapshot(&self) -> Result<GraphData> {
-        self.with_graph(|g| {
+        self.read_graph(|g| {
             let nodes = g
                 .all_nodes()
                 .into_iter()
