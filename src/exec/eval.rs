@@ -101,6 +101,17 @@ impl Cx<'_> {
                 property(self.graph(), &b, key)
             }
             CExpr::Index(base, idx) => {
+                // A list or map in a slot or a constant is indexed in place: copying it for
+                // one element makes `list[i]` in a loop quadratic.
+                match (in_place(base, row), self.eval(idx, row)?) {
+                    (Some(Value::List(l)), Value::Int(i)) => {
+                        return Ok(list_index(l.len(), i).map_or(Value::Null, |i| l[i].clone()))
+                    }
+                    (Some(Value::Map(m)), Value::String(k)) => {
+                        return Ok(m.get(k.as_ref()).cloned().unwrap_or_default())
+                    }
+                    _ => {}
+                }
                 let b = self.eval(base, row)?;
                 let i = self.eval(idx, row)?;
                 self.index(b, i)
@@ -465,9 +476,24 @@ impl Cx<'_> {
                 })
             }
             _ => {
-                let l = self.eval(a, row)?;
-                let r = self.eval(b, row)?;
-                binary_values(op, &l, &r, self)
+                // Constants and slots are used in place: `x IN [..a long list..]` per row
+                // must not copy the list.
+                let (l_owned, r_owned);
+                let l = match in_place(a, row) {
+                    Some(v) => v,
+                    None => {
+                        l_owned = self.eval(a, row)?;
+                        &l_owned
+                    }
+                };
+                let r = match in_place(b, row) {
+                    Some(v) => v,
+                    None => {
+                        r_owned = self.eval(b, row)?;
+                        &r_owned
+                    }
+                };
+                binary_values(op, l, r, self)
             }
         }
     }
@@ -526,6 +552,15 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
         row.resize(slot + 1, Value::Null);
     }
     row[slot] = v;
+}
+
+/// The value of a constant or of a slot that is set, without evaluating (or copying) it.
+fn in_place<'r>(e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
+    match e {
+        CExpr::Const(v) => Some(v),
+        CExpr::Slot(s) => row.get(*s),
+        _ => None,
+    }
 }
 
 /// A binary operator other than AND/OR/XOR on two evaluated operands.

@@ -7,7 +7,8 @@
 //! 3. nodes without a key: `UNWIND [..] AS row CREATE (n:Labels) SET n = row.p, ..` batches
 //!    per label set, each node carrying a temporary `__dump_id` property;
 //! 4. relationships, per type: `UNWIND` batches of `[start, end, properties]` that index a
-//!    list of end nodes: keyed nodes by key, keyless ones by `__dump_id`;
+//!    list of the batch's end nodes: keyed nodes by key, then the keyless ones it needs,
+//!    found by `__dump_id`;
 //! 5. the `__dump_id` properties are removed.
 //!
 //! The order is canonical (groups in order of first appearance, ids within a group), so
@@ -205,21 +206,33 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
                     )
                 })
                 .collect();
-            // Keyed nodes come first in the list, keyless ones after them by dump id.
+            // Keyed nodes come first in the list, then the keyless ones this batch needs,
+            // in dump id order.
+            let mut needed: Vec<usize> = rows
+                .iter()
+                .flat_map(|(s, e, _)| [s, e])
+                .filter_map(|x| x.strip_prefix('d').and_then(|d| d.parse().ok()))
+                .collect();
+            needed.sort_unstable();
+            needed.dedup();
             let offset = keys.len();
             let pos = |s: &str| -> String {
                 match s.split_at(1) {
                     ("k", n) => n.to_string(),
                     (_, n) => n
                         .parse::<usize>()
-                        .map_or_else(|_| "null".into(), |d| (d + offset).to_string()),
+                        .ok()
+                        .and_then(|d| needed.binary_search(&d).ok())
+                        .map_or_else(|| "null".into(), |i| (i + offset).to_string()),
                 }
             };
             let mut stmt = String::new();
             if uses_dump_ids {
+                let ids: Vec<String> = needed.iter().map(usize::to_string).collect();
                 let _ = write!(
                     stmt,
-                    "MATCH (n) WHERE n.{DUMP_ID} IS NOT NULL WITH n ORDER BY n.{DUMP_ID} WITH collect(n) AS ns "
+                    "MATCH (n) WHERE n.{DUMP_ID} IN [{}] WITH n ORDER BY n.{DUMP_ID} WITH collect(n) AS ns ",
+                    ids.join(", ")
                 );
             }
             if !keys.is_empty() {
