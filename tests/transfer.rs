@@ -178,6 +178,37 @@ fn dump_keeps_types_and_keyless_nodes() {
     assert_eq!(rows[0][2], Value::Null, "the temporary ids are removed");
 }
 
+#[test]
+fn dump_round_trip_across_batches() {
+    // More nodes and relationships than one statement of the dump takes.
+    let db = Database::in_memory();
+    db.execute(
+        "UNWIND range(0, 1199) AS i CREATE (:P {i: i, half: toFloat(i) / 2})",
+        &Params::new(),
+    )
+    .unwrap();
+    db.execute(
+        "MATCH (a:P), (b:P) WHERE b.i = (a.i * 7 + 3) % 1200 OR b.i = (a.i + 1) % 1200 \
+         CREATE (a)-[:NEXT {w: a.i}]->(b)",
+        &Params::new(),
+    )
+    .unwrap();
+    db.execute(
+        "CREATE (Hub:Hub) WITH Hub MATCH (p:P) WHERE p.i < 5 CREATE (p)-[:AT]->(Hub)",
+        &Params::new(),
+    )
+    .unwrap();
+    let first = dump(&db);
+    assert!(
+        first.lines().filter(|l| l.contains(":NEXT]")).count() >= 3,
+        "several batches"
+    );
+    let copy = Database::in_memory();
+    run_script(&copy, &first);
+    assert_eq!(dump(&copy), first);
+    assert_eq!(canonical(&copy), canonical(&db));
+}
+
 // ----- JSON Lines and CSV round trips ----------------------------------------------------
 
 #[test]
