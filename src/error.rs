@@ -150,6 +150,9 @@ pub mod detail {
     pub const DIVISION_BY_ZERO: &str = "DivisionByZero";
     pub const DUPLICATE_KEY: &str = "DuplicateKey";
     pub const UNKNOWN_PROCEDURE: &str = "ProcedureNotFound";
+    pub const UNIQUE_CONSTRAINT_VIOLATION: &str = "UniqueConstraintViolation";
+    pub const SCHEMA_RULE_EXISTS: &str = "EquivalentSchemaRuleAlreadyExists";
+    pub const SCHEMA_RULE_MISSING: &str = "SchemaRuleNotFound";
 }
 
 /// A Baobab error: kind, optional detail code, message, phase and where in the query it was

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod ast;
+pub mod datagen;
 pub mod error;
 pub mod syntax;
 pub mod value;

@@ -1,16 +1,29 @@
-//! Durable storage: round trips, log replay, locking, corruption and crashes.
+//! Durable storage: round trips, log replay, locking and corruption. The kill -9 test is
+//! in `tests/crash.rs`: it spawns processes, and a child forked while another test holds a
+//! database lock would hold that lock too until it execs.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use baobab::{Database, ErrorKind, OpenOptions, Params, SyncMode, Value};
 
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty folder for one test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     static N: AtomicU64 = AtomicU64::new(0);
     let dir = std::env::temp_dir().join(format!(
         "baobab-storage-{}-{}-{name}",
@@ -19,7 +32,7 @@ fn scratch(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {
@@ -393,100 +406,62 @@ fn a_damaged_record_in_the_middle_is_an_error_naming_file_and_offset() {
     );
 }
 
-/// Numbered statements in the shape the crash test checks: statement `i` creates
-/// `(:A {i})-[:R {i}]->(:B {i})`, every fourth one in an explicit two-statement transaction.
-fn crash_script(from: u64, count: u64) -> String {
-    let mut s = String::new();
-    for i in from..from + count {
-        if i % 4 == 0 {
-            s.push_str(&format!(
-                "BEGIN;\nCREATE (:A {{i: {i}}});\nMATCH (a:A {{i: {i}}}) CREATE (a)-[:R {{i: {i}}}]->(:B {{i: {i}}});\nCOMMIT;\nRETURN {i} AS done;\n"
-            ));
-        } else {
-            s.push_str(&format!(
-                "CREATE (:A {{i: {i}}})-[:R {{i: {i}}}]->(:B {{i: {i}}}) RETURN {i} AS done;\n"
-            ));
-        }
-    }
-    s
-}
-
-/// Kills a writer with SIGKILL at random moments; every acknowledged statement must be
-/// there after reopening, and no statement may be there in part.
-#[cfg(unix)]
 #[test]
-fn acknowledged_writes_survive_sigkill() {
-    let rounds: u64 = std::env::var("BAOBAB_CRASH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(25);
-    let dir = scratch("crash");
+fn indexes_constraints_and_keys_survive_restarts() {
+    let dir = scratch("schema");
     let path = dir.join("g.baobab");
-    let script = dir.join("script.cypher");
-    let mut next = 0u64;
-    let mut rng = 0x2545_F491_4F6C_DD1Du64;
-    let mut killed_mid_script = 0;
-    for round in 0..rounds {
-        std::fs::write(&script, crash_script(next, 400)).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_baobab"))
-            .arg(&path)
-            .arg("-f")
-            .arg(&script)
-            .arg("--format")
-            .arg("jsonl")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        let after_acks = 1 + rng % 60;
-        let stdout = child.stdout.take().unwrap();
-        let mut acked = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-            acked.push(v["done"].as_u64().unwrap());
-            if acked.len() as u64 == after_acks {
-                // Let it run on a little, then kill it mid-write.
-                std::thread::sleep(Duration::from_micros(rng % 3000));
-                let _ = child.kill();
-                break;
-            }
-        }
-        let status = child.wait().unwrap();
-        if !status.success() {
-            killed_mid_script += 1;
-        }
-        let db = Database::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        let count = |q: &str| -> BTreeMap<u64, i64> {
-            run(&db, q)
-                .into_iter()
-                .map(|r| (r[0].as_int().unwrap() as u64, r[1].as_int().unwrap()))
-                .collect()
-        };
-        let a = count("MATCH (a:A) RETURN a.i, count(*)");
-        let b = count("MATCH (b:B) RETURN b.i, count(*)");
-        let r = count("MATCH (:A)-[r:R]->(:B) RETURN r.i, count(*)");
-        for i in &acked {
-            assert_eq!(a.get(i), Some(&1), "round {round}: acknowledged {i} lost");
-        }
-        assert_eq!(a, b, "round {round}: half-applied statement");
-        assert_eq!(a, r, "round {round}: half-applied statement");
-        let present: Vec<u64> = a.keys().copied().collect();
-        assert_eq!(
-            present,
-            (0..present.len() as u64).collect::<Vec<_>>(),
-            "round {round}"
-        );
-        next = present.len() as u64;
-        drop(db);
-    }
-    assert!(killed_mid_script > 0, "no round was killed before its end");
-    let mut log = std::io::stderr();
-    let _ = writeln!(
-        log,
-        "crash test: {rounds} rounds, {killed_mid_script} killed mid-script, {next} statements survived"
+    let show = |db: &Database| {
+        let mut rows = run(db, "SHOW INDEXES");
+        rows.extend(run(db, "SHOW CONSTRAINTS"));
+        format!("{rows:?}")
+    };
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    run(&db, "CREATE (AES:Alliance {name: 'AES'})");
+    run(&db, "CREATE INDEX country_name FOR (c:Country) ON (c.name)");
+    run(
+        &db,
+        "CREATE CONSTRAINT iso FOR (c:Country) REQUIRE c.iso IS UNIQUE",
     );
+    run(&db, "CREATE (:Country {name: 'Mali', iso: 'ML'})");
+    let schema = show(&db);
+    assert!(
+        schema.contains("country_name") && schema.contains("iso"),
+        "{schema}"
+    );
+    drop(db); // no checkpoint: the definitions come back from the log
+    for round in 0..2 {
+        let db = Database::open(&path).unwrap();
+        assert_eq!(show(&db), schema, "round {round}");
+        let dup = db
+            .execute(
+                "CREATE (:Country {name: 'Mali bis', iso: 'ML'})",
+                &Params::new(),
+            )
+            .unwrap_err();
+        assert_eq!(dup.kind, ErrorKind::ConstraintVerificationFailed, "{dup}");
+        let key = db
+            .execute("CREATE (AES:Alliance {name: 'again'})", &Params::new())
+            .unwrap_err();
+        assert_eq!(key.kind, ErrorKind::ConstraintVerificationFailed, "{key}");
+        let plan = db
+            .execute(
+                "EXPLAIN MATCH (c:Country {name: 'Mali'}) RETURN c.iso",
+                &Params::new(),
+            )
+            .unwrap()
+            .plan
+            .unwrap();
+        assert!(plan.contains("NodeIndexSeek"), "{plan}");
+        assert_eq!(
+            run(&db, "MATCH (c:Country {name: 'Mali'}) RETURN c.iso"),
+            vec![vec![Value::from("ML")]]
+        );
+        drop(db); // checkpointed: the second round reads them from the snapshot
+    }
+    let db = Database::open_with(&path, &no_close_checkpoint()).unwrap();
+    run(&db, "DROP INDEX country_name");
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert!(!show(&db).contains("country_name"));
+    assert!(show(&db).contains("iso"));
 }

@@ -179,6 +179,38 @@ fn dump_keeps_types_and_keyless_nodes() {
 }
 
 #[test]
+fn dump_recreates_indexes_and_constraints_first() {
+    let db = Database::in_memory();
+    run_script(
+        &db,
+        "CREATE INDEX person_name FOR (p:Person) ON (p.name);
+         CREATE CONSTRAINT city_key FOR (c:City) REQUIRE (c.country, c.name) IS UNIQUE;
+         CREATE (:Person {name: 'A'}), (:City {country: 'ML', name: 'Bamako'});",
+    );
+    let first = dump(&db);
+    let lines: Vec<&str> = first.lines().collect();
+    assert_eq!(
+        lines[0],
+        "CREATE INDEX person_name FOR (n:Person) ON (n.name);"
+    );
+    assert_eq!(
+        lines[1],
+        "CREATE CONSTRAINT city_key FOR (n:City) REQUIRE (n.country, n.name) IS UNIQUE;"
+    );
+    let copy = Database::in_memory();
+    run_script(&copy, &first);
+    assert_eq!(dump(&copy), first);
+    // The constraint is enforced in the copy.
+    let e = copy
+        .execute(
+            "CREATE (:City {country: 'ML', name: 'Bamako'})",
+            &Params::new(),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ConstraintVerificationFailed, "{e}");
+}
+
+#[test]
 fn dump_round_trip_across_batches() {
     // More nodes and relationships than one statement of the dump takes.
     let db = Database::in_memory();

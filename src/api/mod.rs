@@ -12,6 +12,8 @@ use crate::plan::QueryPlan;
 use crate::storage::Store;
 use crate::value::{NodeId, RelId, Value};
 
+mod schema;
+
 /// Query parameters by name (without the `$`).
 pub type Params = BTreeMap<String, Value>;
 
@@ -134,6 +136,36 @@ impl Catalog for DbCatalog<'_> {
             .get(name)
             .map(|p| (p.inputs, p.outputs.clone()))
     }
+    fn indexes(&self, label: &str) -> Vec<(Vec<String>, bool)> {
+        self.graph
+            .schema_defs()
+            .into_iter()
+            .filter(|d| d.label == label)
+            .map(|d| (d.properties, d.kind == crate::graph::SchemaKind::Unique))
+            .collect()
+    }
+    fn rel_count(&self, from: Option<&str>, types: &[Arc<str>], to: Option<&str>) -> u64 {
+        let g = self.graph;
+        let label = |l: Option<&str>| match l {
+            None => Some(crate::graph::ANY_LABEL),
+            Some(l) => g.syms.get(l),
+        };
+        let (Some(from), Some(to)) = (label(from), label(to)) else {
+            return 0;
+        };
+        if types.is_empty() {
+            return g
+                .type_counts()
+                .into_iter()
+                .map(|(t, _)| g.triple_count(from, t, to))
+                .sum();
+        }
+        types
+            .iter()
+            .filter_map(|t| g.syms.get(t))
+            .map(|t| g.triple_count(from, t, to))
+            .sum()
+    }
 }
 
 fn poisoned() -> Error {
@@ -180,6 +212,8 @@ fn parse_uncached(query: &str) -> Result<crate::ast::Statement> {
 /// What a statement asks for.
 enum Action {
     Run(QueryPlan, bool),
+    /// An index or constraint statement (or SHOW of them).
+    Schema(StatementKind),
     Explain(QueryPlan),
     Begin,
     Commit,
@@ -187,15 +221,23 @@ enum Action {
     Checkpoint,
 }
 
-/// A plan to run with its PROFILE flag, or the finished result of a statement that runs none.
-type Prepared = std::result::Result<(QueryPlan, bool), QueryResult>;
+/// What a statement runs.
+enum Runnable {
+    /// A plan with its PROFILE flag.
+    Plan(QueryPlan, bool),
+    Schema(StatementKind),
+}
+
+/// Work to run, or the finished result of a statement that runs nothing.
+type Prepared = std::result::Result<Runnable, QueryResult>;
 
 impl Action {
     /// Settles what needs no plan run; `session_hint` explains why BEGIN/COMMIT/ROLLBACK
     /// are refused here.
     fn prepared(self, session_hint: &str) -> Result<Prepared> {
         match self {
-            Action::Run(plan, profile) => Ok(Ok((plan, profile))),
+            Action::Run(plan, profile) => Ok(Ok(Runnable::Plan(plan, profile))),
+            Action::Schema(s) => Ok(Ok(Runnable::Schema(s))),
             Action::Explain(plan) => Ok(Err(explain_result(&plan))),
             Action::Checkpoint => Ok(Err(QueryResult::default())),
             Action::Begin | Action::Commit | Action::Rollback => Err(Error::new(
@@ -280,16 +322,6 @@ impl Database {
     /// ```
     pub fn open_with(path: impl AsRef<std::path::Path>, options: &OpenOptions) -> Result<Database> {
         let opened = Store::open(path.as_ref(), options)?;
-        if let Some(def) = opened.schema.first() {
-            return Err(Error::new(
-                ErrorKind::Corruption,
-                format!(
-                    "{} holds the index or constraint `{}`, which this build cannot restore",
-                    path.as_ref().display(),
-                    def.name
-                ),
-            ));
-        }
         Ok(Database {
             graph: RwLock::new(opened.graph),
             procedures: RwLock::new(HashMap::new()),
@@ -307,7 +339,7 @@ impl Database {
         };
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut store = store.lock().map_err(|_| poisoned())?;
-        store.checkpoint(&mut g, &[])
+        store.checkpoint(&mut g)
     }
 
     /// Writes the whole graph as a new database file at `path`, leaving this database as it
@@ -321,7 +353,7 @@ impl Database {
             }
         }
         let g = self.graph.read().map_err(|_| poisoned())?;
-        crate::storage::save_as(path, &g, &[])
+        crate::storage::save_as(path, &g)
     }
 
     /// Checkpoints a file database and closes it, reporting any failure (dropping a
@@ -341,7 +373,7 @@ impl Database {
             return Ok(());
         }
         let g = self.graph.get_mut().map_err(|_| poisoned())?;
-        store.checkpoint(g, &[])
+        store.checkpoint(g)
     }
 
     /// The file behind this database, if any.
@@ -371,7 +403,7 @@ impl Database {
         }
         g.purge(undo);
         if store.wants_checkpoint() {
-            if let Err(e) = store.checkpoint(g, &[]) {
+            if let Err(e) = store.checkpoint(g) {
                 if let Ok(mut w) = self.warnings.lock() {
                     w.push(format!("automatic checkpoint failed: {}", e.message));
                 }
@@ -428,7 +460,7 @@ impl Database {
         let out = f(&mut g)?;
         if let Some(store) = &self.store {
             let mut store = store.lock().map_err(|_| poisoned())?;
-            store.checkpoint(&mut g, &[])?;
+            store.checkpoint(&mut g)?;
         }
         Ok(out)
     }
@@ -511,14 +543,7 @@ impl Database {
             StatementKind::Commit => Action::Commit,
             StatementKind::Rollback => Action::Rollback,
             StatementKind::Checkpoint => Action::Checkpoint,
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::SyntaxError,
-                    "indexes and constraints are not supported yet",
-                )
-                .with_span(stmt.span)
-                .locate(query))
-            }
+            schema_stmt => Action::Schema(schema_stmt.clone()),
         })
     }
 
@@ -527,7 +552,7 @@ impl Database {
     pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
-        let plan = {
+        let work = {
             let g = self.graph.read().map_err(|_| poisoned())?;
             let action = Self::prepare(&g, &procedures, query)?;
             if matches!(action, Action::Checkpoint) {
@@ -536,40 +561,44 @@ impl Database {
                 return Ok(QueryResult::default());
             }
             let hint = "BEGIN, COMMIT and ROLLBACK need a session: use Database::begin or a script";
-            let (plan, profile) = match action.prepared(hint)? {
-                Ok(p) => p,
+            match action.prepared(hint)? {
+                Ok(Runnable::Plan(plan, profile)) if !plan.writes => {
+                    let mut undo = UndoLog::new();
+                    let access = GraphAccess::Read(&g);
+                    return run_plan(
+                        access,
+                        &mut undo,
+                        &plan,
+                        params,
+                        &procedures,
+                        profile,
+                        query,
+                        self.csv_base(),
+                    );
+                }
+                Ok(Runnable::Schema(s)) => match schema::show(&g, &s) {
+                    Some(shown) => return Ok(shown),
+                    None => Runnable::Schema(s),
+                },
+                Ok(work) => work,
                 Err(done) => return Ok(done),
-            };
-            if !plan.writes {
-                let mut undo = UndoLog::new();
-                let access = GraphAccess::Read(&g);
-                return run_plan(
-                    access,
-                    &mut undo,
-                    &plan,
-                    params,
-                    &procedures,
-                    profile,
-                    query,
-                    self.csv_base(),
-                );
             }
-            (plan, profile)
         };
-        let (plan, profile) = plan;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut undo = UndoLog::new();
-        let access = GraphAccess::Write(&mut g);
-        let r = run_plan(
-            access,
-            &mut undo,
-            &plan,
-            params,
-            &procedures,
-            profile,
-            query,
-            self.csv_base(),
-        );
+        let r = match &work {
+            Runnable::Plan(plan, profile) => run_plan(
+                GraphAccess::Write(&mut g),
+                &mut undo,
+                plan,
+                params,
+                &procedures,
+                *profile,
+                query,
+                self.csv_base(),
+            ),
+            Runnable::Schema(s) => schema::run(&mut g, s, &mut undo).map_err(|e| e.locate(query)),
+        };
         match r {
             Ok(result) => {
                 self.finish_write(&mut g, &mut undo)?;
@@ -673,8 +702,14 @@ fn run_plan(
     let mut cx = Cx::new(access, undo, params, procedures, Limits::default());
     cx.csv_base = csv_base;
     let mut rows = Vec::new();
+    let profiled = profile.then(|| {
+        let mut root = plan.root.clone();
+        root.instrument(&mut 0);
+        root
+    });
+    let root = profiled.as_ref().unwrap_or(&plan.root);
     {
-        let mut op = exec::open(&plan.root, vec![Value::Null; plan.slots]);
+        let mut op = exec::open(root, vec![Value::Null; plan.slots]);
         let keep = !plan.columns.is_empty();
         while let Some(row) = op.next(&mut cx).map_err(|e| e.locate(query))? {
             if keep {
@@ -691,7 +726,7 @@ fn run_plan(
         columns: plan.columns.clone(),
         rows,
         stats,
-        plan: profile.then(|| plan.root.explain()),
+        plan: profiled.map(|root| root.explain_profiled(&cx.profile)),
         ..QueryResult::default()
     };
     materialize(graph, &mut result);
@@ -786,21 +821,22 @@ impl Transaction<'_> {
         let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
         let action = Database::prepare(g, &procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
-        let (plan, profile) = match action.prepared(hint)? {
-            Ok(p) => p,
+        let r = match action.prepared(hint)? {
+            Ok(Runnable::Plan(plan, profile)) => run_plan(
+                GraphAccess::Write(g),
+                &mut self.undo,
+                &plan,
+                params,
+                &procedures,
+                profile,
+                query,
+                self.db.csv_base(),
+            ),
+            Ok(Runnable::Schema(s)) => {
+                schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query))
+            }
             Err(done) => return Ok(done),
         };
-        let access = GraphAccess::Write(g);
-        let r = run_plan(
-            access,
-            &mut self.undo,
-            &plan,
-            params,
-            &procedures,
-            profile,
-            query,
-            self.db.csv_base(),
-        );
         if r.is_err() {
             g.rollback(&mut self.undo);
             self.failed = true;

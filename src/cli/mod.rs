@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use baobab::{Database, Error, Params, Position, QueryResult, Transaction};
 
 pub mod format;
+pub mod generate;
 pub mod literal;
 pub mod repl;
 pub mod split;
@@ -28,9 +29,6 @@ pub const EXIT_USAGE: i32 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "baobab", version, args_conflicts_with_subcommands = true)]
 pub struct Args {
-    #[command(subcommand)]
-    pub command: Option<transfer::Command>,
-
     /// Database file (omit for an in-memory database).
     #[arg(value_name = "DB_FILE")]
     pub db_file: Option<PathBuf>,
@@ -67,6 +65,22 @@ pub struct Args {
     /// Open the database read-only.
     #[arg(long)]
     pub read_only: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands; without one, `baobab` runs scripts or the REPL.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a dataset as CSV files.
+    Generate(generate::GenerateArgs),
+    /// Bulk-import neo4j-admin CSV files (or JSON Lines) into DB_FILE.
+    Import(transfer::ImportArgs),
+    /// Write a Cypher script that recreates the database.
+    Dump(transfer::SourceArgs),
+    /// Export the database or a query result as JSON Lines, CSV, GraphML or DOT.
+    Export(transfer::ExportArgs),
 }
 
 /// Opens the database: in memory without a path.
@@ -457,7 +471,12 @@ pub fn run() -> i32 {
         Err(e) => e.exit(),
     };
     if let Some(command) = args.command {
-        return transfer::run(command);
+        return match command {
+            Command::Generate(generate) => generate::run(generate),
+            Command::Import(args) => transfer::run_import(&args),
+            Command::Dump(args) => transfer::run_dump(&args),
+            Command::Export(args) => transfer::run_export(&args),
+        };
     }
 
     // -e and -f in the order they were given.

@@ -6,7 +6,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Args as ClapArgs, Subcommand};
+use clap::Args as ClapArgs;
 
 use baobab::transfer::export::{self, ExportFormat};
 use baobab::transfer::import::{CsvFiles, ImportOptions, ImportReport, Progress};
@@ -15,17 +15,6 @@ use baobab::{Database, Params};
 
 use super::format::Format;
 use super::{Session, Source, EXIT_FAILED, EXIT_USAGE};
-
-/// The subcommands. `baobab [OPTIONS] [DB_FILE]` without one runs scripts or the REPL.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Bulk-import neo4j-admin CSV files (or JSON Lines) into DB_FILE.
-    Import(ImportArgs),
-    /// Write a Cypher script that recreates the database.
-    Dump(SourceArgs),
-    /// Export the database or a query result as JSON Lines, CSV, GraphML or DOT.
-    Export(ExportArgs),
-}
 
 /// Where the graph to dump or export comes from.
 #[derive(Debug, ClapArgs)]
@@ -114,15 +103,24 @@ pub fn script_dir(path: &Path) -> Option<PathBuf> {
     Some(parent.to_path_buf())
 }
 
-/// Runs a subcommand and returns the exit code.
-pub fn run(command: Command) -> i32 {
-    let outcome = match command {
-        Command::Import(args) => import(&args),
-        Command::Dump(args) => {
-            with_source(&args, |db, out| db.dump(out).map_err(|e| e.to_string()))
-        }
-        Command::Export(args) => export_command(&args),
-    };
+/// `baobab import`; returns the exit code.
+pub fn run_import(args: &ImportArgs) -> i32 {
+    exit_code(import(args))
+}
+
+/// `baobab dump`; returns the exit code.
+pub fn run_dump(args: &SourceArgs) -> i32 {
+    exit_code(with_source(args, |db, out| {
+        db.dump(out).map_err(|e| e.to_string())
+    }))
+}
+
+/// `baobab export`; returns the exit code.
+pub fn run_export(args: &ExportArgs) -> i32 {
+    exit_code(export_command(args))
+}
+
+fn exit_code(outcome: Result<(), Failure>) -> i32 {
     match outcome {
         Ok(()) => 0,
         Err(Failure::Usage(e)) => {

@@ -19,6 +19,8 @@ use crate::value::{NodeId, Path, RelId, Value};
 pub mod eval;
 pub mod functions;
 pub(crate) mod load_csv;
+mod seek;
+mod shortest;
 mod write;
 
 use eval::{set_slot, truth};
@@ -97,6 +99,8 @@ pub struct Cx<'a> {
     pub csv_base: Option<std::path::PathBuf>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
+    /// Rows and time per operator of a PROFILE run (by counter id).
+    pub profile: Vec<crate::plan::OpStats>,
 }
 
 impl<'a> Cx<'a> {
@@ -117,6 +121,7 @@ impl<'a> Cx<'a> {
             csv_base: None,
             regexes: HashMap::new(),
             ticks: 0,
+            profile: Vec::new(),
         }
     }
 
@@ -253,6 +258,48 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 kind: ScanKind::Key(key),
             },
         ),
+        Plan::NodeIndexSeek {
+            input,
+            slot,
+            label,
+            props,
+            seek,
+        } => per_row(
+            open(input, arg),
+            seek::IndexSeek {
+                slot: *slot,
+                label,
+                props,
+                seek,
+            },
+        ),
+        Plan::NodeCountFromCountStore { input, slot, label } => per_row(
+            open(input, arg),
+            seek::CountStore {
+                slot: *slot,
+                label: label.as_ref(),
+            },
+        ),
+        Plan::HashJoin {
+            input,
+            build,
+            slots,
+            left_key,
+            right_key,
+        } => Box::new(seek::HashJoin {
+            input: open(input, arg.clone()),
+            build,
+            arg,
+            slots,
+            left_key,
+            right_key,
+            table: None,
+            pending: Vec::new(),
+        }),
+        Plan::Profiled { input, id } => Box::new(seek::Counted {
+            input: open(input, arg),
+            id: *id,
+        }),
         Plan::Expand { input, spec } => per_row(open(input, arg), Expand { spec }),
         Plan::VarLengthExpand {
             input,
@@ -576,10 +623,24 @@ impl Fanout for Expand<'_> {
 
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<(RelId, NodeId)>> {
         let s = self.spec;
-        let (Some((from, _)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types)) else {
+        let (Some((from, to)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types))
+        else {
             return Ok(Vec::new());
         };
-        Ok(cx.graph().rels_of(from, s.dir, &types))
+        let g = cx.graph();
+        if let Some(to) = to.filter(|_| !types.is_empty()) {
+            // Expand(Into): walk the end with fewer relationships of these types.
+            let back = s.dir.reversed();
+            if g.typed_degree(to, back, &types) < g.typed_degree(from, s.dir, &types) {
+                return Ok(g
+                    .rels_of(to, back, &types)
+                    .into_iter()
+                    .filter(|(_, o)| *o == from)
+                    .map(|(r, _)| (r, to))
+                    .collect());
+            }
+        }
+        Ok(g.rels_of(from, s.dir, &types))
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId)) -> Option<Row> {
@@ -679,12 +740,19 @@ impl Shortest<'_> {
         let Some(types) = cx.type_filter(self.types) else {
             return Ok(Vec::new());
         };
+        let max = self.hops.max.map_or(usize::MAX, |m| m as usize);
+        if a != b {
+            let paths = shortest::shortest_paths(cx, a, b, self.dir, &types, max, self.all)?;
+            return Ok(paths
+                .into_iter()
+                .filter(|p| p.len() as u64 >= self.hops.min)
+                .collect());
+        }
         // parents[node] = list of (rel, previous node) at the node's BFS level.
         let mut level: HashMap<NodeId, usize> = HashMap::from([(a, 0)]);
         let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
         let mut frontier = vec![a];
         let mut depth = 0usize;
-        let max = self.hops.max.map_or(usize::MAX, |m| m as usize);
         let mut found = false;
         while !frontier.is_empty() && depth < max && !found {
             depth += 1;

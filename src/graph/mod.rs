@@ -9,6 +9,17 @@
 //! restores the graph exactly (ids included). Deletions are tombstones until
 //! [`Graph::purge`] removes them for good at commit, so a rolled-back deletion keeps its id.
 //! `graph` never does I/O.
+//!
+//! Also kept in step with every write and rollback: adjacency split by relationship type
+//! (`adjacency.rs`), property indexes and unique constraints (`index.rs`) and the counts the
+//! planner estimates with (`stats.rs`).
+
+mod adjacency;
+mod index;
+mod stats;
+
+pub use index::{IndexQuery, SchemaDef, SchemaKind};
+pub use stats::ANY_LABEL;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -125,6 +136,10 @@ pub enum Undo {
     RelProp(RelId, Sym, Option<Value>),
     AddedLabel(NodeId, Sym),
     RemovedLabel(NodeId, Sym),
+    /// An index or constraint was created (rollback drops it).
+    CreatedSchema(SchemaDef),
+    /// An index or constraint was dropped (rollback rebuilds it from the data).
+    DroppedSchema(SchemaDef),
 }
 
 /// The changes of a transaction, newest last.
@@ -157,6 +172,9 @@ pub struct Graph {
     prop_keys: BTreeSet<Sym>,
     live_nodes: usize,
     live_rels: usize,
+    adjacency: adjacency::TypedAdjacency,
+    indexes: Vec<index::PropIndex>,
+    triples: stats::TripleCounts,
 }
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
@@ -193,6 +211,17 @@ pub enum Dir {
     Out,
     In,
     Both,
+}
+
+impl Dir {
+    /// The same relationships seen from the other end.
+    pub fn reversed(self) -> Dir {
+        match self {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        }
+    }
 }
 
 impl Graph {
@@ -306,6 +335,9 @@ impl Graph {
     /// Live relationships at `node` in direction `dir`, as (relationship, other node). With
     /// `Both`, a self-loop appears once.
     pub fn rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
+        if !types.is_empty() {
+            return self.typed_rels_of(node, dir, types);
+        }
         let mut out = Vec::new();
         let mut push = |e: petgraph::stable_graph::EdgeReference<'_, RelRec, u32>, other| {
             let r = e.weight();
@@ -327,6 +359,47 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// [`Graph::rels_of`] for named types: reads only those types' adjacency groups, newest
+    /// first within a type (the order of petgraph's lists).
+    fn typed_rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
+        let mut out = Vec::new();
+        for (i, ty) in types.iter().enumerate() {
+            if types[..i].contains(ty) {
+                continue;
+            }
+            for (outgoing, wanted) in [(true, Dir::Out), (false, Dir::In)] {
+                if dir != wanted && dir != Dir::Both {
+                    continue;
+                }
+                for r in self.adjacency.get(node, outgoing, *ty).iter().rev() {
+                    let Some((rec, (s, e))) = self.rel_rec(*r).zip(self.endpoints(*r)) else {
+                        continue;
+                    };
+                    if rec.deleted || (!outgoing && dir == Dir::Both && s == e) {
+                        continue;
+                    }
+                    out.push((*r, if outgoing { e } else { s }));
+                }
+            }
+        }
+        out
+    }
+
+    /// An upper bound on the relationships of `types` at `node` in `dir` (tombstones
+    /// included), from the adjacency groups without walking them.
+    pub fn typed_degree(&self, node: NodeId, dir: Dir, types: &[Sym]) -> usize {
+        let mut n = 0;
+        for ty in types {
+            if dir != Dir::In {
+                n += self.adjacency.get(node, true, *ty).len();
+            }
+            if dir != Dir::Out {
+                n += self.adjacency.get(node, false, *ty).len();
+            }
+        }
+        n
     }
 
     // ----- writes -------------------------------------------------------------------------
@@ -366,6 +439,7 @@ impl Graph {
         }
         self.live_nodes += 1;
         undo.push(Undo::CreatedNode(id));
+        self.index_node(id)?;
         Ok(id)
     }
 
@@ -390,6 +464,8 @@ impl Graph {
             },
         ));
         *self.type_counts.entry(ty).or_default() += 1;
+        self.adjacency.add(start, end, ty, id);
+        self.count_rel(id, true);
         self.live_rels += 1;
         undo.push(Undo::CreatedRel(id));
         Ok(id)
@@ -404,6 +480,10 @@ impl Graph {
         if n.deleted {
             return Ok(false);
         }
+        self.unindex_node(id);
+        let Some(n) = self.g.node_weight_mut(ni(id)) else {
+            return Ok(false);
+        };
         n.deleted = true;
         let labels = n.labels.clone();
         let key = n.key.clone();
@@ -427,6 +507,10 @@ impl Graph {
         if r.deleted {
             return Ok(false);
         }
+        self.count_rel(id, false);
+        let Some(r) = self.g.edge_weight_mut(ei(id)) else {
+            return Ok(false);
+        };
         r.deleted = true;
         let ty = r.ty;
         if let Some(c) = self.type_counts.get_mut(&ty) {
@@ -445,14 +529,21 @@ impl Graph {
         value: Value,
         undo: &mut UndoLog,
     ) -> Result<Option<Value>> {
+        self.node(id)?;
+        let upkeep = self.indexed_key(key);
+        if upkeep {
+            self.unindex_node(id);
+        }
         let n = self
             .g
             .node_weight_mut(ni(id))
-            .filter(|n| !n.deleted)
             .ok_or_else(|| deleted_node(id))?;
         let old = n.props.set(key, value);
         self.prop_keys.insert(key);
         undo.push(Undo::NodeProp(id, key, old.clone()));
+        if upkeep {
+            self.index_node(id)?;
+        }
         Ok(old)
     }
 
@@ -476,40 +567,68 @@ impl Graph {
 
     /// Adds a label; returns whether it was new.
     pub fn add_label(&mut self, id: NodeId, label: Sym, undo: &mut UndoLog) -> Result<bool> {
-        let n = self
-            .g
-            .node_weight_mut(ni(id))
-            .filter(|n| !n.deleted)
-            .ok_or_else(|| deleted_node(id))?;
-        match n.labels.binary_search(&label) {
-            Ok(_) => Ok(false),
-            Err(i) => {
-                n.labels.insert(i, label);
-                self.label_index.entry(label).or_default().insert(id);
-                undo.push(Undo::AddedLabel(id, label));
-                Ok(true)
-            }
-        }
+        self.node(id)?;
+        self.change_label(id, label, true, Some(undo))
     }
 
     /// Removes a label; returns whether it was there.
     pub fn remove_label(&mut self, id: NodeId, label: Sym, undo: &mut UndoLog) -> Result<bool> {
-        let n = self
-            .g
-            .node_weight_mut(ni(id))
-            .filter(|n| !n.deleted)
-            .ok_or_else(|| deleted_node(id))?;
-        match n.labels.binary_search(&label) {
-            Ok(i) => {
-                n.labels.remove(i);
-                if let Some(s) = self.label_index.get_mut(&label) {
-                    s.remove(&id);
-                }
-                undo.push(Undo::RemovedLabel(id, label));
-                Ok(true)
-            }
-            Err(_) => Ok(false),
+        self.node(id)?;
+        self.change_label(id, label, false, Some(undo))
+    }
+
+    /// Adds (`add`) or removes a label, keeping the label index, the (label, type, label)
+    /// counts of the node's relationships and the property indexes in step. With an undo
+    /// log the change is recorded there (before any unique-constraint error is returned).
+    fn change_label(
+        &mut self,
+        id: NodeId,
+        label: Sym,
+        add: bool,
+        undo: Option<&mut UndoLog>,
+    ) -> Result<bool> {
+        let Some(n) = self.g.node_weight(ni(id)) else {
+            return Ok(false);
+        };
+        let at = n.labels.binary_search(&label);
+        if at.is_ok() == add {
+            return Ok(false);
         }
+        let rels = self.rels_of(id, Dir::Both, &[]);
+        for (r, _) in &rels {
+            self.count_rel(*r, false);
+        }
+        let indexed = self.indexed_label(label);
+        if indexed {
+            self.unindex_node(id);
+        }
+        if let Some(n) = self.g.node_weight_mut(ni(id)) {
+            match at {
+                Err(i) => n.labels.insert(i, label),
+                Ok(i) => {
+                    n.labels.remove(i);
+                }
+            }
+        }
+        if add {
+            self.label_index.entry(label).or_default().insert(id);
+        } else if let Some(s) = self.label_index.get_mut(&label) {
+            s.remove(&id);
+        }
+        for (r, _) in &rels {
+            self.count_rel(*r, true);
+        }
+        if let Some(undo) = undo {
+            undo.push(if add {
+                Undo::AddedLabel(id, label)
+            } else {
+                Undo::RemovedLabel(id, label)
+            });
+        }
+        if indexed {
+            self.index_node(id)?;
+        }
+        Ok(true)
     }
 
     /// Reverts the changes in `undo` (newest first) and empties it.
@@ -517,6 +636,7 @@ impl Graph {
         while let Some(u) = undo.pop() {
             match u {
                 Undo::CreatedNode(id) => {
+                    self.unindex_node(id);
                     if let Some(n) = self.g.remove_node(ni(id)) {
                         for l in n.labels {
                             if let Some(s) = self.label_index.get_mut(&l) {
@@ -532,7 +652,14 @@ impl Graph {
                     }
                 }
                 Undo::CreatedRel(id) => {
+                    if self.rel_rec(id).is_some_and(|r| !r.deleted) {
+                        self.count_rel(id, false);
+                    }
+                    let ends = self.endpoints(id);
                     if let Some(r) = self.g.remove_edge(ei(id)) {
+                        if let Some((s, e)) = ends {
+                            self.adjacency.remove(s, e, r.ty, id);
+                        }
                         if !r.deleted {
                             if let Some(c) = self.type_counts.get_mut(&r.ty) {
                                 *c = c.saturating_sub(1);
@@ -552,6 +679,8 @@ impl Graph {
                             self.label_index.entry(l).or_default().insert(id);
                         }
                         self.live_nodes += 1;
+                        // The state restored satisfied every constraint.
+                        let _ = self.index_node(id);
                     }
                 }
                 Undo::DeletedRel(id) => {
@@ -559,12 +688,15 @@ impl Graph {
                         r.deleted = false;
                         *self.type_counts.entry(r.ty).or_default() += 1;
                         self.live_rels += 1;
+                        self.count_rel(id, true);
                     }
                 }
                 Undo::NodeProp(id, key, old) => {
+                    self.unindex_node(id);
                     if let Some(n) = self.g.node_weight_mut(ni(id)) {
                         n.props.set(key, old.unwrap_or(Value::Null));
                     }
+                    let _ = self.index_node(id);
                 }
                 Undo::RelProp(id, key, old) => {
                     if let Some(r) = self.g.edge_weight_mut(ei(id)) {
@@ -572,22 +704,14 @@ impl Graph {
                     }
                 }
                 Undo::AddedLabel(id, label) => {
-                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                        if let Ok(i) = n.labels.binary_search(&label) {
-                            n.labels.remove(i);
-                        }
-                        if let Some(s) = self.label_index.get_mut(&label) {
-                            s.remove(&id);
-                        }
-                    }
+                    let _ = self.change_label(id, label, false, None);
                 }
                 Undo::RemovedLabel(id, label) => {
-                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                        if let Err(i) = n.labels.binary_search(&label) {
-                            n.labels.insert(i, label);
-                        }
-                        self.label_index.entry(label).or_default().insert(id);
-                    }
+                    let _ = self.change_label(id, label, true, None);
+                }
+                Undo::CreatedSchema(def) => self.forget_schema(&def.name),
+                Undo::DroppedSchema(def) => {
+                    let _ = self.restore_schema_def(def);
                 }
             }
         }
@@ -619,7 +743,12 @@ impl Graph {
         for u in undo {
             if let Undo::DeletedRel(id) = u {
                 if self.rel_rec(*id).is_some_and(|r| r.deleted) {
-                    self.g.remove_edge(ei(*id));
+                    let ends = self.endpoints(*id);
+                    if let Some(r) = self.g.remove_edge(ei(*id)) {
+                        if let Some((s, e)) = ends {
+                            self.adjacency.remove(s, e, r.ty, *id);
+                        }
+                    }
                 }
             }
         }

@@ -156,6 +156,22 @@ pub struct ExpandSpec {
     pub distinct_from: Vec<Slot>,
 }
 
+/// How an index seek finds its nodes.
+#[derive(Clone)]
+pub enum Seek {
+    /// The properties equal these values (one per indexed property).
+    Eq(Vec<CExpr>),
+    /// The property equals one of the list's elements.
+    In(CExpr),
+    /// The property lies between the bounds (`(value, inclusive)`).
+    Range {
+        lower: Option<(CExpr, bool)>,
+        upper: Option<(CExpr, bool)>,
+    },
+    /// The (string) property starts with the value.
+    Prefix(CExpr),
+}
+
 /// A plan node.
 #[derive(Clone)]
 pub enum Plan {
@@ -174,6 +190,36 @@ pub enum Plan {
         input: Box<Plan>,
         slot: Slot,
         key: Arc<str>,
+    },
+    /// Nodes with `label` found through the index on `props` (a label scan when the index
+    /// is gone by the time the plan runs). The predicate it serves stays as a filter above.
+    NodeIndexSeek {
+        input: Box<Plan>,
+        slot: Slot,
+        label: Arc<str>,
+        props: Vec<Arc<str>>,
+        seek: Seek,
+    },
+    /// The number of nodes with `label` (all nodes with none), read from the store's
+    /// counts, bound to `slot` in one row.
+    NodeCountFromCountStore {
+        input: Box<Plan>,
+        slot: Slot,
+        label: Option<Arc<str>>,
+    },
+    /// For each input row, the rows of `build` (run once, independent of the input) whose
+    /// `right_key` is equivalent to the row's `left_key`, with `build`'s `slots` copied in.
+    HashJoin {
+        input: Box<Plan>,
+        build: Box<Plan>,
+        slots: Vec<Slot>,
+        left_key: CExpr,
+        right_key: CExpr,
+    },
+    /// PROFILE only: counts the rows and time of `input` under number `id`.
+    Profiled {
+        input: Box<Plan>,
+        id: usize,
     },
     Expand {
         input: Box<Plan>,
@@ -325,6 +371,13 @@ impl Plan {
             Plan::AllNodesScan { .. } => "AllNodesScan",
             Plan::NodeByLabelScan { .. } => "NodeByLabelScan",
             Plan::NodeByKey { .. } => "NodeByKey",
+            Plan::NodeIndexSeek { seek, .. } => match seek {
+                Seek::Eq(_) | Seek::In(_) => "NodeIndexSeek",
+                Seek::Range { .. } | Seek::Prefix(_) => "NodeIndexRangeSeek",
+            },
+            Plan::NodeCountFromCountStore { .. } => "NodeCountFromCountStore",
+            Plan::Profiled { .. } => "Profiled",
+            Plan::HashJoin { .. } => "HashJoin",
             Plan::Expand { spec, .. } => {
                 if spec.into {
                     "Expand(Into)"
@@ -363,6 +416,37 @@ impl Plan {
             Plan::AllNodesScan { slot, .. } => format!("#{slot}"),
             Plan::NodeByLabelScan { slot, label, .. } => format!("#{slot}:{label}"),
             Plan::NodeByKey { slot, key, .. } => format!("#{slot} key={key}"),
+            Plan::NodeIndexSeek {
+                slot,
+                label,
+                props,
+                seek,
+                ..
+            } => {
+                let how = match seek {
+                    Seek::Eq(_) => "=",
+                    Seek::In(_) => " IN",
+                    Seek::Range { lower, upper } => match (lower, upper) {
+                        (Some(_), Some(_)) => " range",
+                        (Some((_, true)), None) => ">=",
+                        (Some(_), None) => ">",
+                        (None, Some((_, true))) => "<=",
+                        _ => "<",
+                    },
+                    Seek::Prefix(_) => " STARTS WITH",
+                };
+                let props: Vec<&str> = props.iter().map(|p| p.as_ref()).collect();
+                format!("#{slot}:{label}({}){how}", props.join(", "))
+            }
+            Plan::HashJoin { slots, .. } => slots
+                .iter()
+                .map(|s| format!("#{s}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Plan::NodeCountFromCountStore { slot, label, .. } => match label {
+                Some(l) => format!("#{slot} count(:{l})"),
+                None => format!("#{slot} count(*)"),
+            },
             Plan::Expand { spec, .. } | Plan::VarLengthExpand { spec, .. } => {
                 let (l, r) = match spec.dir {
                     Dir::Out => ("-", "->"),
@@ -427,6 +511,9 @@ impl Plan {
             Plan::AllNodesScan { input, .. }
             | Plan::NodeByLabelScan { input, .. }
             | Plan::NodeByKey { input, .. }
+            | Plan::NodeIndexSeek { input, .. }
+            | Plan::NodeCountFromCountStore { input, .. }
+            | Plan::Profiled { input, .. }
             | Plan::Expand { input, .. }
             | Plan::VarLengthExpand { input, .. }
             | Plan::ShortestPath { input, .. }
@@ -448,16 +535,98 @@ impl Plan {
             Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
                 vec![input, inner]
             }
+            Plan::HashJoin { input, build, .. } => vec![input, build],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
             Plan::Union { parts, .. } => parts.iter().collect(),
         }
     }
 
+    /// The operator's inputs, mutably (same order as [`Plan::children`]).
+    fn children_mut(&mut self) -> Vec<&mut Plan> {
+        match self {
+            Plan::Argument => vec![],
+            Plan::AllNodesScan { input, .. }
+            | Plan::NodeByLabelScan { input, .. }
+            | Plan::NodeByKey { input, .. }
+            | Plan::NodeIndexSeek { input, .. }
+            | Plan::NodeCountFromCountStore { input, .. }
+            | Plan::Profiled { input, .. }
+            | Plan::Expand { input, .. }
+            | Plan::VarLengthExpand { input, .. }
+            | Plan::ShortestPath { input, .. }
+            | Plan::Filter { input, .. }
+            | Plan::Projection { input, .. }
+            | Plan::Aggregation { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Top { input, .. }
+            | Plan::Skip { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Unwind { input, .. }
+            | Plan::Create { input, .. }
+            | Plan::SetProperty { input, .. }
+            | Plan::Delete { input, .. }
+            | Plan::ProcedureCall { input, .. }
+            | Plan::LoadCsv { input, .. }
+            | Plan::Produce { input, .. } => vec![input],
+            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
+                vec![input, inner]
+            }
+            Plan::HashJoin { input, build, .. } => vec![input, build],
+            Plan::Merge { input, matcher, .. } => vec![input, matcher],
+            Plan::Foreach { input, body, .. } => vec![input, body],
+            Plan::Union { parts, .. } => parts.iter_mut().collect(),
+        }
+    }
+
+    /// Wraps every operator of the tree in a [`Plan::Profiled`] counter, numbered from
+    /// `*next` on (PROFILE only: a plain run has no counters and pays nothing).
+    pub fn instrument(&mut self, next: &mut usize) {
+        for c in self.children_mut() {
+            c.instrument(next);
+        }
+        let id = *next;
+        *next += 1;
+        let inner = std::mem::replace(self, Plan::Argument);
+        *self = Plan::Profiled {
+            input: Box::new(inner),
+            id,
+        };
+    }
+
     /// The plan as an indented tree, root first.
     pub fn explain(&self) -> String {
         let mut out = String::new();
-        self.explain_into(&mut out, 0, &mut |_| String::new());
+        self.explain_into(&mut out, 0, &mut |_, _| String::new());
+        out
+    }
+
+    /// An instrumented plan (see [`Plan::instrument`]) with the rows each operator produced
+    /// and the time spent in it (its inputs' time excluded), from `stats[id]`.
+    pub fn explain_profiled(&self, stats: &[OpStats]) -> String {
+        let get = |id: usize| stats.get(id).copied().unwrap_or_default();
+        let mut out = String::new();
+        self.explain_into(&mut out, 0, &mut |node, id| {
+            let Some(id) = id else {
+                return String::new();
+            };
+            let own = get(id);
+            let inputs: std::time::Duration = node
+                .children()
+                .iter()
+                .filter_map(|c| match c {
+                    Plan::Profiled { id, .. } => Some(get(*id).time),
+                    _ => None,
+                })
+                .sum();
+            let time = own.time.saturating_sub(inputs);
+            format!(
+                "(rows={}, time={:.3}ms)",
+                own.rows,
+                time.as_secs_f64() * 1000.0
+            )
+        });
         out
     }
 
@@ -465,19 +634,23 @@ impl Plan {
         &self,
         out: &mut String,
         depth: usize,
-        suffix: &mut dyn FnMut(&Plan) -> String,
+        suffix: &mut dyn FnMut(&Plan, Option<usize>) -> String,
     ) {
-        let detail = self.detail();
-        let _ = write!(out, "{}+{}", "| ".repeat(depth), self.name());
+        let (node, id) = match self {
+            Plan::Profiled { input, id } => (input.as_ref(), Some(*id)),
+            _ => (self, None),
+        };
+        let detail = node.detail();
+        let _ = write!(out, "{}+{}", "| ".repeat(depth), node.name());
         if !detail.is_empty() {
             let _ = write!(out, " {detail}");
         }
-        let extra = suffix(self);
+        let extra = suffix(node, id);
         if !extra.is_empty() {
             let _ = write!(out, " {extra}");
         }
         out.push('\n');
-        for c in self.children() {
+        for c in node.children() {
             c.explain_into(out, depth + 1, suffix);
         }
     }
@@ -560,4 +733,12 @@ impl Plan {
             _ => false,
         }
     }
+}
+
+/// What PROFILE measured for one operator.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpStats {
+    pub rows: u64,
+    /// Time spent producing the rows, the operator's inputs included.
+    pub time: std::time::Duration,
 }

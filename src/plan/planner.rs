@@ -14,6 +14,11 @@ use crate::value::Value;
 
 use super::*;
 
+mod cost;
+mod join;
+mod pushdown;
+mod seek;
+
 /// What the planner may ask of the database: sizes for choosing start points, and the
 /// procedures CALL can name.
 pub trait Catalog {
@@ -22,6 +27,17 @@ pub trait Catalog {
     fn node_count(&self) -> usize;
     /// Output field names of a procedure, or `None` when it does not exist.
     fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)>;
+    /// The indexes on nodes with `label`: their properties and whether they are unique.
+    fn indexes(&self, label: &str) -> Vec<(Vec<String>, bool)> {
+        let _ = label;
+        Vec::new()
+    }
+    /// Relationships of `types` (any when empty) from a node with label `from` to one with
+    /// label `to` (`None`: any node), from the store's counts.
+    fn rel_count(&self, from: Option<&str>, types: &[Arc<str>], to: Option<&str>) -> u64 {
+        let _ = (from, types, to);
+        0
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -146,6 +162,8 @@ pub struct Planner<'a> {
     open_ended: usize,
     /// Set while compiling the expressions of an aggregating projection.
     agg: Option<AggContext>,
+    /// The conjuncts of the WHERE of the MATCH being planned (for index seeks).
+    hints: Vec<Expr>,
 }
 
 impl<'a> Planner<'a> {
@@ -157,6 +175,7 @@ impl<'a> Planner<'a> {
             writes: false,
             open_ended: 0,
             agg: None,
+            hints: Vec::new(),
         }
     }
 
@@ -178,7 +197,8 @@ impl<'a> Planner<'a> {
 
     /// Plans a query.
     pub fn plan_query(mut self, q: &Query) -> Result<QueryPlan> {
-        let (root, columns) = self.query(q, Plan::Argument, &Scope::default())?;
+        let (mut root, columns) = self.query(q, Plan::Argument, &Scope::default())?;
+        seek::use_count_store(&mut root);
         Ok(QueryPlan {
             root,
             columns,
@@ -449,14 +469,10 @@ impl<'a> Planner<'a> {
         if m.optional {
             let before = scope.clone();
             let mut inner_scope = scope.clone();
-            let mut inner = self.pattern(Plan::Argument, &m.pattern, &mut inner_scope)?;
+            let mut inner = self.matched_pattern(Plan::Argument, m, &mut inner_scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
-                let pred = self.expr(w, &inner_scope)?;
-                inner = Plan::Filter {
-                    input: Box::new(inner),
-                    pred,
-                };
+                inner = self.where_filters(inner, w, &inner_scope)?;
             }
             let nulls: Vec<Slot> = inner_scope
                 .vars
@@ -471,17 +487,25 @@ impl<'a> Planner<'a> {
                 nulls,
             })
         } else {
-            let mut plan = self.pattern(input, &m.pattern, scope)?;
+            let mut plan = self.matched_pattern(input, m, scope)?;
             if let Some(w) = &m.where_ {
                 self.no_aggregate(w)?;
-                let pred = self.expr(w, scope)?;
-                plan = Plan::Filter {
-                    input: Box::new(plan),
-                    pred,
-                };
+                plan = self.where_filters(plan, w, scope)?;
             }
             Ok(plan)
         }
+    }
+
+    /// Plans the pattern of a MATCH, with its WHERE conjuncts as hints for index seeks.
+    fn matched_pattern(&mut self, input: Plan, m: &Match, scope: &mut Scope) -> Result<Plan> {
+        let mut hints = Vec::new();
+        if let Some(w) = &m.where_ {
+            seek::conjuncts(w, &mut hints);
+        }
+        let saved = std::mem::replace(&mut self.hints, hints);
+        let r = self.pattern_parts(input, &m.pattern, scope);
+        self.hints = saved;
+        r
     }
 
     fn no_aggregate(&self, e: &Expr) -> Result<()> {
@@ -497,11 +521,31 @@ impl<'a> Planner<'a> {
 
     /// Plans a pattern on top of `input`, binding its variables in `scope`.
     fn pattern(&mut self, input: Plan, pattern: &Pattern, scope: &mut Scope) -> Result<Plan> {
+        // Hints belong to the MATCH that set them, not to patterns nested in it.
+        let saved = std::mem::take(&mut self.hints);
+        let r = self.pattern_parts(input, pattern, scope);
+        self.hints = saved;
+        r
+    }
+
+    fn pattern_parts(&mut self, input: Plan, pattern: &Pattern, scope: &mut Scope) -> Result<Plan> {
         let mut plan = input;
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
         let mut own_rels: Vec<String> = Vec::new();
-        for part in &pattern.parts {
+        for (i, part) in pattern.parts.iter().enumerate() {
+            if i > 0 {
+                if let Some(side) = self.hash_join_side(part, scope)? {
+                    plan = Plan::HashJoin {
+                        input: Box::new(plan),
+                        build: Box::new(side.plan),
+                        slots: vec![side.slot],
+                        left_key: side.left_key,
+                        right_key: side.right_key,
+                    };
+                    continue;
+                }
+            }
             plan = self.part(plan, part, scope, &mut rel_slots, &mut own_rels)?;
         }
         Ok(plan)
@@ -599,6 +643,31 @@ impl<'a> Planner<'a> {
             }
         }
         let slot = self.slot();
+        let hints = std::mem::take(&mut self.hints);
+        let seek = self.seek_choice(n, &hints, scope);
+        let mut input = plan;
+        if let Some(choice) = &seek {
+            match self.seek_plan(choice, input, slot, scope) {
+                Ok(p) => {
+                    let label = Self::choice_label(choice).to_string();
+                    if let Some(v) = &n.variable {
+                        scope.bind(
+                            &v.name,
+                            Var {
+                                slot,
+                                kind: Kind::Node,
+                            },
+                        );
+                    }
+                    let preds = self.node_filters(n, slot, Some(&label), scope);
+                    self.hints = hints;
+                    return Ok((Self::filter(p, preds?), slot));
+                }
+                Err(p) => input = *p,
+            }
+        }
+        self.hints = hints;
+        let plan = input;
         if let Some(key) = lone_key(n) {
             scope.bind(
                 &key.name,
@@ -657,6 +726,9 @@ impl<'a> Planner<'a> {
         if lone_key(n).is_some() {
             return 1;
         }
+        if let Some(choice) = self.seek_choice(n, &self.hints, scope) {
+            return choice.estimate + 1;
+        }
         let label = n
             .labels
             .iter()
@@ -691,8 +763,9 @@ impl<'a> Planner<'a> {
         }
         // Choose the start node.
         let start = (0..nodes.len())
-            .min_by_key(|i| self.start_cost(nodes[*i], scope))
-            .unwrap_or(0);
+            .map(|i| (i, self.part_cost(&nodes, &rels, i, scope)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(0, |(i, _)| i);
         let (mut plan, first_slot) = self.start_node(input, nodes[start], scope)?;
         let mut node_slots: Vec<Option<Slot>> = vec![None; nodes.len()];
         node_slots[start] = Some(first_slot);

@@ -16,7 +16,7 @@ use bincode::error::{DecodeError, EncodeError};
 use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::graph::{NodeRec, Props, RelRec, Sym};
+use crate::graph::{NodeRec, Props, RelRec, SchemaDef, SchemaKind, Sym};
 use crate::value::temporal::{Duration, Temporal};
 use crate::value::Value;
 
@@ -65,6 +65,32 @@ pub(crate) struct SchemaItem {
     pub unique: bool,
     pub label: String,
     pub properties: Vec<String>,
+}
+
+impl From<SchemaDef> for SchemaItem {
+    fn from(d: SchemaDef) -> SchemaItem {
+        SchemaItem {
+            name: d.name,
+            unique: d.kind == SchemaKind::Unique,
+            label: d.label,
+            properties: d.properties,
+        }
+    }
+}
+
+impl From<SchemaItem> for SchemaDef {
+    fn from(s: SchemaItem) -> SchemaDef {
+        SchemaDef {
+            name: s.name,
+            kind: if s.unique {
+                SchemaKind::Unique
+            } else {
+                SchemaKind::Index
+            },
+            label: s.label,
+            properties: s.properties,
+        }
+    }
 }
 
 /// One item of a snapshot, as written: borrows from the graph so that saving never copies it.

@@ -24,8 +24,6 @@ use crate::api::{OpenOptions, SyncMode};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::{Graph, UndoLog};
 
-use codec::SchemaItem;
-
 pub(crate) fn corrupt(path: &Path, offset: u64, what: &str) -> Error {
     Error::new(
         ErrorKind::Corruption,
@@ -124,7 +122,6 @@ pub(crate) struct Store {
 pub(crate) struct Opened {
     pub store: Store,
     pub graph: Graph,
-    pub schema: Vec<SchemaItem>,
     pub warnings: Vec<String>,
 }
 
@@ -181,9 +178,9 @@ impl Store {
             .try_exists()
             .map_err(|e| io_error(path, "look for", e))?;
         let mut warnings = Vec::new();
-        let (mut graph, generation, schema, fresh) = if exists {
+        let (mut graph, generation, fresh) = if exists {
             let loaded = snapshot::read(path)?;
-            (loaded.graph, loaded.generation, loaded.schema, false)
+            (loaded.graph, loaded.generation, false)
         } else {
             if read_only {
                 return Err(Error::new(
@@ -198,7 +195,7 @@ impl Store {
                     "the log holds records but its snapshot file is missing",
                 ));
             }
-            (Graph::new(), 0, Vec::new(), true)
+            (Graph::new(), 0, true)
         };
         let mut good_len = wal::HEADER_LEN;
         let mut reset =
@@ -256,7 +253,7 @@ impl Store {
         };
         if !read_only {
             if fresh {
-                write_snapshot(path, &graph, &schema, generation, sync)?;
+                write_snapshot(path, &graph, generation, sync)?;
             }
             let (f, wal_path) = store.wal_file()?;
             if reset {
@@ -272,7 +269,6 @@ impl Store {
         Ok(Opened {
             store,
             graph,
-            schema,
             warnings,
         })
     }
@@ -365,7 +361,7 @@ impl Store {
     }
 
     /// Writes a new snapshot of `g` and empties the log.
-    pub(crate) fn checkpoint(&mut self, g: &mut Graph, schema: &[SchemaItem]) -> Result<()> {
+    pub(crate) fn checkpoint(&mut self, g: &mut Graph) -> Result<()> {
         if self.read_only {
             return Ok(());
         }
@@ -378,7 +374,7 @@ impl Store {
         g.canonicalize_holes();
         let sync = self.sync != SyncMode::Off;
         let next = self.generation + 1;
-        write_snapshot(&self.path, g, schema, next, sync)?;
+        write_snapshot(&self.path, g, next, sync)?;
         self.generation = next;
         let (f, wal_path) = self.wal_file()?;
         let reset = wal::reset(wal_path, f, next, sync);
@@ -394,20 +390,14 @@ impl Store {
 
 /// Writes a snapshot of `g` to `path` atomically: into a temporary file in the same folder,
 /// fsynced, renamed over `path`, then the folder fsynced.
-pub(crate) fn write_snapshot(
-    path: &Path,
-    g: &Graph,
-    schema: &[SchemaItem],
-    generation: u64,
-    sync: bool,
-) -> Result<()> {
+pub(crate) fn write_snapshot(path: &Path, g: &Graph, generation: u64, sync: bool) -> Result<()> {
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
     let result = (|| {
         let file = File::create(&tmp).map_err(|e| io_error(&tmp, "create", e))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        snapshot::write(g, schema, generation, &mut out).map_err(|e| {
+        snapshot::write(g, generation, &mut out).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
                 format!("cannot write {}: {e}", tmp.display()),
@@ -451,7 +441,7 @@ fn sync_folder(path: &Path) -> Result<()> {
 
 /// Writes `g` as a new database file at `path` (with an empty log), refusing when another
 /// process has a database open there.
-pub(crate) fn save_as(path: &Path, g: &Graph, schema: &[SchemaItem]) -> Result<()> {
+pub(crate) fn save_as(path: &Path, g: &Graph) -> Result<()> {
     let wal_path = wal_path(path);
     let mut wal = FsOpen::new()
         .read(true)
@@ -470,7 +460,7 @@ pub(crate) fn save_as(path: &Path, g: &Graph, schema: &[SchemaItem]) -> Result<(
         Ok(s) => s.generation.unwrap_or(0) + 1,
         Err(_) => 1,
     };
-    write_snapshot(path, g, schema, generation, true)?;
+    write_snapshot(path, g, generation, true)?;
     wal::reset(&wal_path, &mut wal, generation, true)
 }
 

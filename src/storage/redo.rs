@@ -53,6 +53,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     let mut created_rels = Vec::new();
     let mut deleted_nodes = Vec::new();
     let mut deleted_rels = Vec::new();
+    let mut schema_changed = false;
     let mut nodes: BTreeMap<NodeId, Touched> = BTreeMap::new();
     let mut rels: BTreeMap<RelId, Touched> = BTreeMap::new();
     for u in undo {
@@ -70,6 +71,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
             Undo::AddedLabel(id, _) | Undo::RemovedLabel(id, _) => {
                 nodes.entry(*id).or_default().labels = true;
             }
+            Undo::CreatedSchema(_) | Undo::DroppedSchema(_) => schema_changed = true,
         }
     }
     let new_nodes: HashSet<NodeId> = created_nodes.iter().copied().collect();
@@ -156,6 +158,11 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     }
     ops.extend(deleted_rels.into_iter().map(|r| RedoOp::DeleteRel(r.0)));
     ops.extend(deleted_nodes.into_iter().map(|n| RedoOp::DeleteNode(n.0)));
+    if schema_changed {
+        // Last, on the final data: the definitions as the transaction left them.
+        let defs = g.schema_defs().into_iter().map(Into::into).collect();
+        ops.push(RedoOp::Schema(defs));
+    }
     Some(WalRecord {
         names: names.names,
         ops,
@@ -179,6 +186,7 @@ pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
         Ok(props)
     };
     let mut undo = UndoLog::new();
+    let mut schema = None;
     let err = |e: crate::Error| e.message;
     for op in &record.ops {
         match op {
@@ -264,12 +272,14 @@ pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
                     return Err(format!("node {id} does not exist"));
                 }
             }
-            RedoOp::Schema(_) => {
-                return Err("index and constraint definitions are not supported yet".into());
-            }
+            RedoOp::Schema(defs) => schema = Some(defs),
         }
     }
     g.check_deleted_nodes_detached(&undo).map_err(err)?;
     g.purge(&undo);
+    if let Some(defs) = schema {
+        g.replace_schema_defs(defs.iter().cloned().map(Into::into).collect())
+            .map_err(err)?;
+    }
     Ok(())
 }

@@ -59,7 +59,6 @@ impl<W: Write> ChunkWriter<'_, W> {
 /// Streams a snapshot of `g` into `out`; returns the bytes written.
 pub(crate) fn write(
     g: &Graph,
-    schema: &[SchemaItem],
     generation: u64,
     out: &mut impl Write,
 ) -> std::result::Result<u64, String> {
@@ -85,19 +84,19 @@ pub(crate) fn write(
         w.item(SnapOut::Rel(id.0, start.0, end.0, rec))?;
         rels += 1;
     }
+    let schema: Vec<SchemaItem> = g.schema_defs().into_iter().map(Into::into).collect();
     if !schema.is_empty() {
-        w.item(SnapOut::Schema(schema))?;
+        w.item(SnapOut::Schema(&schema))?;
     }
     w.item(SnapOut::End { nodes, rels })?;
     w.flush()?;
     Ok(w.written)
 }
 
-/// What a snapshot held besides the graph.
+/// A loaded snapshot.
 pub(crate) struct Loaded {
     pub graph: Graph,
     pub generation: u64,
-    pub schema: Vec<SchemaItem>,
 }
 
 /// Rebuilds a graph item by item, keeping every id where it was.
@@ -197,6 +196,10 @@ impl Restorer {
                 let (nb, rb) = self.bounds.ok_or("no id bounds")?;
                 self.g.fill_holes(nb, rb, &mut self.holes);
                 self.g.clear_holes(std::mem::take(&mut self.holes));
+                let defs = std::mem::take(&mut self.schema);
+                self.g
+                    .replace_schema_defs(defs.into_iter().map(Into::into).collect())
+                    .map_err(|e| e.message)?;
                 self.done = true;
             }
         }
@@ -311,7 +314,6 @@ pub(crate) fn read_from(path: &Path, file: &mut impl Read, size: u64) -> Result<
     Ok(Loaded {
         graph: r.g,
         generation,
-        schema: r.schema,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Dump: a Cypher script that recreates a graph exactly.
 //!
 //! One statement per line, so that a dump can be split without a parser:
-//! 1. schema (indexes and constraints: none exist yet, [`write_schema`] is the hook);
+//! 1. indexes and constraints ([`write_schema`]);
 //! 2. nodes with a key: `CREATE (Key:Label {..}), ..` batches, since a key can only be
 //!    given by a name in the query text;
 //! 3. nodes without a key: `UNWIND [..] AS row CREATE (n:Labels) SET n = row.p, ..` batches
@@ -20,6 +20,7 @@ use std::io::Write;
 
 use crate::api::{Database, NodeData};
 use crate::error::{Error, ErrorKind, Result};
+use crate::graph::{SchemaDef, SchemaKind};
 use crate::value::{format_float, quote_string, NodeId, Temporal, Value};
 
 use super::{sorted_labels, GraphData};
@@ -89,19 +90,50 @@ fn labels_text(n: &NodeData) -> String {
         .collect()
 }
 
-/// Writes the statements that create indexes and constraints. None exist yet; when they
-/// do, they go here, before the data, so that loading checks and uses them.
-pub fn write_schema(out: &mut dyn Write, _db: &Database) -> std::io::Result<()> {
-    writeln!(out, "// Indexes and constraints: none.")
+/// Writes the statements that create the indexes and constraints, before the data, so that
+/// loading checks the constraints (the indexes are filled as nodes arrive).
+pub fn write_schema(out: &mut dyn Write, defs: &[SchemaDef]) -> std::io::Result<()> {
+    if defs.is_empty() {
+        return writeln!(out, "// Indexes and constraints: none.");
+    }
+    for d in defs {
+        let props: Vec<String> = d
+            .properties
+            .iter()
+            .map(|p| format!("n.{}", name(p)))
+            .collect();
+        let target = format!("(n:{})", name(&d.label));
+        match d.kind {
+            SchemaKind::Index => writeln!(
+                out,
+                "CREATE INDEX {} FOR {target} ON ({});",
+                name(&d.name),
+                props.join(", ")
+            )?,
+            SchemaKind::Unique => {
+                let on = match props.as_slice() {
+                    [one] => one.clone(),
+                    _ => format!("({})", props.join(", ")),
+                };
+                writeln!(
+                    out,
+                    "CREATE CONSTRAINT {} FOR {target} REQUIRE {on} IS UNIQUE;",
+                    name(&d.name)
+                )?
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Database {
     /// Writes a Cypher script that recreates the whole database (see `docs/import-export.md`).
     pub fn dump(&self, out: &mut dyn Write) -> Result<()> {
         let data = self.snapshot()?;
+        let defs = self.read_graph(|g| g.schema_defs())?;
         let io =
             |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write the dump: {e}"));
-        write_schema(out, self).map_err(io)?;
+        write_schema(out, &defs).map_err(io)?;
         write_dump(out, &data).map_err(io)
     }
 }

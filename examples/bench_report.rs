@@ -1,0 +1,221 @@
+//! Runs the benchmark queries once per engine run and prints timings and answers as JSON,
+//! for `benches/compare/compare.py` (criterion's own output is for humans; this is for the
+//! comparison with Kùzu and FalkorDB, which runs each engine the same way).
+//!
+//! ```sh
+//! cargo run --release --example bench_report -- --engine baobab --data DIR [--runs 5] [--load-runs 1]
+//! ```
+//! `--engine floor` runs the hand-written petgraph floor instead. Memory is the growth of
+//! this process's resident set while loading nodes, then relationships.
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use baobab::{Database, Params, Value};
+use serde_json::{json, Map, Value as Json};
+
+struct Options {
+    engine: String,
+    data: PathBuf,
+    runs: usize,
+    load_runs: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        engine: "baobab".to_string(),
+        data: PathBuf::new(),
+        runs: 5,
+        load_runs: 1,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        let count = || value.parse::<usize>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--engine" => options.engine = value.clone(),
+            "--data" => options.data = PathBuf::from(&value),
+            "--runs" => options.runs = count()?.max(1),
+            "--load-runs" => options.load_runs = count()?.max(1),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    if options.data.as_os_str().is_empty() {
+        return Err("--data DIR is required".to_string());
+    }
+    Ok(options)
+}
+
+fn millis(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+/// A query whose first run takes longer than this is timed once more, not `runs` times
+/// (as in compare.py).
+const SLOW_MILLIS: f64 = 5000.0;
+
+/// Runs `query` once for its answer, then `runs` timed times (once if it is slow).
+fn timed(runs: usize, mut query: impl FnMut() -> Result<Json, String>) -> Json {
+    let started = Instant::now();
+    let answer = match query() {
+        Ok(answer) => answer,
+        Err(e) => return json!({ "error": e }),
+    };
+    let runs = if millis(started) > SLOW_MILLIS {
+        1
+    } else {
+        runs
+    };
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        if let Err(e) = query() {
+            return json!({ "error": e });
+        }
+        times.push(millis(started));
+    }
+    json!({ "median_ms": median(times.clone()), "times_ms": times, "rows": answer })
+}
+
+fn baobab(options: &Options) -> Result<Json, String> {
+    let dir = &options.data;
+    let params = support::params(dir);
+    let rss_before = support::rss_bytes();
+    let started = Instant::now();
+    let db = Database::in_memory();
+    let mut ids = support::load::IdMap::default();
+    let nodes = support::load::load_nodes(&db, dir, &mut ids)?;
+    let nodes_ms = millis(started);
+    let rss_nodes = support::rss_bytes();
+    let relationships = support::load::load_relationships(&db, dir, &ids)?;
+    let mut load_times = vec![millis(started)];
+    let rss_all = support::rss_bytes();
+    drop(ids);
+    for _ in 1..options.load_runs {
+        let started = Instant::now();
+        let other = Database::in_memory();
+        support::load::load(&other, dir)?;
+        load_times.push(millis(started));
+    }
+
+    let mut queries = Map::new();
+    for query in support::queries() {
+        let result = match query.kind.as_str() {
+            "read" => timed(options.runs, || {
+                db.execute(&query.cypher, &params)
+                    .map(|r| json!(support::rows_json(&r.rows)))
+                    .map_err(|e| e.to_string())
+            }),
+            "load" => json!({ "median_ms": median(load_times.clone()), "times_ms": load_times }),
+            "write" => {
+                let mut times = Vec::new();
+                let mut count = 0;
+                for _ in 0..options.load_runs {
+                    let fresh = Database::in_memory();
+                    let mut params = Params::new();
+                    let started = Instant::now();
+                    for i in 1..=query.repeat as i64 {
+                        params.insert("i".to_string(), Value::Int(i));
+                        params.insert("name".to_string(), Value::from(format!("item {i}")));
+                        fresh
+                            .execute(&query.cypher, &params)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    times.push(millis(started));
+                    count = item_count(&fresh)?;
+                }
+                json!({ "median_ms": median(times.clone()), "times_ms": times, "rows": [[count]] })
+            }
+            _ => continue,
+        };
+        queries.insert(query.name, result);
+    }
+    Ok(json!({
+        "engine": "baobab",
+        "load": {
+            "nodes": nodes,
+            "relationships": relationships,
+            "nodes_ms": nodes_ms,
+            "rss_before": rss_before,
+            "rss_after_nodes": rss_nodes,
+            "rss_after_relationships": rss_all,
+        },
+        "queries": queries,
+    }))
+}
+
+/// The number of nodes the write benchmark left, checked like an answer.
+fn item_count(db: &Database) -> Result<i64, String> {
+    let result = db
+        .execute("MATCH (n:Item) RETURN count(n)", &Params::new())
+        .map_err(|e| e.to_string())?;
+    match result.rows.first().and_then(|row| row.first()) {
+        Some(Value::Int(n)) => Ok(*n),
+        _ => Err("count(n) returned no integer".to_string()),
+    }
+}
+
+fn floor(options: &Options) -> Result<Json, String> {
+    let dir = &options.data;
+    let params = support::params(dir);
+    let param = |name: &str| match params.get(name) {
+        Some(Value::Int(n)) => Ok(*n),
+        _ => Err(format!("params.json has no integer `{name}`")),
+    };
+    let (person, far_person) = (param("person")?, param("far_person")?);
+    let rss_before = support::rss_bytes();
+    let started = Instant::now();
+    let mut graph = support::floor::Floor::load_nodes(dir)?;
+    let rss_nodes = support::rss_bytes();
+    graph.load_relationships(dir)?;
+    let load_ms = millis(started);
+    let rss_all = support::rss_bytes();
+    let mut queries = Map::new();
+    for query in support::queries() {
+        if graph.answer(&query.name, person, far_person).is_some() {
+            let result = timed(options.runs, || {
+                Ok(json!(graph.answer(&query.name, person, far_person)))
+            });
+            queries.insert(query.name, result);
+        }
+    }
+    Ok(json!({
+        "engine": "floor",
+        "load": {
+            "nodes": graph.graph.node_count(),
+            "relationships": graph.graph.edge_count(),
+            "ms": load_ms,
+            "rss_before": rss_before,
+            "rss_after_nodes": rss_nodes,
+            "rss_after_relationships": rss_all,
+        },
+        "queries": queries,
+    }))
+}
+
+fn main() {
+    let result = options().and_then(|options| match options.engine.as_str() {
+        "baobab" => baobab(&options),
+        "floor" => floor(&options),
+        other => Err(format!("unknown engine {other} (baobab or floor)")),
+    });
+    match result {
+        Ok(report) => println!("{report}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}

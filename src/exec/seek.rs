@@ -1,0 +1,205 @@
+//! Index seeks, counts read from the store, hash joins, and PROFILE's row and time counter.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::eval::set_slot;
+use super::{with_slot, Cx, Fanout, Op, Operator, Row};
+use crate::error::Result;
+use crate::graph::IndexQuery;
+use crate::plan::{CExpr, OpStats, Plan, Seek, Slot};
+use crate::value::compare::EquivKey;
+use crate::value::{NodeId, Value};
+
+/// NodeIndexSeek / NodeIndexRangeSeek: candidates from the index (a superset of the nodes
+/// the predicate accepts; the filter above decides), or the label's nodes when the index is
+/// gone or cannot answer the values given.
+pub(super) struct IndexSeek<'p> {
+    pub slot: Slot,
+    pub label: &'p Arc<str>,
+    pub props: &'p [Arc<str>],
+    pub seek: &'p Seek,
+}
+
+impl IndexSeek<'_> {
+    fn queries(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Option<Vec<IndexQuery>>> {
+        let bound = |cx: &mut Cx<'_>, b: &Option<(crate::plan::CExpr, bool)>| -> Result<_> {
+            Ok(match b {
+                Some((e, inclusive)) => Some((cx.eval(e, row)?, *inclusive)),
+                None => None,
+            })
+        };
+        Ok(Some(match self.seek {
+            Seek::Eq(exprs) => {
+                let values = exprs
+                    .iter()
+                    .map(|e| cx.eval(e, row))
+                    .collect::<Result<Vec<_>>>()?;
+                vec![IndexQuery::Eq(values)]
+            }
+            Seek::In(list) => match cx.eval(list, row)? {
+                Value::List(items) => items.into_iter().map(|v| IndexQuery::Eq(vec![v])).collect(),
+                Value::Null => Vec::new(),
+                // Not a list: leave the error to the filter.
+                _ => return Ok(None),
+            },
+            Seek::Range { lower, upper } => {
+                let lower = bound(cx, lower)?;
+                let upper = bound(cx, upper)?;
+                if lower.iter().chain(&upper).any(|(v, _)| v.is_null()) {
+                    return Ok(Some(Vec::new()));
+                }
+                vec![IndexQuery::Range { lower, upper }]
+            }
+            Seek::Prefix(e) => match cx.eval(e, row)? {
+                Value::String(s) => vec![IndexQuery::Prefix(s)],
+                Value::Null => Vec::new(),
+                _ => return Ok(None),
+            },
+        }))
+    }
+}
+
+impl Fanout for IndexSeek<'_> {
+    type Item = NodeId;
+
+    fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<NodeId>> {
+        let queries = self.queries(cx, row)?;
+        let g = cx.graph();
+        let props: Vec<&str> = self.props.iter().map(|p| p.as_ref()).collect();
+        let found = queries.and_then(|qs| {
+            let mut out = Vec::new();
+            for q in &qs {
+                out.extend(g.index_seek(self.label, &props, q)?);
+            }
+            if qs.len() > 1 {
+                out.sort_unstable();
+                out.dedup();
+            }
+            Some(out)
+        });
+        Ok(found.unwrap_or_else(|| {
+            g.syms
+                .get(self.label)
+                .map(|l| g.nodes_with_label(l))
+                .unwrap_or_default()
+        }))
+    }
+
+    fn emit(&self, cx: &Cx<'_>, row: &Row, n: NodeId) -> Option<Row> {
+        cx.graph()
+            .node_is_live(n)
+            .then(|| with_slot(row, self.slot, Value::Node(n)))
+    }
+}
+
+/// NodeCountFromCountStore: one row with the count of a label's nodes (or of all nodes).
+pub(super) struct CountStore<'p> {
+    pub slot: Slot,
+    pub label: Option<&'p Arc<str>>,
+}
+
+impl Fanout for CountStore<'_> {
+    type Item = i64;
+
+    fn items(&mut self, cx: &mut Cx<'_>, _: &Row) -> Result<Vec<i64>> {
+        let g = cx.graph();
+        let n = match self.label {
+            Some(l) => g.syms.get(l).map_or(0, |s| g.label_count(s)),
+            None => g.node_count(),
+        };
+        Ok(vec![n as i64])
+    }
+
+    fn emit(&self, _: &Cx<'_>, row: &Row, n: i64) -> Option<Row> {
+        Some(with_slot(row, self.slot, Value::Int(n)))
+    }
+}
+
+/// PROFILE's counter around one operator.
+pub(super) struct Counted<'p> {
+    pub input: Op<'p>,
+    pub id: usize,
+}
+
+impl Operator for Counted<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        let start = Instant::now();
+        let r = self.input.next(cx);
+        let time = start.elapsed();
+        if cx.profile.len() <= self.id {
+            cx.profile.resize(self.id + 1, OpStats::default());
+        }
+        let s = &mut cx.profile[self.id];
+        s.time += time;
+        if matches!(r, Ok(Some(_))) {
+            s.rows += 1;
+        }
+        r
+    }
+}
+
+/// HashJoin: builds a table of `build`'s rows by key once, then probes it per input row.
+pub(super) struct HashJoin<'p> {
+    pub input: Op<'p>,
+    pub build: &'p Plan,
+    pub arg: Row,
+    pub slots: &'p [Slot],
+    pub left_key: &'p CExpr,
+    pub right_key: &'p CExpr,
+    pub table: Option<HashMap<EquivKey, Vec<Row>>>,
+    /// Rows ready to hand out, last first.
+    pub pending: Vec<Row>,
+}
+
+impl HashJoin<'_> {
+    fn build_table(&mut self, cx: &mut Cx<'_>) -> Result<HashMap<EquivKey, Vec<Row>>> {
+        let mut table: HashMap<EquivKey, Vec<Row>> = HashMap::new();
+        let mut op = super::open(self.build, self.arg.clone());
+        let mut n = 0usize;
+        while let Some(row) = op.next(cx)? {
+            let key = cx.eval(self.right_key, &row)?;
+            if key.is_null() {
+                continue;
+            }
+            n += 1;
+            cx.check_rows(n)?;
+            table.entry(EquivKey(key)).or_default().push(row);
+        }
+        Ok(table)
+    }
+}
+
+impl Operator for HashJoin<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.table.is_none() {
+            self.table = Some(self.build_table(cx)?);
+        }
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(left) = self.input.next(cx)? else {
+                return Ok(None);
+            };
+            cx.tick()?;
+            let key = cx.eval(self.left_key, &left)?;
+            if key.is_null() {
+                continue;
+            }
+            let Some(matches) = self.table.as_ref().and_then(|t| t.get(&EquivKey(key))) else {
+                continue;
+            };
+            for right in matches.iter().rev() {
+                let mut out = left.clone();
+                for s in self.slots {
+                    if let Some(v) = right.get(*s) {
+                        set_slot(&mut out, *s, v.clone());
+                    }
+                }
+                self.pending.push(out);
+            }
+        }
+    }
+}

@@ -1,0 +1,561 @@
+//! Property indexes and unique constraints on nodes.
+//!
+//! A [`SchemaDef`] is the plain definition (what a snapshot saves); the store keeps, for each
+//! one, a BTree from the tuple of property values to the nodes holding it. Entries always
+//! mirror the live nodes: every write that touches a node's labels or properties takes the
+//! node out of the indexes of its labels before the change and puts it back after, and
+//! rollback does the same. A node lacking one of the properties is not indexed.
+//!
+//! Keys are ordered by the ORDER BY order ([`compare::order`]), whose ties are exactly the
+//! equivalent values, so `1` and `1.0` share an entry. Seeks return a superset of the nodes a
+//! predicate accepts (the planner keeps the predicate as a filter after the seek).
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use super::{Graph, NodeRec, Sym, Undo, UndoLog};
+use crate::error::{detail, Error, ErrorKind, Result};
+use crate::value::{compare, NodeId, Value};
+
+/// What a schema rule is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemaKind {
+    /// A range (BTree) index.
+    Index,
+    /// A uniqueness constraint (with the index backing it, under the same name).
+    Unique,
+}
+
+/// The definition of an index or constraint: plain data, as snapshots store it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SchemaDef {
+    pub name: String,
+    pub kind: SchemaKind,
+    pub label: String,
+    pub properties: Vec<String>,
+}
+
+impl SchemaDef {
+    /// The name Baobab gives a rule created without one: stable for the same definition.
+    pub fn generated_name(kind: SchemaKind, label: &str, properties: &[String]) -> String {
+        // FNV-1a over the definition.
+        let mut h: u32 = 0x811c_9dc5;
+        let mut feed = |s: &str| {
+            for b in s.bytes().chain([0u8]) {
+                h ^= u32::from(b);
+                h = h.wrapping_mul(0x0100_0193);
+            }
+        };
+        feed(label);
+        properties.iter().for_each(|p| feed(p));
+        let prefix = match kind {
+            SchemaKind::Index => "index",
+            SchemaKind::Unique => "constraint",
+        };
+        format!("{prefix}_{h:08x}")
+    }
+
+    fn same_schema(&self, o: &SchemaDef) -> bool {
+        self.label == o.label && self.properties == o.properties
+    }
+}
+
+/// A tuple of property values ordered element-wise by the ORDER BY order.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexKey(Vec<Value>);
+
+impl Ord for IndexKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        for (a, b) in self.0.iter().zip(&other.0) {
+            match compare::order(a, b) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        self.0.len().cmp(&other.0.len())
+    }
+}
+impl PartialOrd for IndexKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for IndexKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for IndexKey {}
+
+/// One index (or the index of a unique constraint).
+#[derive(Debug, Clone)]
+pub(crate) struct PropIndex {
+    def: SchemaDef,
+    label: Sym,
+    props: Vec<Sym>,
+    entries: BTreeMap<IndexKey, BTreeSet<NodeId>>,
+}
+
+impl PropIndex {
+    fn key_of(&self, n: &NodeRec) -> Option<IndexKey> {
+        if n.deleted || n.labels.binary_search(&self.label).is_err() {
+            return None;
+        }
+        self.props
+            .iter()
+            .map(|p| n.props.get(*p).cloned())
+            .collect::<Option<Vec<_>>>()
+            .map(IndexKey)
+    }
+}
+
+/// A lookup in an index.
+#[derive(Debug, Clone)]
+pub enum IndexQuery {
+    /// Nodes whose properties equal these values (one per indexed property).
+    Eq(Vec<Value>),
+    /// Nodes whose (single) property lies in the range; a bound is `(value, inclusive)`.
+    Range {
+        lower: Option<(Value, bool)>,
+        upper: Option<(Value, bool)>,
+    },
+    /// Nodes whose (single) string property starts with the prefix.
+    Prefix(std::sync::Arc<str>),
+}
+
+/// The range of keys holding values of the same type family as `v` (numbers together,
+/// strings together), or `None` for types the range seek does not handle.
+fn family(v: &Value) -> Option<(Bound<IndexKey>, Bound<IndexKey>)> {
+    let key = |v: Value| IndexKey(vec![v]);
+    match v {
+        Value::Int(_) | Value::Float(_) => Some((
+            Bound::Included(key(Value::Float(f64::NEG_INFINITY))),
+            Bound::Included(key(Value::Float(f64::NAN))),
+        )),
+        Value::String(_) => Some((
+            Bound::Included(key(Value::String("".into()))),
+            Bound::Excluded(key(Value::Bool(false))),
+        )),
+        _ => None,
+    }
+}
+
+fn bound_key(b: &Bound<IndexKey>) -> Option<&IndexKey> {
+    match b {
+        Bound::Included(k) | Bound::Excluded(k) => Some(k),
+        Bound::Unbounded => None,
+    }
+}
+
+/// The tighter of two lower (`lower == true`) or upper bounds.
+fn tighter(a: Bound<IndexKey>, b: Bound<IndexKey>, lower: bool) -> Bound<IndexKey> {
+    let (Some(ka), Some(kb)) = (bound_key(&a), bound_key(&b)) else {
+        return if matches!(a, Bound::Unbounded) { b } else { a };
+    };
+    match ka.cmp(kb) {
+        Ordering::Equal => {
+            if matches!(a, Bound::Excluded(_)) {
+                a
+            } else {
+                b
+            }
+        }
+        Ordering::Less => {
+            if lower {
+                b
+            } else {
+                a
+            }
+        }
+        Ordering::Greater => {
+            if lower {
+                a
+            } else {
+                b
+            }
+        }
+    }
+}
+
+/// Whether a BTree range over these bounds is non-empty and valid (`BTreeMap::range` panics
+/// on inverted bounds).
+fn valid_range(lo: &Bound<IndexKey>, hi: &Bound<IndexKey>) -> bool {
+    match (bound_key(lo), bound_key(hi)) {
+        (Some(a), Some(b)) => match a.cmp(b) {
+            Ordering::Less => true,
+            Ordering::Equal => matches!((lo, hi), (Bound::Included(_), Bound::Included(_))),
+            Ordering::Greater => false,
+        },
+        _ => true,
+    }
+}
+
+fn schema_error(kind: ErrorKind, detail: &'static str, message: String) -> Error {
+    Error::runtime(kind, detail, message)
+}
+
+fn violation(def: &SchemaDef, value: &[Value]) -> Error {
+    let shown: Vec<String> = value.iter().map(|v| v.to_string()).collect();
+    schema_error(
+        ErrorKind::ConstraintVerificationFailed,
+        detail::UNIQUE_CONSTRAINT_VIOLATION,
+        format!(
+            "constraint `{}` requires (:{} {{{}}}) to be unique; another node already has {}",
+            def.name,
+            def.label,
+            def.properties.join(", "),
+            shown.join(", ")
+        ),
+    )
+}
+
+impl Graph {
+    /// Takes node `id` out of every index (before a change to its labels or properties).
+    pub(super) fn unindex_node(&mut self, id: NodeId) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        let Some(n) = self.g.node_weight(super::ni(id)) else {
+            return;
+        };
+        for ix in &mut self.indexes {
+            if let Some(k) = ix.key_of(n) {
+                if let Some(set) = ix.entries.get_mut(&k) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        ix.entries.remove(&k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts node `id` into the indexes of its labels (after a change). The entry is made
+    /// even when it breaks a unique constraint; the error then asks the caller to roll the
+    /// statement back, which takes the entry out again.
+    pub(super) fn index_node(&mut self, id: NodeId) -> Result<()> {
+        if self.indexes.is_empty() {
+            return Ok(());
+        }
+        let Some(n) = self.g.node_weight(super::ni(id)) else {
+            return Ok(());
+        };
+        let mut failure = None;
+        for ix in &mut self.indexes {
+            if let Some(k) = ix.key_of(n) {
+                let set = ix.entries.entry(k.clone()).or_default();
+                set.insert(id);
+                if ix.def.kind == SchemaKind::Unique && set.len() > 1 && failure.is_none() {
+                    failure = Some(violation(&ix.def, &k.0));
+                }
+            }
+        }
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Whether an index of a label involves property `key` (so a write to it needs upkeep).
+    pub(super) fn indexed_key(&self, key: Sym) -> bool {
+        self.indexes.iter().any(|ix| ix.props.contains(&key))
+    }
+
+    /// Whether some index is on `label`.
+    pub(super) fn indexed_label(&self, label: Sym) -> bool {
+        self.indexes.iter().any(|ix| ix.label == label)
+    }
+
+    /// Builds the index of `def` from the data; fails if a unique constraint is violated.
+    fn build_index(&mut self, def: SchemaDef) -> Result<PropIndex> {
+        let label = self.syms.intern(&def.label);
+        let props: Vec<Sym> = def.properties.iter().map(|p| self.syms.intern(p)).collect();
+        let mut ix = PropIndex {
+            def,
+            label,
+            props,
+            entries: BTreeMap::new(),
+        };
+        for id in self.nodes_with_label(label) {
+            let Some(n) = self.node_rec(id) else { continue };
+            if let Some(k) = ix.key_of(n) {
+                let set = ix.entries.entry(k.clone()).or_default();
+                set.insert(id);
+                if ix.def.kind == SchemaKind::Unique && set.len() > 1 {
+                    return Err(violation(&ix.def, &k.0));
+                }
+            }
+        }
+        Ok(ix)
+    }
+
+    /// Creates an index or unique constraint. With `if_not_exists`, an existing rule of the
+    /// same name or schema makes this a no-op (returns `false`); otherwise it is an error.
+    pub fn create_schema(
+        &mut self,
+        def: SchemaDef,
+        if_not_exists: bool,
+        undo: &mut UndoLog,
+    ) -> Result<bool> {
+        if let Some(other) = self
+            .indexes
+            .iter()
+            .map(|ix| &ix.def)
+            .find(|d| d.name == def.name || d.same_schema(&def))
+        {
+            let equivalent = other.kind == def.kind && other.same_schema(&def);
+            if if_not_exists && (equivalent || other.name == def.name) {
+                return Ok(false);
+            }
+            let what = if other.name == def.name {
+                format!("a schema rule named `{}` already exists", def.name)
+            } else {
+                format!(
+                    "`{}` already covers (:{} {{{}}})",
+                    other.name,
+                    def.label,
+                    def.properties.join(", ")
+                )
+            };
+            return Err(schema_error(
+                ErrorKind::SemanticError,
+                detail::SCHEMA_RULE_EXISTS,
+                what,
+            ));
+        }
+        let ix = self.build_index(def.clone())?;
+        self.indexes.push(ix);
+        undo.push(Undo::CreatedSchema(def));
+        Ok(true)
+    }
+
+    /// Drops the index or constraint `name` (of `kind`). A missing one is an error unless
+    /// `if_exists` (then returns `false`).
+    pub fn drop_schema(
+        &mut self,
+        name: &str,
+        kind: SchemaKind,
+        if_exists: bool,
+        undo: &mut UndoLog,
+    ) -> Result<bool> {
+        let Some(pos) = self.indexes.iter().position(|ix| ix.def.name == name) else {
+            if if_exists {
+                return Ok(false);
+            }
+            let what = match kind {
+                SchemaKind::Index => "index",
+                SchemaKind::Unique => "constraint",
+            };
+            return Err(schema_error(
+                ErrorKind::SemanticError,
+                detail::SCHEMA_RULE_MISSING,
+                format!("there is no {what} named `{name}`"),
+            ));
+        };
+        if self.indexes[pos].def.kind != kind {
+            return Err(schema_error(
+                ErrorKind::SemanticError,
+                detail::SCHEMA_RULE_MISSING,
+                match kind {
+                    SchemaKind::Index => format!(
+                        "`{name}` is the index of a constraint; drop it with DROP CONSTRAINT"
+                    ),
+                    SchemaKind::Unique => format!("`{name}` is an index, not a constraint"),
+                },
+            ));
+        }
+        let ix = self.indexes.remove(pos);
+        undo.push(Undo::DroppedSchema(ix.def));
+        Ok(true)
+    }
+
+    /// Re-creates a saved definition (when loading a snapshot or replaying a log), building
+    /// its index from the data. Records nothing in an undo log.
+    pub fn restore_schema_def(&mut self, def: SchemaDef) -> Result<()> {
+        if self.indexes.iter().any(|ix| ix.def.name == def.name) {
+            return Err(Error::internal(format!(
+                "schema rule `{}` restored twice",
+                def.name
+            )));
+        }
+        let ix = self.build_index(def)?;
+        self.indexes.push(ix);
+        Ok(())
+    }
+
+    /// Replaces every definition by `defs`, rebuilding their indexes (log replay). Records
+    /// nothing in an undo log.
+    pub fn replace_schema_defs(&mut self, defs: Vec<SchemaDef>) -> Result<()> {
+        self.indexes.clear();
+        defs.into_iter()
+            .try_for_each(|d| self.restore_schema_def(d))
+    }
+
+    /// Removes a definition without undo (rollback of a creation).
+    pub(super) fn forget_schema(&mut self, name: &str) {
+        self.indexes.retain(|ix| ix.def.name != name);
+    }
+
+    /// Every index and constraint definition, in creation order.
+    pub fn schema_defs(&self) -> Vec<SchemaDef> {
+        self.indexes.iter().map(|ix| ix.def.clone()).collect()
+    }
+
+    /// The index on exactly `label` and `props` (by name).
+    fn find_index(&self, label: &str, props: &[&str]) -> Option<&PropIndex> {
+        self.indexes.iter().find(|ix| {
+            ix.def.label == label
+                && ix.def.properties.len() == props.len()
+                && ix.def.properties.iter().zip(props).all(|(a, b)| a == b)
+        })
+    }
+
+    /// Live nodes found by `query` in the index on `label(props)`, in id order; `None` when
+    /// there is no such index (the caller falls back to a label scan) or the query is of a
+    /// kind the index cannot answer.
+    pub fn index_seek(
+        &self,
+        label: &str,
+        props: &[&str],
+        query: &IndexQuery,
+    ) -> Option<Vec<NodeId>> {
+        let ix = self.find_index(label, props)?;
+        let mut out: Vec<NodeId> = Vec::new();
+        match query {
+            IndexQuery::Eq(values) => {
+                if values.len() != ix.props.len() || values.iter().any(Value::is_null) {
+                    return Some(out);
+                }
+                if let Some(set) = ix.entries.get(&IndexKey(values.clone())) {
+                    out.extend(set.iter().copied());
+                }
+            }
+            IndexQuery::Range { lower, upper } => {
+                if ix.props.len() != 1 {
+                    return None;
+                }
+                let probe = lower.as_ref().or(upper.as_ref())?;
+                let (mut lo, mut hi) = family(&probe.0)?;
+                let (plo, phi) = family(&probe.0)?;
+                for (b, is_lower) in [(lower, true), (upper, false)] {
+                    if let Some((v, inclusive)) = b {
+                        let (flo, fhi) = family(v)?;
+                        if bound_key(&flo) != bound_key(&plo) || bound_key(&fhi) != bound_key(&phi)
+                        {
+                            // Bounds of different types: nothing compares with both.
+                            return Some(out);
+                        }
+                        let k = IndexKey(vec![v.clone()]);
+                        let nb = if *inclusive {
+                            Bound::Included(k)
+                        } else {
+                            Bound::Excluded(k)
+                        };
+                        if is_lower {
+                            lo = tighter(lo, nb, true);
+                        } else {
+                            hi = tighter(hi, nb, false);
+                        }
+                    }
+                }
+                if valid_range(&lo, &hi) {
+                    for set in ix.entries.range((lo, hi)).map(|(_, s)| s) {
+                        out.extend(set.iter().copied());
+                    }
+                }
+            }
+            IndexQuery::Prefix(prefix) => {
+                if ix.props.len() != 1 {
+                    return None;
+                }
+                let lo = Bound::Included(IndexKey(vec![Value::String(prefix.clone())]));
+                let hi = Bound::Excluded(IndexKey(vec![Value::Bool(false)]));
+                for (k, set) in ix.entries.range((lo, hi)) {
+                    match k.0.first() {
+                        Some(Value::String(s)) if s.starts_with(prefix.as_ref()) => {
+                            out.extend(set.iter().copied())
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Props;
+
+    fn person(g: &mut Graph, id: i64, log: &mut UndoLog) -> NodeId {
+        let label = g.syms.intern("Person");
+        let key = g.syms.intern("id");
+        let mut props = Props::default();
+        props.set(key, Value::Int(id));
+        g.create_node(&[label], None, props, log).unwrap()
+    }
+
+    fn def(name: &str, kind: SchemaKind) -> SchemaDef {
+        SchemaDef {
+            name: name.into(),
+            kind,
+            label: "Person".into(),
+            properties: vec!["id".into()],
+        }
+    }
+
+    #[test]
+    fn definitions_round_trip_through_restore() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let ids: Vec<NodeId> = (1..=5).map(|i| person(&mut g, i, &mut log)).collect();
+        g.create_schema(def("u", SchemaKind::Unique), false, &mut log)
+            .unwrap();
+        assert!(matches!(log.last(), Some(Undo::CreatedSchema(d)) if d.name == "u"));
+        let saved = g.schema_defs();
+
+        // A store rebuilt from the same data gets the same answers from restored rules.
+        let mut copy = Graph::new();
+        let mut log2 = UndoLog::new();
+        (1..=5).for_each(|i| {
+            person(&mut copy, i, &mut log2);
+        });
+        for d in saved.clone() {
+            copy.restore_schema_def(d).unwrap();
+        }
+        assert_eq!(copy.schema_defs(), saved);
+        let q = IndexQuery::Range {
+            lower: Some((Value::Int(2), true)),
+            upper: Some((Value::Float(4.5), false)),
+        };
+        let expected = Some(ids[1..4].to_vec());
+        assert_eq!(g.index_seek("Person", &["id"], &q), expected);
+        assert_eq!(copy.index_seek("Person", &["id"], &q), expected);
+        assert!(copy.restore_schema_def(saved[0].clone()).is_err());
+    }
+
+    #[test]
+    fn dropping_is_undone_by_rebuilding() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        person(&mut g, 1, &mut log);
+        g.create_schema(def("ix", SchemaKind::Index), false, &mut log)
+            .unwrap();
+        g.purge(&log);
+        log.clear();
+        g.drop_schema("ix", SchemaKind::Index, false, &mut log)
+            .unwrap();
+        assert!(matches!(log.last(), Some(Undo::DroppedSchema(d)) if d.name == "ix"));
+        assert!(g.schema_defs().is_empty());
+        person(&mut g, 2, &mut log);
+        g.rollback(&mut log);
+        let found = g.index_seek("Person", &["id"], &IndexQuery::Eq(vec![Value::Float(1.0)]));
+        assert_eq!(found.map(|v| v.len()), Some(1));
+        assert_eq!(
+            g.index_seek("Person", &["id"], &IndexQuery::Eq(vec![Value::Int(2)])),
+            Some(vec![])
+        );
+    }
+}
