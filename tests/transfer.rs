@@ -361,6 +361,18 @@ fn import_reads_the_neo4j_admin_header_convention() {
         2
     );
     assert_eq!(count(&db, "MATCH ()-[k:KNOWS]->() RETURN k.since"), 2020);
+    // Integer ids (neo4j-admin's --id-type=integer).
+    let db = Database::in_memory();
+    let options = ImportOptions {
+        nodes: vec![files(Some("City"), &cities)],
+        integer_ids: true,
+        ..ImportOptions::default()
+    };
+    db.import_csv(&options, &mut |_| {}).unwrap();
+    assert_eq!(
+        query(&db, "MATCH (c:City) RETURN c.id")[0][0],
+        Value::Int(1)
+    );
 }
 
 /// Each bad input fails with its file and line, and leaves the database as it was.

@@ -77,6 +77,10 @@ pub struct ImportArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
 
+    /// How named `:ID` columns are stored as properties: `string` or `integer`.
+    #[arg(long, default_value = "string", value_parser = ["string", "integer"])]
+    pub id_type: String,
+
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
@@ -280,6 +284,7 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
         delimiter: args.delimiter,
         array_delimiter: args.array_delimiter,
         skip_bad_rows: args.skip_bad_rows,
+        integer_ids: args.id_type == "integer",
     };
     let started = Instant::now();
     let bar = progress_bar(args.quiet);

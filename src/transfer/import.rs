@@ -60,6 +60,9 @@ pub struct ImportOptions {
     pub array_delimiter: u8,
     /// Skip rows that cannot be imported (and report them) instead of stopping.
     pub skip_bad_rows: bool,
+    /// Store named `:ID` columns as integer properties (neo4j-admin's `--id-type=integer`)
+    /// instead of strings.
+    pub integer_ids: bool,
 }
 
 impl Default for ImportOptions {
@@ -70,6 +73,7 @@ impl Default for ImportOptions {
             delimiter: b',',
             array_delimiter: b';',
             skip_bad_rows: false,
+            integer_ids: false,
         }
     }
 }
@@ -595,6 +599,7 @@ fn import_files(
                     &name,
                     &file_labels,
                     array_delimiter,
+                    options.integer_ids,
                 )
             } else {
                 rel_row(loader, fs, &record, &name, file_type, array_delimiter)
@@ -625,6 +630,7 @@ fn node_row(
     name: &str,
     file_labels: &[Sym],
     array_delimiter: char,
+    integer_ids: bool,
 ) -> Result<()> {
     let mut labels = file_labels.to_vec();
     let mut props = Props::default();
@@ -645,7 +651,12 @@ fn node_row(
                 }
                 id = Some((*space, text));
                 if let Some(p) = prop {
-                    props.set(*p, Value::String(text.into()));
+                    let v = if integer_ids {
+                        parse_typed("long", text)?
+                    } else {
+                        Value::String(text.into())
+                    };
+                    props.set(*p, v);
                 }
             }
             Column::Label => {
