@@ -46,6 +46,7 @@ mod exec;
 mod graph;
 mod plan;
 pub mod storage;
+pub mod transfer;
 
 pub use api::{
     CancelHandle, Database, ExecuteOptions, NodeData, OpenOptions, Params, QueryLimits,

@@ -376,3 +376,117 @@ fn timeout_stops_a_long_statement() {
         assert_eq!(run.code, 2, "--timeout {bad}: {}", run.stderr);
     }
 }
+
+fn transfer_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("baobab-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn dump_of_a_script_loads_back_to_the_same_dump() {
+    let dir = transfer_dir("dump");
+    let aes = format!("{}/datasets/aes.cypher", env!("CARGO_MANIFEST_DIR"));
+    let first = ok(&["dump", "-f", &aes]);
+    assert!(first.contains("CREATE (Mali:Country"), "{first}");
+    let path = dir.join("aes-dump.cypher");
+    std::fs::write(&path, &first).unwrap();
+    let second = ok(&["dump", "-f", path.to_str().unwrap()]);
+    assert_eq!(second, first);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn export_csv_import_into_a_file_then_dump_and_export_it() {
+    let dir = transfer_dir("import");
+    let aes = format!("{}/datasets/aes.cypher", env!("CARGO_MANIFEST_DIR"));
+    let csv = dir.join("csv");
+    let out = baobab(
+        &[
+            "export",
+            "-f",
+            &aes,
+            "--format",
+            "csv",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("baobab import DB_FILE --nodes"),
+        "{}",
+        out.stderr
+    );
+    let db = dir.join("aes.baobab");
+    let db = db.to_str().unwrap();
+    let nodes = csv.join("nodes_1.csv");
+    let rels = csv.join("relationships_1.csv");
+    let imported = baobab(
+        &[
+            "import",
+            db,
+            "--nodes",
+            nodes.to_str().unwrap(),
+            "--relationships",
+            rels.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    assert!(
+        imported
+            .stderr
+            .contains("imported 29 nodes, 67 relationships"),
+        "{}",
+        imported.stderr
+    );
+    // The file database holds the graph: the same dump as the script gives.
+    assert_eq!(ok(&["dump", db]), ok(&["dump", "-f", &aes]));
+    let jsonl = ok(&[
+        "export",
+        db,
+        "--format",
+        "jsonl",
+        "--query",
+        "MATCH (AES) RETURN AES",
+    ]);
+    assert_eq!(jsonl.lines().count(), 1, "{jsonl}");
+    assert!(jsonl.contains("\"key\":\"AES\""), "{jsonl}");
+    // A bad row: exit 1 with file and line, the database unchanged.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, ":ID,n:int\nx,1\ny,two\n").unwrap();
+    let failed = baobab(&["import", db, "--nodes", bad.to_str().unwrap()], None);
+    assert_eq!(failed.code, 1);
+    assert!(failed.stderr.contains("bad.csv:3:"), "{}", failed.stderr);
+    assert_eq!(
+        ok(&[db, "-e", "MATCH (n) RETURN count(n) AS n"]),
+        "{\"n\":29}\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn load_csv_in_a_script_reads_beside_the_script() {
+    let dir = transfer_dir("load-csv");
+    std::fs::write(
+        dir.join("cities.csv"),
+        "name,pop\nBamako,\"2,8\"\nNiamey,1\n",
+    )
+    .unwrap();
+    let script = dir.join("load.cypher");
+    std::fs::write(
+        &script,
+        "LOAD CSV WITH HEADERS FROM 'cities.csv' AS row CREATE (:City {name: row.name, pop: row.pop});\n\
+         MATCH (c:City) RETURN c.name, c.pop ORDER BY c.name;\n",
+    )
+    .unwrap();
+    let out = ok(&["-f", script.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "{\"c.name\":\"Bamako\",\"c.pop\":\"2,8\"}\n{\"c.name\":\"Niamey\",\"c.pop\":\"1\"}\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -97,6 +97,8 @@ impl QueryResult {
 pub struct Database {
     graph: RwLock<Graph>,
     procedures: RwLock<HashMap<String, ProcedureDef>>,
+    /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
+    csv_base: RwLock<Option<std::path::PathBuf>>,
     /// The file behind the database, if any. Locked only while the graph's write lock is
     /// held (or on a path that holds no graph lock at all).
     store: Option<Mutex<Store>>,
@@ -328,6 +330,7 @@ impl Database {
         Ok(Database {
             graph: RwLock::new(opened.graph),
             procedures: RwLock::new(HashMap::new()),
+            csv_base: RwLock::new(None),
             store: Some(Mutex::new(opened.store)),
             warnings: Mutex::new(opened.warnings),
             limits: RwLock::new(QueryLimits::default()),
@@ -425,6 +428,7 @@ impl Database {
         Database {
             graph: RwLock::new(graph),
             procedures: RwLock::new(HashMap::new()),
+            csv_base: RwLock::new(None),
             store: None,
             warnings: Mutex::new(Vec::new()),
             limits: RwLock::new(QueryLimits::default()),
@@ -441,6 +445,49 @@ impl Database {
     /// The limits statements run under by default.
     pub fn default_limits(&self) -> QueryLimits {
         self.limits.read().map(|l| *l).unwrap_or_default()
+    }
+
+    /// Sets the folder that LOAD CSV resolves relative paths against (`None`: the
+    /// process's current folder). `file:///abs/path` and absolute paths are not affected.
+    pub fn set_csv_base(&self, dir: Option<std::path::PathBuf>) {
+        if let Ok(mut base) = self.csv_base.write() {
+            *base = dir;
+        }
+    }
+
+    fn csv_base(&self) -> Option<std::path::PathBuf> {
+        self.csv_base.read().ok().and_then(|b| b.clone())
+    }
+
+    /// Runs `f` with the graph locked for writing, for bulk loaders that bypass Cypher and
+    /// the log: `f` undoes its own writes when it fails; when it succeeds, a file database
+    /// is checkpointed so that the snapshot holds what `f` wrote.
+    pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> Result<T>) -> Result<T> {
+        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        if let Some(store) = &self.store {
+            let store = store.lock().map_err(|_| poisoned())?;
+            if store.read_only() {
+                return Err(Error::new(
+                    ErrorKind::TransactionError,
+                    format!(
+                        "{} is open read-only: writes are refused",
+                        store.path().display()
+                    ),
+                ));
+            }
+        }
+        let out = f(&mut g)?;
+        if let Some(store) = &self.store {
+            let mut store = store.lock().map_err(|_| poisoned())?;
+            store.checkpoint(&mut g)?;
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` with the graph locked for reading (dump and export).
+    pub(crate) fn read_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
+        let g = self.graph.read().map_err(|_| poisoned())?;
+        Ok(f(&g))
     }
 
     /// Registers a procedure for `CALL name(args) YIELD ...`: `inputs` is the number of
@@ -555,6 +602,7 @@ impl Database {
                         profile,
                         query,
                         limits,
+                        csv_base: self.csv_base(),
                     };
                     return run.plan(GraphAccess::Read(&g), &mut undo, &plan);
                 }
@@ -575,6 +623,7 @@ impl Database {
                 profile: *profile,
                 query,
                 limits,
+                csv_base: self.csv_base(),
             }
             .plan(GraphAccess::Write(&mut g), &mut undo, plan),
             Runnable::Schema(s) => schema::run(&mut g, s, &mut undo).map_err(|e| e.locate(query)),
@@ -671,6 +720,7 @@ struct Run<'a> {
     profile: bool,
     query: &'a str,
     limits: Limits,
+    csv_base: Option<std::path::PathBuf>,
 }
 
 impl Run<'_> {
@@ -683,6 +733,7 @@ impl Run<'_> {
     ) -> Result<QueryResult> {
         let query = self.query;
         let mut cx = Cx::new(access, undo, self.params, self.procedures, self.limits);
+        cx.csv_base = self.csv_base;
         let profiled = self.profile.then(|| {
             let mut root = plan.root.clone();
             root.instrument(&mut 0);
@@ -751,6 +802,8 @@ fn materialize(g: &Graph, result: &mut QueryResult) {
             continue;
         }
         if let (Some(rec), Some((start, end))) = (g.rel_rec(r), g.endpoints(r)) {
+            // A relationship's ends are part of what the rows mention (exports need them).
+            nodes.extend([start, end]);
             result.rels.insert(
                 r,
                 RelData {
@@ -830,6 +883,7 @@ impl Transaction<'_> {
                 profile,
                 query,
                 limits,
+                csv_base: self.db.csv_base(),
             }
             .plan(GraphAccess::Write(g), &mut self.undo, &plan),
             Ok(Runnable::Schema(s)) => {

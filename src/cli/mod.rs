@@ -16,6 +16,7 @@ pub mod literal;
 pub mod progress;
 pub mod repl;
 pub mod split;
+pub mod transfer;
 
 use format::Format;
 
@@ -29,7 +30,7 @@ pub const EXIT_USAGE: i32 = 2;
 /// Runs the statements given with -e and -f (in command-line order), or the script on
 /// standard input when it is not a terminal; otherwise starts an interactive shell.
 #[derive(Debug, Parser)]
-#[command(name = "baobab", version)]
+#[command(name = "baobab", version, args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Database file (omit for an in-memory database).
     #[arg(value_name = "DB_FILE")]
@@ -91,6 +92,12 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 pub enum Command {
     /// Generate a dataset as CSV files.
     Generate(generate::GenerateArgs),
+    /// Bulk-import neo4j-admin CSV files (or JSON Lines) into DB_FILE.
+    Import(transfer::ImportArgs),
+    /// Write a Cypher script that recreates the database.
+    Dump(transfer::SourceArgs),
+    /// Export the database or a query result as JSON Lines, CSV, GraphML or DOT.
+    Export(transfer::ExportArgs),
 }
 
 /// Opens the database: in memory without a path.
@@ -498,6 +505,9 @@ pub fn run() -> i32 {
     if let Some(command) = args.command {
         return match command {
             Command::Generate(generate) => generate::run(generate),
+            Command::Import(args) => transfer::run_import(&args),
+            Command::Dump(args) => transfer::run_dump(&args),
+            Command::Export(args) => transfer::run_export(&args),
         };
     }
 
@@ -535,8 +545,13 @@ pub fn run() -> i32 {
         inputs.push((0, Input::File(PathBuf::from("-"))));
     }
     for (_, input) in inputs {
+        // LOAD CSV in a script file resolves relative paths against the script's folder.
+        let base = match &input {
+            Input::File(path) if path.as_os_str() != "-" => transfer::script_dir(path),
+            _ => None,
+        };
         match read_source(input) {
-            Ok(source) => sources.push(source),
+            Ok(source) => sources.push((source, base)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_USAGE;
@@ -568,7 +583,8 @@ pub fn run() -> i32 {
     }
 
     let mut failed = false;
-    for source in &sources {
+    for (source, base) in &sources {
+        db.set_csv_base(base.clone());
         let outcome = session.run_source(source);
         failed |= outcome.failed > 0;
         if outcome.stopped {

@@ -30,12 +30,15 @@ Commands (run on Enter, no `;` needed):
   :read FILE                run a script file
   :explain QUERY            show the plan of QUERY without running it
   :profile QUERY            run QUERY and show its plan with row counts and times
+  :dump FILE                write a Cypher script that recreates the database
+  :export FMT FILE [QUERY]  export the database (or what QUERY returns): jsonl, csv
+                            (FILE is a folder), graphml, dot
 Ctrl-C cancels the running statement or clears the current input; Tab completes keywords, functions, labels,
 relationship types and property keys.";
 
 const COMMANDS: &[&str] = &[
     ":help", ":quit", ":exit", ":format", ":timing", ":param", ":params", ":read", ":explain",
-    ":profile", ":schema",
+    ":profile", ":schema", ":dump", ":export",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -321,7 +324,11 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
                 }
             }
         }
-        _ => eprintln!("error: unknown command {name} (try :help)"),
+        _ => {
+            if super::transfer::repl_command(session, name, arg).is_none() {
+                eprintln!("error: unknown command {name} (try :help)");
+            }
+        }
     }
     Flow::Continue
 }

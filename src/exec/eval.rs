@@ -101,6 +101,20 @@ impl Cx<'_> {
                 property(self.graph(), &b, key)
             }
             CExpr::Index(base, idx) => {
+                // A list or map in a slot or a constant is indexed in place: copying it for
+                // one element makes `list[i]` in a loop quadratic.
+                match (in_place(base, row), self.eval(idx, row)?) {
+                    (Some(Value::List(l)), Value::Int(i)) => {
+                        return Ok(list_index(l.len(), i)
+                            .and_then(|i| l.get(i))
+                            .cloned()
+                            .unwrap_or(Value::Null))
+                    }
+                    (Some(Value::Map(m)), Value::String(k)) => {
+                        return Ok(m.get(k.as_ref()).cloned().unwrap_or_default())
+                    }
+                    _ => {}
+                }
                 let b = self.eval(base, row)?;
                 let i = self.eval(idx, row)?;
                 self.index(b, i)
@@ -463,9 +477,24 @@ impl Cx<'_> {
                 })
             }
             _ => {
-                let l = self.eval(a, row)?;
-                let r = self.eval(b, row)?;
-                binary_values(op, &l, &r, self)
+                // Constants and slots are used in place: `x IN [..a long list..]` per row
+                // must not copy the list.
+                let (l_owned, r_owned);
+                let l = match in_place(a, row) {
+                    Some(v) => v,
+                    None => {
+                        l_owned = self.eval(a, row)?;
+                        &l_owned
+                    }
+                };
+                let r = match in_place(b, row) {
+                    Some(v) => v,
+                    None => {
+                        r_owned = self.eval(b, row)?;
+                        &r_owned
+                    }
+                };
+                binary_values(op, l, r, self)
             }
         }
     }
@@ -525,6 +554,15 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     }
     if let Some(s) = row.get_mut(slot) {
         *s = v;
+    }
+}
+
+/// The value of a constant or of a slot that is set, without evaluating (or copying) it.
+fn in_place<'r>(e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
+    match e {
+        CExpr::Const(v) => Some(v),
+        CExpr::Slot(s) => row.get(*s),
+        _ => None,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::value::{NodeId, Path, RelId, Value};
 
 pub mod eval;
 pub mod functions;
+pub(crate) mod load_csv;
 mod seek;
 mod shortest;
 mod write;
@@ -94,6 +95,8 @@ pub struct Cx<'a> {
     pub stats: WriteStats,
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
+    /// The folder LOAD CSV resolves relative paths against (`None`: the current folder).
+    pub csv_base: Option<std::path::PathBuf>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
     /// Rows and time per operator of a PROFILE run (by counter id).
@@ -115,6 +118,7 @@ impl<'a> Cx<'a> {
             stats: WriteStats::default(),
             procedures,
             limits,
+            csv_base: None,
             regexes: HashMap::new(),
             ticks: 0,
             profile: Vec::new(),
@@ -385,12 +389,14 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             count,
             skip: true,
             remaining: None,
+            drain: false,
         }),
         Plan::Limit { input, count } => Box::new(SkipLimit {
             input: open(input, arg),
             count,
             skip: false,
             remaining: None,
+            drain: input.has_writer(),
         }),
         Plan::Unwind { input, expr, slot } => {
             per_row(open(input, arg), Unwind { expr, slot: *slot })
@@ -404,9 +410,11 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             pos: 0,
             seen: distinct.then(HashSet::new),
         }),
-        Plan::Create { input, nodes, rels } => {
-            write::writer(open(input, arg), write::WriteKind::Create { nodes, rels })
-        }
+        Plan::Create { input, nodes, rels } => write::writer(
+            open(input, arg),
+            write::WriteKind::Create { nodes, rels },
+            input.is_graph_free(),
+        ),
         Plan::Merge {
             input,
             matcher,
@@ -425,10 +433,13 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 on_create,
                 binds,
             },
+            input.is_graph_free(),
         ),
-        Plan::SetProperty { input, ops } => {
-            write::writer(open(input, arg), write::WriteKind::Set(ops))
-        }
+        Plan::SetProperty { input, ops } => write::writer(
+            open(input, arg),
+            write::WriteKind::Set(ops),
+            input.is_graph_free(),
+        ),
         Plan::Delete {
             input,
             exprs,
@@ -439,6 +450,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 exprs,
                 detach: *detach,
             },
+            input.is_graph_free(),
         ),
         Plan::Foreach {
             input,
@@ -452,6 +464,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 list,
                 body,
             },
+            input.is_graph_free(),
         ),
         Plan::ProcedureCall {
             input,
@@ -465,7 +478,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             slot,
             headers,
             delimiter,
-        } => Box::new(write::LoadCsv::new(
+        } => Box::new(load_csv::LoadCsv::new(
             open(input, arg),
             url,
             *slot,
@@ -1136,6 +1149,9 @@ struct SkipLimit<'p> {
     count: &'p CExpr,
     skip: bool,
     remaining: Option<usize>,
+    /// LIMIT over writes that may stream: pull the rest of the input once the limit is
+    /// reached, so every write still happens.
+    drain: bool,
 }
 
 impl Operator for SkipLimit<'_> {
@@ -1155,6 +1171,9 @@ impl Operator for SkipLimit<'_> {
             self.input.next(cx)
         } else {
             if *remaining == 0 {
+                if std::mem::take(&mut self.drain) {
+                    while self.input.next(cx)?.is_some() {}
+                }
                 return Ok(None);
             }
             *remaining -= 1;

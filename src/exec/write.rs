@@ -1,4 +1,4 @@
-//! Writing operators: CREATE, MERGE, SET/REMOVE, DELETE, FOREACH, and LOAD CSV.
+//! Writing operators: CREATE, MERGE, SET/REMOVE, DELETE and FOREACH.
 
 use std::sync::Arc;
 
@@ -36,23 +36,44 @@ pub(super) enum WriteKind<'p> {
 }
 
 /// A writing operator: pulls all input rows, applies the write to each in turn, then yields
-/// the resulting rows.
+/// the resulting rows. When its input reads nothing from the graph (`stream`), it applies
+/// each row as it arrives instead, so LOAD CSV feeds it without buffering the file.
 struct Writer<'p> {
     input: Option<Op<'p>>,
     kind: WriteKind<'p>,
     out: std::vec::IntoIter<Row>,
+    stream: bool,
 }
 
-pub(super) fn writer<'p>(input: Op<'p>, kind: WriteKind<'p>) -> Op<'p> {
+pub(super) fn writer<'p>(input: Op<'p>, kind: WriteKind<'p>, stream: bool) -> Op<'p> {
     Box::new(Writer {
         input: Some(input),
         kind,
         out: Vec::new().into_iter(),
+        stream,
     })
 }
 
 impl Operator for Writer<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if self.stream {
+            loop {
+                if let Some(row) = self.out.next() {
+                    return Ok(Some(row));
+                }
+                let Some(input) = self.input.as_mut() else {
+                    return Ok(None);
+                };
+                let Some(row) = input.next(cx)? else {
+                    self.input = None;
+                    return Ok(None);
+                };
+                cx.tick()?;
+                let mut out = Vec::new();
+                self.apply(cx, row, &mut out)?;
+                self.out = out.into_iter();
+            }
+        }
         if let Some(mut input) = self.input.take() {
             let mut rows = Vec::new();
             while let Some(r) = input.next(cx)? {
@@ -390,26 +411,4 @@ pub(crate) fn run_set_ops(cx: &mut Cx<'_>, row: &Row, ops: &[SetOp]) -> Result<(
         }
     }
     Ok(())
-}
-
-/// LOAD CSV (not supported yet: reports an error when it runs).
-pub(super) struct LoadCsv<'p> {
-    input: Op<'p>,
-}
-
-impl<'p> LoadCsv<'p> {
-    pub(super) fn new(input: Op<'p>, _url: &'p CExpr, _slot: Slot, _headers: bool, _d: u8) -> Self {
-        LoadCsv { input }
-    }
-}
-
-impl Operator for LoadCsv<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        match self.input.next(cx)? {
-            None => Ok(None),
-            Some(_) => Err(
-                Error::new(ErrorKind::SemanticError, "LOAD CSV is not supported yet").at_runtime(),
-            ),
-        }
-    }
 }

@@ -656,6 +656,85 @@ impl Plan {
     }
 }
 
+impl CExpr {
+    /// Whether the expression runs a sub-plan (EXISTS, COUNT or COLLECT subqueries,
+    /// pattern predicates), the only way an expression over plain values reads the graph.
+    pub fn has_subplan(&self) -> bool {
+        let any = |es: &[&CExpr]| es.iter().any(|e| e.has_subplan());
+        match self {
+            CExpr::Exists(_) | CExpr::CountRows(_) | CExpr::CollectRows(..) => true,
+            CExpr::Const(_) | CExpr::Slot(_) | CExpr::Param(_) | CExpr::BuildPath(_) => false,
+            CExpr::Prop(e, _)
+            | CExpr::Not(e)
+            | CExpr::Neg(e)
+            | CExpr::Pos(e)
+            | CExpr::IsNull(e, _)
+            | CExpr::HasLabels(e, _)
+            | CExpr::HasAnyLabel(e, _)
+            | CExpr::HasKey(e, _) => e.has_subplan(),
+            CExpr::Index(a, b) | CExpr::Bin(_, a, b) => any(&[a, b]),
+            CExpr::Slice(a, b, c) => a.has_subplan() || b.iter().chain(c).any(|e| e.has_subplan()),
+            CExpr::List(es) | CExpr::Call(_, _, es) => es.iter().any(CExpr::has_subplan),
+            CExpr::Map(items) => items.iter().any(|(_, e)| e.has_subplan()),
+            CExpr::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                operand.iter().chain(else_).any(|e| e.has_subplan())
+                    || whens
+                        .iter()
+                        .any(|(w, t)| w.has_subplan() || t.has_subplan())
+            }
+            CExpr::ListComp {
+                list, filter, map, ..
+            } => list.has_subplan() || filter.iter().chain(map).any(|e| e.has_subplan()),
+            CExpr::Quantified { list, filter, .. } => any(&[list, filter]),
+            CExpr::Reduce {
+                init, list, expr, ..
+            } => any(&[init, list, expr]),
+            CExpr::MapProjection(e, ops) => {
+                e.has_subplan()
+                    || ops.iter().any(|op| match op {
+                        MapProjectionOp::Entry(_, e) => e.has_subplan(),
+                        _ => false,
+                    })
+            }
+        }
+    }
+}
+
+impl Plan {
+    /// Whether the plan (or a plan below it) writes.
+    pub fn has_writer(&self) -> bool {
+        matches!(
+            self,
+            Plan::Create { .. }
+                | Plan::Merge { .. }
+                | Plan::SetProperty { .. }
+                | Plan::Delete { .. }
+                | Plan::Foreach { .. }
+        ) || self.children().iter().any(|c| c.has_writer())
+    }
+
+    /// Whether rows come from this plan without reading the graph: only LOAD CSV, UNWIND
+    /// and projections over plain values. A writing clause fed by such a plan can apply each
+    /// row as it arrives instead of pulling all rows first: no row it writes can change what
+    /// the input yields.
+    pub fn is_graph_free(&self) -> bool {
+        match self {
+            Plan::Argument => true,
+            Plan::LoadCsv { input, url, .. } => !url.has_subplan() && input.is_graph_free(),
+            Plan::Unwind { input, expr, .. } => !expr.has_subplan() && input.is_graph_free(),
+            Plan::Projection { input, items } => {
+                items.iter().all(|(_, e)| !e.has_subplan()) && input.is_graph_free()
+            }
+            Plan::Filter { input, pred } => !pred.has_subplan() && input.is_graph_free(),
+            _ => false,
+        }
+    }
+}
+
 /// What PROFILE measured for one operator.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OpStats {
