@@ -152,6 +152,9 @@ fn schema_lists_labels_types_and_keys_with_counts() {
         "CREATE (:Country {name: 'Mali'})-[:MEMBER_OF {since: 2023}]->(:Org {name: 'AES'});",
         "Created 2 nodes",
     );
+    p.send_line("CREATE INDEX country_name FOR (c:Country) ON (c.name);")
+        .unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_line(":schema").unwrap();
     for expected in [
         "2 nodes, 1 relationship",
@@ -160,6 +163,7 @@ fn schema_lists_labels_types_and_keys_with_counts() {
         ":MEMBER_OF (1)",
         "name (2 nodes, 0 relationships)",
         "since (0 nodes, 1 relationship)",
+        "country_name RANGE ON :Country(name)",
     ] {
         p.exp_string(expected)
             .unwrap_or_else(|e| panic!("no {expected:?}: {e}"));
@@ -178,4 +182,58 @@ fn an_error_shows_the_line_and_a_caret() {
     p.exp_regex(r"\r?\n {17}\^").unwrap();
     p.exp_string(PROMPT).unwrap();
     quit(p);
+}
+
+#[test]
+fn save_writes_a_file_and_open_switches_to_it() {
+    let dir = data_dir("open-save");
+    let file = dir.join("sahel.baobab");
+    let file = file.to_str().unwrap();
+    let mut p = shell(&dir);
+    run(
+        &mut p,
+        "CREATE (:Country {name: 'Niger'});",
+        "Created 1 node",
+    );
+    run(&mut p, &format!(":save {file}"), "saved to");
+    // The copy is a database of its own: changes here do not reach it.
+    run(
+        &mut p,
+        "CREATE (:Country {name: 'Mali'});",
+        "Created 1 node",
+    );
+    run(&mut p, &format!(":open {file}"), file);
+    run(
+        &mut p,
+        "MATCH (c:Country) RETURN count(c) AS n;",
+        &cell("1"),
+    );
+    run(
+        &mut p,
+        "CREATE (:Country {name: 'Burkina Faso'});",
+        "Created 1 node",
+    );
+    run(&mut p, ":save", "saved to");
+    // A file that is not a database: an error, and the shell stays on the current one.
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "not a database").unwrap();
+    run(&mut p, &format!(":open {}", notes.display()), "notes.txt");
+    run(
+        &mut p,
+        "MATCH (c:Country) RETURN count(c) AS n;",
+        &cell("2"),
+    );
+    quit(p);
+    // What was saved is in the file.
+    let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args([
+            file,
+            "--read-only",
+            "-e",
+            "MATCH (c:Country) RETURN count(c) AS n",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"n\":2}\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -496,6 +496,50 @@ fn read_source(input: Input) -> Result<Source, String> {
 }
 
 /// Runs the command and returns its exit code.
+/// The REPL, reopened on another database after each `:open`; the session's settings
+/// carry over.
+fn interact(args: &Args, format: Format, params: Params) -> i32 {
+    let mut path = args.db_file.clone();
+    let (mut format, mut params, mut timing) = (format, params, args.timing);
+    let cancel = CancelHandle::new();
+    // The database to go back to when `:open` fails.
+    let mut previous: Option<Option<PathBuf>> = None;
+    loop {
+        let db = match open_database(path.as_deref(), args.read_only) {
+            Ok(db) => db,
+            Err(e) => {
+                eprintln!("error: {e}");
+                match previous.take() {
+                    Some(back) => {
+                        path = back;
+                        continue;
+                    }
+                    None => return EXIT_USAGE,
+                }
+            }
+        };
+        let mut session = Session::new(&db, format);
+        session.params = std::mem::take(&mut params);
+        session.timing = timing;
+        session.keep_going = args.keep_going;
+        session.quiet = args.quiet;
+        session.timeout = args.timeout;
+        session.cancel = cancel.clone();
+        match repl::run(&mut session) {
+            repl::End::Exit(code) => return code,
+            repl::End::Open(next) => {
+                (format, timing) = (session.format, session.timing);
+                params = std::mem::take(&mut session.params);
+                drop(session);
+                if let Err(e) = db.close() {
+                    eprintln!("error: closing the database: {e}");
+                }
+                previous = Some(path.replace(next));
+            }
+        }
+    }
+}
+
 pub fn run() -> i32 {
     let matches = Args::command().get_matches();
     let args = match Args::from_arg_matches(&matches) {
@@ -559,6 +603,14 @@ pub fn run() -> i32 {
         }
     }
 
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    if interactive {
+        return interact(&args, format, params);
+    }
     let db = match open_database(args.db_file.as_deref(), args.read_only) {
         Ok(db) => db,
         Err(e) => {
@@ -566,21 +618,12 @@ pub fn run() -> i32 {
             return EXIT_USAGE;
         }
     };
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Jsonl
-    });
     let mut session = Session::new(&db, format);
     session.params = params;
     session.timing = args.timing;
     session.keep_going = args.keep_going;
     session.quiet = args.quiet;
     session.timeout = args.timeout;
-
-    if interactive {
-        return repl::run(&mut session);
-    }
 
     let mut failed = false;
     for (source, base) in &sources {

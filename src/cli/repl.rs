@@ -33,12 +33,14 @@ Commands (run on Enter, no `;` needed):
   :dump FILE                write a Cypher script that recreates the database
   :export FMT FILE [QUERY]  export the database (or what QUERY returns): jsonl, csv
                             (FILE is a folder), graphml, dot
-Ctrl-C cancels the running statement or clears the current input; Tab completes keywords, functions, labels,
-relationship types and property keys.";
+  :open FILE                close this database (checkpointing a file) and open FILE
+  :save [FILE]              checkpoint this file database, or write a copy to FILE
+Ctrl-C cancels the running statement or clears the current input; Tab completes keywords,
+functions, labels, relationship types and property keys.";
 
 const COMMANDS: &[&str] = &[
     ":help", ":quit", ":exit", ":format", ":timing", ":param", ":params", ":read", ":explain",
-    ":profile", ":schema", ":dump", ":export",
+    ":profile", ":schema", ":dump", ":export", ":open", ":save",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -239,6 +241,40 @@ fn refresh(helper: &mut ShellHelper, session: &Session<'_>) {
 enum Flow {
     Continue,
     Quit,
+    Open(std::path::PathBuf),
+}
+
+/// How the REPL ended.
+pub enum End {
+    /// Leave with this exit code.
+    Exit(i32),
+    /// `:open FILE`: reopen the REPL on that database.
+    Open(std::path::PathBuf),
+}
+
+/// `:save [FILE]`.
+fn save_command(session: &Session<'_>, arg: &str) {
+    if session.in_transaction() {
+        eprintln!("error: COMMIT or ROLLBACK the open transaction first");
+        return;
+    }
+    let outcome = if arg.is_empty() {
+        match session.db.path() {
+            Some(path) => session.db.checkpoint().map(|()| path),
+            None => {
+                eprintln!("error: this database is in memory: give a file, :save FILE");
+                return;
+            }
+        }
+    } else {
+        let path = std::path::PathBuf::from(arg);
+        session.db.save_as(&path).map(|()| path)
+    };
+    match outcome {
+        Ok(path) if !session.quiet => println!("saved to {}", path.display()),
+        Ok(_) => {}
+        Err(e) => eprintln!("error: {e}"),
+    }
 }
 
 fn command(session: &mut Session<'_>, line: &str) -> Flow {
@@ -249,6 +285,12 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
     match name {
         ":help" | ":h" | ":?" => println!("{HELP}"),
         ":quit" | ":exit" | ":q" => return Flow::Quit,
+        ":save" => save_command(session, arg),
+        ":open" if arg.is_empty() => eprintln!("error: :open needs a file"),
+        ":open" if session.in_transaction() => {
+            eprintln!("error: COMMIT or ROLLBACK the open transaction first")
+        }
+        ":open" => return Flow::Open(std::path::PathBuf::from(arg)),
         ":format" => match Format::parse(arg) {
             Some(format) => session.format = format,
             None if arg.is_empty() => println!("format: {}", session.format.name()),
@@ -333,20 +375,22 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
     Flow::Continue
 }
 
-/// Runs the REPL until `:quit` or Ctrl-D; returns the exit code.
-pub fn run(session: &mut Session<'_>) -> i32 {
+/// Runs the REPL until `:quit`, Ctrl-D or `:open`.
+pub fn run(session: &mut Session<'_>) -> End {
     let mut editor: Editor<ShellHelper, rustyline::history::DefaultHistory> = match Editor::new() {
         Ok(editor) => editor,
         Err(e) => {
             eprintln!("error: cannot start the shell: {e}");
-            return super::EXIT_USAGE;
+            return End::Exit(super::EXIT_USAGE);
         }
     };
     // Ctrl-C at the prompt is read by the line editor (it clears the line); while a
     // statement runs the terminal sends SIGINT, which cancels the statement only.
     let cancel = session.cancel.clone();
-    if let Err(e) = ctrlc::set_handler(move || cancel.cancel()) {
-        eprintln!("warning: Ctrl-C cannot cancel statements: {e}");
+    match ctrlc::set_handler(move || cancel.cancel()) {
+        // Set by an earlier REPL of this process (before `:open`), on the same handle.
+        Ok(()) | Err(ctrlc::Error::MultipleHandlers) => {}
+        Err(e) => eprintln!("warning: Ctrl-C cannot cancel statements: {e}"),
     }
     let mut helper = ShellHelper::default();
     refresh(&mut helper, session);
@@ -361,8 +405,12 @@ pub fn run(session: &mut Session<'_>) -> i32 {
     }
     if !session.quiet {
         println!(
-            "Baobab {} (in-memory). Statements end with `;`; :help for commands.",
-            env!("CARGO_PKG_VERSION")
+            "Baobab {} ({}). Statements end with `;`; :help for commands.",
+            env!("CARGO_PKG_VERSION"),
+            session
+                .db
+                .path()
+                .map_or_else(|| "in memory".to_string(), |p| p.display().to_string())
         );
     }
 
@@ -384,8 +432,13 @@ pub fn run(session: &mut Session<'_>) -> i32 {
                         session.cancel.reset();
                         let _ = editor.add_history_entry(trimmed);
                         save(&mut editor, &history);
-                        if let Flow::Quit = command(session, trimmed) {
-                            break;
+                        match command(session, trimmed) {
+                            Flow::Continue => {}
+                            Flow::Quit => break,
+                            Flow::Open(path) => {
+                                session.close();
+                                return End::Open(path);
+                            }
                         }
                         if trimmed.starts_with(":read") || trimmed.starts_with(":profile") {
                             if let Some(helper) = editor.helper_mut() {
@@ -423,7 +476,7 @@ pub fn run(session: &mut Session<'_>) -> i32 {
         }
     }
     session.close();
-    0
+    End::Exit(0)
 }
 
 /// What `:schema` prints: labels and relationship types with their counts, property keys
@@ -503,10 +556,42 @@ fn plural(n: i64, what: &str) -> String {
     }
 }
 
-/// Further `:schema` sections: the place for indexes and constraints once the database
-/// has them (a title and one line per item).
-fn schema_extras(_session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
-    Vec::new()
+/// Further `:schema` sections: indexes and constraints (a title and one line per item),
+/// read with `SHOW INDEXES` and `SHOW CONSTRAINTS`.
+fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
+    let describe = |query: &str, kind_column: &str| -> Vec<String> {
+        let Ok(r) = session.db.execute(query, &baobab::Params::new()) else {
+            return Vec::new();
+        };
+        let col = |name: &str| r.columns.iter().position(|c| c == name);
+        let text = |row: &[baobab::Value], name: &str| -> String {
+            match col(name).and_then(|i| row.get(i)) {
+                Some(baobab::Value::String(s)) => s.to_string(),
+                Some(baobab::Value::List(items)) => items
+                    .iter()
+                    .map(|v| v.as_str().unwrap_or("?").to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => String::new(),
+            }
+        };
+        r.rows
+            .iter()
+            .map(|row| {
+                format!(
+                    "{} {} ON :{}({})",
+                    text(row, "name"),
+                    text(row, kind_column),
+                    text(row, "labelsOrTypes"),
+                    text(row, "properties")
+                )
+            })
+            .collect()
+    };
+    vec![
+        ("Indexes", describe("SHOW INDEXES", "type")),
+        ("Constraints", describe("SHOW CONSTRAINTS", "type")),
+    ]
 }
 
 fn save(
