@@ -266,6 +266,44 @@ proptest! {
     }
 
     #[test]
+    fn values_round_trip_through_the_log_and_snapshots(
+        values in prop::collection::vec(storable(), 1..6)
+    ) {
+        static CASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = CASE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir()
+            .join(format!("baobab-prop-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("g.baobab");
+        let options = baobab::OpenOptions {
+            sync: baobab::SyncMode::Off,
+            checkpoint_on_close: false,
+            ..baobab::OpenOptions::default()
+        };
+        let db = Database::open_with(&path, &options).unwrap();
+        for (i, v) in values.iter().enumerate() {
+            let mut p = param(v);
+            p.insert("i".to_string(), Value::Int(i as i64));
+            db.execute("CREATE (:N {i: $i, p: $p})", &p).unwrap();
+        }
+        drop(db);
+        // First from the log (replayed), then from a snapshot (checkpointed).
+        for _ in 0..2 {
+            let db = Database::open_with(&path, &options).unwrap();
+            let r = db
+                .execute("MATCH (n:N) RETURN n.p AS v ORDER BY n.i", &Params::new())
+                .unwrap();
+            prop_assert_eq!(r.rows.len(), values.len());
+            for (row, v) in r.rows.iter().zip(&values) {
+                prop_assert!(same(&row[0], v), "{:?} came back as {:?}", v, row[0]);
+            }
+            db.checkpoint().unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn values_round_trip_through_cypher_literals(v in literal_value()) {
         let db = Database::in_memory();
         let text = format!("RETURN {v} AS v");

@@ -137,6 +137,8 @@ fn run(db: &Database, statement: &str, rows: Vec<Value>) -> Result<Vec<Vec<Value
 pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, String> {
     let (node_tables, _) = tables(dir)?;
     let mut created = 0;
+    // Every label gets an index on `id` (the peers get the same), for lookups by id.
+    let mut labels_seen = std::collections::BTreeSet::new();
     for Table {
         header: table,
         mut reader,
@@ -172,6 +174,12 @@ pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, S
             } else {
                 String::new()
             };
+            labels_seen.extend(
+                labels
+                    .split(':')
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string),
+            );
             let statement = format!("UNWIND $rows AS r CREATE (n{labels} {map}) RETURN id(n)");
             if batch
                 .as_ref()
@@ -187,6 +195,11 @@ pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, S
         if let Some(batch) = batch {
             flush(batch)?;
         }
+    }
+    for label in labels_seen {
+        let statement = format!("CREATE INDEX IF NOT EXISTS FOR (n:{label}) ON (n.id)");
+        db.execute(&statement, &Params::new())
+            .map_err(|e| format!("{statement}: {e}"))?;
     }
     Ok(created)
 }

@@ -122,6 +122,8 @@ const SPECIAL_FORMS: &[&str] = &[
 /// Names read from the database for completion.
 #[derive(Default)]
 struct ShellHelper {
+    /// No colours (`NO_COLOR` is set).
+    plain: bool,
     labels: Vec<String>,
     types: Vec<String>,
     keys: Vec<String>,
@@ -201,10 +203,113 @@ impl Completer for ShellHelper {
     }
 }
 
+/// Suggests the rest of the latest history entry that starts with the line typed so far
+/// (accept it with the right arrow).
 impl Hinter for ShellHelper {
     type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        rustyline::hint::HistoryHinter::new().hint(line, pos, ctx)
+    }
 }
-impl Highlighter for ShellHelper {}
+
+impl Highlighter for ShellHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> std::borrow::Cow<'l, str> {
+        if self.plain {
+            return std::borrow::Cow::Borrowed(line);
+        }
+        std::borrow::Cow::Owned(highlight(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> std::borrow::Cow<'h, str> {
+        if self.plain {
+            return std::borrow::Cow::Borrowed(hint);
+        }
+        std::borrow::Cow::Owned(format!("{DIM}{hint}{RESET}"))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _forced: bool) -> bool {
+        !self.plain
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+const DIM: &str = "\x1b[2m";
+const KEYWORD: &str = "\x1b[1;34m";
+const STRING: &str = "\x1b[32m";
+const NUMBER: &str = "\x1b[36m";
+const PARAMETER: &str = "\x1b[35m";
+const COMMAND: &str = "\x1b[1m";
+
+/// `line` with ANSI colours: keywords, strings, numbers, parameters, comments and shell
+/// commands. A lexer of its own, forgiving of unfinished input (an open quote colours to
+/// the end of the line); it never changes the text, only wraps parts of it.
+fn highlight(line: &str) -> String {
+    if line.trim_start().starts_with(':') {
+        return format!("{COMMAND}{line}{RESET}");
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut chars = line.char_indices().peekable();
+    let wrap = |out: &mut String, colour: &str, text: &str| {
+        out.push_str(colour);
+        out.push_str(text);
+        out.push_str(RESET);
+    };
+    while let Some((i, c)) = chars.next() {
+        let end_of = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+                      keep: &dyn Fn(char) -> bool| {
+            while chars.peek().is_some_and(|(_, c)| keep(*c)) {
+                chars.next();
+            }
+            chars.peek().map_or(line.len(), |(j, _)| *j)
+        };
+        match c {
+            '\'' | '"' => {
+                let mut escaped = false;
+                let mut end = line.len();
+                for (j, d) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == c {
+                        end = j + d.len_utf8();
+                        break;
+                    }
+                }
+                wrap(&mut out, STRING, line.get(i..end).unwrap_or_default());
+            }
+            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
+                wrap(&mut out, DIM, line.get(i..).unwrap_or_default());
+                break;
+            }
+            '$' => {
+                let end = end_of(&mut chars, &|d| d.is_alphanumeric() || d == '_');
+                wrap(&mut out, PARAMETER, line.get(i..end).unwrap_or_default());
+            }
+            c if c.is_ascii_digit() => {
+                let end = end_of(&mut chars, &|d| d.is_ascii_alphanumeric() || d == '.');
+                wrap(&mut out, NUMBER, line.get(i..end).unwrap_or_default());
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let end = end_of(&mut chars, &|d| d.is_alphanumeric() || d == '_');
+                let word = line.get(i..end).unwrap_or_default();
+                if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)) {
+                    wrap(&mut out, KEYWORD, word);
+                } else {
+                    out.push_str(word);
+                }
+            }
+            '`' => {
+                let end = end_of(&mut chars, &|d| d != '`');
+                let end = if chars.next().is_some() { end + 1 } else { end };
+                out.push_str(line.get(i..end).unwrap_or_default());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
 impl Validator for ShellHelper {}
 impl Helper for ShellHelper {}
 
@@ -392,7 +497,10 @@ pub fn run(session: &mut Session<'_>) -> End {
         Ok(()) | Err(ctrlc::Error::MultipleHandlers) => {}
         Err(e) => eprintln!("warning: Ctrl-C cannot cancel statements: {e}"),
     }
-    let mut helper = ShellHelper::default();
+    let mut helper = ShellHelper {
+        plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        ..ShellHelper::default()
+    };
     refresh(&mut helper, session);
     editor.set_helper(Some(helper));
 
@@ -609,6 +717,7 @@ mod tests {
 
     fn helper() -> ShellHelper {
         ShellHelper {
+            plain: true,
             labels: vec!["Country".into()],
             types: vec!["MEMBER_OF".into()],
             keys: vec!["name".into(), "since".into()],
@@ -629,6 +738,38 @@ mod tests {
         assert_eq!(h.candidates("RETURN n.na", 9, "na"), ["name"]);
         assert_eq!(h.candidates(":for", 1, "for"), ["format"]);
         assert_eq!(h.candidates(":pa", 1, "pa"), ["param", "params"]);
+    }
+
+    #[test]
+    fn highlighting_colours_tokens_and_keeps_the_text() {
+        let strip = |s: &str| {
+            let mut out = String::new();
+            let mut in_escape = false;
+            for c in s.chars() {
+                match (in_escape, c) {
+                    (false, '\x1b') => in_escape = true,
+                    (true, 'm') => in_escape = false,
+                    (true, _) => {}
+                    (false, c) => out.push(c),
+                }
+            }
+            out
+        };
+        for line in [
+            "MATCH (c:Country {name: 'Mali'}) WHERE c.pop > 1.5e6 RETURN c // note",
+            "return 'open string",
+            "RETURN $p, `odd name`, \"a\\\"b\" AS x;",
+            ":schema",
+            "",
+        ] {
+            assert_eq!(strip(&highlight(line)), line);
+        }
+        let h = highlight("match (n) return 'x', 42, $p");
+        assert!(h.contains(&format!("{KEYWORD}match{RESET}")), "{h:?}");
+        assert!(h.contains(&format!("{STRING}'x'{RESET}")), "{h:?}");
+        assert!(h.contains(&format!("{NUMBER}42{RESET}")), "{h:?}");
+        assert!(h.contains(&format!("{PARAMETER}$p{RESET}")), "{h:?}");
+        assert!(!h.contains(&format!("{KEYWORD}n{RESET}")), "{h:?}");
     }
 
     #[test]

@@ -76,6 +76,28 @@ impl TypedAdjacency {
         self.slot(end).inc.remove(ty, r);
     }
 
+    /// Replaces every group by those of `out` and `inc`: (node, type, relationship) triples
+    /// sorted by node, then type, then relationship.
+    pub(super) fn rebuild(
+        &mut self,
+        nodes: usize,
+        out: &[(NodeId, Sym, RelId)],
+        inc: &[(NodeId, Sym, RelId)],
+    ) {
+        self.nodes = vec![NodeAdj::default(); nodes];
+        for (list, outgoing) in [(out, true), (inc, false)] {
+            for run in list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+                let Some(&(node, ty, _)) = run.first() else {
+                    continue;
+                };
+                let rels = run.iter().map(|(_, _, r)| *r).collect();
+                let adj = self.slot(node);
+                let groups = if outgoing { &mut adj.out } else { &mut adj.inc };
+                groups.0.push((ty, rels));
+            }
+        }
+    }
+
     /// Relationships of type `ty` leaving (`out`) or entering `n`, oldest first.
     pub(super) fn get(&self, n: NodeId, out: bool, ty: Sym) -> &[RelId] {
         match self.nodes.get(n.0 as usize) {

@@ -179,6 +179,9 @@ pub struct Graph {
     adjacency: adjacency::TypedAdjacency,
     indexes: Vec<index::PropIndex>,
     triples: stats::TripleCounts,
+    /// Bulk loading: relationships are created without adjacency groups or triple counts,
+    /// which [`Graph::end_bulk`] then builds in one pass.
+    bulk: bool,
 }
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
@@ -468,8 +471,10 @@ impl Graph {
             },
         ));
         *self.type_counts.entry(ty).or_default() += 1;
-        self.adjacency.add(start, end, ty, id);
-        self.count_rel(id, true);
+        if !self.bulk {
+            self.adjacency.add(start, end, ty, id);
+            self.count_rel(id, true);
+        }
         self.live_rels += 1;
         undo.push(Undo::CreatedRel(id));
         Ok(id)
@@ -834,6 +839,63 @@ impl Graph {
         }
     }
 
+    /// Starts a bulk load (snapshot restore, import): relationships created from now on skip
+    /// the adjacency groups and triple counts until [`Graph::end_bulk`] builds them all at
+    /// once. Nothing may read the graph or roll it back in between.
+    pub(crate) fn begin_bulk(&mut self) {
+        self.bulk = true;
+    }
+
+    /// Ends a bulk load: rebuilds the adjacency groups and triple counts from every live
+    /// relationship, sorted so that each node's groups fill in one sequential pass.
+    pub(crate) fn end_bulk(&mut self) {
+        if !std::mem::replace(&mut self.bulk, false) {
+            return;
+        }
+        // Each node's label set, interned: counting per (set, type, set) touches a small
+        // array per relationship instead of two node records.
+        let mut set_ids: HashMap<Vec<Sym>, u32> = HashMap::new();
+        let mut sets: Vec<Vec<Sym>> = Vec::new();
+        let mut set_of = vec![0u32; raw_node_bound(&self.g) as usize];
+        for (id, rec) in self.node_records() {
+            let next = sets.len() as u32;
+            let s = *set_ids.entry(rec.labels.clone()).or_insert_with(|| {
+                sets.push(rec.labels.clone());
+                next
+            });
+            if let Some(slot) = set_of.get_mut(id.0 as usize) {
+                *slot = s;
+            }
+        }
+        let mut out = Vec::with_capacity(self.live_rels);
+        let mut inc = Vec::with_capacity(self.live_rels);
+        let mut by_sets: HashMap<(u32, Sym, u32), u64> = HashMap::new();
+        for (id, start, end, rec) in self.rel_records() {
+            out.push((start, rec.ty, id));
+            inc.push((end, rec.ty, id));
+            let set = |n: NodeId| set_of.get(n.0 as usize).copied().unwrap_or(0);
+            *by_sets.entry((set(start), rec.ty, set(end))).or_default() += 1;
+        }
+        out.sort_unstable();
+        inc.sort_unstable();
+        self.adjacency
+            .rebuild(raw_node_bound(&self.g) as usize, &out, &inc);
+        self.triples.clear();
+        let empty = Vec::new();
+        for ((a, ty, b), n) in by_sets {
+            let from = sets.get(a as usize).unwrap_or(&empty);
+            let to = sets.get(b as usize).unwrap_or(&empty);
+            for la in std::iter::once(&stats::ANY_LABEL).chain(from) {
+                for lb in std::iter::once(&stats::ANY_LABEL).chain(to) {
+                    if *la == stats::ANY_LABEL && *lb == stats::ANY_LABEL {
+                        continue; // that is the type count
+                    }
+                    *self.triples.entry((*la, ty, *lb)).or_default() += n;
+                }
+            }
+        }
+    }
+
     /// Live nodes with their records, in id order.
     pub fn node_records(&self) -> impl Iterator<Item = (NodeId, &NodeRec)> + '_ {
         self.g.node_indices().filter_map(|i| {
@@ -923,6 +985,68 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bulk load ends with the same adjacency groups and triple counts as relationship-
+    /// by-relationship creation.
+    #[test]
+    fn bulk_loading_builds_the_same_adjacency_and_counts() {
+        let build = |bulk: bool| {
+            let mut g = Graph::new();
+            let mut log = UndoLog::new();
+            let labels: Vec<Sym> = ["A", "B", "C"].iter().map(|l| g.syms.intern(l)).collect();
+            let types: Vec<Sym> = ["X", "Y"].iter().map(|t| g.syms.intern(t)).collect();
+            let nodes: Vec<NodeId> = (0..30u32)
+                .map(|i| {
+                    let ls: Vec<Sym> = labels
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| i % (*j as u32 + 2) == 0)
+                        .map(|(_, l)| *l)
+                        .collect();
+                    g.create_node(&ls, None, Props::default(), &mut log)
+                        .unwrap()
+                })
+                .collect();
+            if bulk {
+                g.begin_bulk();
+            }
+            let mut x = 7u32;
+            for r in 0..200u32 {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let a = nodes[(x >> 8) as usize % nodes.len()];
+                let b = nodes[(x >> 16) as usize % nodes.len()];
+                g.create_rel(a, b, types[(r % 2) as usize], Props::default(), &mut log)
+                    .unwrap();
+            }
+            g.end_bulk();
+            (g, nodes, labels, types)
+        };
+        let (one, nodes, labels, types) = build(false);
+        let (bulk, _, _, _) = build(true);
+        for n in &nodes {
+            for dir in [Dir::Out, Dir::In, Dir::Both] {
+                for ty in &types {
+                    let mut a = one.rels_of(*n, dir, &[*ty]);
+                    let mut b = bulk.rels_of(*n, dir, &[*ty]);
+                    a.sort();
+                    b.sort();
+                    assert_eq!(a, b, "node {n:?} {dir:?} {ty}");
+                }
+            }
+        }
+        let any = [stats::ANY_LABEL];
+        for from in labels.iter().chain(&any) {
+            for to in labels.iter().chain(&any) {
+                for ty in &types {
+                    assert_eq!(
+                        one.triple_count(*from, *ty, *to),
+                        bulk.triple_count(*from, *ty, *to),
+                        "({from}, {ty}, {to})"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn rollback_restores_ids_and_indexes() {

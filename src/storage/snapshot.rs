@@ -136,6 +136,7 @@ impl Restorer {
                 // Trust the bounds for allocation only as far as the file could hold them.
                 self.g
                     .reserve_empty(nodes.min(self.size_hint), rels.min(self.size_hint));
+                self.g.begin_bulk();
                 self.bounds = Some((nodes, rels));
             }
             SnapItem::Node {
@@ -196,6 +197,7 @@ impl Restorer {
                 let (nb, rb) = self.bounds.ok_or("no id bounds")?;
                 self.g.fill_holes(nb, rb, &mut self.holes);
                 self.g.clear_holes(std::mem::take(&mut self.holes));
+                self.g.end_bulk();
                 let defs = std::mem::take(&mut self.schema);
                 self.g
                     .replace_schema_defs(defs.into_iter().map(Into::into).collect())

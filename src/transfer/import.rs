@@ -401,6 +401,7 @@ impl Database {
             .map(|m| m.len())
             .sum();
         self.with_graph_mut(|g| {
+            g.begin_bulk();
             let mut loader = Loader::new(g, options.skip_bad_rows);
             let mut state = Progress {
                 total_bytes,
@@ -417,7 +418,9 @@ impl Database {
                 }
                 Ok(())
             };
-            match run(&mut loader, &mut state) {
+            let outcome = run(&mut loader, &mut state);
+            loader.g.end_bulk();
+            match outcome {
                 Ok(()) => {
                     loader.flush(true);
                     Ok(loader.report)

@@ -56,7 +56,8 @@ impl Planner<'_> {
             rows *= self.fan_out(nodes[ri], rels[ri], dir, nodes[ri + 1]);
             total += rows;
         }
-        rows = first;
+        // The plan walks the nodes before the start next, from the rows the walk forward
+        // produced: those expansions multiply them further (no reset to `first`).
         for ri in (0..start).rev() {
             let dir = reverse(dir_of(rels[ri].direction));
             rows *= self.fan_out(nodes[ri + 1], rels[ri], dir, nodes[ri]);
