@@ -371,6 +371,7 @@ impl Store {
                 format!("cannot checkpoint since an earlier failure: {why}"),
             ));
         }
+        check_holes(g)?;
         g.canonicalize_holes();
         let sync = self.sync != SyncMode::Off;
         let next = self.generation + 1;
@@ -439,6 +440,27 @@ fn sync_folder(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to snapshot a graph with more unused ids than a snapshot may hold (a loader
+/// would refuse the file).
+fn check_holes(g: &Graph) -> Result<()> {
+    let holes = (
+        u64::from(g.node_bound()).saturating_sub(g.node_count() as u64),
+        u64::from(g.rel_bound()).saturating_sub(g.rel_count() as u64),
+    );
+    if holes.0 > snapshot::MAX_HOLES || holes.1 > snapshot::MAX_HOLES {
+        return Err(Error::new(
+        ErrorKind::ResourceLimit,
+        format!(
+            "cannot checkpoint: {} unused node ids and {} unused relationship ids exceed the {} a snapshot may hold; the log keeps every commit",
+            holes.0,
+            holes.1,
+            snapshot::MAX_HOLES
+        ),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes `g` as a new database file at `path` (with an empty log), refusing when another
 /// process has a database open there.
 pub(crate) fn save_as(path: &Path, g: &Graph) -> Result<()> {
@@ -460,6 +482,7 @@ pub(crate) fn save_as(path: &Path, g: &Graph) -> Result<()> {
         Ok(s) => s.generation.unwrap_or(0) + 1,
         Err(_) => 1,
     };
+    check_holes(g)?;
     write_snapshot(path, g, generation, true)?;
     wal::reset(&wal_path, &mut wal, generation, true)
 }

@@ -22,6 +22,11 @@ pub(crate) const VERSION: u32 = 1;
 pub(crate) const HEADER_LEN: usize = 24;
 const CHUNK: usize = 1 << 20;
 
+/// The most unused ids (of nodes, and of relationships) a snapshot may hold. Holes are
+/// rebuilt as placeholders on load, so this bounds what a file can make the loader
+/// allocate; a checkpoint that would exceed it is refused (the log keeps the data).
+pub(crate) const MAX_HOLES: u64 = 1 << 24;
+
 /// Writes chunks of encoded items to `out`, computing each chunk's checksum.
 struct ChunkWriter<'a, W: Write> {
     out: &'a mut W,
@@ -111,6 +116,8 @@ struct Restorer {
     done: bool,
     /// The file's size: no more items than bytes can follow.
     size_hint: u32,
+    /// Unused node and relationship id slots filled so far.
+    hole_count: (u64, u64),
 }
 
 impl Restorer {
@@ -149,6 +156,7 @@ impl Restorer {
                 if id >= bound || id < self.g.node_bound() {
                     return Err(format!("node {id} is out of order or out of bounds"));
                 }
+                self.claim_holes(id.saturating_sub(self.g.node_bound()), 0)?;
                 self.g.fill_holes(id, 0, &mut self.holes);
                 let props = self.props(props)?;
                 self.check_syms(&labels)?;
@@ -174,6 +182,7 @@ impl Restorer {
                         "relationship {id} is out of order or out of bounds"
                     ));
                 }
+                self.claim_holes(0, id.saturating_sub(self.g.rel_bound()))?;
                 self.g.fill_holes(0, id, &mut self.holes);
                 let props = self.props(props)?;
                 self.check_syms(&[ty])?;
@@ -195,6 +204,10 @@ impl Restorer {
                     ));
                 }
                 let (nb, rb) = self.bounds.ok_or("no id bounds")?;
+                self.claim_holes(
+                    nb.saturating_sub(self.g.node_bound()),
+                    rb.saturating_sub(self.g.rel_bound()),
+                )?;
                 self.g.fill_holes(nb, rb, &mut self.holes);
                 self.g.clear_holes(std::mem::take(&mut self.holes));
                 self.g.end_bulk();
@@ -204,6 +217,19 @@ impl Restorer {
                     .map_err(|e| e.message)?;
                 self.done = true;
             }
+        }
+        Ok(())
+    }
+
+    /// Counts unused id slots about to be filled; more than [`MAX_HOLES`] of a kind is a
+    /// damaged (or forged) file, refused before it can claim unbounded memory.
+    fn claim_holes(&mut self, nodes: u32, rels: u32) -> std::result::Result<(), String> {
+        self.hole_count.0 += u64::from(nodes);
+        self.hole_count.1 += u64::from(rels);
+        if self.hole_count.0 > MAX_HOLES || self.hole_count.1 > MAX_HOLES {
+            return Err(format!(
+                "more than {MAX_HOLES} unused node or relationship ids claimed"
+            ));
         }
         Ok(())
     }
@@ -260,6 +286,7 @@ pub(crate) fn read_from(path: &Path, file: &mut impl Read, size: u64) -> Result<
         schema: Vec::new(),
         done: false,
         size_hint: u32::try_from(size).unwrap_or(u32::MAX),
+        hole_count: (0, 0),
     };
     let mut offset = HEADER_LEN as u64;
     let mut payload = Vec::new();
