@@ -431,3 +431,32 @@ fn nothing_panics_on_odd_input() {
         let _ = t.db.execute(q, &Params::new());
     }
 }
+
+#[test]
+fn the_thread_holding_a_transaction_gets_an_error_instead_of_a_deadlock() {
+    let db = Database::in_memory();
+    let mut tx = db.begin().unwrap();
+    tx.execute("CREATE (:N)", &Params::new()).unwrap();
+    for e in [
+        db.execute("MATCH (n) RETURN count(n)", &Params::new())
+            .err(),
+        db.schema().err(),
+        db.begin().err(),
+    ] {
+        let e = e.expect("refused, not deadlocked");
+        assert_eq!(e.kind, baobab::ErrorKind::TransactionError, "{e}");
+    }
+    tx.commit().unwrap();
+    // Once the transaction is over the same calls work, from this thread and others.
+    assert_eq!(
+        db.execute("MATCH (n) RETURN count(n)", &Params::new())
+            .unwrap()
+            .rows,
+        vec![vec![Value::Int(1)]]
+    );
+    let tx = db.begin().unwrap();
+    drop(tx);
+    std::thread::scope(|s| {
+        s.spawn(|| assert!(db.schema().is_ok()));
+    });
+}

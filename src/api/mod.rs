@@ -172,6 +172,36 @@ impl Catalog for DbCatalog<'_> {
     }
 }
 
+thread_local! {
+    /// The databases (by address) whose write lock this thread holds through an open
+    /// [`Transaction`]. A `Transaction` cannot leave its thread (its lock guard is not
+    /// `Send`), so a thread-local list is exact.
+    static IN_TRANSACTION: std::cell::RefCell<Vec<usize>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Marks the database as locked by this thread's open transaction while it lives.
+struct HeldMark(usize);
+
+impl HeldMark {
+    fn new(db: &Database) -> HeldMark {
+        let at = std::ptr::from_ref(db) as usize;
+        IN_TRANSACTION.with(|held| held.borrow_mut().push(at));
+        HeldMark(at)
+    }
+}
+
+impl Drop for HeldMark {
+    fn drop(&mut self) {
+        IN_TRANSACTION.with(|held| {
+            let mut held = held.borrow_mut();
+            if let Some(i) = held.iter().position(|a| *a == self.0) {
+                held.swap_remove(i);
+            }
+        });
+    }
+}
+
 fn poisoned() -> Error {
     Error::internal("a previous panic left the database lock poisoned")
 }
@@ -343,6 +373,7 @@ impl Database {
         let Some(store) = &self.store else {
             return Ok(());
         };
+        self.not_in_own_transaction()?;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         let mut store = store.lock().map_err(|_| poisoned())?;
         store.checkpoint(&mut g)
@@ -352,6 +383,7 @@ impl Database {
     /// is (for a file database, `path` is another file).
     pub fn save_as(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let path = path.as_ref();
+        self.not_in_own_transaction()?;
         if let Some(store) = &self.store {
             let same = store.lock().map_err(|_| poisoned())?.path() == path;
             if same {
@@ -463,6 +495,7 @@ impl Database {
     /// the log: `f` undoes its own writes when it fails; when it succeeds, a file database
     /// is checkpointed so that the snapshot holds what `f` wrote.
     pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> Result<T>) -> Result<T> {
+        self.not_in_own_transaction()?;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         if let Some(store) = &self.store {
             let store = store.lock().map_err(|_| poisoned())?;
@@ -486,6 +519,7 @@ impl Database {
 
     /// Runs `f` with the graph locked for reading (dump and export).
     pub(crate) fn read_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
+        self.not_in_own_transaction()?;
         let g = self.graph.read().map_err(|_| poisoned())?;
         Ok(f(&g))
     }
@@ -581,6 +615,7 @@ impl Database {
         params: &Params,
         options: &ExecuteOptions,
     ) -> Result<QueryResult> {
+        self.not_in_own_transaction()?;
         let limits = options.resolve(&self.default_limits());
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
@@ -655,6 +690,7 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn schema(&self) -> Result<Schema> {
+        self.not_in_own_transaction()?;
         let g = self.graph.read().map_err(|_| poisoned())?;
         let name = |s| g.syms.name(s).to_string();
         let mut schema = Schema {
@@ -693,13 +729,29 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn begin(&self) -> Result<Transaction<'_>> {
+        self.not_in_own_transaction()?;
         let guard = self.graph.write().map_err(|_| poisoned())?;
         Ok(Transaction {
             db: self,
             graph: Some(guard),
             undo: UndoLog::new(),
             failed: false,
+            _held: HeldMark::new(self),
         })
+    }
+
+    /// Refuses work that needs the database's lock on a thread whose open transaction
+    /// holds it: waiting for the lock would wait forever.
+    fn not_in_own_transaction(&self) -> Result<()> {
+        let at = std::ptr::from_ref(self) as usize;
+        if IN_TRANSACTION.with(|held| held.borrow().contains(&at)) {
+            return Err(Error::new(
+                ErrorKind::TransactionError,
+                "this thread has a transaction open on this database: run the statement \
+                 through it (Transaction::execute), or commit or roll it back first",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -846,6 +898,7 @@ pub struct Transaction<'db> {
     graph: Option<RwLockWriteGuard<'db, Graph>>,
     undo: UndoLog,
     failed: bool,
+    _held: HeldMark,
 }
 
 impl Transaction<'_> {
