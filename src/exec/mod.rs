@@ -300,7 +300,13 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             input: open(input, arg),
             id: *id,
         }),
-        Plan::Expand { input, spec } => per_row(open(input, arg), Expand { spec }),
+        Plan::Expand { input, spec } => per_row(
+            open(input, arg),
+            Expand {
+                spec,
+                into_cache: None,
+            },
+        ),
         Plan::VarLengthExpand {
             input,
             spec,
@@ -616,6 +622,11 @@ fn expand_ends(spec: &ExpandSpec, row: &Row) -> Option<(NodeId, Option<NodeId>)>
 
 struct Expand<'p> {
     spec: &'p ExpandSpec,
+    /// Expand(Into): the relationships of the last start node, by far node, and the undo
+    /// log's length when they were read (any write since makes them stale). Rows often
+    /// come grouped by start node (the triangle `(a)-->(b)-->(c), (a)-->(c)`), and then
+    /// each row is one lookup instead of a walk of the start node's relationships.
+    into_cache: Option<(NodeId, usize, HashMap<NodeId, Vec<RelId>>)>,
 }
 
 impl Fanout for Expand<'_> {
@@ -627,18 +638,36 @@ impl Fanout for Expand<'_> {
         else {
             return Ok(Vec::new());
         };
+        let writes = cx.undo.len();
         let g = cx.graph();
         if let Some(to) = to.filter(|_| !types.is_empty()) {
-            // Expand(Into): walk the end with fewer relationships of these types.
-            let back = s.dir.reversed();
-            if g.typed_degree(to, back, &types) < g.typed_degree(from, s.dir, &types) {
-                return Ok(g
-                    .rels_of(to, back, &types)
-                    .into_iter()
-                    .filter(|(_, o)| *o == from)
-                    .map(|(r, _)| (r, to))
-                    .collect());
+            let cached = self
+                .into_cache
+                .as_ref()
+                .is_some_and(|(n, w, _)| *n == from && *w == writes);
+            if !cached {
+                // Expand(Into): walk the end with fewer relationships of these types...
+                let back = s.dir.reversed();
+                if g.typed_degree(to, back, &types) < g.typed_degree(from, s.dir, &types) {
+                    return Ok(g
+                        .rels_of(to, back, &types)
+                        .into_iter()
+                        .filter(|(_, o)| *o == from)
+                        .map(|(r, _)| (r, to))
+                        .collect());
+                }
+                // ...or index the start's, for the rows that follow with the same start.
+                let mut by_far: HashMap<NodeId, Vec<RelId>> = HashMap::new();
+                for (r, o) in g.rels_of(from, s.dir, &types) {
+                    by_far.entry(o).or_default().push(r);
+                }
+                self.into_cache = Some((from, writes, by_far));
             }
+            let found = self
+                .into_cache
+                .as_ref()
+                .and_then(|(_, _, by_far)| by_far.get(&to));
+            return Ok(found.map_or_else(Vec::new, |rs| rs.iter().map(|r| (*r, to)).collect()));
         }
         Ok(g.rels_of(from, s.dir, &types))
     }
