@@ -105,7 +105,7 @@ impl Props {
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (Sym, &Value)> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (Sym, &Value)> {
         self.0.iter().map(|(k, v)| (*k, v))
     }
 

@@ -16,7 +16,7 @@ use bincode::error::{DecodeError, EncodeError};
 use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::graph::{NodeRec, Props, RelRec, SchemaDef, SchemaKind, Sym};
+use crate::graph::{NodeRec, RelRec, SchemaDef, SchemaKind};
 use crate::value::temporal::{Duration, Temporal};
 use crate::value::Value;
 
@@ -32,30 +32,46 @@ pub(crate) type CodecError = String;
 
 // ----- records --------------------------------------------------------------------------
 
+/// A node as snapshots and log records store it. Names (labels, property keys) are
+/// numbers: symbols in a snapshot, indexes into the record's name list in a log record.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NodeItem {
+    pub id: u32,
+    pub labels: Vec<u32>,
+    pub key: Option<String>,
+    pub props: Vec<(u32, Value)>,
+}
+
+/// A relationship as snapshots and log records store it (names numbered as in
+/// [`NodeItem`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RelItem {
+    pub id: u32,
+    pub start: u32,
+    pub end: u32,
+    pub ty: u32,
+    pub props: Vec<(u32, Value)>,
+}
+
 /// One item of a snapshot, as read back.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SnapItem {
     /// The symbol table, in symbol order.
     Symbols(Vec<String>),
     /// One past the highest node and relationship ids ever used (holes included).
-    Bounds { nodes: u32, rels: u32 },
-    Node {
-        id: u32,
-        labels: Vec<Sym>,
-        key: Option<String>,
-        props: Vec<(Sym, Value)>,
+    Bounds {
+        nodes: u32,
+        rels: u32,
     },
-    Rel {
-        id: u32,
-        start: u32,
-        end: u32,
-        ty: Sym,
-        props: Vec<(Sym, Value)>,
-    },
+    Node(NodeItem),
+    Rel(RelItem),
     /// Index and constraint definitions.
     Schema(Vec<SchemaItem>),
     /// The last item: how many nodes and relationships came before it.
-    End { nodes: u64, rels: u64 },
+    End {
+        nodes: u64,
+        rels: u64,
+    },
 }
 
 /// An index or constraint definition as stored.
@@ -114,19 +130,8 @@ pub(crate) struct WalRecord {
 /// One change of a committed transaction, replayed in order.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RedoOp {
-    CreateNode {
-        id: u32,
-        labels: Vec<u32>,
-        key: Option<String>,
-        props: Vec<(u32, Value)>,
-    },
-    CreateRel {
-        id: u32,
-        start: u32,
-        end: u32,
-        ty: u32,
-        props: Vec<(u32, Value)>,
-    },
+    CreateNode(NodeItem),
+    CreateRel(RelItem),
     /// The final labels (when they changed) and the final value of each changed property
     /// (null: removed) of a node that existed before the transaction.
     SetNode {
@@ -218,13 +223,51 @@ fn dec_props<D: Decoder>(d: &mut D) -> Result<Vec<(u32, Value)>, DecodeError> {
     dec_seq(d, |d| Ok((u32::decode(d)?, decode_value(d)?)))
 }
 
-fn enc_props_of<E: Encoder>(props: &Props, e: &mut E) -> Result<(), EncodeError> {
-    enc_len(props.len(), e)?;
-    for (k, v) in props.iter() {
-        k.encode(e)?;
-        v.encode(e)?;
-    }
-    Ok(())
+/// The one layout of a node, written from a graph record or from a [`NodeItem`].
+fn enc_node<'a, E: Encoder>(
+    id: u32,
+    labels: &[u32],
+    key: Option<&str>,
+    props: impl ExactSizeIterator<Item = (u32, &'a Value)>,
+    e: &mut E,
+) -> Result<(), EncodeError> {
+    id.encode(e)?;
+    enc_u32s(labels, e)?;
+    key.encode(e)?;
+    enc_props(props, e)
+}
+
+fn dec_node<D: Decoder>(d: &mut D) -> Result<NodeItem, DecodeError> {
+    Ok(NodeItem {
+        id: u32::decode(d)?,
+        labels: dec_u32s(d)?,
+        key: Option::<String>::decode(d)?,
+        props: dec_props(d)?,
+    })
+}
+
+/// The one layout of a relationship (see [`enc_node`]).
+fn enc_rel<'a, E: Encoder>(
+    [id, start, end, ty]: [u32; 4],
+    props: impl ExactSizeIterator<Item = (u32, &'a Value)>,
+    e: &mut E,
+) -> Result<(), EncodeError> {
+    [id, start, end, ty].iter().try_for_each(|x| x.encode(e))?;
+    enc_props(props, e)
+}
+
+fn dec_rel<D: Decoder>(d: &mut D) -> Result<RelItem, DecodeError> {
+    Ok(RelItem {
+        id: u32::decode(d)?,
+        start: u32::decode(d)?,
+        end: u32::decode(d)?,
+        ty: u32::decode(d)?,
+        props: dec_props(d)?,
+    })
+}
+
+fn item_props(props: &[(u32, Value)]) -> impl ExactSizeIterator<Item = (u32, &Value)> {
+    props.iter().map(|(k, v)| (*k, v))
 }
 
 fn enc_u32s<E: Encoder>(xs: &[u32], e: &mut E) -> Result<(), EncodeError> {
@@ -453,18 +496,11 @@ impl Encode for SnapOut<'_> {
             }
             SnapOut::Node(id, rec) => {
                 2u8.encode(e)?;
-                id.encode(e)?;
-                enc_u32s(&rec.labels, e)?;
-                rec.key.as_deref().encode(e)?;
-                enc_props_of(&rec.props, e)
+                enc_node(*id, &rec.labels, rec.key.as_deref(), rec.props.iter(), e)
             }
             SnapOut::Rel(id, start, end, rec) => {
                 3u8.encode(e)?;
-                id.encode(e)?;
-                start.encode(e)?;
-                end.encode(e)?;
-                rec.ty.encode(e)?;
-                enc_props_of(&rec.props, e)
+                enc_rel([*id, *start, *end, rec.ty], rec.props.iter(), e)
             }
             SnapOut::Schema(items) => {
                 4u8.encode(e)?;
@@ -487,19 +523,8 @@ impl<Ctx> Decode<Ctx> for SnapItem {
                 nodes: u32::decode(d)?,
                 rels: u32::decode(d)?,
             },
-            2 => SnapItem::Node {
-                id: u32::decode(d)?,
-                labels: dec_u32s(d)?,
-                key: Option::<String>::decode(d)?,
-                props: dec_props(d)?,
-            },
-            3 => SnapItem::Rel {
-                id: u32::decode(d)?,
-                start: u32::decode(d)?,
-                end: u32::decode(d)?,
-                ty: u32::decode(d)?,
-                props: dec_props(d)?,
-            },
+            2 => SnapItem::Node(dec_node(d)?),
+            3 => SnapItem::Rel(dec_rel(d)?),
             4 => SnapItem::Schema(dec_schema(d)?),
             5 => SnapItem::End {
                 nodes: u64::decode(d)?,
@@ -519,31 +544,13 @@ impl Encode for WalRecord {
         enc_len(self.ops.len(), e)?;
         for op in &self.ops {
             match op {
-                RedoOp::CreateNode {
-                    id,
-                    labels,
-                    key,
-                    props,
-                } => {
+                RedoOp::CreateNode(n) => {
                     0u8.encode(e)?;
-                    id.encode(e)?;
-                    enc_u32s(labels, e)?;
-                    key.encode(e)?;
-                    enc_props(props.iter().map(|(k, v)| (*k, v)), e)?;
+                    enc_node(n.id, &n.labels, n.key.as_deref(), item_props(&n.props), e)?;
                 }
-                RedoOp::CreateRel {
-                    id,
-                    start,
-                    end,
-                    ty,
-                    props,
-                } => {
+                RedoOp::CreateRel(r) => {
                     1u8.encode(e)?;
-                    id.encode(e)?;
-                    start.encode(e)?;
-                    end.encode(e)?;
-                    ty.encode(e)?;
-                    enc_props(props.iter().map(|(k, v)| (*k, v)), e)?;
+                    enc_rel([r.id, r.start, r.end, r.ty], item_props(&r.props), e)?;
                 }
                 RedoOp::SetNode { id, labels, props } => {
                     2u8.encode(e)?;
@@ -555,12 +562,12 @@ impl Encode for WalRecord {
                             enc_u32s(ls, e)?;
                         }
                     }
-                    enc_props(props.iter().map(|(k, v)| (*k, v)), e)?;
+                    enc_props(item_props(props), e)?;
                 }
                 RedoOp::SetRel { id, props } => {
                     3u8.encode(e)?;
                     id.encode(e)?;
-                    enc_props(props.iter().map(|(k, v)| (*k, v)), e)?;
+                    enc_props(item_props(props), e)?;
                 }
                 RedoOp::DeleteRel(id) => {
                     4u8.encode(e)?;
@@ -582,19 +589,8 @@ impl Encode for WalRecord {
 
 fn decode_op<D: Decoder>(d: &mut D) -> Result<RedoOp, DecodeError> {
     Ok(match u8::decode(d)? {
-        0 => RedoOp::CreateNode {
-            id: u32::decode(d)?,
-            labels: dec_u32s(d)?,
-            key: Option::<String>::decode(d)?,
-            props: dec_props(d)?,
-        },
-        1 => RedoOp::CreateRel {
-            id: u32::decode(d)?,
-            start: u32::decode(d)?,
-            end: u32::decode(d)?,
-            ty: u32::decode(d)?,
-            props: dec_props(d)?,
-        },
+        0 => RedoOp::CreateNode(dec_node(d)?),
+        1 => RedoOp::CreateRel(dec_rel(d)?),
         2 => {
             let id = u32::decode(d)?;
             let labels = match u8::decode(d)? {
@@ -679,12 +675,12 @@ mod tests {
         let record = WalRecord {
             names: vec!["a".into(), "b".into()],
             ops: vec![
-                RedoOp::CreateNode {
+                RedoOp::CreateNode(NodeItem {
                     id: 7,
                     labels: vec![0, 1],
                     key: Some("AES".into()),
                     props: props.clone(),
-                },
+                }),
                 RedoOp::SetNode {
                     id: 3,
                     labels: None,

@@ -109,10 +109,7 @@ pub(crate) struct Store {
     wal: Option<File>,
     generation: u64,
     wal_len: u64,
-    sync: SyncMode,
-    checkpoint_bytes: u64,
-    checkpoint_on_close: bool,
-    read_only: bool,
+    options: OpenOptions,
     buf: Vec<u8>,
     /// Set when a failed append could not be undone: no further writes are accepted.
     broken: Option<String>,
@@ -125,16 +122,39 @@ pub(crate) struct Opened {
     pub warnings: Vec<String>,
 }
 
-fn lock_error(path: &Path, read_only: bool) -> Error {
-    let how = if read_only { "read" } else { "write" };
-    Error::new(
-        ErrorKind::Locked,
-        format!(
-            "cannot open {} to {how}: another process has it open for writing{}",
-            path.display(),
-            if read_only { "" } else { " or reading" }
-        ),
-    )
+/// Opens the log of the database `path` for appending, creating it when missing.
+fn open_log(wal_path: &Path) -> Result<File> {
+    FsOpen::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(wal_path)
+        .map_err(|e| io_error(wal_path, "open", e))
+}
+
+/// Takes the database's lock on its log: shared for readers, exclusive for the writer.
+fn lock_log(log: &File, path: &Path, wal_path: &Path, read_only: bool) -> Result<()> {
+    let locked = if read_only {
+        log.try_lock_shared()
+    } else {
+        log.try_lock()
+    };
+    match locked {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let how = if read_only { "read" } else { "write" };
+            Err(Error::new(
+                ErrorKind::Locked,
+                format!(
+                    "cannot open {} to {how}: another process has it open for writing{}",
+                    path.display(),
+                    if read_only { "" } else { " or reading" }
+                ),
+            ))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(wal_path, "lock", e)),
+    }
 }
 
 impl Store {
@@ -148,27 +168,10 @@ impl Store {
                 Err(e) => return Err(io_error(&wal_path, "open", e)),
             }
         } else {
-            Some(
-                FsOpen::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(&wal_path)
-                    .map_err(|e| io_error(&wal_path, "open", e))?,
-            )
+            Some(open_log(&wal_path)?)
         };
         if let Some(f) = &wal {
-            let locked = if read_only {
-                f.try_lock_shared()
-            } else {
-                f.try_lock()
-            };
-            match locked {
-                Ok(()) => {}
-                Err(std::fs::TryLockError::WouldBlock) => return Err(lock_error(path, read_only)),
-                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&wal_path, "lock", e)),
-            }
+            lock_log(f, path, &wal_path, read_only)?;
         }
         let scan = match &mut wal {
             Some(f) => Some(wal::scan(&wal_path, f)?),
@@ -203,11 +206,11 @@ impl Store {
         if let Some(scan) = scan {
             match scan.generation {
                 Some(g) if g == generation => {
-                    for (i, (offset, record)) in scan.records.iter().enumerate() {
+                    for (i, (offset, record)) in scan.records.into_iter().enumerate() {
                         redo::apply(&mut graph, record).map_err(|e| {
                             corrupt(
                                 &wal_path,
-                                *offset,
+                                offset,
                                 &format!("record {} does not fit the snapshot: {e}", i + 1),
                             )
                         })?;
@@ -244,10 +247,7 @@ impl Store {
             wal,
             generation,
             wal_len: good_len,
-            sync: options.sync,
-            checkpoint_bytes: options.checkpoint_bytes,
-            checkpoint_on_close: options.checkpoint_on_close,
-            read_only,
+            options: options.clone(),
             buf: Vec::new(),
             broken: None,
         };
@@ -285,16 +285,16 @@ impl Store {
     }
 
     pub(crate) fn checkpoint_on_close(&self) -> bool {
-        self.checkpoint_on_close
+        self.options.checkpoint_on_close
     }
 
     pub(crate) fn read_only(&self) -> bool {
-        self.read_only
+        self.options.read_only
     }
 
     /// Whether the log has grown past the checkpoint threshold.
     pub(crate) fn wants_checkpoint(&self) -> bool {
-        !self.read_only && self.wal_len > self.checkpoint_bytes
+        !self.options.read_only && self.wal_len > self.options.checkpoint_bytes
     }
 
     /// Whether the log holds any record.
@@ -308,7 +308,7 @@ impl Store {
         if undo.is_empty() {
             return Ok(());
         }
-        if self.read_only {
+        if self.options.read_only {
             return Err(Error::new(
                 ErrorKind::TransactionError,
                 format!(
@@ -335,7 +335,7 @@ impl Store {
     }
 
     fn append(&mut self, bytes: &[u8]) -> Result<()> {
-        let full = self.sync == SyncMode::Full;
+        let full = self.options.sync == SyncMode::Full;
         let len = self.wal_len;
         let (f, wal_path) = self.wal_file()?;
         let written = f
@@ -362,7 +362,7 @@ impl Store {
 
     /// Writes a new snapshot of `g` and empties the log.
     pub(crate) fn checkpoint(&mut self, g: &mut Graph) -> Result<()> {
-        if self.read_only {
+        if self.options.read_only {
             return Ok(());
         }
         if let Some(why) = &self.broken {
@@ -373,7 +373,7 @@ impl Store {
         }
         check_holes(g)?;
         g.canonicalize_holes();
-        let sync = self.sync != SyncMode::Off;
+        let sync = self.options.sync != SyncMode::Off;
         let next = self.generation + 1;
         write_snapshot(&self.path, g, next, sync)?;
         self.generation = next;
@@ -465,18 +465,8 @@ fn check_holes(g: &Graph) -> Result<()> {
 /// process has a database open there.
 pub(crate) fn save_as(path: &Path, g: &Graph) -> Result<()> {
     let wal_path = wal_path(path);
-    let mut wal = FsOpen::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&wal_path)
-        .map_err(|e| io_error(&wal_path, "open", e))?;
-    match wal.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(lock_error(path, false)),
-        Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&wal_path, "lock", e)),
-    }
+    let mut wal = open_log(&wal_path)?;
+    lock_log(&wal, path, &wal_path, false)?;
     // A fresh generation that no log lying around can claim to follow.
     let generation = match wal::scan(&wal_path, &mut wal) {
         Ok(s) => s.generation.unwrap_or(0) + 1,
@@ -518,7 +508,7 @@ pub mod fuzzing {
         };
         let mut g = crate::graph::Graph::new();
         scan.records
-            .iter()
+            .into_iter()
             .all(|(_, r)| super::redo::apply(&mut g, r).is_ok())
     }
 

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use crate::graph::{Graph, Props, Sym, Undo, UndoLog};
 use crate::value::{NodeId, RelId, Value};
 
-use super::codec::{RedoOp, WalRecord};
+use super::codec::{NodeItem, RedoOp, RelItem, WalRecord};
 
 /// Numbers the names a record uses.
 #[derive(Default)]
@@ -80,22 +80,22 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     let mut ops = Vec::new();
     for id in created_nodes {
         let Some(n) = g.node_rec(id) else { continue };
-        ops.push(if n.deleted {
+        ops.push(RedoOp::CreateNode(if n.deleted {
             // Gone again before the commit: only its id matters.
-            RedoOp::CreateNode {
+            NodeItem {
                 id: id.0,
                 labels: Vec::new(),
                 key: None,
                 props: Vec::new(),
             }
         } else {
-            RedoOp::CreateNode {
+            NodeItem {
                 id: id.0,
                 labels: n.labels.iter().map(|l| names.of(g, *l)).collect(),
                 key: n.key.as_deref().map(str::to_string),
                 props: names.props(g, &n.props),
             }
-        });
+        }));
     }
     for id in created_rels {
         let (Some(r), Some((start, end))) = (g.rel_rec(id), g.endpoints(id)) else {
@@ -107,13 +107,13 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         } else {
             names.props(g, &r.props)
         };
-        ops.push(RedoOp::CreateRel {
+        ops.push(RedoOp::CreateRel(RelItem {
             id: id.0,
             start: start.0,
             end: end.0,
             ty,
             props,
-        });
+        }));
     }
     for (id, t) in nodes {
         let Some(n) = g.node_rec(id) else { continue };
@@ -169,74 +169,85 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     })
 }
 
+/// The properties of a stored node or relationship (`sym` translates a stored name
+/// number to a symbol); a null value is damage.
+fn props_of(
+    list: Vec<(u32, Value)>,
+    sym: &impl Fn(u32) -> Result<Sym, String>,
+) -> Result<Props, String> {
+    let mut props = Props::default();
+    for (k, v) in list {
+        if v.is_null() {
+            return Err("a stored property is null".into());
+        }
+        props.set(sym(k)?, v);
+    }
+    Ok(props)
+}
+
+/// Creates the node of `item`, which must come back with the id it was stored with
+/// (snapshot restore and log replay).
+pub(crate) fn create_node_as(
+    g: &mut Graph,
+    item: NodeItem,
+    sym: &impl Fn(u32) -> Result<Sym, String>,
+    undo: &mut UndoLog,
+) -> Result<(), String> {
+    let labels = item
+        .labels
+        .iter()
+        .map(|l| sym(*l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let props = props_of(item.props, sym)?;
+    let got = g
+        .create_node(&labels, item.key.map(Into::into), props, undo)
+        .map_err(|e| e.message)?;
+    if got.0 != item.id {
+        return Err(format!("node {} came back as node {}", item.id, got.0));
+    }
+    Ok(())
+}
+
+/// Creates the relationship of `item` at the id it was stored with (see
+/// [`create_node_as`]).
+pub(crate) fn create_rel_as(
+    g: &mut Graph,
+    item: RelItem,
+    sym: &impl Fn(u32) -> Result<Sym, String>,
+    undo: &mut UndoLog,
+) -> Result<(), String> {
+    let ty = sym(item.ty)?;
+    let props = props_of(item.props, sym)?;
+    let got = g
+        .create_rel(NodeId(item.start), NodeId(item.end), ty, props, undo)
+        .map_err(|e| e.message)?;
+    if got.0 != item.id {
+        return Err(format!(
+            "relationship {} came back as relationship {}",
+            item.id, got.0
+        ));
+    }
+    Ok(())
+}
+
 /// Replays a record onto `g` and purges its deletions. An error means the record does not
 /// fit the graph (a damaged or foreign log); `g` is then in an unspecified state.
-pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
+pub(crate) fn apply(g: &mut Graph, record: WalRecord) -> Result<(), String> {
     let syms: Vec<Sym> = record.names.iter().map(|n| g.syms.intern(n)).collect();
     let sym = |i: u32| {
         syms.get(i as usize)
             .copied()
             .ok_or_else(|| format!("name number {i} is not in the record"))
     };
-    let props_of = |list: &[(u32, Value)]| -> Result<Props, String> {
-        let mut props = Props::default();
-        for (k, v) in list {
-            props.set(sym(*k)?, v.clone());
-        }
-        Ok(props)
-    };
     let mut undo = UndoLog::new();
     let mut schema = None;
     let err = |e: crate::Error| e.message;
-    for op in &record.ops {
+    for op in record.ops {
         match op {
-            RedoOp::CreateNode {
-                id,
-                labels,
-                key,
-                props,
-            } => {
-                let labels = labels
-                    .iter()
-                    .map(|l| sym(*l))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let got = g
-                    .create_node(
-                        &labels,
-                        key.as_deref().map(Into::into),
-                        props_of(props)?,
-                        &mut undo,
-                    )
-                    .map_err(err)?;
-                if got.0 != *id {
-                    return Err(format!("node {id} was replayed as node {}", got.0));
-                }
-            }
-            RedoOp::CreateRel {
-                id,
-                start,
-                end,
-                ty,
-                props,
-            } => {
-                let got = g
-                    .create_rel(
-                        NodeId(*start),
-                        NodeId(*end),
-                        sym(*ty)?,
-                        props_of(props)?,
-                        &mut undo,
-                    )
-                    .map_err(err)?;
-                if got.0 != *id {
-                    return Err(format!(
-                        "relationship {id} was replayed as relationship {}",
-                        got.0
-                    ));
-                }
-            }
+            RedoOp::CreateNode(item) => create_node_as(g, item, &sym, &mut undo)?,
+            RedoOp::CreateRel(item) => create_rel_as(g, item, &sym, &mut undo)?,
             RedoOp::SetNode { id, labels, props } => {
-                let id = NodeId(*id);
+                let id = NodeId(id);
                 if let Some(labels) = labels {
                     let want = labels
                         .iter()
@@ -252,23 +263,22 @@ pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
                     }
                 }
                 for (k, v) in props {
-                    g.set_node_prop(id, sym(*k)?, v.clone(), &mut undo)
-                        .map_err(err)?;
+                    g.set_node_prop(id, sym(k)?, v, &mut undo).map_err(err)?;
                 }
             }
             RedoOp::SetRel { id, props } => {
                 for (k, v) in props {
-                    g.set_rel_prop(RelId(*id), sym(*k)?, v.clone(), &mut undo)
+                    g.set_rel_prop(RelId(id), sym(k)?, v, &mut undo)
                         .map_err(err)?;
                 }
             }
             RedoOp::DeleteRel(id) => {
-                if !g.delete_rel(RelId(*id), &mut undo).map_err(err)? {
+                if !g.delete_rel(RelId(id), &mut undo).map_err(err)? {
                     return Err(format!("relationship {id} does not exist"));
                 }
             }
             RedoOp::DeleteNode(id) => {
-                if !g.delete_node(NodeId(*id), &mut undo).map_err(err)? {
+                if !g.delete_node(NodeId(id), &mut undo).map_err(err)? {
                     return Err(format!("node {id} does not exist"));
                 }
             }
@@ -278,7 +288,7 @@ pub(crate) fn apply(g: &mut Graph, record: &WalRecord) -> Result<(), String> {
     g.check_deleted_nodes_detached(&undo).map_err(err)?;
     g.purge(&undo);
     if let Some(defs) = schema {
-        g.replace_schema_defs(defs.iter().cloned().map(Into::into).collect())
+        g.replace_schema_defs(defs.into_iter().map(Into::into).collect())
             .map_err(err)?;
     }
     Ok(())

@@ -11,10 +11,10 @@ use std::io::{ErrorKind as IoKind, Read, Write};
 use std::path::Path;
 
 use crate::error::Result;
-use crate::graph::{Graph, Holes, Props};
-use crate::value::NodeId;
+use crate::graph::{Graph, Holes, Sym};
 
 use super::codec::{self, SchemaItem, SnapItem, SnapOut};
+use super::redo;
 use super::{corrupt, io_error};
 
 pub(crate) const MAGIC: &[u8; 8] = b"BAOBABSN";
@@ -146,53 +146,30 @@ impl Restorer {
                 self.g.begin_bulk();
                 self.bounds = Some((nodes, rels));
             }
-            SnapItem::Node {
-                id,
-                labels,
-                key,
-                props,
-            } => {
+            SnapItem::Node(item) => {
                 let (bound, _) = self.bounds.ok_or("a node before the id bounds")?;
+                let id = item.id;
                 if id >= bound || id < self.g.node_bound() {
                     return Err(format!("node {id} is out of order or out of bounds"));
                 }
-                self.claim_holes(id.saturating_sub(self.g.node_bound()), 0)?;
+                self.claim_holes(id - self.g.node_bound(), 0)?;
                 self.g.fill_holes(id, 0, &mut self.holes);
-                let props = self.props(props)?;
-                self.check_syms(&labels)?;
-                let got = self
-                    .g
-                    .create_node(&labels, key.map(Into::into), props, &mut self.undo)
-                    .map_err(|e| e.message)?;
-                if got.0 != id {
-                    return Err(format!("node {id} was restored as node {}", got.0));
-                }
+                let known = self.g.syms.names().len();
+                redo::create_node_as(&mut self.g, item, &symbol(known), &mut self.undo)?;
                 self.nodes += 1;
             }
-            SnapItem::Rel {
-                id,
-                start,
-                end,
-                ty,
-                props,
-            } => {
+            SnapItem::Rel(item) => {
                 let (_, bound) = self.bounds.ok_or("a relationship before the id bounds")?;
+                let id = item.id;
                 if id >= bound || id < self.g.rel_bound() {
                     return Err(format!(
                         "relationship {id} is out of order or out of bounds"
                     ));
                 }
-                self.claim_holes(0, id.saturating_sub(self.g.rel_bound()))?;
+                self.claim_holes(0, id - self.g.rel_bound())?;
                 self.g.fill_holes(0, id, &mut self.holes);
-                let props = self.props(props)?;
-                self.check_syms(&[ty])?;
-                let got = self
-                    .g
-                    .create_rel(NodeId(start), NodeId(end), ty, props, &mut self.undo)
-                    .map_err(|e| e.message)?;
-                if got.0 != id {
-                    return Err(format!("relationship {id} was restored as {}", got.0));
-                }
+                let known = self.g.syms.names().len();
+                redo::create_rel_as(&mut self.g, item, &symbol(known), &mut self.undo)?;
                 self.rels += 1;
             }
             SnapItem::Schema(items) => self.schema = items,
@@ -233,25 +210,16 @@ impl Restorer {
         }
         Ok(())
     }
+}
 
-    fn check_syms(&self, syms: &[u32]) -> std::result::Result<(), String> {
-        let known = self.g.syms.names().len();
-        match syms.iter().find(|s| **s as usize >= known) {
-            Some(s) => Err(format!("symbol {s} is not in the symbol table")),
-            None => Ok(()),
+/// A snapshot's name numbers are symbols: any below `known` (the symbol table's size).
+fn symbol(known: usize) -> impl Fn(u32) -> std::result::Result<Sym, String> {
+    move |s| {
+        if (s as usize) < known {
+            Ok(s)
+        } else {
+            Err(format!("symbol {s} is not in the symbol table"))
         }
-    }
-
-    fn props(&self, list: Vec<(u32, crate::Value)>) -> std::result::Result<Props, String> {
-        let mut props = Props::default();
-        for (k, v) in list {
-            self.check_syms(&[k])?;
-            if v.is_null() {
-                return Err("a stored property is null".into());
-            }
-            props.set(k, v);
-        }
-        Ok(props)
     }
 }
 

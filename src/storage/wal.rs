@@ -26,10 +26,13 @@ pub(crate) fn length_check(len: u32) -> u32 {
     len.rotate_left(16) ^ 0xB40B_AB5E
 }
 
-/// Frames an encoded record for appending.
+/// Frames an encoded record for appending: the payload is encoded in place after room
+/// for the record header, which is filled in once its length and checksum are known.
 pub(crate) fn frame(record: &WalRecord, out: &mut Vec<u8>) -> std::result::Result<(), String> {
-    let mut payload = Vec::new();
-    codec::encode_wal(record, &mut payload)?;
+    out.clear();
+    out.extend_from_slice(&[0u8; RECORD_HEAD]);
+    codec::encode_wal(record, out)?;
+    let (head, payload) = out.split_at_mut(RECORD_HEAD);
     let len = payload.len();
     if len > codec::MAX_RECORD {
         return Err(format!(
@@ -37,13 +40,11 @@ pub(crate) fn frame(record: &WalRecord, out: &mut Vec<u8>) -> std::result::Resul
             codec::MAX_RECORD
         ));
     }
-    let crc = crc32fast::hash(&payload);
     let len = len as u32;
-    out.clear();
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(&length_check(len).to_le_bytes());
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&payload);
+    let fields = [len, length_check(len), crc32fast::hash(payload)];
+    for (slot, field) in head.chunks_exact_mut(4).zip(fields) {
+        slot.copy_from_slice(&field.to_le_bytes());
+    }
     Ok(())
 }
 
