@@ -41,6 +41,41 @@ pub struct RelData {
     pub properties: BTreeMap<String, Value>,
 }
 
+impl NodeData {
+    /// The node `id`, whose record is `rec`, with its names spelled out.
+    pub(crate) fn of(g: &Graph, id: NodeId, rec: &crate::graph::NodeRec) -> NodeData {
+        NodeData {
+            id,
+            labels: rec
+                .labels
+                .iter()
+                .map(|l| g.syms.name(*l).to_string())
+                .collect(),
+            key: rec.key.as_deref().map(str::to_string),
+            properties: g.props_map(&rec.props),
+        }
+    }
+}
+
+impl RelData {
+    /// The relationship `id` from `start` to `end`, whose record is `rec`.
+    pub(crate) fn of(
+        g: &Graph,
+        id: RelId,
+        start: NodeId,
+        end: NodeId,
+        rec: &crate::graph::RelRec,
+    ) -> RelData {
+        RelData {
+            id,
+            rel_type: g.syms.name(rec.ty).to_string(),
+            start,
+            end,
+            properties: g.props_map(&rec.props),
+        }
+    }
+}
+
 /// What a database holds, by name: for introspection tools and shell completion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
@@ -357,14 +392,10 @@ impl Database {
     /// ```
     pub fn open_with(path: impl AsRef<std::path::Path>, options: &OpenOptions) -> Result<Database> {
         let opened = Store::open(path.as_ref(), options)?;
-        Ok(Database {
-            graph: RwLock::new(opened.graph),
-            procedures: RwLock::new(HashMap::new()),
-            csv_base: RwLock::new(None),
-            store: Some(Mutex::new(opened.store)),
-            warnings: Mutex::new(opened.warnings),
-            limits: RwLock::new(QueryLimits::default()),
-        })
+        let mut db = Database::with_graph(opened.graph);
+        db.store = Some(Mutex::new(opened.store));
+        db.warnings = Mutex::new(opened.warnings);
+        Ok(db)
     }
 
     /// Writes a snapshot of the whole graph and empties the log (a no-op in memory or
@@ -856,16 +887,7 @@ fn materialize(g: &Graph, result: &mut QueryResult) {
         if let (Some(rec), Some((start, end))) = (g.rel_rec(r), g.endpoints(r)) {
             // A relationship's ends are part of what the rows mention (exports need them).
             nodes.extend([start, end]);
-            result.rels.insert(
-                r,
-                RelData {
-                    id: r,
-                    rel_type: g.syms.name(rec.ty).to_string(),
-                    start,
-                    end,
-                    properties: g.props_map(&rec.props),
-                },
-            );
+            result.rels.insert(r, RelData::of(g, r, start, end, rec));
         }
     }
     for n in nodes {
@@ -873,19 +895,7 @@ fn materialize(g: &Graph, result: &mut QueryResult) {
             continue;
         }
         if let Some(rec) = g.node_rec(n) {
-            result.nodes.insert(
-                n,
-                NodeData {
-                    id: n,
-                    labels: rec
-                        .labels
-                        .iter()
-                        .map(|l| g.syms.name(*l).to_string())
-                        .collect(),
-                    key: rec.key.as_deref().map(str::to_string),
-                    properties: g.props_map(&rec.props),
-                },
-            );
+            result.nodes.insert(n, NodeData::of(g, n, rec));
         }
     }
 }

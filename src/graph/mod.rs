@@ -313,15 +313,6 @@ impl Graph {
             .collect()
     }
 
-    /// All live relationships in id order.
-    pub fn all_rels(&self) -> Vec<RelId> {
-        self.g
-            .edge_indices()
-            .filter(|i| self.g.edge_weight(*i).is_some_and(|r| !r.deleted))
-            .map(rid)
-            .collect()
-    }
-
     /// Live nodes with `label`, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
         self.label_index

@@ -21,7 +21,7 @@ use std::io::Write;
 use crate::api::{Database, NodeData};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::{SchemaDef, SchemaKind};
-use crate::value::{format_float, quote_string, NodeId, Temporal, Value};
+use crate::value::{format_float, quote_string, NodeId, Value};
 
 use super::{sorted_labels, GraphData};
 
@@ -60,17 +60,7 @@ pub fn literal(v: &Value) -> String {
             format!("[{}]", items.join(", "))
         }
         Value::Map(m) => map_literal(m),
-        Value::Temporal(t) => {
-            let f = match **t {
-                Temporal::Date(_) => "date",
-                Temporal::LocalTime(_) => "localtime",
-                Temporal::Time(..) => "time",
-                Temporal::LocalDateTime(_) => "localdatetime",
-                Temporal::DateTime(..) => "datetime",
-                Temporal::Duration(_) => "duration",
-            };
-            format!("{f}({})", quote_string(&t.to_string()))
-        }
+        Value::Temporal(t) => format!("{}({})", t.constructor_name(), quote_string(&t.to_string())),
         other => other.to_string(),
     }
 }

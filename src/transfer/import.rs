@@ -180,7 +180,10 @@ struct Loader<'g> {
 }
 
 impl<'g> Loader<'g> {
+    /// A loader writing into `g` in bulk mode (see [`Graph::begin_bulk`]); end it with
+    /// [`Loader::finish`].
     fn new(g: &'g mut Graph, skip_bad_rows: bool) -> Loader<'g> {
+        g.begin_bulk();
         Loader {
             g,
             undo: UndoLog::new(),
@@ -219,12 +222,18 @@ impl<'g> Loader<'g> {
         }
     }
 
-    /// Removes everything the import created.
-    fn abort(mut self) {
+    /// Ends the load: the report when `outcome` is a success, else everything the import
+    /// created is removed again and the error returned.
+    fn finish(mut self, outcome: Result<()>) -> Result<ImportReport> {
+        self.g.end_bulk();
         self.flush(true);
-        let mut undo: UndoLog = self.nodes.iter().map(|n| Undo::CreatedNode(*n)).collect();
-        undo.extend(self.rels.iter().map(|r| Undo::CreatedRel(*r)));
-        self.g.rollback(&mut undo);
+        if let Err(e) = outcome {
+            let mut undo: UndoLog = self.nodes.iter().map(|n| Undo::CreatedNode(*n)).collect();
+            undo.extend(self.rels.iter().map(|r| Undo::CreatedRel(*r)));
+            self.g.rollback(&mut undo);
+            return Err(e);
+        }
+        Ok(self.report)
     }
 
     /// Records a bad row, or fails with it when bad rows are not skipped.
@@ -401,7 +410,6 @@ impl Database {
             .map(|m| m.len())
             .sum();
         self.with_graph_mut(|g| {
-            g.begin_bulk();
             let mut loader = Loader::new(g, options.skip_bad_rows);
             let mut state = Progress {
                 total_bytes,
@@ -419,17 +427,7 @@ impl Database {
                 Ok(())
             };
             let outcome = run(&mut loader, &mut state);
-            loader.g.end_bulk();
-            match outcome {
-                Ok(()) => {
-                    loader.flush(true);
-                    Ok(loader.report)
-                }
-                Err(e) => {
-                    loader.abort();
-                    Err(e)
-                }
-            }
+            loader.finish(outcome)
         })
     }
 
@@ -461,16 +459,8 @@ impl Database {
                 }
                 Ok(())
             };
-            match run() {
-                Ok(()) => {
-                    loader.flush(true);
-                    Ok(loader.report)
-                }
-                Err(e) => {
-                    loader.abort();
-                    Err(e)
-                }
-            }
+            let outcome = run();
+            loader.finish(outcome)
         })
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::api::{Database, NodeData, QueryResult, RelData};
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{format_float, Temporal, Value};
+use crate::value::{format_float, Value};
 
 pub mod dump;
 pub mod export;
@@ -54,36 +54,12 @@ impl Database {
     pub fn snapshot(&self) -> Result<GraphData> {
         self.read_graph(|g| {
             let nodes = g
-                .all_nodes()
-                .into_iter()
-                .filter_map(|id| {
-                    let rec = g.node_rec(id)?;
-                    Some(NodeData {
-                        id,
-                        labels: rec
-                            .labels
-                            .iter()
-                            .map(|l| g.syms.name(*l).to_string())
-                            .collect(),
-                        key: rec.key.as_deref().map(str::to_string),
-                        properties: g.props_map(&rec.props),
-                    })
-                })
+                .node_records()
+                .map(|(id, rec)| NodeData::of(g, id, rec))
                 .collect();
             let relationships = g
-                .all_rels()
-                .into_iter()
-                .filter_map(|id| {
-                    let rec = g.rel_rec(id)?;
-                    let (start, end) = g.endpoints(id)?;
-                    Some(RelData {
-                        id,
-                        rel_type: g.syms.name(rec.ty).to_string(),
-                        start,
-                        end,
-                        properties: g.props_map(&rec.props),
-                    })
-                })
+                .rel_records()
+                .map(|(id, start, end, rec)| RelData::of(g, id, start, end, rec))
                 .collect();
             GraphData {
                 nodes,
@@ -121,14 +97,7 @@ fn scalar_type(v: &Value) -> Option<String> {
             Value::Int(_) => "long",
             Value::Float(_) => "double",
             Value::String(_) => "string",
-            Value::Temporal(t) => match **t {
-                Temporal::Date(_) => "date",
-                Temporal::LocalTime(_) => "localtime",
-                Temporal::Time(..) => "time",
-                Temporal::LocalDateTime(_) => "localdatetime",
-                Temporal::DateTime(..) => "datetime",
-                Temporal::Duration(_) => "duration",
-            },
+            Value::Temporal(t) => t.constructor_name(),
             _ => return None,
         }
         .to_string(),

@@ -246,6 +246,19 @@ pub fn instant_nanos(dt: &NaiveDateTime, offset: i32) -> i128 {
 }
 
 impl Temporal {
+    /// The Cypher function that builds values of this kind (`date`, `localtime`, `time`,
+    /// `localdatetime`, `datetime`, `duration`).
+    pub fn constructor_name(&self) -> &'static str {
+        match self {
+            Temporal::Date(_) => "date",
+            Temporal::LocalTime(_) => "localtime",
+            Temporal::Time(..) => "time",
+            Temporal::LocalDateTime(_) => "localdatetime",
+            Temporal::DateTime(..) => "datetime",
+            Temporal::Duration(_) => "duration",
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Temporal::Date(_) => "DATE",
