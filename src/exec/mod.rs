@@ -416,11 +416,9 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             pos: 0,
             seen: distinct.then(HashSet::new),
         }),
-        Plan::Create { input, nodes, rels } => write::writer(
-            open(input, arg),
-            write::WriteKind::Create { nodes, rels },
-            input.is_graph_free(),
-        ),
+        Plan::Create { input, nodes, rels } => {
+            write::writer(input, arg, write::WriteKind::Create { nodes, rels })
+        }
         Plan::Merge {
             input,
             matcher,
@@ -430,7 +428,8 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             on_create,
             binds,
         } => write::writer(
-            open(input, arg),
+            input,
+            arg,
             write::WriteKind::Merge {
                 matcher,
                 nodes,
@@ -439,24 +438,19 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 on_create,
                 binds,
             },
-            input.is_graph_free(),
         ),
-        Plan::SetProperty { input, ops } => write::writer(
-            open(input, arg),
-            write::WriteKind::Set(ops),
-            input.is_graph_free(),
-        ),
+        Plan::SetProperty { input, ops } => write::writer(input, arg, write::WriteKind::Set(ops)),
         Plan::Delete {
             input,
             exprs,
             detach,
         } => write::writer(
-            open(input, arg),
+            input,
+            arg,
             write::WriteKind::Delete {
                 exprs,
                 detach: *detach,
             },
-            input.is_graph_free(),
         ),
         Plan::Foreach {
             input,
@@ -464,13 +458,13 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             list,
             body,
         } => write::writer(
-            open(input, arg),
+            input,
+            arg,
             write::WriteKind::Foreach {
                 slot: *slot,
                 list,
                 body,
             },
-            input.is_graph_free(),
         ),
         Plan::ProcedureCall {
             input,

@@ -45,12 +45,14 @@ struct Writer<'p> {
     stream: bool,
 }
 
-pub(super) fn writer<'p>(input: Op<'p>, kind: WriteKind<'p>, stream: bool) -> Op<'p> {
+/// The writer of `kind` over the rows of `input` (opened with `arg`); it streams when its
+/// input reads nothing from the graph, and reads all of it first otherwise.
+pub(super) fn writer<'p>(input: &'p Plan, arg: Row, kind: WriteKind<'p>) -> Op<'p> {
     Box::new(Writer {
-        input: Some(input),
+        input: Some(open(input, arg)),
         kind,
         out: Vec::new().into_iter(),
-        stream,
+        stream: input.is_graph_free(),
     })
 }
 

@@ -364,6 +364,48 @@ pub struct QueryPlan {
     pub writes: bool,
 }
 
+/// The inputs of a plan operator, the main input first: one match for [`Plan::children`]
+/// and [`Plan::children_mut`] (`$iter` is `iter` or `iter_mut`), so a new operator is
+/// added in one place.
+macro_rules! plan_children {
+    ($plan:expr, $iter:ident) => {
+        match $plan {
+            Plan::Argument => vec![],
+            Plan::AllNodesScan { input, .. }
+            | Plan::NodeByLabelScan { input, .. }
+            | Plan::NodeByKey { input, .. }
+            | Plan::NodeIndexSeek { input, .. }
+            | Plan::NodeCountFromCountStore { input, .. }
+            | Plan::Profiled { input, .. }
+            | Plan::Expand { input, .. }
+            | Plan::VarLengthExpand { input, .. }
+            | Plan::ShortestPath { input, .. }
+            | Plan::Filter { input, .. }
+            | Plan::Projection { input, .. }
+            | Plan::Aggregation { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Top { input, .. }
+            | Plan::Skip { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Unwind { input, .. }
+            | Plan::Create { input, .. }
+            | Plan::SetProperty { input, .. }
+            | Plan::Delete { input, .. }
+            | Plan::ProcedureCall { input, .. }
+            | Plan::LoadCsv { input, .. }
+            | Plan::Produce { input, .. } => vec![input],
+            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
+                vec![input, inner]
+            }
+            Plan::HashJoin { input, build, .. } => vec![input, build],
+            Plan::Merge { input, matcher, .. } => vec![input, matcher],
+            Plan::Foreach { input, body, .. } => vec![input, body],
+            Plan::Union { parts, .. } => parts.$iter().collect(),
+        }
+    };
+}
+
 impl Plan {
     pub fn name(&self) -> &'static str {
         match self {
@@ -506,78 +548,12 @@ impl Plan {
 
     /// The operator's inputs (the main input first).
     pub fn children(&self) -> Vec<&Plan> {
-        match self {
-            Plan::Argument => vec![],
-            Plan::AllNodesScan { input, .. }
-            | Plan::NodeByLabelScan { input, .. }
-            | Plan::NodeByKey { input, .. }
-            | Plan::NodeIndexSeek { input, .. }
-            | Plan::NodeCountFromCountStore { input, .. }
-            | Plan::Profiled { input, .. }
-            | Plan::Expand { input, .. }
-            | Plan::VarLengthExpand { input, .. }
-            | Plan::ShortestPath { input, .. }
-            | Plan::Filter { input, .. }
-            | Plan::Projection { input, .. }
-            | Plan::Aggregation { input, .. }
-            | Plan::Distinct { input, .. }
-            | Plan::Sort { input, .. }
-            | Plan::Top { input, .. }
-            | Plan::Skip { input, .. }
-            | Plan::Limit { input, .. }
-            | Plan::Unwind { input, .. }
-            | Plan::Create { input, .. }
-            | Plan::SetProperty { input, .. }
-            | Plan::Delete { input, .. }
-            | Plan::ProcedureCall { input, .. }
-            | Plan::LoadCsv { input, .. }
-            | Plan::Produce { input, .. } => vec![input],
-            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
-                vec![input, inner]
-            }
-            Plan::HashJoin { input, build, .. } => vec![input, build],
-            Plan::Merge { input, matcher, .. } => vec![input, matcher],
-            Plan::Foreach { input, body, .. } => vec![input, body],
-            Plan::Union { parts, .. } => parts.iter().collect(),
-        }
+        plan_children!(self, iter)
     }
 
     /// The operator's inputs, mutably (same order as [`Plan::children`]).
     fn children_mut(&mut self) -> Vec<&mut Plan> {
-        match self {
-            Plan::Argument => vec![],
-            Plan::AllNodesScan { input, .. }
-            | Plan::NodeByLabelScan { input, .. }
-            | Plan::NodeByKey { input, .. }
-            | Plan::NodeIndexSeek { input, .. }
-            | Plan::NodeCountFromCountStore { input, .. }
-            | Plan::Profiled { input, .. }
-            | Plan::Expand { input, .. }
-            | Plan::VarLengthExpand { input, .. }
-            | Plan::ShortestPath { input, .. }
-            | Plan::Filter { input, .. }
-            | Plan::Projection { input, .. }
-            | Plan::Aggregation { input, .. }
-            | Plan::Distinct { input, .. }
-            | Plan::Sort { input, .. }
-            | Plan::Top { input, .. }
-            | Plan::Skip { input, .. }
-            | Plan::Limit { input, .. }
-            | Plan::Unwind { input, .. }
-            | Plan::Create { input, .. }
-            | Plan::SetProperty { input, .. }
-            | Plan::Delete { input, .. }
-            | Plan::ProcedureCall { input, .. }
-            | Plan::LoadCsv { input, .. }
-            | Plan::Produce { input, .. } => vec![input],
-            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
-                vec![input, inner]
-            }
-            Plan::HashJoin { input, build, .. } => vec![input, build],
-            Plan::Merge { input, matcher, .. } => vec![input, matcher],
-            Plan::Foreach { input, body, .. } => vec![input, body],
-            Plan::Union { parts, .. } => parts.iter_mut().collect(),
-        }
+        plan_children!(self, iter_mut)
     }
 
     /// Wraps every operator of the tree in a [`Plan::Profiled`] counter, numbered from

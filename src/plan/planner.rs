@@ -98,6 +98,41 @@ fn err(detail: &'static str, message: impl Into<String>, span: Span) -> Error {
     Error::syntax(detail, message, span)
 }
 
+/// `VariableAlreadyBound` for the variable `id`.
+fn already_bound(id: &Ident) -> Error {
+    err(
+        detail::VARIABLE_ALREADY_BOUND,
+        format!("variable `{}` is already bound", id.name),
+        id.span,
+    )
+}
+
+/// The rules for a relationship that CREATE or MERGE may create: a fixed length and
+/// exactly one type (`var_length` and `one_type` are the clause's messages).
+fn check_creatable(r: &RelPattern, var_length: &str, one_type: &str) -> Result<()> {
+    if r.length.is_some() {
+        return Err(err(detail::CREATING_VAR_LENGTH, var_length, r.span));
+    }
+    if r.types.len() != 1 {
+        return Err(err(detail::NO_SINGLE_RELATIONSHIP_TYPE, one_type, r.span));
+    }
+    Ok(())
+}
+
+/// A pattern of the one element `el` (pattern predicates and comprehensions), its path
+/// bound to `variable` when given.
+fn single_element(variable: Option<Ident>, el: &PatternElement) -> Pattern {
+    Pattern {
+        parts: vec![PatternPart {
+            variable,
+            kind: PathKind::Normal,
+            element: el.clone(),
+            span: el.span,
+        }],
+        span: el.span,
+    }
+}
+
 fn is_key_name(name: &str) -> bool {
     name.chars().next().is_some_and(char::is_uppercase)
 }
@@ -458,11 +493,7 @@ impl<'a> Planner<'a> {
 
     fn bind_new(&mut self, scope: &mut Scope, id: &Ident, slot: Slot, kind: Kind) -> Result<()> {
         if scope.get(&id.name).is_some() {
-            return Err(err(
-                detail::VARIABLE_ALREADY_BOUND,
-                format!("variable `{}` is already bound", id.name),
-                id.span,
-            ));
+            return Err(already_bound(id));
         }
         scope.bind(&id.name, Var { slot, kind });
         Ok(())
@@ -1431,11 +1462,7 @@ impl<'a> Planner<'a> {
         if let Some(v) = &n.variable {
             if let Some(var) = scope.get(&v.name) {
                 if !n.labels.is_empty() || n.properties.is_some() || !in_chain {
-                    return Err(err(
-                        detail::VARIABLE_ALREADY_BOUND,
-                        format!("variable `{}` is already bound", v.name),
-                        v.span,
-                    ));
+                    return Err(already_bound(v));
                 }
                 if var.kind != Kind::Node && var.kind != Kind::Value {
                     return Err(err(
@@ -1502,20 +1529,11 @@ impl<'a> Planner<'a> {
         to: Slot,
         scope: &mut Scope,
     ) -> Result<CreateRel> {
-        if r.length.is_some() {
-            return Err(err(
-                detail::CREATING_VAR_LENGTH,
-                "variable-length relationships cannot be created",
-                r.span,
-            ));
-        }
-        if r.types.len() != 1 {
-            return Err(err(
-                detail::NO_SINGLE_RELATIONSHIP_TYPE,
-                "a created relationship needs exactly one type",
-                r.span,
-            ));
-        }
+        check_creatable(
+            r,
+            "variable-length relationships cannot be created",
+            "a created relationship needs exactly one type",
+        )?;
         let slot = self.slot();
         if let Some(v) = &r.variable {
             self.bind_new(scope, v, slot, Kind::Rel)?;
@@ -1541,47 +1559,23 @@ impl<'a> Planner<'a> {
         // Check the pattern's rules for creation first.
         for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
             if let Some(v) = &n.variable {
-                if before.get(&v.name).is_some() && (!n.labels.is_empty() || n.properties.is_some())
-                {
-                    return Err(err(
-                        detail::VARIABLE_ALREADY_BOUND,
-                        format!("variable `{}` is already bound", v.name),
-                        v.span,
-                    ));
-                }
-                if before.get(&v.name).is_some() && el.chain.is_empty() {
-                    return Err(err(
-                        detail::VARIABLE_ALREADY_BOUND,
-                        format!("variable `{}` is already bound", v.name),
-                        v.span,
-                    ));
+                let redefined = !n.labels.is_empty() || n.properties.is_some();
+                if before.get(&v.name).is_some() && (redefined || el.chain.is_empty()) {
+                    return Err(already_bound(v));
                 }
             }
         }
         for (r, _) in &el.chain {
             if let Some(v) = &r.variable {
                 if before.get(&v.name).is_some() {
-                    return Err(err(
-                        detail::VARIABLE_ALREADY_BOUND,
-                        format!("variable `{}` is already bound", v.name),
-                        v.span,
-                    ));
+                    return Err(already_bound(v));
                 }
             }
-            if r.length.is_some() {
-                return Err(err(
-                    detail::CREATING_VAR_LENGTH,
-                    "MERGE cannot use variable-length relationships",
-                    r.span,
-                ));
-            }
-            if r.types.len() != 1 {
-                return Err(err(
-                    detail::NO_SINGLE_RELATIONSHIP_TYPE,
-                    "a merged relationship needs exactly one type",
-                    r.span,
-                ));
-            }
+            check_creatable(
+                r,
+                "MERGE cannot use variable-length relationships",
+                "a merged relationship needs exactly one type",
+            )?;
         }
         // The matching half.
         let mut match_scope = before.clone();
@@ -2232,15 +2226,7 @@ impl<'a> Planner<'a> {
                     }
                 }
                 let mut inner = scope.clone();
-                let pattern = Pattern {
-                    parts: vec![PatternPart {
-                        variable: None,
-                        kind: PathKind::Normal,
-                        element: el.clone(),
-                        span: el.span,
-                    }],
-                    span: el.span,
-                };
+                let pattern = single_element(None, el);
                 let plan = self.pattern(Plan::Argument, &pattern, &mut inner)?;
                 CExpr::Exists(Box::new(plan))
             }
@@ -2251,15 +2237,7 @@ impl<'a> Planner<'a> {
                 map,
             } => {
                 let mut inner = scope.clone();
-                let pat = Pattern {
-                    parts: vec![PatternPart {
-                        variable: variable.clone(),
-                        kind: PathKind::Normal,
-                        element: pattern.clone(),
-                        span: pattern.span,
-                    }],
-                    span: pattern.span,
-                };
+                let pat = single_element(variable.clone(), pattern);
                 let mut plan = self.pattern(Plan::Argument, &pat, &mut inner)?;
                 if let Some(f) = filter {
                     let pred = self.body_expr(f, &inner)?;
