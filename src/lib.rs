@@ -44,6 +44,7 @@ pub mod value;
 mod api;
 mod exec;
 mod graph;
+mod names;
 mod plan;
 pub mod storage;
 pub mod transfer;

@@ -5,6 +5,7 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::*;
+use crate::names::quote_name;
 
 /// Words that must be quoted when used as names (reserved words plus words that start
 /// special forms such as `count{`, `exists{`, `shortestPath(`).
@@ -68,26 +69,17 @@ const KEYWORDS: &[&str] = &[
 
 /// Writes `name`, in backticks when needed.
 fn write_name(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
-    let mut chars = name.chars();
-    let plain = match chars.next() {
-        Some(c) => (unicode_ident_start(c)) && chars.all(unicode_ident_continue),
-        None => false,
-    };
-    if plain && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
-        f.write_str(name)
-    } else {
+    write_name_avoiding(f, name, KEYWORDS)
+}
+
+/// Writes `name` as [`quote_name`] does (backticks unless it is an identifier), and in
+/// backticks also when it is one of `words`.
+fn write_name_avoiding(f: &mut Formatter<'_>, name: &str, words: &[&str]) -> fmt::Result {
+    if words.iter().any(|k| k.eq_ignore_ascii_case(name)) {
         write!(f, "`{}`", name.replace('`', "``"))
+    } else {
+        f.write_str(&quote_name(name))
     }
-}
-
-/// The grammar's `ident_start`: XID_START or `_`.
-fn unicode_ident_start(c: char) -> bool {
-    c == '_' || unicode_ident::is_xid_start(c)
-}
-
-/// The grammar's `ident_char`: XID_CONTINUE.
-fn unicode_ident_continue(c: char) -> bool {
-    unicode_ident::is_xid_continue(c)
 }
 
 impl Display for Ident {
@@ -791,17 +783,7 @@ const OPERATOR_KEYWORDS: &[&str] = &[
 /// Function names may be keywords (`count`, `exists`): only quote what is not plain or
 /// would read as an operator.
 fn write_function_name_part(f: &mut Formatter<'_>, part: &str) -> fmt::Result {
-    let mut chars = part.chars();
-    let plain = chars.next().is_some_and(unicode_ident_start)
-        && chars.all(unicode_ident_continue)
-        && !OPERATOR_KEYWORDS
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(part));
-    if plain {
-        f.write_str(part)
-    } else {
-        write!(f, "`{}`", part.replace('`', "``"))
-    }
+    write_name_avoiding(f, part, OPERATOR_KEYWORDS)
 }
 
 impl Display for SubqueryExpr {

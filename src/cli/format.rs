@@ -1,6 +1,7 @@
 //! Rendering results: JSON (one shape for entities, used by every machine format), CSV/TSV
 //! cells, and Cypher notation for the table format.
 
+use baobab::value::quote_name;
 use std::fmt::Write as _;
 
 use baobab::value::{format_float, quote_string};
@@ -60,6 +61,23 @@ fn json_float(out: &mut String, f: f64) {
     }
 }
 
+/// Appends `open`, the items written by `each` separated by `sep`, then `close`.
+fn push_delimited<T>(
+    out: &mut String,
+    [open, sep, close]: [&str; 3],
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut String, T),
+) {
+    out.push_str(open);
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        each(out, item);
+    }
+    out.push_str(close);
+}
+
 /// Appends `value` as JSON. Entities are looked up in `result`.
 pub fn json_value(out: &mut String, value: &Value, result: &QueryResult) {
     match value {
@@ -72,35 +90,22 @@ pub fn json_value(out: &mut String, value: &Value, result: &QueryResult) {
         Value::String(s) => json_string(out, s),
         // Temporal values as their ISO 8601 text.
         Value::Temporal(_) => json_string(out, &value.to_string()),
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_value(out, item, result);
-            }
-            out.push(']');
-        }
+        Value::List(items) => push_delimited(out, ["[", ",", "]"], items, |out, item| {
+            json_value(out, item, result)
+        }),
         Value::Map(map) => json_map(out, map.iter(), result),
         Value::Node(id) => json_node(out, *id, result),
         Value::Relationship(id) => json_rel(out, *id, result),
         Value::Path(path) => {
-            out.push_str("{\"nodes\":[");
-            for (i, id) in path.nodes.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_node(out, *id, result);
-            }
-            out.push_str("],\"relationships\":[");
-            for (i, id) in path.rels.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_rel(out, *id, result);
-            }
-            out.push_str("]}");
+            push_delimited(out, ["{\"nodes\":[", ",", "]"], &path.nodes, |out, id| {
+                json_node(out, *id, result)
+            });
+            push_delimited(
+                out,
+                [",\"relationships\":[", ",", "]}"],
+                &path.rels,
+                |out, id| json_rel(out, *id, result),
+            );
         }
     }
 }
@@ -110,16 +115,11 @@ fn json_map<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Value)>,
     result: &QueryResult,
 ) {
-    out.push('{');
-    for (i, (k, v)) in entries.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    push_delimited(out, ["{", ",", "}"], entries, |out, (k, v)| {
         json_string(out, k);
         out.push(':');
         json_value(out, v, result);
-    }
-    out.push('}');
+    });
 }
 
 fn json_node(out: &mut String, id: NodeId, result: &QueryResult) {
@@ -131,14 +131,10 @@ fn json_node(out: &mut String, id: NodeId, result: &QueryResult) {
         ..
     }) = result.node(id)
     {
-        out.push_str(",\"labels\":[");
-        for (i, label) in labels.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_string(out, label);
-        }
-        out.push_str("],\"key\":");
+        push_delimited(out, [",\"labels\":[", ",", "]"], labels, |out, l| {
+            json_string(out, l)
+        });
+        out.push_str(",\"key\":");
         match key {
             Some(key) => json_string(out, key),
             None => out.push_str("null"),
@@ -251,11 +247,6 @@ pub fn delimited(result: &QueryResult, tsv: bool) -> String {
 // ---------------------------------------------------------------------------------------------
 // Cypher notation (table format)
 
-/// A name as Cypher writes it: bare when it is an identifier, backticked otherwise.
-pub fn cypher_name(name: &str) -> String {
-    baobab::value::quote_name(name)
-}
-
 /// Appends `value` in Cypher notation, entities in full.
 pub fn cypher_value(out: &mut String, value: &Value, result: &QueryResult) {
     match value {
@@ -269,16 +260,9 @@ pub fn cypher_value(out: &mut String, value: &Value, result: &QueryResult) {
         Value::Temporal(_) => {
             let _ = write!(out, "{value}");
         }
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                cypher_value(out, item, result);
-            }
-            out.push(']');
-        }
+        Value::List(items) => push_delimited(out, ["[", ", ", "]"], items, |out, item| {
+            cypher_value(out, item, result)
+        }),
         Value::Map(map) => cypher_map(out, map.iter(), result),
         Value::Node(id) => cypher_node(out, *id, result),
         Value::Relationship(id) => {
@@ -310,16 +294,11 @@ fn cypher_map<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Value)>,
     result: &QueryResult,
 ) {
-    out.push('{');
-    for (i, (k, v)) in entries.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&cypher_name(k));
+    push_delimited(out, ["{", ", ", "}"], entries, |out, (k, v)| {
+        out.push_str(&quote_name(k));
         out.push_str(": ");
         cypher_value(out, v, result);
-    }
-    out.push('}');
+    });
 }
 
 fn cypher_node(out: &mut String, id: NodeId, result: &QueryResult) {
@@ -327,11 +306,11 @@ fn cypher_node(out: &mut String, id: NodeId, result: &QueryResult) {
     match result.node(id) {
         Some(node) => {
             if let Some(key) = &node.key {
-                out.push_str(&cypher_name(key));
+                out.push_str(&quote_name(key));
             }
             for label in &node.labels {
                 out.push(':');
-                out.push_str(&cypher_name(label));
+                out.push_str(&quote_name(label));
             }
             if !node.properties.is_empty() {
                 if node.key.is_some() || !node.labels.is_empty() {
@@ -351,7 +330,7 @@ fn cypher_rel_body(out: &mut String, id: RelId, result: &QueryResult) {
     match result.relationship(id) {
         Some(rel) => {
             out.push(':');
-            out.push_str(&cypher_name(&rel.rel_type));
+            out.push_str(&quote_name(&rel.rel_type));
             if !rel.properties.is_empty() {
                 out.push(' ');
                 cypher_map(out, rel.properties.iter(), result);
@@ -520,9 +499,9 @@ mod tests {
 
     #[test]
     fn cypher_names_and_values() {
-        assert_eq!(cypher_name("Mali"), "Mali");
-        assert_eq!(cypher_name("two words"), "`two words`");
-        assert_eq!(cypher_name("1st"), "`1st`");
+        assert_eq!(quote_name("Mali"), "Mali");
+        assert_eq!(quote_name("two words"), "`two words`");
+        assert_eq!(quote_name("1st"), "`1st`");
         let r = QueryResult::default();
         let mut map = std::collections::BTreeMap::new();
         map.insert("since year".to_string(), Value::Int(2023));

@@ -495,7 +495,17 @@ fn read_source(input: Input) -> Result<Source, String> {
     }
 }
 
-/// Runs the command and returns its exit code.
+/// A session on `db` with the command line's settings.
+fn session<'db>(args: &Args, db: &'db Database, format: Format, params: Params) -> Session<'db> {
+    let mut session = Session::new(db, format);
+    session.params = params;
+    session.timing = args.timing;
+    session.keep_going = args.keep_going;
+    session.quiet = args.quiet;
+    session.timeout = args.timeout;
+    session
+}
+
 /// The REPL, reopened on another database after each `:open`; the session's settings
 /// carry over.
 fn interact(args: &Args, format: Format, params: Params) -> i32 {
@@ -518,12 +528,8 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
                 }
             }
         };
-        let mut session = Session::new(&db, format);
-        session.params = std::mem::take(&mut params);
+        let mut session = session(args, &db, format, std::mem::take(&mut params));
         session.timing = timing;
-        session.keep_going = args.keep_going;
-        session.quiet = args.quiet;
-        session.timeout = args.timeout;
         session.cancel = cancel.clone();
         match repl::run(&mut session) {
             repl::End::Exit(code) => return code,
@@ -540,6 +546,7 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
     }
 }
 
+/// Runs the command and returns its exit code.
 pub fn run() -> i32 {
     let matches = Args::command().get_matches();
     let args = match Args::from_arg_matches(&matches) {
@@ -618,12 +625,7 @@ pub fn run() -> i32 {
             return EXIT_USAGE;
         }
     };
-    let mut session = Session::new(&db, format);
-    session.params = params;
-    session.timing = args.timing;
-    session.keep_going = args.keep_going;
-    session.quiet = args.quiet;
-    session.timeout = args.timeout;
+    let mut session = session(&args, &db, format, params);
 
     let mut failed = false;
     for (source, base) in &sources {

@@ -1,6 +1,7 @@
 //! The interactive shell: multi-line input ending with `;`, `:commands`, persistent history
 //! and tab completion.
 
+use baobab::value::quote_name;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -616,13 +617,13 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
     let labels = schema
         .labels
         .iter()
-        .map(|(l, n)| format!(":{} ({n})", super::format::cypher_name(l)))
+        .map(|(l, n)| format!(":{} ({n})", quote_name(l)))
         .collect();
     section(&mut out, "Labels:", labels);
     let types = schema
         .relationship_types
         .iter()
-        .map(|(t, n)| format!(":{} ({n})", super::format::cypher_name(t)))
+        .map(|(t, n)| format!(":{} ({n})", quote_name(t)))
         .collect();
     section(&mut out, "Relationship types:", types);
     let mut keys = Vec::new();
@@ -643,7 +644,7 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
             let r = rels.get(key).copied().unwrap_or(0);
             keys.push(format!(
                 "{} ({}, {})",
-                super::format::cypher_name(key),
+                quote_name(key),
                 plural(n, "node"),
                 plural(r, "relationship")
             ));

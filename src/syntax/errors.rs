@@ -96,19 +96,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::statement | Rule::query | Rule::single_query => "a statement",
         Rule::EOI => "end of input",
-        Rule::expression
-        | Rule::or_expr
-        | Rule::xor_expr
-        | Rule::and_expr
-        | Rule::not_expr
-        | Rule::comparison
-        | Rule::predicate_expr
-        | Rule::add_expr
-        | Rule::mul_expr
-        | Rule::pow_expr
-        | Rule::unary_expr
-        | Rule::postfix_expr
-        | Rule::comprehension_map => "an expression",
+        r if super::is_expression_layer(r) => "an expression",
         Rule::comparison_op => "a comparison operator",
         Rule::add_op => "'+' or '-'",
         Rule::mul_op => "'*', '/' or '%'",

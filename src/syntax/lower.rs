@@ -203,23 +203,8 @@ fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
 fn descend(p: P) -> P {
     let mut p = p;
     loop {
-        let passthrough = matches!(
-            p.as_rule(),
-            Rule::expression
-                | Rule::comprehension_map
-                | Rule::parenthesized
-                | Rule::or_expr
-                | Rule::xor_expr
-                | Rule::and_expr
-                | Rule::not_expr
-                | Rule::comparison
-                | Rule::predicate_expr
-                | Rule::add_expr
-                | Rule::mul_expr
-                | Rule::pow_expr
-                | Rule::unary_expr
-                | Rule::postfix_expr
-        );
+        let passthrough =
+            super::is_expression_layer(p.as_rule()) || p.as_rule() == Rule::parenthesized;
         if !passthrough {
             return p;
         }

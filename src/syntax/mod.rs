@@ -24,6 +24,27 @@ mod grammar {
 
 use grammar::{CypherParser, Rule};
 
+/// The layers of the expression grammar (one per precedence level, and the map of a
+/// comprehension): each wraps the next and, with a single operand, holds nothing else.
+fn is_expression_layer(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expression
+            | Rule::comprehension_map
+            | Rule::or_expr
+            | Rule::xor_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::comparison
+            | Rule::predicate_expr
+            | Rule::add_expr
+            | Rule::mul_expr
+            | Rule::pow_expr
+            | Rule::unary_expr
+            | Rule::postfix_expr
+    )
+}
+
 /// The deepest nesting of brackets (`(`, `[`, `{`) and `CASE` expressions accepted.
 pub const MAX_NESTING: usize = 256;
 

@@ -182,21 +182,7 @@ pub fn quote_string(s: &str) -> String {
     out
 }
 
-/// Writes a map key or other name as Cypher reads it: bare when it is an identifier,
-/// in backticks (a backtick doubled) otherwise.
-pub fn quote_name(name: &str) -> String {
-    let mut chars = name.chars();
-    // The grammar's identifiers: XID_START or `_`, then XID_CONTINUE.
-    let plain = chars
-        .next()
-        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
-        && chars.all(unicode_ident::is_xid_continue);
-    if plain {
-        name.to_string()
-    } else {
-        format!("`{}`", name.replace('`', "``"))
-    }
-}
+pub use crate::names::quote_name;
 
 /// Displays values without access to the store: nodes as `(#id)`, relationships as `[#id]`.
 /// Use `QueryResult` for full Cypher notation of entities.
