@@ -529,16 +529,7 @@ impl Database {
         self.not_in_own_transaction()?;
         let mut g = self.graph.write().map_err(|_| poisoned())?;
         if let Some(store) = &self.store {
-            let store = store.lock().map_err(|_| poisoned())?;
-            if store.read_only() {
-                return Err(Error::new(
-                    ErrorKind::TransactionError,
-                    format!(
-                        "{} is open read-only: writes are refused",
-                        store.path().display()
-                    ),
-                ));
-            }
+            store.lock().map_err(|_| poisoned())?.check_writable()?;
         }
         let out = f(&mut g)?;
         if let Some(store) = &self.store {

@@ -849,11 +849,15 @@ impl Graph {
         let mut sets: Vec<Vec<Sym>> = Vec::new();
         let mut set_of = vec![0u32; raw_node_bound(&self.g) as usize];
         for (id, rec) in self.node_records() {
-            let next = sets.len() as u32;
-            let s = *set_ids.entry(rec.labels.clone()).or_insert_with(|| {
-                sets.push(rec.labels.clone());
-                next
-            });
+            let s = match set_ids.get(rec.labels.as_slice()) {
+                Some(s) => *s,
+                None => {
+                    let s = sets.len() as u32;
+                    set_ids.insert(rec.labels.clone(), s);
+                    sets.push(rec.labels.clone());
+                    s
+                }
+            };
             if let Some(slot) = set_of.get_mut(id.0 as usize) {
                 *slot = s;
             }

@@ -302,12 +302,9 @@ impl Store {
         self.wal_len > wal::HEADER_LEN
     }
 
-    /// Makes the transaction whose changes are `undo` durable (call before the purge). On
-    /// error nothing was logged and the caller must roll the transaction back.
-    pub(crate) fn commit(&mut self, g: &Graph, undo: &UndoLog) -> Result<()> {
-        if undo.is_empty() {
-            return Ok(());
-        }
+    /// Whether writes are accepted: not on a read-only open, nor after a failed append
+    /// that could not be undone.
+    pub(crate) fn check_writable(&self) -> Result<()> {
         if self.options.read_only {
             return Err(Error::new(
                 ErrorKind::TransactionError,
@@ -323,6 +320,16 @@ impl Store {
                 format!("writes are refused since an earlier failure: {why}"),
             ));
         }
+        Ok(())
+    }
+
+    /// Makes the transaction whose changes are `undo` durable (call before the purge). On
+    /// error nothing was logged and the caller must roll the transaction back.
+    pub(crate) fn commit(&mut self, g: &Graph, undo: &UndoLog) -> Result<()> {
+        if undo.is_empty() {
+            return Ok(());
+        }
+        self.check_writable()?;
         let Some(record) = redo::record_of(g, undo) else {
             return Ok(());
         };
