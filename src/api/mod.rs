@@ -404,8 +404,7 @@ impl Database {
         let Some(store) = &self.store else {
             return Ok(());
         };
-        self.not_in_own_transaction()?;
-        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut g = self.lock_write()?;
         let mut store = store.lock().map_err(|_| poisoned())?;
         store.checkpoint(&mut g)
     }
@@ -414,14 +413,13 @@ impl Database {
     /// is (for a file database, `path` is another file).
     pub fn save_as(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let path = path.as_ref();
-        self.not_in_own_transaction()?;
         if let Some(store) = &self.store {
             let same = store.lock().map_err(|_| poisoned())?.path() == path;
             if same {
                 return self.checkpoint();
             }
         }
-        let g = self.graph.read().map_err(|_| poisoned())?;
+        let g = self.lock_read()?;
         crate::storage::save_as(path, &g)
     }
 
@@ -526,8 +524,7 @@ impl Database {
     /// the log: `f` undoes its own writes when it fails; when it succeeds, a file database
     /// is checkpointed so that the snapshot holds what `f` wrote.
     pub(crate) fn with_graph_mut<T>(&self, f: impl FnOnce(&mut Graph) -> Result<T>) -> Result<T> {
-        self.not_in_own_transaction()?;
-        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut g = self.lock_write()?;
         if let Some(store) = &self.store {
             store.lock().map_err(|_| poisoned())?.check_writable()?;
         }
@@ -541,8 +538,7 @@ impl Database {
 
     /// Runs `f` with the graph locked for reading (dump and export).
     pub(crate) fn read_graph<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T> {
-        self.not_in_own_transaction()?;
-        let g = self.graph.read().map_err(|_| poisoned())?;
+        let g = self.lock_read()?;
         Ok(f(&g))
     }
 
@@ -637,12 +633,11 @@ impl Database {
         params: &Params,
         options: &ExecuteOptions,
     ) -> Result<QueryResult> {
-        self.not_in_own_transaction()?;
         let limits = options.resolve(&self.default_limits());
         let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
         let work = {
-            let g = self.graph.read().map_err(|_| poisoned())?;
+            let g = self.lock_read()?;
             let action = Self::prepare(&g, &procedures, query)?;
             if matches!(action, Action::Checkpoint) {
                 drop(g);
@@ -671,7 +666,7 @@ impl Database {
                 Err(done) => return Ok(done),
             }
         };
-        let mut g = self.graph.write().map_err(|_| poisoned())?;
+        let mut g = self.lock_write()?;
         let mut undo = UndoLog::new();
         let r = match &work {
             Runnable::Plan(plan, profile) => Run {
@@ -712,8 +707,7 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn schema(&self) -> Result<Schema> {
-        self.not_in_own_transaction()?;
-        let g = self.graph.read().map_err(|_| poisoned())?;
+        let g = self.lock_read()?;
         let name = |s| g.syms.name(s).to_string();
         let mut schema = Schema {
             labels: g
@@ -751,8 +745,7 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn begin(&self) -> Result<Transaction<'_>> {
-        self.not_in_own_transaction()?;
-        let guard = self.graph.write().map_err(|_| poisoned())?;
+        let guard = self.lock_write()?;
         Ok(Transaction {
             db: self,
             graph: Some(guard),
@@ -762,8 +755,21 @@ impl Database {
         })
     }
 
+    /// The graph, locked for reading: see [`Database::not_in_own_transaction`].
+    fn lock_read(&self) -> Result<std::sync::RwLockReadGuard<'_, Graph>> {
+        self.not_in_own_transaction()?;
+        self.graph.read().map_err(|_| poisoned())
+    }
+
+    /// The graph, locked for writing: see [`Database::not_in_own_transaction`].
+    fn lock_write(&self) -> Result<RwLockWriteGuard<'_, Graph>> {
+        self.not_in_own_transaction()?;
+        self.graph.write().map_err(|_| poisoned())
+    }
+
     /// Refuses work that needs the database's lock on a thread whose open transaction
-    /// holds it: waiting for the lock would wait forever.
+    /// holds it: waiting for the lock would wait forever. Every lock of the graph outside
+    /// a transaction goes through [`Database::lock_read`] or [`Database::lock_write`].
     fn not_in_own_transaction(&self) -> Result<()> {
         let at = std::ptr::from_ref(self) as usize;
         if IN_TRANSACTION.with(|held| held.borrow().contains(&at)) {
