@@ -5,7 +5,8 @@
 //! ```sh
 //! cargo run --release --example bench_report -- --engine baobab --data DIR [--runs 5] [--load-runs 1]
 //! ```
-//! `--engine floor` runs the hand-written petgraph floor instead. Memory is the growth of
+//! `--engine floor` runs the hand-written petgraph floor instead; `--only a,b` runs only the
+//! named queries (for profiling). Memory is the growth of
 //! this process's resident set while loading nodes, then relationships.
 
 #[path = "../benches/support/mod.rs"]
@@ -22,6 +23,7 @@ struct Options {
     data: PathBuf,
     runs: usize,
     load_runs: usize,
+    only: Option<Vec<String>>,
 }
 
 fn options() -> Result<Options, String> {
@@ -30,6 +32,7 @@ fn options() -> Result<Options, String> {
         data: PathBuf::new(),
         runs: 5,
         load_runs: 1,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -40,6 +43,7 @@ fn options() -> Result<Options, String> {
             "--data" => options.data = PathBuf::from(&value),
             "--runs" => options.runs = count()?.max(1),
             "--load-runs" => options.load_runs = count()?.max(1),
+            "--only" => options.only = Some(value.split(',').map(str::to_string).collect()),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -95,23 +99,30 @@ fn baobab(options: &Options) -> Result<Json, String> {
     let rss_before = support::rss_bytes();
     let started = Instant::now();
     let db = Database::in_memory();
-    let mut ids = support::load::IdMap::default();
-    let nodes = support::load::load_nodes(&db, dir, &mut ids)?;
-    let nodes_ms = millis(started);
-    let rss_nodes = support::rss_bytes();
-    let relationships = support::load::load_relationships(&db, dir, &ids)?;
+    let mut nodes_ms = 0.0;
+    let mut rss_nodes = rss_before;
+    let loaded = support::load::import(&db, dir, &mut || {
+        nodes_ms = millis(started);
+        rss_nodes = support::rss_bytes();
+    })?;
     let mut load_times = vec![millis(started)];
     let rss_all = support::rss_bytes();
-    drop(ids);
     for _ in 1..options.load_runs {
         let started = Instant::now();
         let other = Database::in_memory();
-        support::load::load(&other, dir)?;
+        support::load::import(&other, dir, &mut || ())?;
         load_times.push(millis(started));
     }
 
     let mut queries = Map::new();
     for query in support::queries() {
+        if options
+            .only
+            .as_ref()
+            .is_some_and(|only| !only.contains(&query.name))
+        {
+            continue;
+        }
         let result = match query.kind.as_str() {
             "read" => timed(options.runs, || {
                 db.execute(&query.cypher, &params)
@@ -145,8 +156,8 @@ fn baobab(options: &Options) -> Result<Json, String> {
     Ok(json!({
         "engine": "baobab",
         "load": {
-            "nodes": nodes,
-            "relationships": relationships,
+            "nodes": loaded.nodes,
+            "relationships": loaded.relationships,
             "nodes_ms": nodes_ms,
             "rss_before": rss_before,
             "rss_after_nodes": rss_nodes,

@@ -630,8 +630,8 @@ def write_doc(path, sections, args):
         "How each engine runs:",
         "",
         "- **Baobab**: in memory, through the public API (`examples/bench_report.rs`); loaded "
-        "with parameterised `UNWIND $rows AS r CREATE ...` batches of 10,000 rows built from "
-        "the CSV headers (`benches/support/load.rs`) until `baobab import` exists.",
+        "with `Database::import_csv` (what `baobab import` runs, `--id-type integer`), then an "
+        "index on `id` per label (`benches/support/load.rs`); the load time includes both.",
         "- **petgraph floor**: the read queries written by hand on a petgraph `DiGraph` "
         "(`benches/support/floor.rs`), loaded from the same files.",
         "- **Kùzu**: in-memory database, `max_num_threads=1` and a one-thread connection; "

@@ -1,13 +1,15 @@
-//! Loads a folder of neo4j-admin-style CSV files into Baobab through the public API, with
-//! parameterised `UNWIND $rows AS r CREATE ...` batches (until `baobab import` exists, this
-//! is also the bulk-load benchmark).
+//! Loads a folder of neo4j-admin-style CSV files into Baobab through the public API.
 //!
-//! Nodes are created with `... RETURN id(n)`; relationships then receive their end nodes as
-//! node values in the parameters, so no lookup by property is needed while loading.
+//! [`import`] is the bulk load of the benchmark: `Database::import_csv` (what `baobab import`
+//! runs), then an index on `id` per label. [`load`] goes through Cypher instead, with
+//! parameterised `UNWIND $rows AS r CREATE ...` batches: nodes are created with
+//! `... RETURN id(n)`, and relationships then receive their end nodes as node values in the
+//! parameters, so no lookup by property is needed while loading.
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use baobab::transfer::import::{CsvFiles, ImportOptions};
 use baobab::{Database, NodeId, Params, Value};
 
 use super::csv_table::{int, tables, Column, Header, PropType, Table};
@@ -284,5 +286,48 @@ pub fn load(db: &Database, dir: &Path) -> Result<Loaded, String> {
     Ok(Loaded {
         nodes,
         relationships,
+    })
+}
+
+/// Bulk-loads the whole folder into `db` (normally empty) with `Database::import_csv`, ids
+/// stored as integers, then creates an index on `id` for every label. `nodes_only` is called
+/// at every progress report that comes before the first relationship, the last time when
+/// every node file is in.
+pub fn import(db: &Database, dir: &Path, nodes_only: &mut dyn FnMut()) -> Result<Loaded, String> {
+    let (node_tables, rel_tables) = tables(dir)?;
+    let files = |tables: Vec<Table>| -> Vec<CsvFiles> {
+        tables
+            .into_iter()
+            .map(|t| CsvFiles {
+                name: None,
+                paths: vec![t.header.path],
+            })
+            .collect()
+    };
+    let options = ImportOptions {
+        nodes: files(node_tables),
+        relationships: files(rel_tables),
+        integer_ids: true,
+        ..ImportOptions::default()
+    };
+    let report = db
+        .import_csv(&options, &mut |progress| {
+            if progress.relationships == 0 {
+                nodes_only();
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    let schema = db.schema().map_err(|e| e.to_string())?;
+    for (label, _) in schema.labels {
+        let statement = format!(
+            "CREATE INDEX IF NOT EXISTS FOR (n:{}) ON (n.id)",
+            quoted(&label)
+        );
+        db.execute(&statement, &Params::new())
+            .map_err(|e| format!("{statement}: {e}"))?;
+    }
+    Ok(Loaded {
+        nodes: report.nodes as usize,
+        relationships: report.relationships as usize,
     })
 }

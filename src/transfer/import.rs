@@ -129,16 +129,40 @@ enum Column {
     },
 }
 
-/// The nodes of one id space by id. Ids of up to 15 bytes (nearly all) are kept inline as
-/// a `u128`, so a lookup touches the table only, not a string elsewhere on the heap: the
-/// lookups of a relationship file are random and bound by memory latency.
+/// The nodes of one id space by id. The lookups of a relationship file are random and bound
+/// by memory latency, so ids that are small numbers (most files) index a plain vector, and
+/// other ids of up to 15 bytes (nearly all) are kept inline as a `u128`, so a lookup touches
+/// the table only, not a string elsewhere on the heap.
 #[derive(Default)]
 struct IdMap {
+    /// Ids written as canonical decimal numbers (the usual case), by value: a slot per
+    /// number up to a bound that grows with the map, [`IdMap::NONE`] where unused.
+    dense: Vec<u32>,
+    dense_count: usize,
     short: HashMap<u128, NodeId>,
     long: HashMap<Box<str>, NodeId>,
 }
 
 impl IdMap {
+    const NONE: u32 = u32::MAX;
+
+    /// `id` as a number when it is written the one way a number is (`0`, or digits without
+    /// a leading zero), so `"7"` and `"07"` stay different ids.
+    fn number(id: &str) -> Option<usize> {
+        let b = id.as_bytes();
+        if b.is_empty() || b.len() > 9 || (b.len() > 1 && b.first() == Some(&b'0')) {
+            return None;
+        }
+        b.iter().try_fold(0usize, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + usize::from(c - b'0'))
+        })
+    }
+
+    /// Whether number `n` gets a dense slot: slots stay within a few times the ids held.
+    fn dense_fits(&self, n: usize) -> bool {
+        n < self.dense.len() || n < (1 << 20).max(4 * self.dense_count)
+    }
+
     fn inline(id: &str) -> Option<u128> {
         let b = id.as_bytes();
         let mut k = [0u8; 16];
@@ -148,6 +172,13 @@ impl IdMap {
     }
 
     fn get(&self, id: &str) -> Option<NodeId> {
+        if let Some(n) = IdMap::number(id) {
+            match self.dense.get(n) {
+                Some(&IdMap::NONE) | None if self.short.is_empty() => return None,
+                Some(&IdMap::NONE) | None => {}
+                Some(&node) => return Some(NodeId(node)),
+            }
+        }
         match IdMap::inline(id) {
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(id).copied(),
@@ -156,10 +187,33 @@ impl IdMap {
 
     /// Adds `id`; false when it was there already.
     fn insert(&mut self, id: &str, node: NodeId) -> bool {
+        if let Some(n) = IdMap::number(id).filter(|&n| self.dense_fits(n)) {
+            if self.dense.len() <= n {
+                let len = (n + 1).max(self.dense.len() * 3 / 2);
+                self.dense.resize(len, IdMap::NONE);
+            }
+            // A number that did not fit before may sit in `short`.
+            let sparse = self.contains_sparse(id);
+            if let Some(slot) = self.dense.get_mut(n) {
+                if *slot != IdMap::NONE || sparse {
+                    return false;
+                }
+                *slot = node.0;
+                self.dense_count += 1;
+                return true;
+            }
+        }
+        if self.get(id).is_some() {
+            return false;
+        }
         match IdMap::inline(id) {
             Some(k) => self.short.insert(k, node).is_none(),
             None => self.long.insert(id.into(), node).is_none(),
         }
+    }
+
+    fn contains_sparse(&self, id: &str) -> bool {
+        !self.short.is_empty() && IdMap::inline(id).is_some_and(|k| self.short.contains_key(&k))
     }
 
     fn contains(&self, id: &str) -> bool {
@@ -714,4 +768,50 @@ fn rel_row(
         )
     })?;
     loader.create_rel(start, end, ty, props)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdMap;
+    use crate::value::NodeId;
+
+    #[test]
+    fn id_map_keeps_numbers_and_strings_apart() {
+        let mut m = IdMap::default();
+        assert!(m.insert("7", NodeId(1)));
+        assert!(m.insert("07", NodeId(2)));
+        assert!(m.insert("x7", NodeId(3)));
+        assert!(m.insert("0", NodeId(4)));
+        assert!(!m.insert("7", NodeId(9)));
+        assert!(!m.insert("07", NodeId(9)));
+        assert_eq!(m.get("7"), Some(NodeId(1)));
+        assert_eq!(m.get("07"), Some(NodeId(2)));
+        assert_eq!(m.get("x7"), Some(NodeId(3)));
+        assert_eq!(m.get("0"), Some(NodeId(4)));
+        assert_eq!(m.get("8"), None);
+        assert_eq!(m.get(""), None);
+    }
+
+    #[test]
+    fn id_map_numbers_too_far_for_slots_still_resolve() {
+        let mut m = IdMap::default();
+        // Far beyond the dense bound of an almost empty map: kept in the hash map.
+        assert!(m.insert("900000000", NodeId(1)));
+        assert!(m.insert("1", NodeId(2)));
+        // A long id is not a number slot either.
+        assert!(m.insert("12345678901234567890", NodeId(3)));
+        assert_eq!(m.get("900000000"), Some(NodeId(1)));
+        assert_eq!(m.get("1"), Some(NodeId(2)));
+        assert_eq!(m.get("12345678901234567890"), Some(NodeId(3)));
+        assert!(!m.insert("900000000", NodeId(4)));
+        // Grow the dense part past a number first held sparsely: still one entry for it.
+        let mut m = IdMap::default();
+        assert!(m.insert("2000000", NodeId(1)));
+        for i in 0..600_000u32 {
+            assert!(m.insert(&i.to_string(), NodeId(i + 10)));
+        }
+        assert!(!m.insert("2000000", NodeId(5)));
+        assert_eq!(m.get("2000000"), Some(NodeId(1)));
+        assert_eq!(m.get("599999"), Some(NodeId(600_009)));
+    }
 }
