@@ -16,6 +16,7 @@ use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
 use crate::value::{NodeId, Path, RelId, Value};
 
+mod count;
 pub mod eval;
 pub mod functions;
 pub(crate) mod load_csv;
@@ -307,6 +308,19 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 into_cache: None,
             },
         ),
+        Plan::ExpandCount {
+            input,
+            spec,
+            labels,
+            closing,
+            slot,
+        } => Box::new(count::ExpandCount::new(
+            open(input, arg),
+            spec,
+            labels,
+            closing.as_ref(),
+            *slot,
+        )),
         Plan::VarLengthExpand {
             input,
             spec,

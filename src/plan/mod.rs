@@ -225,6 +225,18 @@ pub enum Plan {
         input: Box<Plan>,
         spec: ExpandSpec,
     },
+    /// For each input row, the number of matches of `spec` whose far node has every label
+    /// of `labels`, each match weighted by the relationships of `closing` (an Expand(Into)
+    /// from a node bound earlier) that reach the same far node, bound to `slot`; rows with
+    /// none are dropped. Stands for the expansions under an aggregation that only counts
+    /// them (see `planner/count.rs`): no row is built per match.
+    ExpandCount {
+        input: Box<Plan>,
+        spec: ExpandSpec,
+        labels: Vec<Arc<str>>,
+        closing: Option<ExpandSpec>,
+        slot: Slot,
+    },
     VarLengthExpand {
         input: Box<Plan>,
         spec: ExpandSpec,
@@ -378,6 +390,7 @@ macro_rules! plan_children {
             | Plan::NodeCountFromCountStore { input, .. }
             | Plan::Profiled { input, .. }
             | Plan::Expand { input, .. }
+            | Plan::ExpandCount { input, .. }
             | Plan::VarLengthExpand { input, .. }
             | Plan::ShortestPath { input, .. }
             | Plan::Filter { input, .. }
@@ -427,6 +440,7 @@ impl Plan {
                     "Expand"
                 }
             }
+            Plan::ExpandCount { .. } => "ExpandCount",
             Plan::VarLengthExpand { .. } => "VarLengthExpand",
             Plan::ShortestPath { .. } => "ShortestPath",
             Plan::Filter { .. } => "Filter",
@@ -489,36 +503,32 @@ impl Plan {
                 Some(l) => format!("#{slot} count(:{l})"),
                 None => format!("#{slot} count(*)"),
             },
-            Plan::Expand { spec, .. } | Plan::VarLengthExpand { spec, .. } => {
-                let (l, r) = match spec.dir {
-                    Dir::Out => ("-", "->"),
-                    Dir::In => ("<-", "-"),
-                    Dir::Both => ("-", "-"),
+            Plan::ExpandCount {
+                spec,
+                labels,
+                closing,
+                slot,
+                ..
+            } => {
+                let labels: String = labels.iter().map(|l| format!(":{l}")).collect();
+                let first = Plan::expand_text(spec, "");
+                let first = match first.strip_suffix(')') {
+                    Some(head) => format!("{head}{labels})"),
+                    None => first,
                 };
-                let types = if spec.types.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        ":{}",
-                        spec.types
-                            .iter()
-                            .map(|t| t.as_ref())
-                            .collect::<Vec<_>>()
-                            .join("|")
-                    )
-                };
-                let hops = match self {
-                    Plan::VarLengthExpand { hops, .. } => format!(
-                        "*{}..{}",
-                        hops.min,
-                        hops.max.map(|m| m.to_string()).unwrap_or_default()
-                    ),
-                    _ => String::new(),
-                };
-                format!(
-                    "(#{}){l}[#{}{types}{hops}]{r}(#{})",
-                    spec.from, spec.rel, spec.to
-                )
+                match closing {
+                    Some(c) => format!("#{slot}=count {first}, {}", Plan::expand_text(c, "")),
+                    None => format!("#{slot}=count {first}"),
+                }
+            }
+            Plan::Expand { spec, .. } => Plan::expand_text(spec, ""),
+            Plan::VarLengthExpand { spec, hops, .. } => {
+                let hops = format!(
+                    "*{}..{}",
+                    hops.min,
+                    hops.max.map(|m| m.to_string()).unwrap_or_default()
+                );
+                Plan::expand_text(spec, &hops)
             }
             Plan::ShortestPath { from, to, all, .. } => {
                 format!("(#{from})..(#{to}){}", if *all { " all" } else { "" })
@@ -544,6 +554,25 @@ impl Plan {
             Plan::Union { distinct, .. } => (if *distinct { "distinct" } else { "all" }).into(),
             _ => String::new(),
         }
+    }
+
+    /// `(#from)-[#rel:TYPES{hops}]->(#to)` for an expansion.
+    fn expand_text(spec: &ExpandSpec, hops: &str) -> String {
+        let (l, r) = match spec.dir {
+            Dir::Out => ("-", "->"),
+            Dir::In => ("<-", "-"),
+            Dir::Both => ("-", "-"),
+        };
+        let types: Vec<&str> = spec.types.iter().map(|t| t.as_ref()).collect();
+        let types = if types.is_empty() {
+            String::new()
+        } else {
+            format!(":{}", types.join("|"))
+        };
+        format!(
+            "(#{}){l}[#{}{types}{hops}]{r}(#{})",
+            spec.from, spec.rel, spec.to
+        )
     }
 
     /// The operator's inputs (the main input first).

@@ -20,6 +20,7 @@ use crate::value::Value;
 use super::*;
 
 mod cost;
+mod count;
 mod join;
 mod pushdown;
 mod seek;
@@ -239,6 +240,7 @@ impl<'a> Planner<'a> {
     pub fn plan_query(mut self, q: &Query) -> Result<QueryPlan> {
         let (mut root, columns) = self.query(q, Plan::Argument, &Scope::default())?;
         seek::use_count_store(&mut root);
+        count::fold_counted_expands(&mut root);
         Ok(QueryPlan {
             root,
             columns,

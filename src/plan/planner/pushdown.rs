@@ -12,7 +12,7 @@ use super::*;
 
 /// Adds the slots `e` reads to `out`; `false` when `e` holds constructs this analysis does
 /// not follow (sub-plans, comprehensions).
-fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
+pub(super) fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
     fn all<'e>(mut es: impl Iterator<Item = &'e CExpr>, out: &mut BTreeSet<Slot>) -> bool {
         es.all(|x| slots_of(x, out))
     }

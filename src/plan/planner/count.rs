@@ -1,0 +1,153 @@
+//! Counting without rows: an aggregation that only counts the matches of the expansion
+//! below it (`MATCH (c:City)<-[:LIVES_IN]-(p:Person) RETURN c, count(p)`) does not need a
+//! row per match, only their number per input row. Such an Expand (with the label filters
+//! on its far node, and an Expand(Into) closing a triangle on that node) becomes one
+//! [`Plan::ExpandCount`], and the counts above it become sums of that number.
+//!
+//! The rewrite applies when the aggregation's keys and every other expression above read
+//! none of the slots the folded expansions bind, and each aggregate is a plain `count(*)` or
+//! `count(x)` of such a slot (never null where it is bound). Rows with no match are dropped
+//! by ExpandCount as the Expand dropped them, so groups and their order are unchanged.
+
+use std::collections::BTreeSet;
+
+use super::pushdown::slots_of;
+use super::*;
+
+/// The labels `pred` requires of `slot`, when `pred` is only label tests on one slot.
+fn label_tests(pred: &CExpr, out: &mut Vec<Arc<str>>) -> Option<Slot> {
+    match pred {
+        CExpr::HasLabels(base, labels) => match base.as_ref() {
+            CExpr::Slot(s) => {
+                out.extend(labels.iter().cloned());
+                Some(*s)
+            }
+            _ => None,
+        },
+        CExpr::Bin(BinaryOp::And, a, b) => {
+            let a = label_tests(a, out)?;
+            let b = label_tests(b, out)?;
+            (a == b).then_some(a)
+        }
+        _ => None,
+    }
+}
+
+/// Label filters peeled off a plan: the labels, the one slot they test (`None` when there
+/// are none) and the operator under them.
+type Peeled<'p> = (Vec<Arc<str>>, Option<Slot>, &'p mut Plan);
+
+/// Peels the label filters off `plan` down to the operator under them.
+fn peel_labels(mut plan: &mut Plan) -> Option<Peeled<'_>> {
+    let mut labels = Vec::new();
+    let mut tested = None;
+    loop {
+        match plan {
+            Plan::Filter { input, pred } => {
+                let s = label_tests(pred, &mut labels)?;
+                if tested.is_some_and(|t| t != s) {
+                    return None;
+                }
+                tested = Some(s);
+                plan = input;
+            }
+            other => return Some((labels, tested, other)),
+        }
+    }
+}
+
+/// Rewrites every aggregation of `plan` that only counts the expansion under it.
+pub(super) fn fold_counted_expands(plan: &mut Plan) {
+    for c in plan.children_mut() {
+        fold_counted_expands(c);
+    }
+    let Plan::Aggregation { input, keys, aggs } = plan else {
+        return;
+    };
+    // The slots read above the expansions: the keys, and the arguments of anything but
+    // a plain count.
+    let mut read = BTreeSet::new();
+    for (_, k) in keys.iter() {
+        if !slots_of(k, &mut read) {
+            return;
+        }
+    }
+    let mut counted = Vec::new();
+    for (_, a) in aggs.iter() {
+        if a.distinct || !matches!(a.name, "count" | "count(*)") {
+            return;
+        }
+        match a.args.as_slice() {
+            [] if a.def.is_none() => {}
+            [CExpr::Slot(s)] => counted.push(*s),
+            _ => return,
+        }
+    }
+    let Some((labels, tested, below)) = peel_labels(input) else {
+        return;
+    };
+    let Plan::Expand { input: under, spec } = below else {
+        return;
+    };
+    let mut spec = spec.clone();
+    let mut closing = None;
+    let mut labels = labels;
+    let mut under: &mut Plan = under;
+    let mut binds = vec![spec.rel];
+    if spec.into {
+        // A triangle's last side: the expansion that bound its far node may fold in too.
+        if tested.is_some() {
+            return;
+        }
+        // Looked at first without changing anything: the search below may not succeed.
+        let mut probe = under.clone();
+        let closes = peel_labels(&mut probe).is_some_and(|(_, t, op)| {
+            matches!(op, Plan::Expand { spec: first, .. }
+                if !first.into && first.to == spec.to && t.is_none_or(|t| t == first.to))
+        });
+        if closes {
+            let Some((l, _, Plan::Expand { input, spec: first })) = peel_labels(under) else {
+                return;
+            };
+            binds.extend([first.rel, first.to]);
+            if binds.contains(&spec.from) {
+                return;
+            }
+            labels = l;
+            closing = Some(std::mem::replace(&mut spec, first.clone()));
+            under = input;
+        }
+    } else {
+        if tested.is_some_and(|t| t != spec.to) {
+            return;
+        }
+        binds.push(spec.to);
+    }
+    if binds.iter().any(|b| read.contains(b)) || counted.iter().any(|c| !binds.contains(c)) {
+        return;
+    }
+    let Some(sum) = functions::lookup("sum") else {
+        return;
+    };
+    // The count goes where the folded relationship was: nothing above reads that slot.
+    let slot = spec.rel;
+    let input = std::mem::replace(under, Plan::Argument);
+    for (_, a) in aggs.iter_mut() {
+        a.name = "sum";
+        a.def = Some(sum);
+        a.args = vec![CExpr::Slot(slot)];
+    }
+    let Plan::Aggregation {
+        input: agg_input, ..
+    } = plan
+    else {
+        return;
+    };
+    **agg_input = Plan::ExpandCount {
+        input: Box::new(input),
+        spec,
+        labels,
+        closing,
+        slot,
+    };
+}
