@@ -170,6 +170,9 @@ impl Catalog for DbCatalog<'_> {
     fn node_count(&self) -> usize {
         self.graph.node_count()
     }
+    fn symbol(&self, name: &str) -> Option<crate::graph::Sym> {
+        self.graph.syms.get(name)
+    }
     fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)> {
         self.procedures
             .get(name)

@@ -97,8 +97,20 @@ impl Cx<'_> {
                 .with_detail("MissingParameter")
             }),
             CExpr::Prop(base, key) => {
-                let b = self.eval(base, row)?;
-                property(self.graph(), &b, key)
+                let b = match base.as_ref() {
+                    CExpr::Slot(s) => row.get(*s).unwrap_or(&Value::Null),
+                    other => &self.eval(other, row)?,
+                };
+                let g = self.graph();
+                match (b, key.sym) {
+                    (Value::Node(id), Some(k)) => {
+                        Ok(g.node(*id)?.props.get(k).cloned().unwrap_or_default())
+                    }
+                    (Value::Relationship(id), Some(k)) => {
+                        Ok(g.rel(*id)?.props.get(k).cloned().unwrap_or_default())
+                    }
+                    _ => property(g, b, &key.name),
+                }
             }
             CExpr::Index(base, idx) => {
                 // A list or map in a slot or a constant is indexed in place: copying it for

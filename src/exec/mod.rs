@@ -236,28 +236,62 @@ type Op<'p> = Box<dyn Operator + 'p>;
 
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
+    open_filtered(plan, arg, Vec::new())
+}
+
+/// Whether filters directly above `plan` can be tested inside it (see [`PerRow`]).
+fn takes_filters(plan: &Plan) -> bool {
+    matches!(
+        plan,
+        Plan::Filter { .. }
+            | Plan::AllNodesScan { .. }
+            | Plan::NodeByLabelScan { .. }
+            | Plan::NodeByKey { .. }
+            | Plan::NodeIndexSeek { .. }
+            | Plan::Expand { .. }
+            | Plan::VarLengthExpand { .. }
+            | Plan::Unwind { .. }
+    )
+}
+
+/// [`open`] with `filters` (innermost first) applied to the plan's rows: inside the scan
+/// or expansion that makes them when it can take them, above it otherwise.
+fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p> {
+    if !filters.is_empty() && !takes_filters(plan) {
+        return filters.into_iter().fold(open(plan, arg), |input, pred| {
+            Box::new(Filter { input, pred })
+        });
+    }
     match plan {
+        Plan::Filter { input, pred } => {
+            let mut inner = vec![pred];
+            inner.extend(filters);
+            open_filtered(input, arg, inner)
+        }
         Plan::Argument => Box::new(Once(Some(arg))),
-        Plan::AllNodesScan { input, slot } => per_row(
+        Plan::AllNodesScan { input, slot } => per_row_filtered(
             open(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::All,
             },
+            filters,
         ),
-        Plan::NodeByLabelScan { input, slot, label } => per_row(
+        Plan::NodeByLabelScan { input, slot, label } => per_row_filtered(
             open(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::Label(label),
             },
+            filters,
         ),
-        Plan::NodeByKey { input, slot, key } => per_row(
+        Plan::NodeByKey { input, slot, key } => per_row_filtered(
             open(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::Key(key),
             },
+            filters,
         ),
         Plan::NodeIndexSeek {
             input,
@@ -265,7 +299,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             label,
             props,
             seek,
-        } => per_row(
+        } => per_row_filtered(
             open(input, arg),
             seek::IndexSeek {
                 slot: *slot,
@@ -273,6 +307,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 props,
                 seek,
             },
+            filters,
         ),
         Plan::NodeCountFromCountStore { input, slot, label } => per_row(
             open(input, arg),
@@ -301,12 +336,13 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             input: open(input, arg),
             id: *id,
         }),
-        Plan::Expand { input, spec } => per_row(
+        Plan::Expand { input, spec } => per_row_filtered(
             open(input, arg),
             Expand {
                 spec,
                 into_cache: None,
             },
+            filters,
         ),
         Plan::ExpandCount {
             input,
@@ -326,13 +362,14 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             spec,
             hops,
             rel_filter,
-        } => per_row(
+        } => per_row_filtered(
             open(input, arg),
             VarExpand {
                 spec,
                 hops: *hops,
                 rel_filter: rel_filter.as_ref(),
             },
+            filters,
         ),
         Plan::ShortestPath {
             input,
@@ -357,10 +394,6 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
                 all: *all,
             },
         ),
-        Plan::Filter { input, pred } => Box::new(Filter {
-            input: open(input, arg),
-            pred,
-        }),
         Plan::Optional {
             input,
             inner,
@@ -419,7 +452,7 @@ pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
             drain: input.has_writer(),
         }),
         Plan::Unwind { input, expr, slot } => {
-            per_row(open(input, arg), Unwind { expr, slot: *slot })
+            per_row_filtered(open(input, arg), Unwind { expr, slot: *slot }, filters)
         }
         Plan::Produce { input, columns } => Box::new(Produce {
             input: open(input, arg),
@@ -518,29 +551,81 @@ trait Fanout {
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Self::Item>>;
     /// The output row for one item, or `None` to skip it.
     fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row>;
+    /// [`Fanout::emit`] into `out`, which holds `row` or an earlier output for the same
+    /// `row`: an override sets every slot the fanout binds, in place, without allocating.
+    fn emit_into(&self, cx: &Cx<'_>, row: &Row, item: Self::Item, out: &mut Row) -> bool {
+        match self.emit(cx, row, item) {
+            Some(r) => {
+                *out = r;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
+/// Runs a [`Fanout`] over the input rows. Filters that sat right above it are tested on a
+/// scratch row the fanout fills in place, so a row that fails them is never copied.
 struct PerRow<'p, F: Fanout> {
     input: Op<'p>,
     fanout: F,
     current: Option<Row>,
     items: std::vec::IntoIter<F::Item>,
+    /// Innermost first, as the Filter operators they replace would have run.
+    filters: Vec<&'p CExpr>,
+    scratch: Row,
 }
 
 fn per_row<'p, F: Fanout + 'p>(input: Op<'p>, fanout: F) -> Op<'p> {
+    per_row_filtered(input, fanout, Vec::new())
+}
+
+fn per_row_filtered<'p, F: Fanout + 'p>(
+    input: Op<'p>,
+    fanout: F,
+    filters: Vec<&'p CExpr>,
+) -> Op<'p> {
     Box::new(PerRow {
         input,
         fanout,
         current: None,
         items: Vec::new().into_iter(),
+        filters,
+        scratch: Row::new(),
     })
+}
+
+impl<F: Fanout> PerRow<'_, F> {
+    /// The next item's row that passes the filters, for the current input row.
+    fn next_filtered(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        let Some(row) = &self.current else {
+            return Ok(None);
+        };
+        'items: for item in self.items.by_ref() {
+            if !self.fanout.emit_into(cx, row, item, &mut self.scratch) {
+                continue;
+            }
+            cx.tick()?;
+            for pred in &self.filters {
+                if truth(&cx.eval(pred, &self.scratch)?)? != Some(true) {
+                    continue 'items;
+                }
+            }
+            return Ok(Some(self.scratch.clone()));
+        }
+        Ok(None)
+    }
 }
 
 impl<F: Fanout> Operator for PerRow<'_, F> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         loop {
             cx.tick()?;
-            if let Some(row) = &self.current {
+            if !self.filters.is_empty() {
+                if let Some(out) = self.next_filtered(cx)? {
+                    return Ok(Some(out));
+                }
+            } else if let Some(row) = &self.current {
                 for item in self.items.by_ref() {
                     if let Some(out) = self.fanout.emit(cx, row, item) {
                         return Ok(Some(out));
@@ -551,6 +636,9 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                 return Ok(None);
             };
             self.items = self.fanout.items(cx, &row)?.into_iter();
+            if !self.filters.is_empty() {
+                self.scratch.clone_from(&row);
+            }
             self.current = Some(row);
         }
     }
@@ -595,6 +683,14 @@ impl Fanout for Scan<'_> {
         cx.graph()
             .node_is_live(n)
             .then(|| with_slot(row, self.slot, Value::Node(n)))
+    }
+
+    fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
+        let live = cx.graph().node_is_live(n);
+        if live {
+            set_slot(out, self.slot, Value::Node(n));
+        }
+        live
     }
 }
 
@@ -690,6 +786,18 @@ impl Fanout for Expand<'_> {
             set_slot(&mut out, s.to, Value::Node(other));
         }
         Some(out)
+    }
+
+    fn emit_into(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId), out: &mut Row) -> bool {
+        let s = self.spec;
+        if (s.into && row.get(s.to) != Some(&Value::Node(other))) || rel_taken(s, row, r) {
+            return false;
+        }
+        set_slot(out, s.rel, Value::Relationship(r));
+        if !s.into {
+            set_slot(out, s.to, Value::Node(other));
+        }
+        true
     }
 }
 

@@ -17,6 +17,15 @@ pub mod planner;
 /// A slot number in a row.
 pub type Slot = usize;
 
+/// A property key of a compiled expression: its name, and its symbol in the store when the
+/// key existed at planning time (symbols never change or go, so the symbol stays valid; a
+/// key first written by the query itself is looked up by name).
+#[derive(Clone)]
+pub struct PropKey {
+    pub name: Arc<str>,
+    pub sym: Option<crate::graph::Sym>,
+}
+
 /// A compiled expression.
 #[derive(Clone)]
 pub enum CExpr {
@@ -24,7 +33,7 @@ pub enum CExpr {
     Slot(Slot),
     /// `$name`, looked up when the query runs.
     Param(Arc<str>),
-    Prop(Box<CExpr>, Arc<str>),
+    Prop(Box<CExpr>, PropKey),
     Index(Box<CExpr>, Box<CExpr>),
     Slice(Box<CExpr>, Option<Box<CExpr>>, Option<Box<CExpr>>),
     List(Vec<CExpr>),

@@ -44,6 +44,11 @@ pub trait Catalog {
         let _ = (from, types, to);
         0
     }
+    /// The store's symbol for a name (label, type or property key), if it has one.
+    fn symbol(&self, name: &str) -> Option<crate::graph::Sym> {
+        let _ = name;
+        None
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -217,6 +222,13 @@ impl<'a> Planner<'a> {
             open_ended: 0,
             agg: None,
             hints: Vec::new(),
+        }
+    }
+
+    fn prop_key(&self, name: &str) -> PropKey {
+        PropKey {
+            name: arc(name),
+            sym: self.catalog.symbol(name),
         }
     }
 
@@ -627,7 +639,10 @@ impl<'a> Planner<'a> {
                     let value = self.expr(v, scope)?;
                     out.push(CExpr::Bin(
                         BinaryOp::Eq,
-                        Box::new(CExpr::Prop(Box::new(CExpr::Slot(slot)), arc(&k.name))),
+                        Box::new(CExpr::Prop(
+                            Box::new(CExpr::Slot(slot)),
+                            self.prop_key(&k.name),
+                        )),
                         Box::new(value),
                     ));
                 }
@@ -2061,7 +2076,7 @@ impl<'a> Planner<'a> {
                 }
             },
             ExprKind::Property(base, key) => {
-                CExpr::Prop(Box::new(self.expr(base, scope)?), arc(&key.name))
+                CExpr::Prop(Box::new(self.expr(base, scope)?), self.prop_key(&key.name))
             }
             ExprKind::Index(b, i) => CExpr::Index(
                 Box::new(self.expr(b, scope)?),
