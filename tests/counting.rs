@@ -1,8 +1,14 @@
-//! Counting without rows (ExpandCount): an aggregation that only counts the matches of
-//! the expansion below it gets each row's number of matches instead of a row per match.
-//! Every query here is checked against the same query counting with `sum(1)`, which the
-//! planner does not fold, on graphs with parallel relationships, self-loops, mixed labels,
-//! several types, label changes and deletions inside a transaction.
+//! Shortcuts that rest on the store's counts or on a statement being read-only, each checked
+//! against the long way round:
+//! - counting without rows (ExpandCount): an aggregation that only counts the matches of
+//!   the expansion below it gets each row's number of matches instead of a row per match.
+//!   Every such query is checked against the same query counting with `sum(1)`, which the
+//!   planner does not fold, on graphs with parallel relationships, self-loops, mixed
+//!   labels, several types, label changes and deletions inside a transaction;
+//! - label tests the counts prove (every relationship of a type reaches such a node) are
+//!   skipped in read-only statements, and come back when the proof no longer holds;
+//! - groups found by entity ids (`RETURN n.name, count(*)`) still merge entities with equal
+//!   keys.
 
 use baobab::{Database, Params, Value};
 
@@ -177,4 +183,69 @@ fn counts_over_written_rows_are_not_folded_wrongly() {
         panic!("counts expected");
     };
     assert_eq!(*a, b + 1);
+}
+
+#[test]
+fn label_tests_proven_by_the_counts_stop_holding_when_the_data_changes() {
+    let db = Database::in_memory();
+    let names = |db: &Database| -> Vec<String> {
+        rows(db, "MATCH (a:P)-[:T]->(b:Q) RETURN b.name AS name")
+            .into_iter()
+            .map(|r| r[0].to_string())
+            .collect()
+    };
+    db.execute(
+        "UNWIND range(1, 5) AS i CREATE (:P)-[:T]->(:Q {name: 'q' + i})",
+        &Params::new(),
+    )
+    .unwrap();
+    assert_eq!(names(&db).len(), 5);
+    // Now a T reaches a node without Q: the test must be made again.
+    db.execute("CREATE (:P)-[:T]->(:R {name: 'r'})", &Params::new())
+        .unwrap();
+    let got = names(&db);
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert!(!got.contains(&"'r'".to_string()), "{got:?}");
+    assert!(got.contains(&"'q1'".to_string()), "{got:?}");
+    // A label removed from one end, and the same inside a transaction (which can write).
+    db.execute("MATCH (b:Q {name: 'q1'}) REMOVE b:Q", &Params::new())
+        .unwrap();
+    assert_eq!(names(&db).len(), 4);
+    let mut tx = db.begin().unwrap();
+    tx.execute("MATCH (b:Q {name: 'q2'}) REMOVE b:Q", &Params::new())
+        .unwrap();
+    let in_tx = tx
+        .execute("MATCH (a:P)-[:T]->(b:Q) RETURN b.name", &Params::new())
+        .unwrap();
+    assert_eq!(in_tx.rows.len(), 3);
+}
+
+#[test]
+fn groups_by_entity_merge_equal_keys() {
+    let db = Database::in_memory();
+    db.execute(
+        "CREATE (:X {name: 'a'}), (:X {name: 'a'}), (:X {name: 'b'}), (:X), \
+                (:X {name: 1}), (:X {name: 1.0})",
+        &Params::new(),
+    )
+    .unwrap();
+    let got = rows(&db, "MATCH (n:X) RETURN n.name AS name, count(*) AS c");
+    let want = rows(
+        &db,
+        "MATCH (n:X) WITH n.name AS name RETURN name, count(*) AS c",
+    );
+    assert_eq!(got, want);
+    let counts: Vec<String> = got.iter().map(|r| format!("{} {}", r[0], r[1])).collect();
+    assert_eq!(counts, ["1 2", "null 1", "'a' 2", "'b' 1"]);
+    // Two keys from two entities, and a map key that is no entity.
+    let pairs = rows(
+        &db,
+        "MATCH (m:X), (n:X) WHERE m.name = 'a' RETURN m.name AS a, n.name AS b, count(*) AS c",
+    );
+    assert_eq!(pairs.len(), 4);
+    let maps = rows(
+        &db,
+        "UNWIND [{k: 1}, {k: 1}, {k: 2}] AS m RETURN m.k AS k, count(*) AS c",
+    );
+    assert_eq!(maps.len(), 2);
 }

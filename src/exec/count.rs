@@ -184,7 +184,7 @@ impl<'p> ExpandCount<'p> {
 
 /// Whether every relationship of `types` seen from a node in `dir` ends at a node with
 /// `label`, by the store's counts (one type only).
-fn reaches_only(g: &Graph, types: &[Sym], dir: Dir, label: Sym) -> bool {
+pub(super) fn reaches_only(g: &Graph, types: &[Sym], dir: Dir, label: Sym) -> bool {
     let [ty] = types else {
         return false;
     };

@@ -126,6 +126,12 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Whether the statement cannot write: the store, its counts and every value read from
+    /// it stay as they are until the statement ends.
+    pub fn read_only(&self) -> bool {
+        matches!(self.graph, GraphAccess::Read(_))
+    }
+
     pub fn graph(&self) -> &Graph {
         match &self.graph {
             GraphAccess::Read(g) => g,
@@ -551,6 +557,12 @@ trait Fanout {
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Self::Item>>;
     /// The output row for one item, or `None` to skip it.
     fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row>;
+    /// Whether every row this fanout emits passes `pred` (in a read-only statement, so
+    /// what the store's counts prove stays true while it runs).
+    fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
+        let _ = (cx, pred);
+        false
+    }
     /// [`Fanout::emit`] into `out`, which holds `row` or an earlier output for the same
     /// `row`: an override sets every slot the fanout binds, in place, without allocating.
     fn emit_into(&self, cx: &Cx<'_>, row: &Row, item: Self::Item, out: &mut Row) -> bool {
@@ -573,6 +585,8 @@ struct PerRow<'p, F: Fanout> {
     items: std::vec::IntoIter<F::Item>,
     /// Innermost first, as the Filter operators they replace would have run.
     filters: Vec<&'p CExpr>,
+    /// Whether the filters the fanout implies have been dropped.
+    filters_checked: bool,
     scratch: Row,
 }
 
@@ -591,6 +605,7 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
         current: None,
         items: Vec::new().into_iter(),
         filters,
+        filters_checked: false,
         scratch: Row::new(),
     })
 }
@@ -619,6 +634,13 @@ impl<F: Fanout> PerRow<'_, F> {
 
 impl<F: Fanout> Operator for PerRow<'_, F> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        if !self.filters_checked {
+            self.filters_checked = true;
+            if cx.read_only() {
+                let fanout = &self.fanout;
+                self.filters.retain(|pred| !fanout.implies(cx, pred));
+            }
+        }
         loop {
             cx.tick()?;
             if !self.filters.is_empty() {
@@ -786,6 +808,25 @@ impl Fanout for Expand<'_> {
             set_slot(&mut out, s.to, Value::Node(other));
         }
         Some(out)
+    }
+
+    fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
+        let s = self.spec;
+        let CExpr::HasLabels(base, labels) = pred else {
+            return false;
+        };
+        if s.into || !matches!(base.as_ref(), CExpr::Slot(t) if *t == s.to) {
+            return false;
+        }
+        let g = cx.graph();
+        let Some(types) = cx.type_filter(&s.types) else {
+            return false;
+        };
+        labels.iter().all(|l| {
+            g.syms
+                .get(l)
+                .is_some_and(|l| count::reaches_only(g, &types, s.dir, l))
+        })
     }
 
     fn emit_into(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId), out: &mut Row) -> bool {
@@ -1132,42 +1173,45 @@ impl Aggregation<'_> {
             .collect()
     }
 
+    /// The slot each key reads when every key is a variable or a property of one (`n`,
+    /// `n.name`): in a read-only statement such a key is a function of the entity in the
+    /// slot, so rows can find their group by entity ids before any key is evaluated.
+    fn entity_slots(&self, cx: &Cx<'_>) -> Option<Vec<Slot>> {
+        if !cx.read_only() || self.keys.is_empty() || self.keys.len() > ENTITY_KEYS {
+            return None;
+        }
+        self.keys
+            .iter()
+            .map(|(_, e)| match e {
+                CExpr::Slot(s) => Some(*s),
+                CExpr::Prop(base, _) => match base.as_ref() {
+                    CExpr::Slot(s) => Some(*s),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
         let mut index: HashMap<Vec<EquivKey>, usize> = HashMap::new();
         let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
+        let entity_slots = self.entity_slots(cx);
+        let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
-            let mut key = Vec::with_capacity(self.keys.len());
-            for (_, e) in self.keys {
-                key.push(EquivKey(cx.eval(e, &row)?));
-            }
-            let gi = match index.get(&key) {
-                Some(i) => *i,
-                None => {
-                    let mut out = row.clone();
-                    for ((s, _), k) in self.keys.iter().zip(&key) {
-                        set_slot(&mut out, *s, k.0.clone());
-                    }
-                    groups.push((out, self.fresh()?));
-                    cx.check_rows(groups.len())?;
-                    index.insert(key, groups.len() - 1);
-                    groups.len() - 1
+            let entities = entity_slots.as_deref().and_then(|s| entity_key(s, &row));
+            let known = entities.as_ref().and_then(|e| by_entities.get(e)).copied();
+            let gi = if let Some(gi) = known {
+                gi
+            } else {
+                let gi = self.group_of(cx, &row, &mut index, &mut groups)?;
+                if let Some(e) = entities {
+                    by_entities.insert(e, gi);
                 }
+                gi
             };
-            for (i, (_, call)) in self.aggs.iter().enumerate() {
-                let mut args = Vec::with_capacity(call.args.len());
-                for a in &call.args {
-                    args.push(cx.eval(a, &row)?);
-                }
-                match groups.get_mut(gi).and_then(|g| g.1.get_mut(i)) {
-                    Some(AggState::CountStar(n)) => *n += 1,
-                    Some(AggState::Func(f)) => {
-                        f.update(&args)?;
-                        cx.check_rows(f.held())?;
-                    }
-                    None => return Err(Error::internal("aggregation group out of range")),
-                }
-            }
+            self.update(cx, &row, gi, &mut groups)?;
         }
         if groups.is_empty() && self.keys.is_empty() {
             groups.push((Vec::new(), self.fresh()?));
@@ -1185,7 +1229,105 @@ impl Aggregation<'_> {
         }
         Ok(rows)
     }
+
+    /// The index of `row`'s group, created when new.
+    fn group_of(
+        &self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        index: &mut HashMap<Vec<EquivKey>, usize>,
+        groups: &mut Vec<(Row, Vec<AggState>)>,
+    ) -> Result<usize> {
+        let mut key = Vec::with_capacity(self.keys.len());
+        for (_, e) in self.keys {
+            key.push(EquivKey(cx.eval(e, row)?));
+        }
+        Ok(match index.get(&key) {
+            Some(i) => *i,
+            None => {
+                let mut out = row.clone();
+                for ((s, _), k) in self.keys.iter().zip(&key) {
+                    set_slot(&mut out, *s, k.0.clone());
+                }
+                groups.push((out, self.fresh()?));
+                cx.check_rows(groups.len())?;
+                index.insert(key, groups.len() - 1);
+                groups.len() - 1
+            }
+        })
+    }
+
+    /// Adds `row` to the aggregates of group `gi`.
+    fn update(
+        &self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        gi: usize,
+        groups: &mut [(Row, Vec<AggState>)],
+    ) -> Result<()> {
+        for (i, (_, call)) in self.aggs.iter().enumerate() {
+            let Some(state) = groups.get_mut(gi).and_then(|g| g.1.get_mut(i)) else {
+                return Err(Error::internal("aggregation group out of range"));
+            };
+            match state {
+                AggState::CountStar(n) => *n += 1,
+                AggState::Func(f) => {
+                    let mut args = Vec::with_capacity(call.args.len());
+                    for a in &call.args {
+                        args.push(cx.eval(a, row)?);
+                    }
+                    f.update(&args)?;
+                    cx.check_rows(f.held())?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
+
+/// Most keys an aggregation finds its groups by entity ids for.
+const ENTITY_KEYS: usize = 4;
+
+/// The entities in an aggregation's key slots: node ids, and relationship ids with the top
+/// bit set; `None` (find the group by value) when a slot holds anything else.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct EntityKey([u64; ENTITY_KEYS]);
+
+fn entity_key(slots: &[Slot], row: &Row) -> Option<EntityKey> {
+    let mut k = [0u64; ENTITY_KEYS];
+    for (out, s) in k.iter_mut().zip(slots) {
+        *out = match row.get(*s)? {
+            Value::Node(n) => u64::from(n.0),
+            Value::Relationship(r) => u64::from(r.0) | 1 << 63,
+            _ => return None,
+        };
+    }
+    Some(EntityKey(k))
+}
+
+/// A multiplicative hash for maps keyed by entity ids (the ids are the store's own, not
+/// chosen by a caller, so SipHash's resistance to chosen keys buys nothing there).
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
 
 impl Operator for Aggregation<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
