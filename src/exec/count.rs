@@ -20,8 +20,8 @@ pub(super) struct ExpandCount<'p> {
     pub labels: &'p [Arc<str>],
     pub closing: Option<&'p ExpandSpec>,
     pub slot: Slot,
-    /// Types and labels once every name is known (symbols never change or go).
-    types: Option<Vec<Sym>>,
+    types: TypeCache,
+    /// Labels once every name is known (symbols never change or go).
     label_syms: Option<Vec<Sym>>,
     /// How far the undo log has been read for deletions, and whether one was seen.
     undo_read: usize,
@@ -49,7 +49,7 @@ impl<'p> ExpandCount<'p> {
             labels,
             closing,
             slot,
-            types: None,
+            types: TypeCache::default(),
             label_syms: None,
             undo_read: 0,
             deletions: false,
@@ -87,31 +87,28 @@ impl<'p> ExpandCount<'p> {
         let Some((from, to)) = expand_ends(s, row) else {
             return Ok(0);
         };
-        if self.types.is_none() {
-            self.types = Self::syms(cx.graph(), &s.types);
-        }
-        let Some(types) = self.types.clone().or_else(|| cx.type_filter(&s.types)) else {
-            return Ok(0);
-        };
-        if self.label_syms.is_none() {
-            self.label_syms = Self::syms(cx.graph(), self.labels);
-        }
-        let Some(labels) = self.label_syms.clone() else {
-            return Ok(0); // a label no node has
-        };
         let deletions = self.any_deletion(cx.undo);
-        let g = cx.graph();
-        let labels_proven = labels.iter().all(|l| reaches_only(g, &types, s.dir, *l));
-        if let ([ty], None, None, true, false) =
-            (types.as_slice(), self.closing, to, labels_proven, deletions)
-        {
-            if s.dir != Dir::Both && !distinct_conflict(g, s, row, *ty) {
-                return Ok(g.typed_degree(from, s.dir, &types) as u64);
-            }
-        }
         if let Some(c) = self.closing {
             if !self.load_closing(cx, c, row)? {
                 return Ok(0);
+            }
+        }
+        if self.label_syms.is_none() {
+            self.label_syms = Self::syms(cx.graph(), self.labels);
+        }
+        let Some(labels) = self.label_syms.as_deref() else {
+            return Ok(0); // a label no node has
+        };
+        let Some(types) = self.types.get(cx, &s.types) else {
+            return Ok(0);
+        };
+        let g = cx.graph();
+        let labels_proven = labels.iter().all(|l| reaches_only(g, &types, s.dir, *l));
+        if let ([ty], None, None, true, false) =
+            (&*types, self.closing, to, labels_proven, deletions)
+        {
+            if s.dir != Dir::Both && !distinct_conflict(g, s, row, *ty) {
+                return Ok(g.typed_degree(from, s.dir, &types) as u64);
             }
         }
         let closing = self

@@ -347,6 +347,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             Expand {
                 spec,
                 into_cache: None,
+                types: TypeCache::default(),
             },
             filters,
         ),
@@ -753,6 +754,26 @@ struct Expand<'p> {
     /// come grouped by start node (the triangle `(a)-->(b)-->(c), (a)-->(c)`), and then
     /// each row is one lookup instead of a walk of the start node's relationships.
     into_cache: Option<(NodeId, usize, HashMap<NodeId, Vec<RelId>>)>,
+    types: TypeCache,
+}
+
+/// Relationship type names resolved to symbols, kept once every name has one (symbols
+/// never change or go), so an operator resolves them once rather than per row.
+#[derive(Default)]
+struct TypeCache(Option<Vec<Sym>>);
+
+impl TypeCache {
+    /// As [`Cx::type_filter`]: `None` when no named type exists (nothing can match).
+    fn get(&mut self, cx: &Cx<'_>, names: &[Arc<str>]) -> Option<std::borrow::Cow<'_, [Sym]>> {
+        if self.0.is_none() {
+            let syms = cx.type_filter(names)?;
+            if syms.len() < names.len() {
+                return Some(std::borrow::Cow::Owned(syms));
+            }
+            self.0 = Some(syms);
+        }
+        self.0.as_deref().map(std::borrow::Cow::Borrowed)
+    }
 }
 
 impl Fanout for Expand<'_> {
@@ -760,8 +781,10 @@ impl Fanout for Expand<'_> {
 
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<(RelId, NodeId)>> {
         let s = self.spec;
-        let (Some((from, to)), Some(types)) = (expand_ends(s, row), cx.type_filter(&s.types))
-        else {
+        let Some((from, to)) = expand_ends(s, row) else {
+            return Ok(Vec::new());
+        };
+        let Some(types) = self.types.get(cx, &s.types) else {
             return Ok(Vec::new());
         };
         let writes = cx.undo.len();
@@ -1196,10 +1219,17 @@ impl Aggregation<'_> {
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
         let mut index: HashMap<Vec<EquivKey>, usize> = HashMap::new();
         let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
-        let entity_slots = self.entity_slots(cx);
+        let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
+        let mut seen = 0usize;
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
+            seen += 1;
+            if seen == ENTITY_TRIAL && by_entities.len() * 2 > seen {
+                // Most rows bring new entities: looking them up only adds work.
+                entity_slots = None;
+                by_entities = HashMap::default();
+            }
             let entities = entity_slots.as_deref().and_then(|s| entity_key(s, &row));
             let known = entities.as_ref().and_then(|e| by_entities.get(e)).copied();
             let gi = if let Some(gi) = known {
@@ -1284,6 +1314,10 @@ impl Aggregation<'_> {
         Ok(())
     }
 }
+
+/// Rows after which an aggregation stops finding groups by entity ids when more than half
+/// of them brought new entities.
+const ENTITY_TRIAL: usize = 4096;
 
 /// Most keys an aggregation finds its groups by entity ids for.
 const ENTITY_KEYS: usize = 4;
