@@ -583,8 +583,14 @@ impl<'a> Planner<'a> {
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
         let mut own_rels: Vec<String> = Vec::new();
-        for (i, part) in pattern.parts.iter().enumerate() {
-            if i > 0 {
+        // Parts in order of estimated cost, each chosen given what the parts before it bound
+        // (a part tied to bound variables is cheap; a disconnected one multiplies the rows).
+        let mut remaining: Vec<&PatternPart> = pattern.parts.iter().collect();
+        let mut planned = 0;
+        while !remaining.is_empty() {
+            let part = remaining.remove(self.cheapest_part(&remaining, scope));
+            planned += 1;
+            if planned > 1 {
                 if let Some(side) = self.hash_join_side(part, scope)? {
                     plan = Plan::HashJoin {
                         input: Box::new(plan),
@@ -599,6 +605,36 @@ impl<'a> Planner<'a> {
             plan = self.part(plan, part, scope, &mut rel_slots, &mut own_rels)?;
         }
         Ok(plan)
+    }
+
+    /// The index of the part of `parts` with the lowest estimated cost from its best start
+    /// (the first of equal ones); shortest-path parts come after the others, which may bind
+    /// their ends.
+    fn cheapest_part(&self, parts: &[&PatternPart], scope: &Scope) -> usize {
+        if parts.len() < 2 {
+            return 0;
+        }
+        let cost = |part: &PatternPart| -> f64 {
+            if part.kind != PathKind::Normal {
+                return f64::INFINITY;
+            }
+            let el = &part.element;
+            let nodes: Vec<&NodePattern> = std::iter::once(&el.start)
+                .chain(el.chain.iter().map(|(_, n)| n))
+                .collect();
+            let rels: Vec<&RelPattern> = el.chain.iter().map(|(r, _)| r).collect();
+            (0..nodes.len())
+                .map(|i| self.part_cost(&nodes, &rels, i, scope))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut best = (0, f64::INFINITY);
+        for (i, p) in parts.iter().enumerate() {
+            let c = cost(p);
+            if c < best.1 {
+                best = (i, c);
+            }
+        }
+        best.0
     }
 
     fn node_filters(
