@@ -70,13 +70,14 @@ impl Interner {
     }
 }
 
-/// Properties sorted by key symbol.
+/// Properties sorted by key symbol, in a boxed slice of exactly their number: records are
+/// many and rarely change, so no spare capacity is kept (a new key costs one reallocation).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Props(Vec<(Sym, Value)>);
+pub struct Props(Box<[(Sym, Value)]>);
 
 #[allow(
     clippy::indexing_slicing,
-    reason = "indices come from binary_search on the same vector"
+    reason = "indices come from binary_search on the same slice"
 )]
 impl Props {
     pub fn get(&self, key: Sym) -> Option<&Value> {
@@ -89,17 +90,19 @@ impl Props {
     /// Sets `key` (a null value removes it); returns the previous value.
     pub fn set(&mut self, key: Sym, value: Value) -> Option<Value> {
         match self.0.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) if !value.is_null() => Some(std::mem::replace(&mut self.0[i].1, value)),
             Ok(i) => {
-                if value.is_null() {
-                    Some(self.0.remove(i).1)
-                } else {
-                    Some(std::mem::replace(&mut self.0[i].1, value))
-                }
+                let mut v = std::mem::take(&mut self.0).into_vec();
+                let (_, old) = v.remove(i);
+                self.0 = v.into_boxed_slice();
+                Some(old)
             }
+            Err(_) if value.is_null() => None,
             Err(i) => {
-                if !value.is_null() {
-                    self.0.insert(i, (key, value));
-                }
+                let mut v = std::mem::take(&mut self.0).into_vec();
+                v.reserve_exact(1);
+                v.insert(i, (key, value));
+                self.0 = v.into_boxed_slice();
                 None
             }
         }
