@@ -1017,6 +1017,25 @@ mod tests {
                     .unwrap();
             }
             g.end_bulk();
+            // Writes after the load: committed deletions and creations, then a
+            // transaction rolled back.
+            let mut log = UndoLog::new();
+            for r in (0..200u32).step_by(7) {
+                g.delete_rel(RelId(r), &mut log).unwrap();
+            }
+            for r in 0..20usize {
+                let (a, b) = (nodes[r % 5], nodes[(r * 3) % nodes.len()]);
+                g.create_rel(a, b, types[r % 2], Props::default(), &mut log)
+                    .unwrap();
+            }
+            g.purge(&log);
+            log.clear();
+            for r in (1..200u32).step_by(5) {
+                g.delete_rel(RelId(r), &mut log).unwrap();
+            }
+            g.create_rel(nodes[1], nodes[2], types[0], Props::default(), &mut log)
+                .unwrap();
+            g.rollback(&mut log);
             (g, nodes, labels, types)
         };
         let (one, nodes, labels, types) = build(false);
