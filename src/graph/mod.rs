@@ -117,9 +117,100 @@ impl Props {
     }
 }
 
+/// A node's labels, ascending and distinct. Up to [`Labels::INLINE`] are kept in the record
+/// itself (most nodes have one or two); more take one allocation. Reads see a `[Sym]`.
+#[derive(Clone)]
+pub struct Labels(LabelRepr);
+
+#[derive(Clone)]
+enum LabelRepr {
+    /// The first `len` symbols.
+    Inline(u8, [Sym; Labels::INLINE]),
+    /// More than `INLINE` symbols, behind a thin pointer so that `Labels` stays 16 bytes.
+    #[allow(clippy::box_collection)]
+    Heap(Box<Vec<Sym>>),
+}
+
+impl Labels {
+    const INLINE: usize = 3;
+
+    /// `labels` sorted and without duplicates.
+    pub fn new(labels: &[Sym]) -> Labels {
+        let mut v = labels.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        Labels::from_sorted(v)
+    }
+
+    fn from_sorted(v: Vec<Sym>) -> Labels {
+        if v.len() > Labels::INLINE {
+            return Labels(LabelRepr::Heap(Box::new(v)));
+        }
+        let mut inline = [0; Labels::INLINE];
+        for (slot, l) in inline.iter_mut().zip(&v) {
+            *slot = *l;
+        }
+        Labels(LabelRepr::Inline(v.len() as u8, inline))
+    }
+
+    pub fn as_slice(&self) -> &[Sym] {
+        match &self.0 {
+            LabelRepr::Inline(len, inline) => inline.get(..*len as usize).unwrap_or(&[]),
+            LabelRepr::Heap(v) => v,
+        }
+    }
+
+    /// Adds `label`; false when it was there.
+    fn insert(&mut self, label: Sym) -> bool {
+        let Err(i) = self.binary_search(&label) else {
+            return false;
+        };
+        let mut v = self.to_vec();
+        v.insert(i, label);
+        *self = Labels::from_sorted(v);
+        true
+    }
+
+    /// Removes `label`; false when it was not there.
+    fn remove(&mut self, label: Sym) -> bool {
+        let Ok(i) = self.binary_search(&label) else {
+            return false;
+        };
+        let mut v = self.to_vec();
+        v.remove(i);
+        *self = Labels::from_sorted(v);
+        true
+    }
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels(LabelRepr::Inline(0, [0; Labels::INLINE]))
+    }
+}
+
+impl std::ops::Deref for Labels {
+    type Target = [Sym];
+    fn deref(&self) -> &[Sym] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Labels) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Labels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NodeRec {
-    pub labels: Vec<Sym>,
+    pub labels: Labels,
     pub key: Option<Arc<str>>,
     pub props: Props,
     pub deleted: bool,
@@ -423,16 +514,14 @@ impl Graph {
             }
         }
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
-        let mut ls: Vec<Sym> = labels.to_vec();
-        ls.sort_unstable();
-        ls.dedup();
+        let ls = Labels::new(labels);
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
             key: key.clone(),
             props,
             deleted: false,
         }));
-        for l in ls {
+        for &l in ls.iter() {
             self.label_index.entry(l).or_default().insert(id);
         }
         if let Some(k) = key {
@@ -490,7 +579,7 @@ impl Graph {
         n.deleted = true;
         let labels = n.labels.clone();
         let key = n.key.clone();
-        for l in labels {
+        for &l in labels.iter() {
             if let Some(s) = self.label_index.get_mut(&l) {
                 s.remove(&id);
             }
@@ -606,11 +695,10 @@ impl Graph {
             self.unindex_node(id);
         }
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
-            match at {
-                Err(i) => n.labels.insert(i, label),
-                Ok(i) => {
-                    n.labels.remove(i);
-                }
+            if add {
+                n.labels.insert(label);
+            } else {
+                n.labels.remove(label);
             }
         }
         if add {
@@ -641,7 +729,7 @@ impl Graph {
                 Undo::CreatedNode(id) => {
                     self.unindex_node(id);
                     if let Some(n) = self.g.remove_node(ni(id)) {
-                        for l in n.labels {
+                        for &l in n.labels.iter() {
                             if let Some(s) = self.label_index.get_mut(&l) {
                                 s.remove(&id);
                             }
@@ -678,7 +766,7 @@ impl Graph {
                         if let Some(k) = n.key.clone() {
                             self.keys.insert(k, id);
                         }
-                        for l in labels {
+                        for &l in labels.iter() {
                             self.label_index.entry(l).or_default().insert(id);
                         }
                         self.live_nodes += 1;
@@ -856,8 +944,8 @@ impl Graph {
                 Some(s) => *s,
                 None => {
                     let s = sets.len() as u32;
-                    set_ids.insert(rec.labels.clone(), s);
-                    sets.push(rec.labels.clone());
+                    set_ids.insert(rec.labels.to_vec(), s);
+                    sets.push(rec.labels.to_vec());
                     s
                 }
             };
@@ -916,7 +1004,7 @@ impl Graph {
     /// placeholder (the graph must hold no unused slot, or they are filled first).
     pub(crate) fn fill_holes(&mut self, nodes: u32, rels: u32, holes: &mut Holes) {
         let placeholder = || NodeRec {
-            labels: Vec::new(),
+            labels: Labels::default(),
             key: None,
             props: Props::default(),
             deleted: true,
@@ -1100,6 +1188,26 @@ mod tests {
         assert_eq!(g.nodes_with_label(person), vec![a, b]);
         assert_eq!(g.node_prop(a, "name").unwrap(), None);
         assert_eq!(g.rels_of(a, Dir::Out, &[knows]), vec![(r, b)]);
+    }
+
+    /// The records stay small: petgraph stores one per node and relationship slot.
+    #[test]
+    fn records_are_compact() {
+        assert_eq!(std::mem::size_of::<Labels>(), 16);
+        assert_eq!(std::mem::size_of::<Props>(), 16);
+        assert!(std::mem::size_of::<NodeRec>() <= 56);
+        assert!(std::mem::size_of::<RelRec>() <= 24);
+    }
+
+    #[test]
+    fn labels_stay_sorted_inline_or_not() {
+        let mut l = Labels::new(&[5, 1, 5, 3]);
+        assert_eq!(l.as_slice(), &[1, 3, 5]);
+        assert!(l.insert(2) && !l.insert(2));
+        assert_eq!(l.as_slice(), &[1, 2, 3, 5]);
+        assert!(l.remove(1) && !l.remove(1));
+        assert_eq!(l, Labels::new(&[2, 3, 5]));
+        assert!(Labels::default().is_empty());
     }
 
     #[test]
