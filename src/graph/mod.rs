@@ -16,6 +16,7 @@
 
 mod adjacency;
 mod index;
+mod label_index;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
@@ -263,7 +264,7 @@ fn raw_edge_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
 pub struct Graph {
     g: StableDiGraph<NodeRec, RelRec, u32>,
     pub syms: Interner,
-    label_index: HashMap<Sym, BTreeSet<NodeId>>,
+    label_index: label_index::LabelIndex,
     type_counts: HashMap<Sym, u64>,
     keys: HashMap<Arc<str>, NodeId>,
     /// Every property key ever written (for schema listings; never shrinks).
@@ -409,14 +410,11 @@ impl Graph {
 
     /// Live nodes with `label`, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
-        self.label_index
-            .get(&label)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
+        self.label_index.nodes(label)
     }
 
     pub fn label_count(&self, label: Sym) -> usize {
-        self.label_index.get(&label).map_or(0, BTreeSet::len)
+        self.label_index.count(label)
     }
 
     /// The live node with `key`.
@@ -522,7 +520,7 @@ impl Graph {
             deleted: false,
         }));
         for &l in ls.iter() {
-            self.label_index.entry(l).or_default().insert(id);
+            self.label_index.insert(l, id, self.bulk);
         }
         if let Some(k) = key {
             self.keys.insert(k, id);
@@ -580,9 +578,7 @@ impl Graph {
         let labels = n.labels.clone();
         let key = n.key.clone();
         for &l in labels.iter() {
-            if let Some(s) = self.label_index.get_mut(&l) {
-                s.remove(&id);
-            }
+            self.label_index.remove(l, id);
         }
         if let Some(k) = key {
             self.keys.remove(&k);
@@ -702,9 +698,9 @@ impl Graph {
             }
         }
         if add {
-            self.label_index.entry(label).or_default().insert(id);
-        } else if let Some(s) = self.label_index.get_mut(&label) {
-            s.remove(&id);
+            self.label_index.insert(label, id, false);
+        } else {
+            self.label_index.remove(label, id);
         }
         for (r, _) in &rels {
             self.count_rel(*r, true);
@@ -730,9 +726,7 @@ impl Graph {
                     self.unindex_node(id);
                     if let Some(n) = self.g.remove_node(ni(id)) {
                         for &l in n.labels.iter() {
-                            if let Some(s) = self.label_index.get_mut(&l) {
-                                s.remove(&id);
-                            }
+                            self.label_index.remove(l, id);
                         }
                         if let Some(k) = n.key {
                             self.keys.remove(&k);
@@ -767,7 +761,7 @@ impl Graph {
                             self.keys.insert(k, id);
                         }
                         for &l in labels.iter() {
-                            self.label_index.entry(l).or_default().insert(id);
+                            self.label_index.insert(l, id, false);
                         }
                         self.live_nodes += 1;
                         // The state restored satisfied every constraint.
@@ -874,12 +868,7 @@ impl Graph {
 
     /// Every label symbol in use with its node count.
     pub fn label_counts(&self) -> Vec<(Sym, usize)> {
-        let mut v: Vec<_> = self
-            .label_index
-            .iter()
-            .filter(|(_, s)| !s.is_empty())
-            .map(|(l, s)| (*l, s.len()))
-            .collect();
+        let mut v: Vec<_> = self.label_index.counts().filter(|(_, n)| *n > 0).collect();
         v.sort_unstable();
         v
     }
@@ -934,6 +923,7 @@ impl Graph {
         if !std::mem::replace(&mut self.bulk, false) {
             return;
         }
+        self.label_index.compact();
         // Each node's label set, interned: counting per (set, type, set) touches a small
         // array per relationship instead of two node records.
         let mut set_ids: HashMap<Vec<Sym>, u32> = HashMap::new();
