@@ -22,7 +22,7 @@ mod stats;
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
 pub use stats::ANY_LABEL;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -115,6 +115,10 @@ impl Props {
 
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.0.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -277,7 +281,15 @@ pub struct Graph {
     /// Bulk loading: relationships are created without adjacency groups or triple counts,
     /// which [`Graph::end_bulk`] then builds in one pass.
     bulk: bool,
+    /// During a bulk load: short string property values seen so far, so that repeated
+    /// values (names, categories) share one allocation. Dropped by [`Graph::end_bulk`].
+    bulk_strings: HashSet<Arc<str>>,
 }
+
+/// Strings longer than this are not shared by a bulk load (they seldom repeat).
+const SHARED_STRING_MAX_LEN: usize = 64;
+/// How many distinct strings a bulk load remembers for sharing (bounds the table).
+const SHARED_STRINGS_MAX: usize = 1 << 16;
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
     NodeIndex::new(id.0 as usize)
@@ -499,7 +511,7 @@ impl Graph {
         &mut self,
         labels: &[Sym],
         key: Option<Arc<str>>,
-        props: Props,
+        mut props: Props,
         undo: &mut UndoLog,
     ) -> Result<NodeId> {
         if let Some(k) = &key {
@@ -512,6 +524,7 @@ impl Graph {
             }
         }
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
+        self.share_strings(&mut props);
         let ls = Labels::new(labels);
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
@@ -536,12 +549,13 @@ impl Graph {
         start: NodeId,
         end: NodeId,
         ty: Sym,
-        props: Props,
+        mut props: Props,
         undo: &mut UndoLog,
     ) -> Result<RelId> {
         self.node(start)?;
         self.node(end)?;
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
+        self.share_strings(&mut props);
         let id = rid(self.g.add_edge(
             ni(start),
             ni(end),
@@ -559,6 +573,27 @@ impl Graph {
         self.live_rels += 1;
         undo.push(Undo::CreatedRel(id));
         Ok(id)
+    }
+
+    /// During a bulk load, points short string values of `props` at an equal string seen
+    /// before (the copy is freed), or remembers them for the next records.
+    fn share_strings(&mut self, props: &mut Props) {
+        if !self.bulk {
+            return;
+        }
+        for v in props.values_mut() {
+            let Value::String(s) = v else { continue };
+            if s.len() > SHARED_STRING_MAX_LEN {
+                continue;
+            }
+            match self.bulk_strings.get(s) {
+                Some(shared) => *s = shared.clone(),
+                None if self.bulk_strings.len() < SHARED_STRINGS_MAX => {
+                    self.bulk_strings.insert(s.clone());
+                }
+                None => {}
+            }
+        }
     }
 
     /// Tombstones a node (its relationships must be deleted first). Deleting a deleted node
@@ -923,6 +958,7 @@ impl Graph {
         if !std::mem::replace(&mut self.bulk, false) {
             return;
         }
+        self.bulk_strings = HashSet::new();
         self.label_index.compact();
         // Each node's label set, interned: counting per (set, type, set) touches a small
         // array per relationship instead of two node records.
@@ -1198,6 +1234,36 @@ mod tests {
         assert!(l.remove(1) && !l.remove(1));
         assert_eq!(l, Labels::new(&[2, 3, 5]));
         assert!(Labels::default().is_empty());
+    }
+
+    #[test]
+    fn a_bulk_load_shares_equal_strings() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let name = g.syms.intern("name");
+        let node = |g: &mut Graph, log: &mut UndoLog, text: &str| {
+            let mut props = Props::default();
+            props.set(name, Value::String(text.into()));
+            g.create_node(&[], None, props, log).unwrap()
+        };
+        let text = |g: &Graph, n: NodeId| match g.node(n).unwrap().props.get(name) {
+            Some(Value::String(s)) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        g.begin_bulk();
+        let (a, b, c) = (
+            node(&mut g, &mut log, "x"),
+            node(&mut g, &mut log, "x"),
+            node(&mut g, &mut log, "y"),
+        );
+        g.end_bulk();
+        let (d, e) = (node(&mut g, &mut log, "x"), node(&mut g, &mut log, "x"));
+        assert!(Arc::ptr_eq(&text(&g, a), &text(&g, b)));
+        assert_eq!(&*text(&g, c), "y");
+        assert!(
+            !Arc::ptr_eq(&text(&g, d), &text(&g, e)),
+            "only during the load"
+        );
     }
 
     #[test]
