@@ -6,11 +6,27 @@
 //! type reads only its group. Relationships stay in a group while tombstoned (readers skip
 //! them, as they do in petgraph's lists) and leave it when petgraph drops them (rollback of a
 //! creation, purge at commit). See docs/decisions/0005-adjacency-by-type.md.
+//!
+//! Two layouts, chosen per node and direction:
+//! - *frozen*, what a bulk load ([`TypedAdjacency::rebuild`]) builds: every node direction's
+//!   groups packed into two shared arrays (a header and `(type, start)` per group in
+//!   `frozen`, the relationships of all groups back to back in `rels`), with no allocation
+//!   of its own;
+//! - *moved*, for a node direction written since: its own `Vec` of groups, each a `Vec`.
+//!
+//! The first write to a frozen node direction copies its groups into the moved layout (once:
+//! later writes are amortised O(1) pushes, as before); the frozen copy stays unused until the
+//! next rebuild. See docs/decisions/0011-compact-graph-memory.md.
 
 use super::Sym;
 use crate::value::{NodeId, RelId};
 
-/// One direction of one node: groups by type, in first-use order.
+/// A node direction without relationships.
+const EMPTY: u32 = u32::MAX;
+/// Set in a head that indexes `moved` (clear: it indexes `frozen`).
+const MOVED: u32 = 1 << 31;
+
+/// One direction of one node in the moved layout: groups by type, in first-use order.
 #[derive(Debug, Default, Clone)]
 struct Groups(Vec<(Sym, Vec<RelId>)>);
 
@@ -44,66 +60,226 @@ impl Groups {
     }
 }
 
-#[derive(Debug, Default, Clone)]
-struct NodeAdj {
-    out: Groups,
-    inc: Groups,
-}
-
 /// Adjacency by type for every node slot.
 #[derive(Debug, Default, Clone)]
 pub(super) struct TypedAdjacency {
-    nodes: Vec<NodeAdj>,
+    /// Per node slot.
+    heads: Vec<Heads>,
+    /// Per frozen node direction: a header (number of groups, end of the last group in
+    /// `rels`), then (type, start in `rels`) per group, types ascending. A group ends where
+    /// the next one starts.
+    frozen: Vec<(u32, u32)>,
+    /// The relationships of the frozen groups, each group oldest first.
+    rels: Vec<RelId>,
+    /// Node directions in the moved layout.
+    moved: Vec<Groups>,
+}
+
+/// Where the two directions of one node slot keep their groups: [`EMPTY`], an index into
+/// `frozen` or [`MOVED`] | an index into `moved`.
+#[derive(Debug, Clone, Copy)]
+struct Heads {
+    out: u32,
+    inc: u32,
+}
+
+impl Heads {
+    const EMPTY: Heads = Heads {
+        out: EMPTY,
+        inc: EMPTY,
+    };
+
+    fn get(self, out: bool) -> u32 {
+        if out {
+            self.out
+        } else {
+            self.inc
+        }
+    }
+
+    fn set(&mut self, out: bool, head: u32) {
+        if out {
+            self.out = head;
+        } else {
+            self.inc = head;
+        }
+    }
 }
 
 impl TypedAdjacency {
-    fn slot(&mut self, n: NodeId) -> &mut NodeAdj {
+    /// The groups of one node direction in the moved layout, moving them there first.
+    fn groups_mut(&mut self, n: NodeId, out: bool) -> &mut Groups {
         let i = n.0 as usize;
-        if self.nodes.len() <= i {
-            self.nodes.resize_with(i + 1, NodeAdj::default);
+        if self.heads.len() <= i {
+            self.heads.resize(i + 1, Heads::EMPTY);
         }
-        #[allow(clippy::indexing_slicing)] // resized above to hold `i`
-        &mut self.nodes[i]
+        let head = self.heads.get(i).map_or(EMPTY, |h| h.get(out));
+        let at = if head != EMPTY && head & MOVED != 0 {
+            (head & !MOVED) as usize
+        } else {
+            let groups = if head == EMPTY {
+                Groups::default()
+            } else {
+                self.thaw(head as usize)
+            };
+            let at = self.moved.len();
+            self.moved.push(groups);
+            if let Some(h) = self.heads.get_mut(i) {
+                h.set(out, at as u32 | MOVED);
+            }
+            at
+        };
+        #[allow(clippy::indexing_slicing)] // heads only hold indices of `moved` entries
+        &mut self.moved[at]
+    }
+
+    /// A copy of the frozen groups whose header is at `h`.
+    fn thaw(&self, h: usize) -> Groups {
+        let Some(&(count, end)) = self.frozen.get(h) else {
+            return Groups::default();
+        };
+        let groups = self
+            .frozen
+            .get(h + 1..h + 1 + count as usize)
+            .unwrap_or(&[]);
+        Groups(
+            groups
+                .iter()
+                .enumerate()
+                .map(|(gi, &(ty, start))| {
+                    let stop = groups.get(gi + 1).map_or(end, |g| g.1);
+                    let rels = self.rels.get(start as usize..stop as usize).unwrap_or(&[]);
+                    (ty, rels.to_vec())
+                })
+                .collect(),
+        )
     }
 
     pub(super) fn add(&mut self, start: NodeId, end: NodeId, ty: Sym, r: RelId) {
-        self.slot(start).out.add(ty, r);
-        self.slot(end).inc.add(ty, r);
+        self.groups_mut(start, true).add(ty, r);
+        self.groups_mut(end, false).add(ty, r);
     }
 
     pub(super) fn remove(&mut self, start: NodeId, end: NodeId, ty: Sym, r: RelId) {
-        self.slot(start).out.remove(ty, r);
-        self.slot(end).inc.remove(ty, r);
+        self.groups_mut(start, true).remove(ty, r);
+        self.groups_mut(end, false).remove(ty, r);
     }
 
     /// Replaces every group by those of `out` and `inc`: (node, type, relationship) triples
-    /// sorted by node, then type, then relationship.
+    /// sorted by node, then type, then relationship. All of them are frozen.
     pub(super) fn rebuild(
         &mut self,
         nodes: usize,
         out: &[(NodeId, Sym, RelId)],
         inc: &[(NodeId, Sym, RelId)],
     ) {
-        self.nodes = vec![NodeAdj::default(); nodes];
-        for (list, outgoing) in [(out, true), (inc, false)] {
-            for run in list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-                let Some(&(node, ty, _)) = run.first() else {
+        let node_dirs = |list: &[(NodeId, Sym, RelId)]| list.chunk_by(|a, b| a.0 == b.0).count();
+        let groups =
+            |list: &[(NodeId, Sym, RelId)]| list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).count();
+        let entries = node_dirs(out) + node_dirs(inc) + groups(out) + groups(inc);
+        let total = out.len() + inc.len();
+        *self = TypedAdjacency {
+            heads: vec![Heads::EMPTY; nodes],
+            frozen: Vec::with_capacity(entries),
+            rels: Vec::with_capacity(total),
+            moved: Vec::new(),
+        };
+        // Offsets are u32 and frozen indices stay below MOVED; a graph too large for that
+        // (billions of relationships) keeps the moved layout instead.
+        let fits = entries < MOVED as usize && total <= u32::MAX as usize;
+        for (list, out) in [(out, true), (inc, false)] {
+            for run in list.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(node, _, _)) = run.first() else {
                     continue;
                 };
-                let rels = run.iter().map(|(_, _, r)| *r).collect();
-                let adj = self.slot(node);
-                let groups = if outgoing { &mut adj.out } else { &mut adj.inc };
-                groups.0.push((ty, rels));
+                if !fits {
+                    for &(_, ty, r) in run {
+                        self.groups_mut(node, out).add(ty, r);
+                    }
+                    continue;
+                }
+                let h = self.frozen.len();
+                self.frozen.push((0, 0));
+                let mut count = 0;
+                for group in run.chunk_by(|a, b| a.1 == b.1) {
+                    let Some(&(_, ty, _)) = group.first() else {
+                        continue;
+                    };
+                    self.frozen.push((ty, self.rels.len() as u32));
+                    self.rels.extend(group.iter().map(|t| t.2));
+                    count += 1;
+                }
+                if let Some(header) = self.frozen.get_mut(h) {
+                    *header = (count, self.rels.len() as u32);
+                }
+                let i = node.0 as usize;
+                if self.heads.len() <= i {
+                    self.heads.resize(i + 1, Heads::EMPTY);
+                }
+                if let Some(heads) = self.heads.get_mut(i) {
+                    heads.set(out, h as u32);
+                }
             }
         }
     }
 
     /// Relationships of type `ty` leaving (`out`) or entering `n`, oldest first.
     pub(super) fn get(&self, n: NodeId, out: bool, ty: Sym) -> &[RelId] {
-        match self.nodes.get(n.0 as usize) {
-            Some(a) if out => a.out.get(ty),
-            Some(a) => a.inc.get(ty),
-            None => &[],
+        let Some(head) = self.heads.get(n.0 as usize).map(|h| h.get(out)) else {
+            return &[];
+        };
+        if head == EMPTY {
+            return &[];
         }
+        if head & MOVED != 0 {
+            return self
+                .moved
+                .get((head & !MOVED) as usize)
+                .map_or(&[], |g| g.get(ty));
+        }
+        let h = head as usize;
+        let Some(&(count, end)) = self.frozen.get(h) else {
+            return &[];
+        };
+        let groups = self
+            .frozen
+            .get(h + 1..h + 1 + count as usize)
+            .unwrap_or(&[]);
+        let Some(gi) = groups.iter().position(|g| g.0 == ty) else {
+            return &[];
+        };
+        let start = groups.get(gi).map_or(end, |g| g.1);
+        let stop = groups.get(gi + 1).map_or(end, |g| g.1);
+        self.rels.get(start as usize..stop as usize).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes after a rebuild move a node direction out of the frozen layout and keep
+    /// every group's contents and order.
+    #[test]
+    fn writes_after_a_rebuild_keep_the_groups() {
+        let (a, b, c) = (NodeId(0), NodeId(1), NodeId(2));
+        let mut adj = TypedAdjacency::default();
+        let out = [(a, 1, RelId(0)), (a, 1, RelId(2)), (a, 2, RelId(1))];
+        let inc = [(b, 1, RelId(0)), (b, 1, RelId(2)), (c, 2, RelId(1))];
+        adj.rebuild(3, &out, &inc);
+        assert_eq!(adj.get(a, true, 1), &[RelId(0), RelId(2)]);
+        assert_eq!(adj.get(a, true, 2), &[RelId(1)]);
+        assert_eq!(adj.get(a, true, 3), &[] as &[RelId]);
+        assert_eq!(adj.get(a, false, 1), &[] as &[RelId]);
+        assert_eq!(adj.get(c, false, 2), &[RelId(1)]);
+        adj.add(a, c, 2, RelId(3));
+        adj.remove(a, b, 1, RelId(0));
+        assert_eq!(adj.get(a, true, 1), &[RelId(2)]);
+        assert_eq!(adj.get(a, true, 2), &[RelId(1), RelId(3)]);
+        assert_eq!(adj.get(c, false, 2), &[RelId(1), RelId(3)]);
+        assert_eq!(adj.get(b, false, 1), &[RelId(2)]);
+        adj.add(NodeId(7), a, 4, RelId(4));
+        assert_eq!(adj.get(NodeId(7), true, 4), &[RelId(4)]);
+        assert_eq!(adj.get(a, false, 4), &[RelId(4)]);
     }
 }

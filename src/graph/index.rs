@@ -61,19 +61,44 @@ impl SchemaDef {
     }
 }
 
-/// A tuple of property values ordered element-wise by the ORDER BY order.
+/// A tuple of property values ordered element-wise by the ORDER BY order. The one value of
+/// a single-property index is kept inline (no allocation per entry).
 #[derive(Debug, Clone)]
-pub(crate) struct IndexKey(Vec<Value>);
+pub(crate) enum IndexKey {
+    One(Value),
+    Many(Box<[Value]>),
+}
+
+impl IndexKey {
+    fn new(mut values: Vec<Value>) -> IndexKey {
+        match values.pop() {
+            Some(v) if values.is_empty() => IndexKey::One(v),
+            Some(v) => {
+                values.push(v);
+                IndexKey::Many(values.into_boxed_slice())
+            }
+            None => IndexKey::Many(Box::default()),
+        }
+    }
+
+    fn values(&self) -> &[Value] {
+        match self {
+            IndexKey::One(v) => std::slice::from_ref(v),
+            IndexKey::Many(vs) => vs,
+        }
+    }
+}
 
 impl Ord for IndexKey {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.0.iter().zip(&other.0) {
+        let (a, b) = (self.values(), other.values());
+        for (a, b) in a.iter().zip(b) {
             match compare::order(a, b) {
                 Ordering::Equal => {}
                 o => return o,
             }
         }
-        self.0.len().cmp(&other.0.len())
+        a.len().cmp(&b.len())
     }
 }
 impl PartialOrd for IndexKey {
@@ -94,7 +119,79 @@ pub(crate) struct PropIndex {
     def: SchemaDef,
     label: Sym,
     props: Vec<Sym>,
-    entries: BTreeMap<IndexKey, BTreeSet<NodeId>>,
+    entries: BTreeMap<IndexKey, NodeSet>,
+}
+
+/// The nodes of one index entry: most entries (all of a unique index) hold one node,
+/// without an allocation of their own.
+#[derive(Debug, Clone)]
+enum NodeSet {
+    One(NodeId),
+    /// Boxed so that an entry's value stays 16 bytes.
+    #[allow(clippy::box_collection)]
+    Many(Box<BTreeSet<NodeId>>),
+}
+
+impl NodeSet {
+    fn insert(&mut self, id: NodeId) {
+        match self {
+            NodeSet::One(n) if *n == id => {}
+            NodeSet::One(n) => *self = NodeSet::Many(Box::new(BTreeSet::from([*n, id]))),
+            NodeSet::Many(set) => {
+                set.insert(id);
+            }
+        }
+    }
+
+    /// Removes `id`; true when no node is left.
+    fn remove(&mut self, id: NodeId) -> bool {
+        match self {
+            NodeSet::One(n) => *n == id,
+            NodeSet::Many(set) => {
+                set.remove(&id);
+                if set.len() == 1 {
+                    if let Some(&n) = set.first() {
+                        *self = NodeSet::One(n);
+                    }
+                }
+                set_is_empty(self)
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            NodeSet::One(_) => 1,
+            NodeSet::Many(set) => set.len(),
+        }
+    }
+
+    /// The nodes in id order.
+    fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let (one, many) = match self {
+            NodeSet::One(n) => (Some(*n), None),
+            NodeSet::Many(set) => (None, Some(set.iter().copied())),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
+}
+
+fn set_is_empty(set: &NodeSet) -> bool {
+    matches!(set, NodeSet::Many(s) if s.is_empty())
+}
+
+/// Adds `id` under `key`; returns how many nodes the entry then holds.
+fn add_entry(entries: &mut BTreeMap<IndexKey, NodeSet>, key: IndexKey, id: NodeId) -> usize {
+    match entries.entry(key) {
+        std::collections::btree_map::Entry::Vacant(e) => {
+            e.insert(NodeSet::One(id));
+            1
+        }
+        std::collections::btree_map::Entry::Occupied(mut e) => {
+            e.get_mut().insert(id);
+            e.get().len()
+        }
+    }
 }
 
 impl PropIndex {
@@ -102,11 +199,14 @@ impl PropIndex {
         if n.deleted || n.labels.binary_search(&self.label).is_err() {
             return None;
         }
+        if let [p] = self.props.as_slice() {
+            return n.props.get(*p).cloned().map(IndexKey::One);
+        }
         self.props
             .iter()
             .map(|p| n.props.get(*p).cloned())
             .collect::<Option<Vec<_>>>()
-            .map(IndexKey)
+            .map(IndexKey::new)
     }
 }
 
@@ -127,7 +227,7 @@ pub enum IndexQuery {
 /// The range of keys holding values of the same type family as `v` (numbers together,
 /// strings together), or `None` for types the range seek does not handle.
 fn family(v: &Value) -> Option<(Bound<IndexKey>, Bound<IndexKey>)> {
-    let key = |v: Value| IndexKey(vec![v]);
+    let key = IndexKey::One;
     match v {
         Value::Int(_) | Value::Float(_) => Some((
             Bound::Included(key(Value::Float(f64::NEG_INFINITY))),
@@ -221,11 +321,8 @@ impl Graph {
         };
         for ix in &mut self.indexes {
             if let Some(k) = ix.key_of(n) {
-                if let Some(set) = ix.entries.get_mut(&k) {
-                    set.remove(&id);
-                    if set.is_empty() {
-                        ix.entries.remove(&k);
-                    }
+                if ix.entries.get_mut(&k).is_some_and(|set| set.remove(id)) {
+                    ix.entries.remove(&k);
                 }
             }
         }
@@ -244,10 +341,10 @@ impl Graph {
         let mut failure = None;
         for ix in &mut self.indexes {
             if let Some(k) = ix.key_of(n) {
-                let set = ix.entries.entry(k.clone()).or_default();
-                set.insert(id);
-                if ix.def.kind == SchemaKind::Unique && set.len() > 1 && failure.is_none() {
-                    failure = Some(violation(&ix.def, &k.0));
+                let shown = (ix.def.kind == SchemaKind::Unique).then(|| k.clone());
+                let len = add_entry(&mut ix.entries, k, id);
+                if let Some(k) = shown.filter(|_| len > 1 && failure.is_none()) {
+                    failure = Some(violation(&ix.def, k.values()));
                 }
             }
         }
@@ -274,16 +371,27 @@ impl Graph {
             props,
             entries: BTreeMap::new(),
         };
-        for id in self.nodes_with_label(label) {
-            let Some(n) = self.node_rec(id) else { continue };
-            if let Some(k) = ix.key_of(n) {
-                let set = ix.entries.entry(k.clone()).or_default();
-                set.insert(id);
-                if ix.def.kind == SchemaKind::Unique && set.len() > 1 {
-                    return Err(violation(&ix.def, &k.0));
+        // Sorted (stably: nodes of one key stay in id order) and grouped, then built in one
+        // go, which packs the tree's nodes full.
+        let mut keyed: Vec<(IndexKey, NodeId)> = self
+            .nodes_with_label(label)
+            .into_iter()
+            .filter_map(|id| Some((ix.key_of(self.node_rec(id)?)?, id)))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut grouped: Vec<(IndexKey, NodeSet)> = Vec::new();
+        for (k, id) in keyed {
+            match grouped.last_mut() {
+                Some((last, set)) if *last == k => {
+                    if ix.def.kind == SchemaKind::Unique {
+                        return Err(violation(&ix.def, k.values()));
+                    }
+                    set.insert(id);
                 }
+                _ => grouped.push((k, NodeSet::One(id))),
             }
         }
+        ix.entries = grouped.into_iter().collect();
         Ok(ix)
     }
 
@@ -426,8 +534,8 @@ impl Graph {
                 if values.len() != ix.props.len() || values.iter().any(Value::is_null) {
                     return Some(out);
                 }
-                if let Some(set) = ix.entries.get(&IndexKey(values.clone())) {
-                    out.extend(set.iter().copied());
+                if let Some(set) = ix.entries.get(&IndexKey::new(values.clone())) {
+                    out.extend(set.iter());
                 }
             }
             IndexQuery::Range { lower, upper } => {
@@ -445,7 +553,7 @@ impl Graph {
                             // Bounds of different types: nothing compares with both.
                             return Some(out);
                         }
-                        let k = IndexKey(vec![v.clone()]);
+                        let k = IndexKey::One(v.clone());
                         let nb = if *inclusive {
                             Bound::Included(k)
                         } else {
@@ -460,7 +568,7 @@ impl Graph {
                 }
                 if valid_range(&lo, &hi) {
                     for set in ix.entries.range((lo, hi)).map(|(_, s)| s) {
-                        out.extend(set.iter().copied());
+                        out.extend(set.iter());
                     }
                 }
             }
@@ -468,12 +576,12 @@ impl Graph {
                 if ix.props.len() != 1 {
                     return None;
                 }
-                let lo = Bound::Included(IndexKey(vec![Value::String(prefix.clone())]));
-                let hi = Bound::Excluded(IndexKey(vec![Value::Bool(false)]));
+                let lo = Bound::Included(IndexKey::One(Value::String(prefix.clone())));
+                let hi = Bound::Excluded(IndexKey::One(Value::Bool(false)));
                 for (k, set) in ix.entries.range((lo, hi)) {
-                    match k.0.first() {
+                    match k.values().first() {
                         Some(Value::String(s)) if s.starts_with(prefix.as_ref()) => {
-                            out.extend(set.iter().copied())
+                            out.extend(set.iter())
                         }
                         _ => break,
                     }
@@ -490,6 +598,22 @@ impl Graph {
 mod tests {
     use super::*;
     use crate::graph::Props;
+
+    #[test]
+    fn entries_are_compact() {
+        assert_eq!(std::mem::size_of::<IndexKey>(), 32);
+        assert_eq!(std::mem::size_of::<NodeSet>(), 16);
+        let mut set = NodeSet::One(NodeId(4));
+        set.insert(NodeId(2));
+        set.insert(NodeId(9));
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [NodeId(2), NodeId(4), NodeId(9)]
+        );
+        assert!(!set.remove(NodeId(4)) && !set.remove(NodeId(9)));
+        assert!(matches!(set, NodeSet::One(NodeId(2))));
+        assert!(set.remove(NodeId(2)));
+    }
 
     fn person(g: &mut Graph, id: i64, log: &mut UndoLog) -> NodeId {
         let label = g.syms.intern("Person");

@@ -16,12 +16,13 @@
 
 mod adjacency;
 mod index;
+mod label_index;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
 pub use stats::ANY_LABEL;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -70,13 +71,14 @@ impl Interner {
     }
 }
 
-/// Properties sorted by key symbol.
+/// Properties sorted by key symbol, in a boxed slice of exactly their number: records are
+/// many and rarely change, so no spare capacity is kept (a new key costs one reallocation).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Props(Vec<(Sym, Value)>);
+pub struct Props(Box<[(Sym, Value)]>);
 
 #[allow(
     clippy::indexing_slicing,
-    reason = "indices come from binary_search on the same vector"
+    reason = "indices come from binary_search on the same slice"
 )]
 impl Props {
     pub fn get(&self, key: Sym) -> Option<&Value> {
@@ -89,17 +91,19 @@ impl Props {
     /// Sets `key` (a null value removes it); returns the previous value.
     pub fn set(&mut self, key: Sym, value: Value) -> Option<Value> {
         match self.0.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) if !value.is_null() => Some(std::mem::replace(&mut self.0[i].1, value)),
             Ok(i) => {
-                if value.is_null() {
-                    Some(self.0.remove(i).1)
-                } else {
-                    Some(std::mem::replace(&mut self.0[i].1, value))
-                }
+                let mut v = std::mem::take(&mut self.0).into_vec();
+                let (_, old) = v.remove(i);
+                self.0 = v.into_boxed_slice();
+                Some(old)
             }
+            Err(_) if value.is_null() => None,
             Err(i) => {
-                if !value.is_null() {
-                    self.0.insert(i, (key, value));
-                }
+                let mut v = std::mem::take(&mut self.0).into_vec();
+                v.reserve_exact(1);
+                v.insert(i, (key, value));
+                self.0 = v.into_boxed_slice();
                 None
             }
         }
@@ -112,11 +116,106 @@ impl Props {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+}
+
+/// A node's labels, ascending and distinct. Up to [`Labels::INLINE`] are kept in the record
+/// itself (most nodes have one or two); more take one allocation. Reads see a `[Sym]`.
+#[derive(Clone)]
+pub struct Labels(LabelRepr);
+
+#[derive(Clone)]
+enum LabelRepr {
+    /// The first `len` symbols.
+    Inline(u8, [Sym; Labels::INLINE]),
+    /// More than `INLINE` symbols, behind a thin pointer so that `Labels` stays 16 bytes.
+    #[allow(clippy::box_collection)]
+    Heap(Box<Vec<Sym>>),
+}
+
+impl Labels {
+    const INLINE: usize = 3;
+
+    /// `labels` sorted and without duplicates.
+    pub fn new(labels: &[Sym]) -> Labels {
+        let mut v = labels.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        Labels::from_sorted(v)
+    }
+
+    fn from_sorted(v: Vec<Sym>) -> Labels {
+        if v.len() > Labels::INLINE {
+            return Labels(LabelRepr::Heap(Box::new(v)));
+        }
+        let mut inline = [0; Labels::INLINE];
+        for (slot, l) in inline.iter_mut().zip(&v) {
+            *slot = *l;
+        }
+        Labels(LabelRepr::Inline(v.len() as u8, inline))
+    }
+
+    pub fn as_slice(&self) -> &[Sym] {
+        match &self.0 {
+            LabelRepr::Inline(len, inline) => inline.get(..*len as usize).unwrap_or(&[]),
+            LabelRepr::Heap(v) => v,
+        }
+    }
+
+    /// Adds `label`; false when it was there.
+    fn insert(&mut self, label: Sym) -> bool {
+        let Err(i) = self.binary_search(&label) else {
+            return false;
+        };
+        let mut v = self.to_vec();
+        v.insert(i, label);
+        *self = Labels::from_sorted(v);
+        true
+    }
+
+    /// Removes `label`; false when it was not there.
+    fn remove(&mut self, label: Sym) -> bool {
+        let Ok(i) = self.binary_search(&label) else {
+            return false;
+        };
+        let mut v = self.to_vec();
+        v.remove(i);
+        *self = Labels::from_sorted(v);
+        true
+    }
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels(LabelRepr::Inline(0, [0; Labels::INLINE]))
+    }
+}
+
+impl std::ops::Deref for Labels {
+    type Target = [Sym];
+    fn deref(&self) -> &[Sym] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Labels) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Labels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct NodeRec {
-    pub labels: Vec<Sym>,
+    pub labels: Labels,
     pub key: Option<Arc<str>>,
     pub props: Props,
     pub deleted: bool,
@@ -169,7 +268,7 @@ fn raw_edge_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
 pub struct Graph {
     g: StableDiGraph<NodeRec, RelRec, u32>,
     pub syms: Interner,
-    label_index: HashMap<Sym, BTreeSet<NodeId>>,
+    label_index: label_index::LabelIndex,
     type_counts: HashMap<Sym, u64>,
     keys: HashMap<Arc<str>, NodeId>,
     /// Every property key ever written (for schema listings; never shrinks).
@@ -182,7 +281,15 @@ pub struct Graph {
     /// Bulk loading: relationships are created without adjacency groups or triple counts,
     /// which [`Graph::end_bulk`] then builds in one pass.
     bulk: bool,
+    /// During a bulk load: short string property values seen so far, so that repeated
+    /// values (names, categories) share one allocation. Dropped by [`Graph::end_bulk`].
+    bulk_strings: HashSet<Arc<str>>,
 }
+
+/// Strings longer than this are not shared by a bulk load (they seldom repeat).
+const SHARED_STRING_MAX_LEN: usize = 64;
+/// How many distinct strings a bulk load remembers for sharing (bounds the table).
+const SHARED_STRINGS_MAX: usize = 1 << 16;
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
     NodeIndex::new(id.0 as usize)
@@ -315,14 +422,11 @@ impl Graph {
 
     /// Live nodes with `label`, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
-        self.label_index
-            .get(&label)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
+        self.label_index.nodes(label)
     }
 
     pub fn label_count(&self, label: Sym) -> usize {
-        self.label_index.get(&label).map_or(0, BTreeSet::len)
+        self.label_index.count(label)
     }
 
     /// The live node with `key`.
@@ -407,7 +511,7 @@ impl Graph {
         &mut self,
         labels: &[Sym],
         key: Option<Arc<str>>,
-        props: Props,
+        mut props: Props,
         undo: &mut UndoLog,
     ) -> Result<NodeId> {
         if let Some(k) = &key {
@@ -420,17 +524,16 @@ impl Graph {
             }
         }
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
-        let mut ls: Vec<Sym> = labels.to_vec();
-        ls.sort_unstable();
-        ls.dedup();
+        self.share_strings(&mut props);
+        let ls = Labels::new(labels);
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
             key: key.clone(),
             props,
             deleted: false,
         }));
-        for l in ls {
-            self.label_index.entry(l).or_default().insert(id);
+        for &l in ls.iter() {
+            self.label_index.insert(l, id, self.bulk);
         }
         if let Some(k) = key {
             self.keys.insert(k, id);
@@ -446,12 +549,13 @@ impl Graph {
         start: NodeId,
         end: NodeId,
         ty: Sym,
-        props: Props,
+        mut props: Props,
         undo: &mut UndoLog,
     ) -> Result<RelId> {
         self.node(start)?;
         self.node(end)?;
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
+        self.share_strings(&mut props);
         let id = rid(self.g.add_edge(
             ni(start),
             ni(end),
@@ -471,6 +575,27 @@ impl Graph {
         Ok(id)
     }
 
+    /// During a bulk load, points short string values of `props` at an equal string seen
+    /// before (the copy is freed), or remembers them for the next records.
+    fn share_strings(&mut self, props: &mut Props) {
+        if !self.bulk {
+            return;
+        }
+        for v in props.values_mut() {
+            let Value::String(s) = v else { continue };
+            if s.len() > SHARED_STRING_MAX_LEN {
+                continue;
+            }
+            match self.bulk_strings.get(s) {
+                Some(shared) => *s = shared.clone(),
+                None if self.bulk_strings.len() < SHARED_STRINGS_MAX => {
+                    self.bulk_strings.insert(s.clone());
+                }
+                None => {}
+            }
+        }
+    }
+
     /// Tombstones a node (its relationships must be deleted first). Deleting a deleted node
     /// is a no-op. Returns whether it was live.
     pub fn delete_node(&mut self, id: NodeId, undo: &mut UndoLog) -> Result<bool> {
@@ -487,10 +612,8 @@ impl Graph {
         n.deleted = true;
         let labels = n.labels.clone();
         let key = n.key.clone();
-        for l in labels {
-            if let Some(s) = self.label_index.get_mut(&l) {
-                s.remove(&id);
-            }
+        for &l in labels.iter() {
+            self.label_index.remove(l, id);
         }
         if let Some(k) = key {
             self.keys.remove(&k);
@@ -603,17 +726,16 @@ impl Graph {
             self.unindex_node(id);
         }
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
-            match at {
-                Err(i) => n.labels.insert(i, label),
-                Ok(i) => {
-                    n.labels.remove(i);
-                }
+            if add {
+                n.labels.insert(label);
+            } else {
+                n.labels.remove(label);
             }
         }
         if add {
-            self.label_index.entry(label).or_default().insert(id);
-        } else if let Some(s) = self.label_index.get_mut(&label) {
-            s.remove(&id);
+            self.label_index.insert(label, id, false);
+        } else {
+            self.label_index.remove(label, id);
         }
         for (r, _) in &rels {
             self.count_rel(*r, true);
@@ -638,10 +760,8 @@ impl Graph {
                 Undo::CreatedNode(id) => {
                     self.unindex_node(id);
                     if let Some(n) = self.g.remove_node(ni(id)) {
-                        for l in n.labels {
-                            if let Some(s) = self.label_index.get_mut(&l) {
-                                s.remove(&id);
-                            }
+                        for &l in n.labels.iter() {
+                            self.label_index.remove(l, id);
                         }
                         if let Some(k) = n.key {
                             self.keys.remove(&k);
@@ -675,8 +795,8 @@ impl Graph {
                         if let Some(k) = n.key.clone() {
                             self.keys.insert(k, id);
                         }
-                        for l in labels {
-                            self.label_index.entry(l).or_default().insert(id);
+                        for &l in labels.iter() {
+                            self.label_index.insert(l, id, false);
                         }
                         self.live_nodes += 1;
                         // The state restored satisfied every constraint.
@@ -783,12 +903,7 @@ impl Graph {
 
     /// Every label symbol in use with its node count.
     pub fn label_counts(&self) -> Vec<(Sym, usize)> {
-        let mut v: Vec<_> = self
-            .label_index
-            .iter()
-            .filter(|(_, s)| !s.is_empty())
-            .map(|(l, s)| (*l, s.len()))
-            .collect();
+        let mut v: Vec<_> = self.label_index.counts().filter(|(_, n)| *n > 0).collect();
         v.sort_unstable();
         v
     }
@@ -843,6 +958,8 @@ impl Graph {
         if !std::mem::replace(&mut self.bulk, false) {
             return;
         }
+        self.bulk_strings = HashSet::new();
+        self.label_index.compact();
         // Each node's label set, interned: counting per (set, type, set) touches a small
         // array per relationship instead of two node records.
         let mut set_ids: HashMap<Vec<Sym>, u32> = HashMap::new();
@@ -853,8 +970,8 @@ impl Graph {
                 Some(s) => *s,
                 None => {
                     let s = sets.len() as u32;
-                    set_ids.insert(rec.labels.clone(), s);
-                    sets.push(rec.labels.clone());
+                    set_ids.insert(rec.labels.to_vec(), s);
+                    sets.push(rec.labels.to_vec());
                     s
                 }
             };
@@ -913,7 +1030,7 @@ impl Graph {
     /// placeholder (the graph must hold no unused slot, or they are filled first).
     pub(crate) fn fill_holes(&mut self, nodes: u32, rels: u32, holes: &mut Holes) {
         let placeholder = || NodeRec {
-            labels: Vec::new(),
+            labels: Labels::default(),
             key: None,
             props: Props::default(),
             deleted: true,
@@ -1014,6 +1131,25 @@ mod tests {
                     .unwrap();
             }
             g.end_bulk();
+            // Writes after the load: committed deletions and creations, then a
+            // transaction rolled back.
+            let mut log = UndoLog::new();
+            for r in (0..200u32).step_by(7) {
+                g.delete_rel(RelId(r), &mut log).unwrap();
+            }
+            for r in 0..20usize {
+                let (a, b) = (nodes[r % 5], nodes[(r * 3) % nodes.len()]);
+                g.create_rel(a, b, types[r % 2], Props::default(), &mut log)
+                    .unwrap();
+            }
+            g.purge(&log);
+            log.clear();
+            for r in (1..200u32).step_by(5) {
+                g.delete_rel(RelId(r), &mut log).unwrap();
+            }
+            g.create_rel(nodes[1], nodes[2], types[0], Props::default(), &mut log)
+                .unwrap();
+            g.rollback(&mut log);
             (g, nodes, labels, types)
         };
         let (one, nodes, labels, types) = build(false);
@@ -1078,6 +1214,56 @@ mod tests {
         assert_eq!(g.nodes_with_label(person), vec![a, b]);
         assert_eq!(g.node_prop(a, "name").unwrap(), None);
         assert_eq!(g.rels_of(a, Dir::Out, &[knows]), vec![(r, b)]);
+    }
+
+    /// The records stay small: petgraph stores one per node and relationship slot.
+    #[test]
+    fn records_are_compact() {
+        assert_eq!(std::mem::size_of::<Labels>(), 16);
+        assert_eq!(std::mem::size_of::<Props>(), 16);
+        assert!(std::mem::size_of::<NodeRec>() <= 56);
+        assert!(std::mem::size_of::<RelRec>() <= 24);
+    }
+
+    #[test]
+    fn labels_stay_sorted_inline_or_not() {
+        let mut l = Labels::new(&[5, 1, 5, 3]);
+        assert_eq!(l.as_slice(), &[1, 3, 5]);
+        assert!(l.insert(2) && !l.insert(2));
+        assert_eq!(l.as_slice(), &[1, 2, 3, 5]);
+        assert!(l.remove(1) && !l.remove(1));
+        assert_eq!(l, Labels::new(&[2, 3, 5]));
+        assert!(Labels::default().is_empty());
+    }
+
+    #[test]
+    fn a_bulk_load_shares_equal_strings() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let name = g.syms.intern("name");
+        let node = |g: &mut Graph, log: &mut UndoLog, text: &str| {
+            let mut props = Props::default();
+            props.set(name, Value::String(text.into()));
+            g.create_node(&[], None, props, log).unwrap()
+        };
+        let text = |g: &Graph, n: NodeId| match g.node(n).unwrap().props.get(name) {
+            Some(Value::String(s)) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        g.begin_bulk();
+        let (a, b, c) = (
+            node(&mut g, &mut log, "x"),
+            node(&mut g, &mut log, "x"),
+            node(&mut g, &mut log, "y"),
+        );
+        g.end_bulk();
+        let (d, e) = (node(&mut g, &mut log, "x"), node(&mut g, &mut log, "x"));
+        assert!(Arc::ptr_eq(&text(&g, a), &text(&g, b)));
+        assert_eq!(&*text(&g, c), "y");
+        assert!(
+            !Arc::ptr_eq(&text(&g, d), &text(&g, e)),
+            "only during the load"
+        );
     }
 
     #[test]
