@@ -583,12 +583,12 @@ impl<'a> Planner<'a> {
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
         let mut own_rels: Vec<String> = Vec::new();
-        // Parts in order of estimated cost, each chosen given what the parts before it bound
-        // (a part tied to bound variables is cheap; a disconnected one multiplies the rows).
+        // Join order: a part tied to what is bound already comes next (in written order);
+        // otherwise the part with the cheapest start (see `next_part`).
         let mut remaining: Vec<&PatternPart> = pattern.parts.iter().collect();
         let mut planned = 0;
         while !remaining.is_empty() {
-            let part = remaining.remove(self.cheapest_part(&remaining, scope));
+            let part = remaining.remove(self.next_part(&remaining, scope));
             planned += 1;
             if planned > 1 {
                 if let Some(side) = self.hash_join_side(part, scope)? {
@@ -607,34 +607,48 @@ impl<'a> Planner<'a> {
         Ok(plan)
     }
 
-    /// The index of the part of `parts` with the lowest estimated cost from its best start
-    /// (the first of equal ones); shortest-path parts come after the others, which may bind
-    /// their ends.
-    fn cheapest_part(&self, parts: &[&PatternPart], scope: &Scope) -> usize {
+    /// Which of `parts` to plan next: the first (in written order) that shares a variable
+    /// with what is bound, so connected parts follow one another and a cycle is closed by
+    /// Expand(Into) in the order written; when none does, the one whose cheapest start node
+    /// is cheapest (the first of equal ones). Shortest-path parts come after all others,
+    /// which may bind their ends.
+    fn next_part(&self, parts: &[&PatternPart], scope: &Scope) -> usize {
         if parts.len() < 2 {
             return 0;
         }
-        let cost = |part: &PatternPart| -> f64 {
-            if part.kind != PathKind::Normal {
-                return f64::INFINITY;
-            }
-            let el = &part.element;
-            let nodes: Vec<&NodePattern> = std::iter::once(&el.start)
-                .chain(el.chain.iter().map(|(_, n)| n))
-                .collect();
-            let rels: Vec<&RelPattern> = el.chain.iter().map(|(r, _)| r).collect();
-            (0..nodes.len())
-                .map(|i| self.part_cost(&nodes, &rels, i, scope))
-                .fold(f64::INFINITY, f64::min)
-        };
-        let mut best = (0, f64::INFINITY);
-        for (i, p) in parts.iter().enumerate() {
-            let c = cost(p);
-            if c < best.1 {
-                best = (i, c);
-            }
+        let normal = |p: &&PatternPart| p.kind == PathKind::Normal;
+        fn nodes(p: &PatternPart) -> Vec<&NodePattern> {
+            std::iter::once(&p.element.start)
+                .chain(p.element.chain.iter().map(|(_, n)| n))
+                .collect()
         }
-        best.0
+        let tied = |p: &PatternPart| {
+            let rel_vars = p
+                .element
+                .chain
+                .iter()
+                .filter_map(|(r, _)| r.variable.as_ref());
+            let node_vars = nodes(p).into_iter().filter_map(|n| n.variable.as_ref());
+            node_vars
+                .chain(rel_vars)
+                .any(|v| scope.get(&v.name).is_some())
+        };
+        if let Some(i) = parts.iter().position(|p| normal(p) && tied(p)) {
+            return i;
+        }
+        let start = |p: &PatternPart| {
+            nodes(p)
+                .into_iter()
+                .map(|n| self.start_cost(n, scope))
+                .min()
+                .unwrap_or(usize::MAX)
+        };
+        parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| normal(p))
+            .min_by_key(|(i, p)| (start(p), *i))
+            .map_or(0, |(i, _)| i)
     }
 
     fn node_filters(
