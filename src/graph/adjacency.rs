@@ -3,7 +3,9 @@
 //! petgraph threads each node's edges in one list per direction, all types mixed, so
 //! expanding `-[:KNOWS]->` from a node with a thousand `LIKES` walks all of them. Here each
 //! node has, per direction, a short list of `(type, relationships)` groups; an expansion by
-//! type reads only its group. Relationships stay in a group while tombstoned (readers skip
+//! type reads only its group. Each entry holds the relationship and the node at its other
+//! end, so an expansion reads the group alone, not petgraph's edge of every relationship
+//! (a random access each). Relationships stay in a group while tombstoned (readers skip
 //! them, as they do in petgraph's lists) and leave it when petgraph drops them (rollback of a
 //! creation, purge at commit). See docs/decisions/0005-adjacency-by-type.md.
 //!
@@ -21,6 +23,12 @@
 use super::Sym;
 use crate::value::{NodeId, RelId};
 
+/// A relationship and the node at its other end.
+pub(super) type Entry = (RelId, NodeId);
+
+/// What a rebuild takes per relationship end: (node, type, relationship, other end).
+pub(super) type Quad = (NodeId, Sym, RelId, NodeId);
+
 /// A node direction without relationships.
 const EMPTY: u32 = u32::MAX;
 /// Set in a head that indexes `moved` (clear: it indexes `frozen`).
@@ -28,17 +36,17 @@ const MOVED: u32 = 1 << 31;
 
 /// One direction of one node in the moved layout: groups by type, in first-use order.
 #[derive(Debug, Default, Clone)]
-struct Groups(Vec<(Sym, Vec<RelId>)>);
+struct Groups(Vec<(Sym, Vec<Entry>)>);
 
 impl Groups {
-    fn get(&self, ty: Sym) -> &[RelId] {
+    fn get(&self, ty: Sym) -> &[Entry] {
         self.0
             .iter()
             .find(|(t, _)| *t == ty)
             .map_or(&[], |(_, v)| v.as_slice())
     }
 
-    fn add(&mut self, ty: Sym, r: RelId) {
+    fn add(&mut self, ty: Sym, r: Entry) {
         match self.0.iter_mut().find(|(t, _)| *t == ty) {
             Some((_, v)) => v.push(r),
             None => self.0.push((ty, vec![r])),
@@ -50,7 +58,7 @@ impl Groups {
             #[allow(clippy::indexing_slicing)] // `gi` was just found by `position`
             let v = &mut self.0[gi].1;
             // Removals are mostly of recent relationships: search from the end.
-            if let Some(i) = v.iter().rposition(|x| *x == r) {
+            if let Some(i) = v.iter().rposition(|x| x.0 == r) {
                 v.remove(i);
             }
             if v.is_empty() {
@@ -69,8 +77,8 @@ pub(super) struct TypedAdjacency {
     /// `rels`), then (type, start in `rels`) per group, types ascending. A group ends where
     /// the next one starts.
     frozen: Vec<(u32, u32)>,
-    /// The relationships of the frozen groups, each group oldest first.
-    rels: Vec<RelId>,
+    /// The entries of the frozen groups, each group oldest first.
+    rels: Vec<Entry>,
     /// Node directions in the moved layout.
     moved: Vec<Groups>,
 }
@@ -156,8 +164,8 @@ impl TypedAdjacency {
     }
 
     pub(super) fn add(&mut self, start: NodeId, end: NodeId, ty: Sym, r: RelId) {
-        self.groups_mut(start, true).add(ty, r);
-        self.groups_mut(end, false).add(ty, r);
+        self.groups_mut(start, true).add(ty, (r, end));
+        self.groups_mut(end, false).add(ty, (r, start));
     }
 
     pub(super) fn remove(&mut self, start: NodeId, end: NodeId, ty: Sym, r: RelId) {
@@ -165,17 +173,11 @@ impl TypedAdjacency {
         self.groups_mut(end, false).remove(ty, r);
     }
 
-    /// Replaces every group by those of `out` and `inc`: (node, type, relationship) triples
-    /// sorted by node, then type, then relationship. All of them are frozen.
-    pub(super) fn rebuild(
-        &mut self,
-        nodes: usize,
-        out: &[(NodeId, Sym, RelId)],
-        inc: &[(NodeId, Sym, RelId)],
-    ) {
-        let node_dirs = |list: &[(NodeId, Sym, RelId)]| list.chunk_by(|a, b| a.0 == b.0).count();
-        let groups =
-            |list: &[(NodeId, Sym, RelId)]| list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).count();
+    /// Replaces every group by those of `out` and `inc`: (node, type, relationship, other
+    /// end) sorted by node, then type, then relationship. All of them are frozen.
+    pub(super) fn rebuild(&mut self, nodes: usize, out: &[Quad], inc: &[Quad]) {
+        let node_dirs = |list: &[Quad]| list.chunk_by(|a, b| a.0 == b.0).count();
+        let groups = |list: &[Quad]| list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).count();
         let entries = node_dirs(out) + node_dirs(inc) + groups(out) + groups(inc);
         let total = out.len() + inc.len();
         *self = TypedAdjacency {
@@ -189,12 +191,12 @@ impl TypedAdjacency {
         let fits = entries < MOVED as usize && total <= u32::MAX as usize;
         for (list, out) in [(out, true), (inc, false)] {
             for run in list.chunk_by(|a, b| a.0 == b.0) {
-                let Some(&(node, _, _)) = run.first() else {
+                let Some(&(node, _, _, _)) = run.first() else {
                     continue;
                 };
                 if !fits {
-                    for &(_, ty, r) in run {
-                        self.groups_mut(node, out).add(ty, r);
+                    for &(_, ty, r, other) in run {
+                        self.groups_mut(node, out).add(ty, (r, other));
                     }
                     continue;
                 }
@@ -202,11 +204,11 @@ impl TypedAdjacency {
                 self.frozen.push((0, 0));
                 let mut count = 0;
                 for group in run.chunk_by(|a, b| a.1 == b.1) {
-                    let Some(&(_, ty, _)) = group.first() else {
+                    let Some(&(_, ty, _, _)) = group.first() else {
                         continue;
                     };
                     self.frozen.push((ty, self.rels.len() as u32));
-                    self.rels.extend(group.iter().map(|t| t.2));
+                    self.rels.extend(group.iter().map(|t| (t.2, t.3)));
                     count += 1;
                 }
                 if let Some(header) = self.frozen.get_mut(h) {
@@ -223,8 +225,9 @@ impl TypedAdjacency {
         }
     }
 
-    /// Relationships of type `ty` leaving (`out`) or entering `n`, oldest first.
-    pub(super) fn get(&self, n: NodeId, out: bool, ty: Sym) -> &[RelId] {
+    /// Relationships of type `ty` leaving (`out`) or entering `n`, oldest first, with the
+    /// node at their other end.
+    pub(super) fn get(&self, n: NodeId, out: bool, ty: Sym) -> &[Entry] {
         let Some(head) = self.heads.get(n.0 as usize).map(|h| h.get(out)) else {
             return &[];
         };
@@ -264,22 +267,31 @@ mod tests {
     fn writes_after_a_rebuild_keep_the_groups() {
         let (a, b, c) = (NodeId(0), NodeId(1), NodeId(2));
         let mut adj = TypedAdjacency::default();
-        let out = [(a, 1, RelId(0)), (a, 1, RelId(2)), (a, 2, RelId(1))];
-        let inc = [(b, 1, RelId(0)), (b, 1, RelId(2)), (c, 2, RelId(1))];
+        let out = [
+            (a, 1, RelId(0), b),
+            (a, 1, RelId(2), b),
+            (a, 2, RelId(1), c),
+        ];
+        let inc = [
+            (b, 1, RelId(0), a),
+            (b, 1, RelId(2), a),
+            (c, 2, RelId(1), a),
+        ];
         adj.rebuild(3, &out, &inc);
-        assert_eq!(adj.get(a, true, 1), &[RelId(0), RelId(2)]);
-        assert_eq!(adj.get(a, true, 2), &[RelId(1)]);
-        assert_eq!(adj.get(a, true, 3), &[] as &[RelId]);
-        assert_eq!(adj.get(a, false, 1), &[] as &[RelId]);
-        assert_eq!(adj.get(c, false, 2), &[RelId(1)]);
+        let none: &[Entry] = &[];
+        assert_eq!(adj.get(a, true, 1), &[(RelId(0), b), (RelId(2), b)]);
+        assert_eq!(adj.get(a, true, 2), &[(RelId(1), c)]);
+        assert_eq!(adj.get(a, true, 3), none);
+        assert_eq!(adj.get(a, false, 1), none);
+        assert_eq!(adj.get(c, false, 2), &[(RelId(1), a)]);
         adj.add(a, c, 2, RelId(3));
         adj.remove(a, b, 1, RelId(0));
-        assert_eq!(adj.get(a, true, 1), &[RelId(2)]);
-        assert_eq!(adj.get(a, true, 2), &[RelId(1), RelId(3)]);
-        assert_eq!(adj.get(c, false, 2), &[RelId(1), RelId(3)]);
-        assert_eq!(adj.get(b, false, 1), &[RelId(2)]);
+        assert_eq!(adj.get(a, true, 1), &[(RelId(2), b)]);
+        assert_eq!(adj.get(a, true, 2), &[(RelId(1), c), (RelId(3), c)]);
+        assert_eq!(adj.get(c, false, 2), &[(RelId(1), a), (RelId(3), a)]);
+        assert_eq!(adj.get(b, false, 1), &[(RelId(2), a)]);
         adj.add(NodeId(7), a, 4, RelId(4));
-        assert_eq!(adj.get(NodeId(7), true, 4), &[RelId(4)]);
-        assert_eq!(adj.get(a, false, 4), &[RelId(4)]);
+        assert_eq!(adj.get(NodeId(7), true, 4), &[(RelId(4), a)]);
+        assert_eq!(adj.get(a, false, 4), &[(RelId(4), NodeId(7))]);
     }
 }

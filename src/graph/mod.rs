@@ -275,6 +275,8 @@ pub struct Graph {
     prop_keys: BTreeSet<Sym>,
     live_nodes: usize,
     live_rels: usize,
+    /// Relationships deleted but not yet purged (tombstones still in the adjacency groups).
+    dead_rels: usize,
     adjacency: adjacency::TypedAdjacency,
     indexes: Vec<index::PropIndex>,
     triples: stats::TripleCounts,
@@ -475,14 +477,16 @@ impl Graph {
                 if dir != wanted && dir != Dir::Both {
                     continue;
                 }
-                for r in self.adjacency.get(node, outgoing, *ty).iter().rev() {
-                    let Some((rec, (s, e))) = self.rel_rec(*r).zip(self.endpoints(*r)) else {
-                        continue;
-                    };
-                    if rec.deleted || (!outgoing && dir == Dir::Both && s == e) {
+                for &(r, other) in self.adjacency.get(node, outgoing, *ty).iter().rev() {
+                    // A self-loop walked both ways is one match, from its start.
+                    if !outgoing && dir == Dir::Both && other == node {
                         continue;
                     }
-                    out.push((*r, if outgoing { e } else { s }));
+                    // Tombstones only exist while a transaction that deleted is open.
+                    if self.dead_rels > 0 && self.rel_rec(r).is_none_or(|rec| rec.deleted) {
+                        continue;
+                    }
+                    out.push((r, other));
                 }
             }
         }
@@ -640,6 +644,7 @@ impl Graph {
             *c = c.saturating_sub(1);
         }
         self.live_rels -= 1;
+        self.dead_rels += 1;
         undo.push(Undo::DeletedRel(id));
         Ok(true)
     }
@@ -780,7 +785,9 @@ impl Graph {
                         if let Some((s, e)) = ends {
                             self.adjacency.remove(s, e, r.ty, id);
                         }
-                        if !r.deleted {
+                        if r.deleted {
+                            self.dead_rels = self.dead_rels.saturating_sub(1);
+                        } else {
                             if let Some(c) = self.type_counts.get_mut(&r.ty) {
                                 *c = c.saturating_sub(1);
                             }
@@ -808,6 +815,7 @@ impl Graph {
                         r.deleted = false;
                         *self.type_counts.entry(r.ty).or_default() += 1;
                         self.live_rels += 1;
+                        self.dead_rels = self.dead_rels.saturating_sub(1);
                         self.count_rel(id, true);
                     }
                 }
@@ -868,6 +876,7 @@ impl Graph {
                         if let Some((s, e)) = ends {
                             self.adjacency.remove(s, e, r.ty, *id);
                         }
+                        self.dead_rels = self.dead_rels.saturating_sub(1);
                     }
                 }
             }
@@ -983,8 +992,8 @@ impl Graph {
         let mut inc = Vec::with_capacity(self.live_rels);
         let mut by_sets: HashMap<(u32, Sym, u32), u64> = HashMap::new();
         for (id, start, end, rec) in self.rel_records() {
-            out.push((start, rec.ty, id));
-            inc.push((end, rec.ty, id));
+            out.push((start, rec.ty, id, end));
+            inc.push((end, rec.ty, id, start));
             let set = |n: NodeId| set_of.get(n.0 as usize).copied().unwrap_or(0);
             *by_sets.entry((set(start), rec.ty, set(end))).or_default() += 1;
         }
