@@ -460,3 +460,33 @@ fn the_thread_holding_a_transaction_gets_an_error_instead_of_a_deadlock() {
         s.spawn(|| assert!(db.schema().is_ok()));
     });
 }
+
+#[test]
+fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
+    let db = TestDb::new();
+    db.run(
+        "UNWIND range(1, 3000) AS i CREATE (:T {i: i, k: (i * 7919) % 97, s: toString(i % 13)})",
+    );
+    for (order, limit) in [
+        ("n.k", 1),
+        ("n.k DESC", 10),
+        ("n.s, n.k DESC", 25),
+        ("n.k", 500),
+        ("n.s DESC", 2999),
+        ("n.k", 5000),
+    ] {
+        let all = db.run(&format!("MATCH (n:T) RETURN n.i, n.k ORDER BY {order}"));
+        let some = db.run(&format!(
+            "MATCH (n:T) RETURN n.i, n.k ORDER BY {order} LIMIT {limit}"
+        ));
+        // Ties keep the order the rows came in, with or without a limit.
+        let first: Vec<_> = all.iter().take(limit).cloned().collect();
+        assert_eq!(some, first, "ORDER BY {order} LIMIT {limit}");
+    }
+    assert!(db
+        .run("MATCH (n:T) RETURN n ORDER BY n.i LIMIT 0")
+        .is_empty());
+    let skip = db.run("MATCH (n:T) RETURN n.i ORDER BY n.k, n.i SKIP 5 LIMIT 3");
+    let all = db.run("MATCH (n:T) RETURN n.i ORDER BY n.k, n.i");
+    assert_eq!(skip, all[5..8].to_vec());
+}

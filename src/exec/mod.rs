@@ -1219,24 +1219,19 @@ impl Aggregation<'_> {
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
         let mut index: HashMap<Vec<EquivKey>, usize> = HashMap::new();
         let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
-        let mut entity_slots = self.entity_slots(cx);
+        let entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
-        let mut seen = 0usize;
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
-            seen += 1;
-            if seen == ENTITY_TRIAL && by_entities.len() * 2 > seen {
-                // Most rows bring new entities: looking them up only adds work.
-                entity_slots = None;
-                by_entities = HashMap::default();
-            }
             let entities = entity_slots.as_deref().and_then(|s| entity_key(s, &row));
             let known = entities.as_ref().and_then(|e| by_entities.get(e)).copied();
             let gi = if let Some(gi) = known {
                 gi
             } else {
                 let gi = self.group_of(cx, &row, &mut index, &mut groups)?;
-                if let Some(e) = entities {
+                // A miss costs one insertion, far less than evaluating and hashing the
+                // keys; the map is capped so that it stays a fraction of the groups' size.
+                if let Some(e) = entities.filter(|_| by_entities.len() < ENTITY_MEMO) {
                     by_entities.insert(e, gi);
                 }
                 gi
@@ -1315,9 +1310,8 @@ impl Aggregation<'_> {
     }
 }
 
-/// Rows after which an aggregation stops finding groups by entity ids when more than half
-/// of them brought new entities.
-const ENTITY_TRIAL: usize = 4096;
+/// Most entity combinations an aggregation remembers the group of (about 40 MB).
+const ENTITY_MEMO: usize = 1 << 20;
 
 /// Most keys an aggregation finds its groups by entity ids for.
 const ENTITY_KEYS: usize = 4;
@@ -1430,18 +1424,8 @@ impl Operator for Sort<'_> {
                 Some(l) => Some(count_arg(cx, l, "LIMIT")?),
                 None => None,
             };
-            let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
-            while let Some(row) = self.input.next(cx)? {
-                cx.tick()?;
-                let mut k = Vec::with_capacity(self.keys.len());
-                for (e, _) in self.keys {
-                    k.push(cx.eval(e, &row)?);
-                }
-                rows.push((k, row));
-                cx.check_rows(rows.len())?;
-            }
             let keys = self.keys;
-            rows.sort_by(|(a, _), (b, _)| {
+            let by_keys = |a: &[Value], b: &[Value]| {
                 for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
                     let o = order(x, y);
                     let o = if *desc { o.reverse() } else { o };
@@ -1450,7 +1434,34 @@ impl Operator for Sort<'_> {
                     }
                 }
                 std::cmp::Ordering::Equal
-            });
+            };
+            let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+            // With a limit, the rows kept are pruned to the first `limit` whenever they
+            // reach twice that, and a row that does not sort before the last row kept
+            // then is dropped at once (the sort is stable: a later equal row loses).
+            let mut cutoff: Option<Vec<Value>> = None;
+            while let Some(row) = self.input.next(cx)? {
+                cx.tick()?;
+                let mut k = Vec::with_capacity(self.keys.len());
+                for (e, _) in self.keys {
+                    k.push(cx.eval(e, &row)?);
+                }
+                if limit == Some(0)
+                    || cutoff
+                        .as_ref()
+                        .is_some_and(|c| by_keys(&k, c) != std::cmp::Ordering::Less)
+                {
+                    continue;
+                }
+                rows.push((k, row));
+                cx.check_rows(rows.len())?;
+                if let Some(l) = limit.filter(|l| rows.len() >= l.saturating_mul(2).max(64)) {
+                    rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
+                    rows.truncate(l);
+                    cutoff = rows.last().map(|(k, _)| k.clone());
+                }
+            }
+            rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
             if let Some(l) = limit {
                 rows.truncate(l);
             }
