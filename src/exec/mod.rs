@@ -240,6 +240,11 @@ pub trait Operator {
 
 type Op<'p> = Box<dyn Operator + 'p>;
 
+/// Hash maps and sets keyed by values (grouping, DISTINCT, UNION, hash joins): foldhash,
+/// seeded per map like std's SipHash but several times faster on the short keys rows have.
+pub(super) type ValueMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(super) type ValueSet<K> = HashSet<K, foldhash::fast::RandomState>;
+
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
     open_filtered(plan, arg, Vec::new())
@@ -430,7 +435,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
         Plan::Distinct { input, slots } => Box::new(Distinct {
             input: open(input, arg),
             slots,
-            seen: HashSet::new(),
+            seen: ValueSet::default(),
         }),
         Plan::Sort { input, keys } => Box::new(Sort {
             input: open(input, arg),
@@ -468,7 +473,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
         Plan::Union { parts, distinct } => Box::new(Union {
             parts: parts.iter().map(|p| open(p, arg.clone())).collect(),
             pos: 0,
-            seen: distinct.then(HashSet::new),
+            seen: distinct.then(ValueSet::default),
         }),
         Plan::Create { input, nodes, rels } => {
             write::writer(input, arg, write::WriteKind::Create { nodes, rels })
@@ -1217,15 +1222,23 @@ impl Aggregation<'_> {
     }
 
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
-        let mut index: HashMap<Vec<EquivKey>, usize> = HashMap::new();
+        let mut index: ValueMap<Vec<EquivKey>, usize> = ValueMap::default();
         let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
-        let entity_slots = self.entity_slots(cx);
+        let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
+        let (mut seen, mut hits) = (0usize, 0usize);
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
+            seen += 1;
+            if seen == ENTITY_TRIAL && hits * 20 < seen {
+                // Entities (almost) never repeat (a group per person, say): stop looking.
+                entity_slots = None;
+                by_entities = HashMap::default();
+            }
             let entities = entity_slots.as_deref().and_then(|s| entity_key(s, &row));
             let known = entities.as_ref().and_then(|e| by_entities.get(e)).copied();
             let gi = if let Some(gi) = known {
+                hits += 1;
                 gi
             } else {
                 let gi = self.group_of(cx, &row, &mut index, &mut groups)?;
@@ -1260,7 +1273,7 @@ impl Aggregation<'_> {
         &self,
         cx: &mut Cx<'_>,
         row: &Row,
-        index: &mut HashMap<Vec<EquivKey>, usize>,
+        index: &mut ValueMap<Vec<EquivKey>, usize>,
         groups: &mut Vec<(Row, Vec<AggState>)>,
     ) -> Result<usize> {
         let mut key = Vec::with_capacity(self.keys.len());
@@ -1270,7 +1283,9 @@ impl Aggregation<'_> {
         Ok(match index.get(&key) {
             Some(i) => *i,
             None => {
-                let mut out = row.clone();
+                // The group's row holds its keys only: nothing above an aggregation reads the
+                // variables it does not project (a group of no rows has none either).
+                let mut out = Row::new();
                 for ((s, _), k) in self.keys.iter().zip(&key) {
                     set_slot(&mut out, *s, k.0.clone());
                 }
@@ -1309,6 +1324,10 @@ impl Aggregation<'_> {
         Ok(())
     }
 }
+
+/// Rows after which an aggregation stops finding groups by entity ids if fewer than one in
+/// twenty found theirs that way.
+const ENTITY_TRIAL: usize = 8192;
 
 /// Most entity combinations an aggregation remembers the group of (about 40 MB).
 const ENTITY_MEMO: usize = 1 << 20;
@@ -1370,7 +1389,7 @@ impl Operator for Aggregation<'_> {
 struct Distinct<'p> {
     input: Op<'p>,
     slots: &'p [Slot],
-    seen: HashSet<Vec<EquivKey>>,
+    seen: ValueSet<Vec<EquivKey>>,
 }
 
 impl Operator for Distinct<'_> {
@@ -1554,7 +1573,7 @@ impl Operator for Produce<'_> {
 struct Union<'p> {
     parts: Vec<Op<'p>>,
     pos: usize,
-    seen: Option<HashSet<Vec<EquivKey>>>,
+    seen: Option<ValueSet<Vec<EquivKey>>>,
 }
 
 impl Operator for Union<'_> {

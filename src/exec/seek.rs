@@ -1,11 +1,10 @@
 //! Index seeks, counts read from the store, hash joins, and PROFILE's row and time counter.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::eval::set_slot;
-use super::{with_slot, Cx, Fanout, Op, Operator, Row};
+use super::{with_slot, Cx, Fanout, Op, Operator, Row, ValueMap};
 use crate::error::Result;
 use crate::graph::IndexQuery;
 use crate::plan::{CExpr, OpStats, Plan, Seek, Slot};
@@ -149,14 +148,14 @@ pub(super) struct HashJoin<'p> {
     pub slots: &'p [Slot],
     pub left_key: &'p CExpr,
     pub right_key: &'p CExpr,
-    pub table: Option<HashMap<EquivKey, Vec<Row>>>,
+    pub table: Option<ValueMap<EquivKey, Vec<Row>>>,
     /// Rows ready to hand out, last first.
     pub pending: Vec<Row>,
 }
 
 impl HashJoin<'_> {
-    fn build_table(&mut self, cx: &mut Cx<'_>) -> Result<HashMap<EquivKey, Vec<Row>>> {
-        let mut table: HashMap<EquivKey, Vec<Row>> = HashMap::new();
+    fn build_table(&mut self, cx: &mut Cx<'_>) -> Result<ValueMap<EquivKey, Vec<Row>>> {
+        let mut table: ValueMap<EquivKey, Vec<Row>> = ValueMap::default();
         let mut op = super::open(self.build, self.arg.clone());
         let mut n = 0usize;
         while let Some(row) = op.next(cx)? {
