@@ -1222,7 +1222,8 @@ impl Aggregation<'_> {
     }
 
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
-        let mut index: ValueMap<Vec<EquivKey>, usize> = ValueMap::default();
+        let mut index = GroupIndex::default();
+        let mut key_buf = Vec::with_capacity(self.keys.len());
         let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
         let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
@@ -1241,7 +1242,7 @@ impl Aggregation<'_> {
                 hits += 1;
                 gi
             } else {
-                let gi = self.group_of(cx, &row, &mut index, &mut groups)?;
+                let gi = self.group_of(cx, &row, &mut key_buf, &mut index, &mut groups)?;
                 // A miss costs one insertion, far less than evaluating and hashing the
                 // keys; the map is capped so that it stays a fraction of the groups' size.
                 if let Some(e) = entities.filter(|_| by_entities.len() < ENTITY_MEMO) {
@@ -1268,33 +1269,41 @@ impl Aggregation<'_> {
         Ok(rows)
     }
 
-    /// The index of `row`'s group, created when new.
+    /// The index of `row`'s group, created when new (`keys` is a buffer for the key values).
     fn group_of(
         &self,
         cx: &mut Cx<'_>,
         row: &Row,
-        index: &mut ValueMap<Vec<EquivKey>, usize>,
+        keys: &mut Vec<Value>,
+        index: &mut GroupIndex,
         groups: &mut Vec<(Row, Vec<AggState>)>,
     ) -> Result<usize> {
-        let mut key = Vec::with_capacity(self.keys.len());
+        keys.clear();
         for (_, e) in self.keys {
-            key.push(EquivKey(cx.eval(e, row)?));
+            keys.push(cx.eval(e, row)?);
         }
-        Ok(match index.get(&key) {
-            Some(i) => *i,
-            None => {
-                // The group's row holds its keys only: nothing above an aggregation reads the
-                // variables it does not project (a group of no rows has none either).
-                let mut out = Row::new();
-                for ((s, _), k) in self.keys.iter().zip(&key) {
-                    set_slot(&mut out, *s, k.0.clone());
-                }
-                groups.push((out, self.fresh()?));
-                cx.check_rows(groups.len())?;
-                index.insert(key, groups.len() - 1);
-                groups.len() - 1
-            }
-        })
+        let hash = index.hash(keys);
+        let same = |gi: usize| {
+            groups.get(gi).is_some_and(|(g, _)| {
+                self.keys.iter().zip(keys.iter()).all(|((s, _), k)| {
+                    crate::value::compare::equivalent(g.get(*s).unwrap_or(&Value::Null), k)
+                })
+            })
+        };
+        if let Some(gi) = index.find(hash, same) {
+            return Ok(gi);
+        }
+        // The group's row holds its keys only: nothing above an aggregation reads the
+        // variables it does not project (a group of no rows has none either).
+        let mut out = Row::new();
+        for ((s, _), k) in self.keys.iter().zip(keys.drain(..)) {
+            set_slot(&mut out, *s, k);
+        }
+        groups.push((out, self.fresh()?));
+        cx.check_rows(groups.len())?;
+        let gi = groups.len() - 1;
+        index.insert(hash, gi);
+        Ok(gi)
     }
 
     /// Adds `row` to the aggregates of group `gi`.
@@ -1322,6 +1331,52 @@ impl Aggregation<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The groups of an aggregation by the equivalence of their keys. It holds group numbers
+/// only, by hash: the keys themselves are in the groups' rows, so a group costs no second
+/// copy of its keys (and no allocation here unless two groups' hashes collide).
+#[derive(Default)]
+struct GroupIndex {
+    state: foldhash::fast::RandomState,
+    by_hash: HashMap<u64, Chain, IdHash>,
+}
+
+/// The groups whose keys share a hash.
+enum Chain {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl GroupIndex {
+    fn hash(&self, keys: &[Value]) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = self.state.build_hasher();
+        for k in keys {
+            crate::value::compare::hash_value(k, &mut h);
+        }
+        h.finish()
+    }
+
+    fn find(&self, hash: u64, same: impl Fn(usize) -> bool) -> Option<usize> {
+        match self.by_hash.get(&hash)? {
+            Chain::One(g) => same(*g).then_some(*g),
+            Chain::Many(gs) => gs.iter().copied().find(|g| same(*g)),
+        }
+    }
+
+    fn insert(&mut self, hash: u64, group: usize) {
+        match self.by_hash.get_mut(&hash) {
+            None => {
+                self.by_hash.insert(hash, Chain::One(group));
+            }
+            Some(Chain::One(g)) => {
+                let first = *g;
+                self.by_hash.insert(hash, Chain::Many(vec![first, group]));
+            }
+            Some(Chain::Many(gs)) => gs.push(group),
+        }
     }
 }
 
@@ -1694,5 +1749,26 @@ pub fn check_storable(v: &Value) -> Result<()> {
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod group_index_tests {
+    use super::GroupIndex;
+
+    /// Groups whose hashes collide are told apart by their keys.
+    #[test]
+    fn colliding_hashes_keep_their_groups_apart() {
+        let mut index = GroupIndex::default();
+        let keys = ["a", "b", "c"];
+        for (g, _) in keys.iter().enumerate() {
+            assert_eq!(index.find(7, |_| false), None);
+            index.insert(7, g);
+        }
+        for (g, k) in keys.iter().enumerate() {
+            assert_eq!(index.find(7, |x| keys[x] == *k), Some(g));
+        }
+        assert_eq!(index.find(7, |_| false), None);
+        assert_eq!(index.find(8, |_| true), None);
     }
 }
