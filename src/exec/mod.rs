@@ -1224,7 +1224,7 @@ impl Aggregation<'_> {
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
         let mut index = GroupIndex::default();
         let mut key_buf = Vec::with_capacity(self.keys.len());
-        let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
+        let mut groups = Groups::default();
         let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
         let (mut seen, mut hits) = (0usize, 0usize);
@@ -1252,12 +1252,14 @@ impl Aggregation<'_> {
             };
             self.update(cx, &row, gi, &mut groups)?;
         }
-        if groups.is_empty() && self.keys.is_empty() {
-            groups.push((Vec::new(), self.fresh()?));
+        if groups.rows.is_empty() && self.keys.is_empty() {
+            groups.rows.push(Vec::new());
+            groups.states.extend(self.fresh()?);
         }
-        let mut rows = Vec::with_capacity(groups.len());
-        for (mut row, states) in groups {
-            for ((s, _), st) in self.aggs.iter().zip(states) {
+        let mut rows = Vec::with_capacity(groups.rows.len());
+        let mut states = groups.states.into_iter();
+        for mut row in groups.rows {
+            for ((s, _), st) in self.aggs.iter().zip(states.by_ref()) {
                 let v = match st {
                     AggState::CountStar(n) => Value::Int(n),
                     AggState::Func(mut f) => f.finish()?,
@@ -1276,7 +1278,7 @@ impl Aggregation<'_> {
         row: &Row,
         keys: &mut Vec<Value>,
         index: &mut GroupIndex,
-        groups: &mut Vec<(Row, Vec<AggState>)>,
+        groups: &mut Groups,
     ) -> Result<usize> {
         keys.clear();
         for (_, e) in self.keys {
@@ -1284,7 +1286,7 @@ impl Aggregation<'_> {
         }
         let hash = index.hash(keys);
         let same = |gi: usize| {
-            groups.get(gi).is_some_and(|(g, _)| {
+            groups.rows.get(gi).is_some_and(|g| {
                 self.keys.iter().zip(keys.iter()).all(|((s, _), k)| {
                     crate::value::compare::equivalent(g.get(*s).unwrap_or(&Value::Null), k)
                 })
@@ -1299,23 +1301,19 @@ impl Aggregation<'_> {
         for ((s, _), k) in self.keys.iter().zip(keys.drain(..)) {
             set_slot(&mut out, *s, k);
         }
-        groups.push((out, self.fresh()?));
-        cx.check_rows(groups.len())?;
-        let gi = groups.len() - 1;
+        groups.rows.push(out);
+        groups.states.extend(self.fresh()?);
+        cx.check_rows(groups.rows.len())?;
+        let gi = groups.rows.len() - 1;
         index.insert(hash, gi);
         Ok(gi)
     }
 
     /// Adds `row` to the aggregates of group `gi`.
-    fn update(
-        &self,
-        cx: &mut Cx<'_>,
-        row: &Row,
-        gi: usize,
-        groups: &mut [(Row, Vec<AggState>)],
-    ) -> Result<()> {
+    fn update(&self, cx: &mut Cx<'_>, row: &Row, gi: usize, groups: &mut Groups) -> Result<()> {
+        let first = gi * self.aggs.len();
         for (i, (_, call)) in self.aggs.iter().enumerate() {
-            let Some(state) = groups.get_mut(gi).and_then(|g| g.1.get_mut(i)) else {
+            let Some(state) = groups.states.get_mut(first + i) else {
                 return Err(Error::internal("aggregation group out of range"));
             };
             match state {
@@ -1332,6 +1330,14 @@ impl Aggregation<'_> {
         }
         Ok(())
     }
+}
+
+/// An aggregation's groups: a row of keys per group, and the aggregates' states of group
+/// `g` at `states[g * aggregates..]` (one vector for all groups, not one per group).
+#[derive(Default)]
+struct Groups {
+    rows: Vec<Row>,
+    states: Vec<AggState>,
 }
 
 /// The groups of an aggregation by the equivalence of their keys. It holds group numbers
