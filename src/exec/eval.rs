@@ -204,10 +204,12 @@ impl Cx<'_> {
                 match v {
                     Value::Null => Ok(Value::Null),
                     Value::Node(id) => {
-                        let n = self.graph().node(id)?;
-                        Ok(Value::Bool(
-                            labels.iter().all(|l| self.graph().has_label(n, l)),
-                        ))
+                        let g = self.graph();
+                        let n = g.node(id)?;
+                        Ok(Value::Bool(labels.iter().all(|l| match l.sym {
+                            Some(s) => n.labels.binary_search(&s).is_ok(),
+                            None => g.has_label(n, &l.name),
+                        })))
                     }
                     other => Err(type_error(format!(
                         "label predicates apply to nodes, not {}",

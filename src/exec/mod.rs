@@ -374,12 +374,14 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             spec,
             hops,
             rel_filter,
+            distinct_ends,
         } => per_row_filtered(
             open(input, arg),
             VarExpand {
                 spec,
                 hops: *hops,
                 rel_filter: rel_filter.as_ref(),
+                distinct_ends: *distinct_ends,
             },
             filters,
         ),
@@ -851,8 +853,8 @@ impl Fanout for Expand<'_> {
             return false;
         };
         labels.iter().all(|l| {
-            g.syms
-                .get(l)
+            l.sym
+                .or_else(|| g.syms.get(&l.name))
                 .is_some_and(|l| count::reaches_only(g, &types, s.dir, l))
         })
     }
@@ -874,6 +876,104 @@ struct VarExpand<'p> {
     spec: &'p ExpandSpec,
     hops: Hops,
     rel_filter: Option<&'p (Slot, CExpr)>,
+    /// Each far node once, found breadth-first (see [`VarExpand::reachable`]).
+    distinct_ends: bool,
+}
+
+/// A far node of a variable-length expansion and the relationships leading to it.
+type PathEnd = (NodeId, Vec<RelId>);
+
+/// Steps a search for a trail back to the start may take before the full path
+/// enumeration is used instead.
+const TRAIL_BUDGET: usize = 100_000;
+
+impl VarExpand<'_> {
+    /// The nodes `start` reaches by paths of `hops` (relationships unique within a path),
+    /// each once, with no relationships (nothing reads them): breadth-first, since a node
+    /// other than `start` is reached by such a path of at most `max` hops exactly when its
+    /// distance is at most `max` (a shortest path repeats no relationship), and `min` is at
+    /// most 1. `start` itself counts when `min` is 0 or a closed path of at most `max` hops
+    /// leaves and returns to it. `None` when that search runs over its budget.
+    fn reachable(
+        &self,
+        cx: &mut Cx<'_>,
+        start: NodeId,
+        types: &[Sym],
+    ) -> Result<Option<Vec<PathEnd>>> {
+        let s = self.spec;
+        let max = self.hops.max;
+        let mut seen: HashSet<NodeId, IdHash> = HashSet::default();
+        seen.insert(start);
+        let mut found = Vec::new();
+        let mut frontier = vec![start];
+        let mut depth = 0u64;
+        while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
+            depth += 1;
+            let mut next = Vec::new();
+            for u in frontier {
+                cx.tick()?;
+                for (_, v) in cx.graph().rels_of(u, s.dir, types) {
+                    if seen.insert(v) {
+                        next.push(v);
+                        found.push((v, Vec::new()));
+                    }
+                }
+            }
+            cx.check_rows(found.len())?;
+            frontier = next;
+        }
+        let back = if self.hops.min == 0 {
+            true
+        } else {
+            match self.closed_trail(cx, start, types)? {
+                Some(b) => b,
+                None => return Ok(None),
+            }
+        };
+        if back {
+            found.insert(0, (start, Vec::new()));
+        }
+        Ok(Some(found))
+    }
+
+    /// Whether a path of 1 to `max` hops, relationships unique, leaves `start` and returns
+    /// to it (depth-first); `None` past [`TRAIL_BUDGET`] steps.
+    fn closed_trail(&self, cx: &mut Cx<'_>, start: NodeId, types: &[Sym]) -> Result<Option<bool>> {
+        let s = self.spec;
+        let max = self.hops.max;
+        // Frame k holds the relationships of the k-th node on the path and how far they
+        // have been tried; `path` the k relationships that led there.
+        let mut frames = vec![(cx.graph().rels_of(start, s.dir, types), 0usize)];
+        let mut path: Vec<RelId> = Vec::new();
+        let mut steps = 0usize;
+        while let Some((rels, next)) = frames.last_mut() {
+            let Some(&(r, v)) = rels.get(*next) else {
+                frames.pop();
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            steps += 1;
+            if steps > TRAIL_BUDGET {
+                return Ok(None);
+            }
+            if steps.is_multiple_of(1024) {
+                cx.tick()?;
+            }
+            if path.contains(&r) {
+                continue;
+            }
+            if v == start {
+                return Ok(Some(true));
+            }
+            if max.is_some_and(|m| path.len() as u64 + 1 >= m) {
+                continue;
+            }
+            path.push(r);
+            frames.push((cx.graph().rels_of(v, s.dir, types), 0));
+        }
+        Ok(Some(false))
+    }
 }
 
 impl Fanout for VarExpand<'_> {
@@ -887,6 +987,15 @@ impl Fanout for VarExpand<'_> {
         };
         // `None`: no named type exists, so only the zero-length path can match.
         let types = cx.type_filter(&s.types);
+        if let (true, None, None, Some(types)) =
+            (self.distinct_ends, target, self.rel_filter, &types)
+        {
+            if self.hops.min <= 1 && s.distinct_from.is_empty() {
+                if let Some(found) = self.reachable(cx, start, types)? {
+                    return Ok(found);
+                }
+            }
+        }
         // Depth-first over paths, relationships unique within a path. Every path explored
         // is one entry of `tree` (its last relationship and the index of the path it
         // extends), so the memory held grows with the number of paths, not their lengths,
@@ -929,6 +1038,27 @@ impl Fanout for VarExpand<'_> {
             .rev()
             .map(|(node, at)| (node, path_of(&tree, at)))
             .collect())
+    }
+
+    /// A label test on the far node is implied when every relationship of the types
+    /// reaches a node with the label and the path has at least one hop.
+    fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
+        let s = self.spec;
+        let CExpr::HasLabels(base, labels) = pred else {
+            return false;
+        };
+        if s.into || self.hops.min == 0 || !matches!(base.as_ref(), CExpr::Slot(t) if *t == s.to) {
+            return false;
+        }
+        let g = cx.graph();
+        let Some(types) = cx.type_filter(&s.types) else {
+            return false;
+        };
+        labels.iter().all(|l| {
+            l.sym
+                .or_else(|| g.syms.get(&l.name))
+                .is_some_and(|l| count::reaches_only(g, &types, s.dir, l))
+        })
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (node, path): (NodeId, Vec<RelId>)) -> Option<Row> {

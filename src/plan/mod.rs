@@ -17,11 +17,11 @@ pub mod planner;
 /// A slot number in a row.
 pub type Slot = usize;
 
-/// A property key of a compiled expression: its name, and its symbol in the store when the
-/// key existed at planning time (symbols never change or go, so the symbol stays valid; a
-/// key first written by the query itself is looked up by name).
+/// A label or property key of a compiled expression: its name, and its symbol in the store
+/// when the name existed at planning time (symbols never change or go, so the symbol stays
+/// valid; a name first written by the query itself is looked up by name).
 #[derive(Clone)]
-pub struct PropKey {
+pub struct StoreName {
     pub name: Arc<str>,
     pub sym: Option<crate::graph::Sym>,
 }
@@ -33,7 +33,7 @@ pub enum CExpr {
     Slot(Slot),
     /// `$name`, looked up when the query runs.
     Param(Arc<str>),
-    Prop(Box<CExpr>, PropKey),
+    Prop(Box<CExpr>, StoreName),
     Index(Box<CExpr>, Box<CExpr>),
     Slice(Box<CExpr>, Option<Box<CExpr>>, Option<Box<CExpr>>),
     List(Vec<CExpr>),
@@ -44,7 +44,7 @@ pub enum CExpr {
     Pos(Box<CExpr>),
     Bin(BinaryOp, Box<CExpr>, Box<CExpr>),
     IsNull(Box<CExpr>, bool),
-    HasLabels(Box<CExpr>, Vec<Arc<str>>),
+    HasLabels(Box<CExpr>, Vec<StoreName>),
     /// `n:A|B` as a pattern label test: any of the labels.
     HasAnyLabel(Box<CExpr>, Vec<Arc<str>>),
     /// A node whose key is the string.
@@ -253,6 +253,10 @@ pub enum Plan {
         /// Filter every relationship on the way must pass (slot of the relationship in
         /// `rel_slot` while testing).
         rel_filter: Option<(Slot, CExpr)>,
+        /// Only the far nodes matter, once each (nothing reads the relationships, and what
+        /// consumes the rows ignores duplicates): a breadth-first search instead of every
+        /// path (see `planner/count.rs`).
+        distinct_ends: bool,
     },
     ShortestPath {
         input: Box<Plan>,
@@ -531,13 +535,23 @@ impl Plan {
                 }
             }
             Plan::Expand { spec, .. } => Plan::expand_text(spec, ""),
-            Plan::VarLengthExpand { spec, hops, .. } => {
+            Plan::VarLengthExpand {
+                spec,
+                hops,
+                distinct_ends,
+                ..
+            } => {
                 let hops = format!(
                     "*{}..{}",
                     hops.min,
                     hops.max.map(|m| m.to_string()).unwrap_or_default()
                 );
-                Plan::expand_text(spec, &hops)
+                let text = Plan::expand_text(spec, &hops);
+                if *distinct_ends {
+                    format!("{text} distinct ends")
+                } else {
+                    text
+                }
             }
             Plan::ShortestPath { from, to, all, .. } => {
                 format!("(#{from})..(#{to}){}", if *all { " all" } else { "" })

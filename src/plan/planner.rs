@@ -225,8 +225,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn prop_key(&self, name: &str) -> PropKey {
-        PropKey {
+    fn store_name(&self, name: &str) -> StoreName {
+        StoreName {
             name: arc(name),
             sym: self.catalog.symbol(name),
         }
@@ -253,6 +253,7 @@ impl<'a> Planner<'a> {
         let (mut root, columns) = self.query(q, Plan::Argument, &Scope::default())?;
         seek::use_count_store(&mut root);
         count::fold_counted_expands(&mut root);
+        count::fold_distinct_ends(&mut root);
         Ok(QueryPlan {
             root,
             columns,
@@ -666,7 +667,7 @@ impl<'a> Planner<'a> {
                 }
                 preds.push(CExpr::HasLabels(
                     Box::new(CExpr::Slot(slot)),
-                    vec![arc(&group[0].name)],
+                    vec![self.store_name(&group[0].name)],
                 ));
             } else {
                 preds.push(CExpr::HasAnyLabel(
@@ -691,7 +692,7 @@ impl<'a> Planner<'a> {
                         BinaryOp::Eq,
                         Box::new(CExpr::Prop(
                             Box::new(CExpr::Slot(slot)),
-                            self.prop_key(&k.name),
+                            self.store_name(&k.name),
                         )),
                         Box::new(value),
                     ));
@@ -1002,6 +1003,7 @@ impl<'a> Planner<'a> {
                         spec,
                         hops,
                         rel_filter,
+                        distinct_ends: false,
                     };
                     if !forward {
                         // Keep the relationship list in pattern order.
@@ -2125,9 +2127,10 @@ impl<'a> Planner<'a> {
                     ))
                 }
             },
-            ExprKind::Property(base, key) => {
-                CExpr::Prop(Box::new(self.expr(base, scope)?), self.prop_key(&key.name))
-            }
+            ExprKind::Property(base, key) => CExpr::Prop(
+                Box::new(self.expr(base, scope)?),
+                self.store_name(&key.name),
+            ),
             ExprKind::Index(b, i) => CExpr::Index(
                 Box::new(self.expr(b, scope)?),
                 Box::new(self.expr(i, scope)?),
@@ -2179,7 +2182,7 @@ impl<'a> Planner<'a> {
             ExprKind::IsNull(x, neg) => CExpr::IsNull(Box::new(self.expr(x, scope)?), *neg),
             ExprKind::HasLabels(x, labels) => CExpr::HasLabels(
                 Box::new(self.expr(x, scope)?),
-                labels.iter().map(|l| arc(&l.name)).collect(),
+                labels.iter().map(|l| self.store_name(&l.name)).collect(),
             ),
             ExprKind::FunctionCall {
                 name,

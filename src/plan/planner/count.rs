@@ -19,7 +19,7 @@ fn label_tests(pred: &CExpr, out: &mut Vec<Arc<str>>) -> Option<Slot> {
     match pred {
         CExpr::HasLabels(base, labels) => match base.as_ref() {
             CExpr::Slot(s) => {
-                out.extend(labels.iter().cloned());
+                out.extend(labels.iter().map(|l| l.name.clone()));
                 Some(*s)
             }
             _ => None,
@@ -150,4 +150,75 @@ pub(super) fn fold_counted_expands(plan: &mut Plan) {
         closing,
         slot,
     };
+}
+
+/// Marks the variable-length expansions whose paths nobody reads, under an aggregation
+/// that ignores duplicate rows (`count(DISTINCT f)`, `min`, `max`), as needing each far
+/// node once: `MATCH (a)-[:KNOWS*1..3]-(f) RETURN count(DISTINCT f)` then searches
+/// breadth-first instead of enumerating every path.
+///
+/// Between the aggregation and the expansion only filters may stand, and a projection
+/// that reverses the relationship list (a pattern walked right to left); none of them,
+/// nor the aggregation, may read the relationships.
+pub(super) fn fold_distinct_ends(plan: &mut Plan) {
+    for c in plan.children_mut() {
+        fold_distinct_ends(c);
+    }
+    let Plan::Aggregation { input, keys, aggs } = plan else {
+        return;
+    };
+    let mut read = BTreeSet::new();
+    for (_, k) in keys.iter() {
+        if !slots_of(k, &mut read) {
+            return;
+        }
+    }
+    for (_, a) in aggs.iter() {
+        let duplicates_ignored =
+            (a.distinct && a.name == "count") || matches!(a.name, "min" | "max");
+        if !duplicates_ignored || a.args.iter().any(|e| !slots_of(e, &mut read)) {
+            return;
+        }
+    }
+    let mut written = BTreeSet::new();
+    let mut at: &mut Plan = input;
+    loop {
+        match at {
+            Plan::Filter { input, pred } => {
+                if !slots_of(pred, &mut read) {
+                    return;
+                }
+                at = input;
+            }
+            Plan::Projection { input, items } => {
+                for (s, e) in items.iter() {
+                    written.insert(*s);
+                    if !slots_of(e, &mut BTreeSet::new()) {
+                        return;
+                    }
+                }
+                at = input;
+            }
+            Plan::VarLengthExpand {
+                spec,
+                hops,
+                rel_filter: None,
+                distinct_ends,
+                ..
+            } => {
+                // The projections may only rewrite the relationship list.
+                let only_rels = written.iter().all(|s| *s == spec.rel);
+                if only_rels
+                    && !spec.into
+                    && spec.distinct_from.is_empty()
+                    && hops.min <= 1
+                    && !read.contains(&spec.rel)
+                {
+                    *distinct_ends = true;
+                }
+                return;
+            }
+            _ => return,
+        }
+    }
 }
