@@ -179,6 +179,26 @@ impl<'p> ExpandCount<'p> {
     }
 }
 
+/// Whether `pred` tests labels of the far node of `s` that the store's counts prove every
+/// relationship of its types reaches (a far node reached through a relationship, that is).
+pub(super) fn far_labels_proven(cx: &Cx<'_>, s: &ExpandSpec, pred: &CExpr) -> bool {
+    let CExpr::HasLabels(base, labels) = pred else {
+        return false;
+    };
+    if s.into || !matches!(base.as_ref(), CExpr::Slot(t) if *t == s.to) {
+        return false;
+    }
+    let g = cx.graph();
+    let Some(types) = cx.type_filter(&s.types) else {
+        return false;
+    };
+    labels.iter().all(|l| {
+        l.sym
+            .or_else(|| g.syms.get(&l.name))
+            .is_some_and(|l| reaches_only(g, &types, s.dir, l))
+    })
+}
+
 /// Whether every relationship of `types` seen from a node in `dir` ends at a node with
 /// `label`, by the store's counts (one type only).
 pub(super) fn reaches_only(g: &Graph, types: &[Sym], dir: Dir, label: Sym) -> bool {

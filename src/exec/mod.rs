@@ -841,22 +841,7 @@ impl Fanout for Expand<'_> {
     }
 
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
-        let s = self.spec;
-        let CExpr::HasLabels(base, labels) = pred else {
-            return false;
-        };
-        if s.into || !matches!(base.as_ref(), CExpr::Slot(t) if *t == s.to) {
-            return false;
-        }
-        let g = cx.graph();
-        let Some(types) = cx.type_filter(&s.types) else {
-            return false;
-        };
-        labels.iter().all(|l| {
-            l.sym
-                .or_else(|| g.syms.get(&l.name))
-                .is_some_and(|l| count::reaches_only(g, &types, s.dir, l))
-        })
+        count::far_labels_proven(cx, self.spec, pred)
     }
 
     fn emit_into(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId), out: &mut Row) -> bool {
@@ -1043,22 +1028,7 @@ impl Fanout for VarExpand<'_> {
     /// A label test on the far node is implied when every relationship of the types
     /// reaches a node with the label and the path has at least one hop.
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
-        let s = self.spec;
-        let CExpr::HasLabels(base, labels) = pred else {
-            return false;
-        };
-        if s.into || self.hops.min == 0 || !matches!(base.as_ref(), CExpr::Slot(t) if *t == s.to) {
-            return false;
-        }
-        let g = cx.graph();
-        let Some(types) = cx.type_filter(&s.types) else {
-            return false;
-        };
-        labels.iter().all(|l| {
-            l.sym
-                .or_else(|| g.syms.get(&l.name))
-                .is_some_and(|l| count::reaches_only(g, &types, s.dir, l))
-        })
+        self.hops.min > 0 && count::far_labels_proven(cx, self.spec, pred)
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (node, path): (NodeId, Vec<RelId>)) -> Option<Row> {

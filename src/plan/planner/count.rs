@@ -56,6 +56,15 @@ fn peel_labels(mut plan: &mut Plan) -> Option<Peeled<'_>> {
     }
 }
 
+/// The slots an aggregation's keys read; `None` when a key holds constructs the analysis
+/// does not follow.
+fn keys_read(keys: &[(Slot, CExpr)]) -> Option<BTreeSet<Slot>> {
+    let mut read = BTreeSet::new();
+    keys.iter()
+        .all(|(_, k)| slots_of(k, &mut read))
+        .then_some(read)
+}
+
 /// Rewrites every aggregation of `plan` that only counts the expansion under it.
 pub(super) fn fold_counted_expands(plan: &mut Plan) {
     for c in plan.children_mut() {
@@ -66,12 +75,9 @@ pub(super) fn fold_counted_expands(plan: &mut Plan) {
     };
     // The slots read above the expansions: the keys, and the arguments of anything but
     // a plain count.
-    let mut read = BTreeSet::new();
-    for (_, k) in keys.iter() {
-        if !slots_of(k, &mut read) {
-            return;
-        }
-    }
+    let Some(read) = keys_read(keys) else {
+        return;
+    };
     let mut counted = Vec::new();
     for (_, a) in aggs.iter() {
         if a.distinct || !matches!(a.name, "count" | "count(*)") {
@@ -167,12 +173,9 @@ pub(super) fn fold_distinct_ends(plan: &mut Plan) {
     let Plan::Aggregation { input, keys, aggs } = plan else {
         return;
     };
-    let mut read = BTreeSet::new();
-    for (_, k) in keys.iter() {
-        if !slots_of(k, &mut read) {
-            return;
-        }
-    }
+    let Some(mut read) = keys_read(keys) else {
+        return;
+    };
     for (_, a) in aggs.iter() {
         let duplicates_ignored =
             (a.distinct && a.name == "count") || matches!(a.name, "min" | "max");
