@@ -126,6 +126,12 @@ fn writes_print_a_summary_in_table_mode_only() {
     assert_eq!(ok(&["-e", create]), "");
     assert_eq!(ok(&["--format", "csv", "-e", create]), "");
     assert_eq!(ok(&["--format", "table", "-q", "-e", create]), "");
+    // Schema statements say what they changed too.
+    let index = "CREATE INDEX IF NOT EXISTS FOR (n:A) ON (n.x)";
+    let out = ok(&["--format", "table", "-e", index, "-e", index]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Added 1 index"), "{out}");
+    assert!(lines[1].starts_with("No changes"), "{out}");
 }
 
 #[test]

@@ -637,3 +637,25 @@ fn expand_into_from_either_end_finds_the_same_relationships() {
         assert_eq!(&rows(&db, q), expected, "{q}");
     }
 }
+
+#[test]
+fn schema_statements_count_what_they_changed() {
+    let db = Database::in_memory();
+    let stats = |q: &str| {
+        db.execute(q, &Params::new())
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .stats
+    };
+    let s = stats("CREATE INDEX ix FOR (n:P) ON (n.a)");
+    assert_eq!((s.indexes_added, s.indexes_removed), (1, 0));
+    // Already there: nothing changes, nothing is counted.
+    let s = stats("CREATE INDEX ix IF NOT EXISTS FOR (n:P) ON (n.a)");
+    assert!(s.is_empty(), "{s:?}");
+    let s = stats("CREATE CONSTRAINT u FOR (n:P) REQUIRE n.b IS UNIQUE");
+    assert_eq!((s.constraints_added, s.indexes_added), (1, 0));
+    let s = stats("DROP CONSTRAINT u");
+    assert_eq!(s.constraints_removed, 1);
+    let s = stats("DROP INDEX ix");
+    assert_eq!(s.indexes_removed, 1);
+    assert!(stats("DROP INDEX ix IF EXISTS").is_empty());
+}

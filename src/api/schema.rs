@@ -113,6 +113,8 @@ pub(super) fn run(g: &mut Graph, stmt: &StatementKind, undo: &mut UndoLog) -> Re
             properties,
         }
     };
+    let mut result = QueryResult::default();
+    let stats = &mut result.stats;
     match stmt {
         StatementKind::CreateIndex {
             name,
@@ -121,7 +123,7 @@ pub(super) fn run(g: &mut Graph, stmt: &StatementKind, undo: &mut UndoLog) -> Re
             properties,
         } => {
             let def = create(SchemaKind::Index, name, label, properties);
-            g.create_schema(def, *if_not_exists, undo)?;
+            stats.indexes_added += u64::from(g.create_schema(def, *if_not_exists, undo)?);
         }
         StatementKind::CreateConstraint {
             name,
@@ -130,15 +132,17 @@ pub(super) fn run(g: &mut Graph, stmt: &StatementKind, undo: &mut UndoLog) -> Re
             properties,
         } => {
             let def = create(SchemaKind::Unique, name, label, properties);
-            g.create_schema(def, *if_not_exists, undo)?;
+            stats.constraints_added += u64::from(g.create_schema(def, *if_not_exists, undo)?);
         }
         StatementKind::DropIndex { name, if_exists } => {
-            g.drop_schema(&name.name, SchemaKind::Index, *if_exists, undo)?;
+            let dropped = g.drop_schema(&name.name, SchemaKind::Index, *if_exists, undo)?;
+            stats.indexes_removed += u64::from(dropped);
         }
         StatementKind::DropConstraint { name, if_exists } => {
-            g.drop_schema(&name.name, SchemaKind::Unique, *if_exists, undo)?;
+            let dropped = g.drop_schema(&name.name, SchemaKind::Unique, *if_exists, undo)?;
+            stats.constraints_removed += u64::from(dropped);
         }
         _ => return Err(Error::internal("not a schema statement")),
     }
-    Ok(QueryResult::default())
+    Ok(result)
 }

@@ -410,6 +410,20 @@ pub fn stats_summary(stats: &WriteStats) -> Option<String> {
     );
     part("added", stats.labels_added, "label", "labels");
     part("removed", stats.labels_removed, "label", "labels");
+    part("added", stats.indexes_added, "index", "indexes");
+    part("removed", stats.indexes_removed, "index", "indexes");
+    part(
+        "added",
+        stats.constraints_added,
+        "constraint",
+        "constraints",
+    );
+    part(
+        "removed",
+        stats.constraints_removed,
+        "constraint",
+        "constraints",
+    );
     if parts.is_empty() {
         return None;
     }

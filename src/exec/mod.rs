@@ -43,6 +43,10 @@ pub struct WriteStats {
     pub properties_removed: u64,
     pub labels_added: u64,
     pub labels_removed: u64,
+    pub indexes_added: u64,
+    pub indexes_removed: u64,
+    pub constraints_added: u64,
+    pub constraints_removed: u64,
 }
 
 impl WriteStats {
@@ -55,6 +59,10 @@ impl WriteStats {
         self.properties_removed += o.properties_removed;
         self.labels_added += o.labels_added;
         self.labels_removed += o.labels_removed;
+        self.indexes_added += o.indexes_added;
+        self.indexes_removed += o.indexes_removed;
+        self.constraints_added += o.constraints_added;
+        self.constraints_removed += o.constraints_removed;
     }
 
     pub fn is_empty(&self) -> bool {
