@@ -571,6 +571,12 @@ trait Fanout {
     type Item;
     /// The items for one input row.
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<Self::Item>>;
+    /// [`Fanout::items`] appended to `out`, a buffer reused from row to row (an override
+    /// saves the allocation per input row).
+    fn items_into(&mut self, cx: &mut Cx<'_>, row: &Row, out: &mut Vec<Self::Item>) -> Result<()> {
+        out.extend(self.items(cx, row)?);
+        Ok(())
+    }
     /// The output row for one item, or `None` to skip it.
     fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row>;
     /// Whether every row this fanout emits passes `pred` (in a read-only statement, so
@@ -598,7 +604,8 @@ struct PerRow<'p, F: Fanout> {
     input: Op<'p>,
     fanout: F,
     current: Option<Row>,
-    items: std::vec::IntoIter<F::Item>,
+    /// The current row's items not yet emitted, last first (taken with `pop`).
+    items: Vec<F::Item>,
     /// Innermost first, as the Filter operators they replace would have run.
     filters: Vec<&'p CExpr>,
     /// Whether the filters the fanout implies have been dropped.
@@ -619,7 +626,7 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
         input,
         fanout,
         current: None,
-        items: Vec::new().into_iter(),
+        items: Vec::new(),
         filters,
         filters_checked: false,
         scratch: Row::new(),
@@ -632,7 +639,7 @@ impl<F: Fanout> PerRow<'_, F> {
         let Some(row) = &self.current else {
             return Ok(None);
         };
-        'items: for item in self.items.by_ref() {
+        'items: while let Some(item) = self.items.pop() {
             if !self.fanout.emit_into(cx, row, item, &mut self.scratch) {
                 continue;
             }
@@ -664,7 +671,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                     return Ok(Some(out));
                 }
             } else if let Some(row) = &self.current {
-                for item in self.items.by_ref() {
+                while let Some(item) = self.items.pop() {
                     if let Some(out) = self.fanout.emit(cx, row, item) {
                         return Ok(Some(out));
                     }
@@ -673,7 +680,9 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             let Some(row) = self.input.next(cx)? else {
                 return Ok(None);
             };
-            self.items = self.fanout.items(cx, &row)?.into_iter();
+            self.items.clear();
+            self.fanout.items_into(cx, &row, &mut self.items)?;
+            self.items.reverse();
             if !self.filters.is_empty() {
                 self.scratch.clone_from(&row);
             }
@@ -834,6 +843,25 @@ impl Fanout for Expand<'_> {
             return Ok(found.map_or_else(Vec::new, |rs| rs.iter().map(|r| (*r, to)).collect()));
         }
         Ok(g.rels_of(from, s.dir, &types))
+    }
+
+    fn items_into(
+        &mut self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        out: &mut Vec<(RelId, NodeId)>,
+    ) -> Result<()> {
+        let s = self.spec;
+        if s.into {
+            out.extend(self.items(cx, row)?);
+            return Ok(());
+        }
+        let (Some((from, _)), Some(types)) = (expand_ends(s, row), self.types.get(cx, &s.types))
+        else {
+            return Ok(());
+        };
+        cx.graph().rels_into(from, s.dir, &types, out);
+        Ok(())
     }
 
     fn emit(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId)) -> Option<Row> {

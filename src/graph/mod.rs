@@ -439,10 +439,16 @@ impl Graph {
     /// Live relationships at `node` in direction `dir`, as (relationship, other node). With
     /// `Both`, a self-loop appears once.
     pub fn rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
-        if !types.is_empty() {
-            return self.typed_rels_of(node, dir, types);
-        }
         let mut out = Vec::new();
+        self.rels_into(node, dir, types, &mut out);
+        out
+    }
+
+    /// [`Graph::rels_of`] appended to `out` (a buffer the caller reuses).
+    pub fn rels_into(&self, node: NodeId, dir: Dir, types: &[Sym], out: &mut Vec<(RelId, NodeId)>) {
+        if !types.is_empty() {
+            return self.typed_rels_into(node, dir, types, out);
+        }
         let mut push = |e: petgraph::stable_graph::EdgeReference<'_, RelRec, u32>, other| {
             let r = e.weight();
             if !r.deleted && (types.is_empty() || types.contains(&r.ty)) {
@@ -462,13 +468,17 @@ impl Graph {
                 push(e, e.source());
             }
         }
-        out
     }
 
-    /// [`Graph::rels_of`] for named types: reads only those types' adjacency groups, newest
-    /// first within a type (the order of petgraph's lists).
-    fn typed_rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
-        let mut out = Vec::new();
+    /// [`Graph::rels_into`] for named types: reads only those types' adjacency groups,
+    /// newest first within a type (the order of petgraph's lists).
+    fn typed_rels_into(
+        &self,
+        node: NodeId,
+        dir: Dir,
+        types: &[Sym],
+        out: &mut Vec<(RelId, NodeId)>,
+    ) {
         for (i, ty) in types.iter().enumerate() {
             if types.get(..i).is_some_and(|seen| seen.contains(ty)) {
                 continue;
@@ -490,7 +500,6 @@ impl Graph {
                 }
             }
         }
-        out
     }
 
     /// An upper bound on the relationships of `types` at `node` in `dir` (tombstones
