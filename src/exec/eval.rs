@@ -490,6 +490,23 @@ impl Cx<'_> {
                     _ => Value::Null,
                 })
             }
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+                if stored(a).is_some() || stored(b).is_some() =>
+            {
+                // A comparison with a stored property reads it where it is stored.
+                let g = self.graph();
+                if let (Some(l), Some(r)) = (in_graph(a, row, g), in_graph(b, row, g)) {
+                    return comparison(op, l, r);
+                }
+                let l = self.eval(a, row)?;
+                let r = self.eval(b, row)?;
+                comparison(op, &l, &r)
+            }
             _ => {
                 // Constants and slots are used in place: `x IN [..a long list..]` per row
                 // must not copy the list.
@@ -580,9 +597,38 @@ fn in_place<'r>(e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
     }
 }
 
-/// A binary operator other than AND/OR/XOR on two evaluated operands.
-pub fn binary_values(op: BinaryOp, l: &Value, r: &Value, cx: &mut Cx<'_>) -> Result<Value> {
-    let cmp = |op: CmpOp| -> Value { compare_op(op, l, r).map_or(Value::Null, Value::Bool) };
+/// `n.key` of a slot, with the key's store symbol.
+fn stored(e: &CExpr) -> Option<(crate::plan::Slot, crate::graph::Sym)> {
+    match e {
+        CExpr::Prop(base, key) => match (base.as_ref(), key.sym) {
+            (CExpr::Slot(s), Some(k)) => Some((*s, k)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A constant, a slot, or a stored property of the node or relationship in a slot, read in
+/// place; `None` for anything else (and for an entity that is gone, whose error the normal
+/// evaluation reports).
+pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<&'r Value> {
+    const NULL: &Value = &Value::Null;
+    if let Some(v) = in_place(e, row) {
+        return Some(v);
+    }
+    let (slot, key) = stored(e)?;
+    let props = match row.get(slot)? {
+        Value::Node(id) => &g.node(*id).ok()?.props,
+        Value::Relationship(id) => &g.rel(*id).ok()?.props,
+        Value::Null => return Some(NULL),
+        _ => return None,
+    };
+    Some(props.get(key).unwrap_or(NULL))
+}
+
+/// `=`, `<>`, `<`, `<=`, `>`, `>=` on two operands.
+fn comparison(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
+    let cmp = |op: CmpOp| compare_op(op, l, r).map_or(Value::Null, Value::Bool);
     Ok(match op {
         BinaryOp::Eq => equals(l, r).map_or(Value::Null, Value::Bool),
         BinaryOp::Ne => equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
@@ -590,6 +636,16 @@ pub fn binary_values(op: BinaryOp, l: &Value, r: &Value, cx: &mut Cx<'_>) -> Res
         BinaryOp::Le => cmp(CmpOp::Le),
         BinaryOp::Gt => cmp(CmpOp::Gt),
         BinaryOp::Ge => cmp(CmpOp::Ge),
+        _ => return Err(Error::internal("not a comparison")),
+    })
+}
+
+/// A binary operator other than AND/OR/XOR on two evaluated operands.
+pub fn binary_values(op: BinaryOp, l: &Value, r: &Value, cx: &mut Cx<'_>) -> Result<Value> {
+    Ok(match op {
+        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            comparison(op, l, r)?
+        }
         BinaryOp::Add => ops::add(l, r)?,
         BinaryOp::Sub => ops::sub(l, r)?,
         BinaryOp::Mul => ops::mul(l, r)?,

@@ -1416,6 +1416,32 @@ impl Aggregation<'_> {
         index: &mut GroupIndex,
         groups: &mut Groups,
     ) -> Result<usize> {
+        // Keys read in place (slots, constants, stored properties) find an existing group
+        // without copying a value.
+        let g = cx.graph();
+        let here = |i: usize| {
+            self.keys
+                .get(i)
+                .and_then(|(_, e)| eval::in_graph(e, row, g))
+        };
+        if (0..self.keys.len()).all(|i| here(i).is_some()) {
+            let hash = index.hash_with((0..self.keys.len()).filter_map(here));
+            let same = |gi: usize| {
+                groups.rows.get(gi).is_some_and(|group| {
+                    self.keys.iter().enumerate().all(|(i, (s, _))| {
+                        here(i).is_some_and(|k| {
+                            crate::value::compare::equivalent(
+                                group.get(*s).unwrap_or(&Value::Null),
+                                k,
+                            )
+                        })
+                    })
+                })
+            };
+            if let Some(gi) = index.find(hash, same) {
+                return Ok(gi);
+            }
+        }
         keys.clear();
         for (_, e) in self.keys {
             keys.push(cx.eval(e, row)?);
@@ -1493,6 +1519,10 @@ enum Chain {
 
 impl GroupIndex {
     fn hash(&self, keys: &[Value]) -> u64 {
+        self.hash_with(keys.iter())
+    }
+
+    fn hash_with<'v>(&self, keys: impl Iterator<Item = &'v Value>) -> u64 {
         use std::hash::{BuildHasher, Hasher};
         let mut h = self.state.build_hasher();
         for k in keys {
