@@ -659,3 +659,37 @@ fn schema_statements_count_what_they_changed() {
     assert_eq!(s.indexes_removed, 1);
     assert!(stats("DROP INDEX ix IF EXISTS").is_empty());
 }
+
+/// Plans are kept by query text; the same text must keep answering correctly while the
+/// indexes, the names and the size of the store change under it.
+#[test]
+fn kept_plans_answer_correctly_after_the_store_changes() {
+    let db = Database::in_memory();
+    let q = "MATCH (p:P {k: 3}) RETURN count(p) AS n";
+    let count = |db: &Database| rows(db, q);
+    assert_eq!(count(&db), ["0"]);
+    run(&db, "UNWIND range(1, 50) AS i CREATE (:P {k: i % 10})");
+    assert_eq!(count(&db), ["5"]);
+    run(&db, "CREATE INDEX ix FOR (p:P) ON (p.k)");
+    assert_eq!(count(&db), ["5"]);
+    assert!(plan(&db, q).contains("NodeIndexSeek"));
+    run(&db, "DROP INDEX ix");
+    assert_eq!(count(&db), ["5"]);
+    // A key first written after the plan was made.
+    let q2 = "MATCH (p:P) WHERE p.fresh = 1 RETURN count(p) AS n";
+    assert_eq!(rows(&db, q2), ["0"]);
+    run(&db, "MATCH (p:P {k: 1}) SET p.fresh = 1");
+    assert_eq!(rows(&db, q2), ["5"]);
+    // Inside a transaction, with its own changes.
+    let mut tx = db.begin().unwrap();
+    tx.execute("CREATE (:P {k: 3})", &Params::new()).unwrap();
+    let r = tx.execute(q, &Params::new()).unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Int(6)]]);
+    tx.rollback().unwrap();
+    assert_eq!(count(&db), ["5"]);
+    // A procedure registered later is called by the same text.
+    let call = "CALL test.answer() YIELD x RETURN x";
+    assert!(db.execute(call, &Params::new()).is_err());
+    db.register_procedure("test.answer", 0, &["x"], |_| Ok(vec![vec![Value::Int(42)]]));
+    assert_eq!(rows(&db, call), ["42"]);
+}

@@ -139,7 +139,49 @@ pub struct Database {
     store: Option<Mutex<Store>>,
     warnings: Mutex<Vec<String>>,
     limits: RwLock<QueryLimits>,
+    /// Plans of recent queries by text (see [`Database::prepare_cached`]).
+    plans: Mutex<HashMap<String, CachedPlan>>,
 }
+
+/// A plan kept for its query text, and the store as it was when it was made.
+struct CachedPlan {
+    plan: Arc<QueryPlan>,
+    stamp: PlanStamp,
+}
+
+/// What a plan's choices rest on: the indexes and constraints, the names the store knows,
+/// and its size.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PlanStamp {
+    schema: u64,
+    names: usize,
+    nodes: usize,
+    relationships: usize,
+}
+
+impl PlanStamp {
+    fn of(g: &Graph) -> PlanStamp {
+        PlanStamp {
+            schema: g.schema_generation(),
+            names: g.syms.names().len(),
+            nodes: g.node_count(),
+            relationships: g.rel_count(),
+        }
+    }
+
+    /// Whether a plan made at `self` still suits a store at `now`: the same schema and
+    /// names, and sizes within a factor of two (costs move with the data, answers do not).
+    fn suits(&self, now: &PlanStamp) -> bool {
+        let near = |a: usize, b: usize| a <= 2 * b + 16 && b <= 2 * a + 16;
+        self.schema == now.schema
+            && self.names == now.names
+            && near(self.nodes, now.nodes)
+            && near(self.relationships, now.relationships)
+    }
+}
+
+/// Query texts whose plans a database keeps (the cache starts over when full).
+const PLAN_CACHE: usize = 256;
 
 impl Drop for Database {
     /// Checkpoints a file database whose log holds records; failures are ignored here (use
@@ -284,7 +326,7 @@ fn parse_uncached(query: &str) -> Result<crate::ast::Statement> {
 
 /// What a statement asks for.
 enum Action {
-    Run(QueryPlan, bool),
+    Run(Arc<QueryPlan>, bool),
     /// An index or constraint statement (or SHOW of them).
     Schema(StatementKind),
     Explain(QueryPlan),
@@ -297,7 +339,7 @@ enum Action {
 /// What a statement runs.
 enum Runnable {
     /// A plan with its PROFILE flag.
-    Plan(QueryPlan, bool),
+    Plan(Arc<QueryPlan>, bool),
     Schema(StatementKind),
 }
 
@@ -496,6 +538,7 @@ impl Database {
             store: None,
             warnings: Mutex::new(Vec::new()),
             limits: RwLock::new(QueryLimits::default()),
+            plans: Mutex::new(HashMap::new()),
         }
     }
 
@@ -566,6 +609,9 @@ impl Database {
         outputs: &[&str],
         body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
     ) {
+        if let Ok(mut plans) = self.plans.lock() {
+            plans.clear();
+        }
         if let Ok(mut p) = self.procedures.write() {
             p.insert(
                 name.to_string(),
@@ -576,6 +622,38 @@ impl Database {
                 },
             );
         }
+    }
+
+    /// [`Database::prepare`], reusing the plan made for the same text while the store's
+    /// schema, names and rough size are unchanged. Plans already run against a store that
+    /// may have changed since they were made (a write is planned under the read lock), so
+    /// they check what they rely on when they run: an index gone means a scan, a name
+    /// unknown at planning is looked up by name.
+    fn prepare_cached(
+        &self,
+        graph: &Graph,
+        procedures: &HashMap<String, ProcedureDef>,
+        query: &str,
+    ) -> Result<Action> {
+        let stamp = PlanStamp::of(graph);
+        let cached = self.plans.lock().ok().and_then(|plans| {
+            plans
+                .get(query)
+                .filter(|c| c.stamp.suits(&stamp))
+                .map(|c| c.plan.clone())
+        });
+        if let Some(plan) = cached {
+            return Ok(Action::Run(plan, false));
+        }
+        let action = Self::prepare(graph, procedures, query)?;
+        if let (Action::Run(plan, false), Ok(mut plans)) = (&action, self.plans.lock()) {
+            if plans.len() >= PLAN_CACHE {
+                plans.clear();
+            }
+            let plan = plan.clone();
+            plans.insert(query.to_string(), CachedPlan { plan, stamp });
+        }
+        Ok(action)
     }
 
     fn prepare(
@@ -591,14 +669,14 @@ impl Database {
                 .map_err(|e| e.locate(query))
         };
         Ok(match &stmt.kind {
-            StatementKind::Query(q) => Action::Run(plan(q)?, false),
+            StatementKind::Query(q) => Action::Run(Arc::new(plan(q)?), false),
             StatementKind::Explain(inner) | StatementKind::Profile(inner) => {
                 let profile = matches!(stmt.kind, StatementKind::Profile(_));
                 match &inner.kind {
                     StatementKind::Query(q) => {
                         let p = plan(q)?;
                         if profile {
-                            Action::Run(p, true)
+                            Action::Run(Arc::new(p), true)
                         } else {
                             Action::Explain(p)
                         }
@@ -641,7 +719,7 @@ impl Database {
         // Plan under a read lock; a read-only plan also runs under it.
         let work = {
             let g = self.lock_read()?;
-            let action = Self::prepare(&g, &procedures, query)?;
+            let action = self.prepare_cached(&g, &procedures, query)?;
             if matches!(action, Action::Checkpoint) {
                 drop(g);
                 self.checkpoint()?;
@@ -937,7 +1015,7 @@ impl Transaction<'_> {
             .as_mut()
             .ok_or_else(|| Error::internal("transaction already finished"))?;
         let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
-        let action = Database::prepare(g, &procedures, query)?;
+        let action = self.db.prepare_cached(g, &procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
         let r = match action.prepared(hint)? {
             Ok(Runnable::Plan(plan, profile)) => Run {

@@ -431,6 +431,7 @@ impl Graph {
         }
         let ix = self.build_index(def.clone())?;
         self.indexes.push(ix);
+        self.schema_gen += 1;
         undo.push(Undo::CreatedSchema(def));
         Ok(true)
     }
@@ -473,6 +474,7 @@ impl Graph {
             ));
         }
         let ix = self.indexes.remove(pos);
+        self.schema_gen += 1;
         undo.push(Undo::DroppedSchema(ix.def));
         Ok(true)
     }
@@ -488,6 +490,7 @@ impl Graph {
         }
         let ix = self.build_index(def)?;
         self.indexes.push(ix);
+        self.schema_gen += 1;
         Ok(())
     }
 
@@ -495,6 +498,7 @@ impl Graph {
     /// nothing in an undo log.
     pub fn replace_schema_defs(&mut self, defs: Vec<SchemaDef>) -> Result<()> {
         self.indexes.clear();
+        self.schema_gen += 1;
         defs.into_iter()
             .try_for_each(|d| self.restore_schema_def(d))
     }
@@ -502,6 +506,13 @@ impl Graph {
     /// Removes a definition without undo (rollback of a creation).
     pub(super) fn forget_schema(&mut self, name: &str) {
         self.indexes.retain(|ix| ix.def.name != name);
+        self.schema_gen += 1;
+    }
+
+    /// Increases whenever an index or constraint is created or dropped (rollbacks and
+    /// loads included).
+    pub fn schema_generation(&self) -> u64 {
+        self.schema_gen
     }
 
     /// Every index and constraint definition, in creation order.

@@ -277,6 +277,9 @@ pub struct Graph {
     live_rels: usize,
     /// Relationships deleted but not yet purged (tombstones still in the adjacency groups).
     dead_rels: usize,
+    /// Counts changes to the indexes and constraints (plans made before a change are
+    /// made again).
+    schema_gen: u64,
     adjacency: adjacency::TypedAdjacency,
     indexes: Vec<index::PropIndex>,
     triples: stats::TripleCounts,
