@@ -2,7 +2,7 @@
 //! match (see `plan/planner/count.rs` for when the planner uses it).
 //!
 //! Three speeds, fastest first:
-//! - one type, one direction, no deleted relationship anywhere in the transaction, and the
+//! - one type, one direction, no deleted relationship waiting for its purge, and the
 //!   store's counts prove every relationship of the type reaches a node with the labels:
 //!   the count is the length of the node's adjacency group;
 //! - otherwise each relationship is checked as Expand would (uniqueness, labels);
@@ -11,7 +11,6 @@
 //!   (kept while rows keep the same closing start, as Expand(Into)'s cache is).
 
 use super::*;
-use crate::graph::Undo;
 use crate::graph::ANY_LABEL;
 
 pub(super) struct ExpandCount<'p> {
@@ -23,9 +22,6 @@ pub(super) struct ExpandCount<'p> {
     types: TypeCache,
     /// Labels once every name is known (symbols never change or go).
     label_syms: Option<Vec<Sym>>,
-    /// How far the undo log has been read for deletions, and whether one was seen.
-    undo_read: usize,
-    deletions: bool,
     /// The closing start node's relationships by far node, and the undo log's length
     /// when they were read.
     closing_rels: Option<ClosingRels>,
@@ -51,8 +47,6 @@ impl<'p> ExpandCount<'p> {
             slot,
             types: TypeCache::default(),
             label_syms: None,
-            undo_read: 0,
-            deletions: false,
             closing_rels: None,
         }
     }
@@ -62,32 +56,13 @@ impl<'p> ExpandCount<'p> {
         names.iter().map(|n| g.syms.get(n)).collect()
     }
 
-    /// Whether the transaction has deleted anything (deleted relationships stay in the
-    /// adjacency groups as tombstones until commit).
-    fn any_deletion(&mut self, undo: &UndoLog) -> bool {
-        if undo.len() < self.undo_read {
-            // Rolled back below what was read: read again.
-            self.undo_read = 0;
-            self.deletions = false;
-        }
-        if !self.deletions {
-            self.deletions = undo
-                .get(self.undo_read..)
-                .unwrap_or_default()
-                .iter()
-                .any(|u| matches!(u, Undo::DeletedRel(_) | Undo::DeletedNode(_)));
-        }
-        self.undo_read = undo.len();
-        self.deletions
-    }
-
     /// The number of matches for `row`.
     fn count(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<u64> {
         let s = self.spec;
         let Some((from, to)) = expand_ends(s, row) else {
             return Ok(0);
         };
-        let deletions = self.any_deletion(cx.undo);
+        let deletions = cx.graph().has_tombstones();
         if let Some(c) = self.closing {
             if !self.load_closing(cx, c, row)? {
                 return Ok(0);

@@ -505,6 +505,12 @@ impl Graph {
         }
     }
 
+    /// Whether relationships deleted by an open transaction still sit in the adjacency
+    /// groups (counted by [`Graph::typed_degree`], skipped by [`Graph::rels_of`]).
+    pub fn has_tombstones(&self) -> bool {
+        self.dead_rels > 0
+    }
+
     /// An upper bound on the relationships of `types` at `node` in `dir` (tombstones
     /// included), from the adjacency groups without walking them.
     pub fn typed_degree(&self, node: NodeId, dir: Dir, types: &[Sym]) -> usize {
