@@ -22,14 +22,9 @@ pub(super) struct ExpandCount<'p> {
     types: TypeCache,
     /// Labels once every name is known (symbols never change or go).
     label_syms: Option<Vec<Sym>>,
-    /// The closing start node's relationships by far node, and the undo log's length
-    /// when they were read.
-    closing_rels: Option<ClosingRels>,
+    /// The closing start node's relationships by far node.
+    closing_rels: FarIndex,
 }
-
-/// A closing start node, the undo log's length when its relationships were read, and
-/// those relationships as (far node, relationship), sorted.
-type ClosingRels = (NodeId, usize, Vec<(NodeId, RelId)>);
 
 impl<'p> ExpandCount<'p> {
     pub(super) fn new(
@@ -47,7 +42,7 @@ impl<'p> ExpandCount<'p> {
             slot,
             types: TypeCache::default(),
             label_syms: None,
-            closing_rels: None,
+            closing_rels: FarIndex::default(),
         }
     }
 
@@ -86,9 +81,7 @@ impl<'p> ExpandCount<'p> {
                 return Ok(g.typed_degree(from, s.dir, &types) as u64);
             }
         }
-        let closing = self
-            .closing
-            .zip(self.closing_rels.as_ref().map(|(_, _, rels)| rels));
+        let closing = self.closing.map(|c| (c, &self.closing_rels));
         let g = cx.graph();
         let mut n = 0u64;
         for (r, other) in g.rels_of(from, s.dir, &types) {
@@ -103,53 +96,35 @@ impl<'p> ExpandCount<'p> {
             }
             n += match &closing {
                 None => 1,
-                Some((c, rels)) => {
-                    let start = rels.partition_point(|(o, _)| *o < other);
-                    rels.get(start..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take_while(|(o, _)| *o == other)
-                        .filter(|(_, r2)| {
-                            let same = *r2 == r && c.distinct_from.contains(&s.rel);
-                            !same && !rel_taken(c, row, *r2)
-                        })
-                        .count() as u64
-                }
+                Some((c, rels)) => rels
+                    .to(other)
+                    .iter()
+                    .filter(|(r2, _)| {
+                        let same = *r2 == r && c.distinct_from.contains(&s.rel);
+                        !same && !rel_taken(c, row, *r2)
+                    })
+                    .count() as u64,
             };
         }
         Ok(n)
     }
 
-    /// Reads the closing start node's relationships sorted by far node into
-    /// `closing_rels`, unless they are there already; `false` when the start is not a node
-    /// or a type is unknown, so nothing closes.
+    /// Reads the closing start node's relationships into `closing_rels`, unless they are
+    /// there already; `false` when the start is not a node or a type is unknown, so
+    /// nothing closes.
     fn load_closing(&mut self, cx: &mut Cx<'_>, c: &ExpandSpec, row: &Row) -> Result<bool> {
         let Some(Value::Node(start)) = row.get(c.from) else {
             return Ok(false);
         };
         let writes = cx.undo.len();
-        if let Some((n, w, _)) = &self.closing_rels {
-            if *n == *start && *w == writes {
-                return Ok(true);
-            }
+        if self.closing_rels.holds(*start, writes) {
+            return Ok(true);
         }
         let Some(types) = cx.type_filter(&c.types) else {
             return Ok(false);
         };
-        let mut rels = self
-            .closing_rels
-            .take()
-            .map(|(_, _, v)| v)
-            .unwrap_or_default();
-        rels.clear();
-        rels.extend(
-            cx.graph()
-                .rels_of(*start, c.dir, &types)
-                .into_iter()
-                .map(|(r, o)| (o, r)),
-        );
-        rels.sort_unstable();
-        self.closing_rels = Some((*start, writes, rels));
+        self.closing_rels
+            .load(cx.graph(), writes, *start, c.dir, &types);
         Ok(true)
     }
 }

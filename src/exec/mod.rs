@@ -359,7 +359,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             open(input, arg),
             Expand {
                 spec,
-                into_cache: None,
+                into_cache: FarIndex::default(),
                 types: TypeCache::default(),
             },
             filters,
@@ -773,12 +773,49 @@ fn expand_ends(spec: &ExpandSpec, row: &Row) -> Option<(NodeId, Option<NodeId>)>
 
 struct Expand<'p> {
     spec: &'p ExpandSpec,
-    /// Expand(Into): the relationships of the last start node, by far node, and the undo
-    /// log's length when they were read (any write since makes them stale). Rows often
+    /// Expand(Into): the relationships of the last start node by far node. Rows often
     /// come grouped by start node (the triangle `(a)-->(b)-->(c), (a)-->(c)`), and then
     /// each row is one lookup instead of a walk of the start node's relationships.
-    into_cache: Option<(NodeId, usize, HashMap<NodeId, Vec<RelId>>)>,
+    into_cache: FarIndex,
     types: TypeCache,
+}
+
+/// One node's relationships (of some types, in one direction) sorted by the node at their
+/// far end, kept while rows bring the same node back with nothing written in between:
+/// Expand(Into) and ExpandCount's closing side find "the relationships from `a` to `c`"
+/// in it.
+#[derive(Default)]
+struct FarIndex {
+    /// The node, and the undo log's length when its relationships were read.
+    key: Option<(NodeId, usize)>,
+    /// (relationship, far node), sorted by far node; one far node's in `rels_of` order.
+    rels: Vec<(RelId, NodeId)>,
+}
+
+impl FarIndex {
+    /// Whether it holds `node`'s relationships as of `writes` undo entries.
+    fn holds(&self, node: NodeId, writes: usize) -> bool {
+        self.key == Some((node, writes))
+    }
+
+    /// Reads `node`'s relationships unless it holds them already.
+    fn load(&mut self, g: &Graph, writes: usize, node: NodeId, dir: Dir, types: &[Sym]) {
+        if self.holds(node, writes) {
+            return;
+        }
+        self.rels.clear();
+        g.rels_into(node, dir, types, &mut self.rels);
+        self.rels.sort_by_key(|(_, far)| *far);
+        self.key = Some((node, writes));
+    }
+
+    /// The relationships that reach `far`.
+    fn to(&self, far: NodeId) -> &[(RelId, NodeId)] {
+        let start = self.rels.partition_point(|(_, o)| *o < far);
+        let rest = self.rels.get(start..).unwrap_or_default();
+        let len = rest.iter().take_while(|(_, o)| *o == far).count();
+        rest.get(..len).unwrap_or_default()
+    }
 }
 
 /// Relationship type names resolved to symbols, kept once every name has one (symbols
@@ -814,11 +851,7 @@ impl Fanout for Expand<'_> {
         let writes = cx.undo.len();
         let g = cx.graph();
         if let Some(to) = to.filter(|_| !types.is_empty()) {
-            let cached = self
-                .into_cache
-                .as_ref()
-                .is_some_and(|(n, w, _)| *n == from && *w == writes);
-            if !cached {
+            if !self.into_cache.holds(from, writes) {
                 // Expand(Into): walk the end with fewer relationships of these types...
                 let back = s.dir.reversed();
                 if g.typed_degree(to, back, &types) < g.typed_degree(from, s.dir, &types) {
@@ -829,18 +862,10 @@ impl Fanout for Expand<'_> {
                         .map(|(r, _)| (r, to))
                         .collect());
                 }
-                // ...or index the start's, for the rows that follow with the same start.
-                let mut by_far: HashMap<NodeId, Vec<RelId>> = HashMap::new();
-                for (r, o) in g.rels_of(from, s.dir, &types) {
-                    by_far.entry(o).or_default().push(r);
-                }
-                self.into_cache = Some((from, writes, by_far));
             }
-            let found = self
-                .into_cache
-                .as_ref()
-                .and_then(|(_, _, by_far)| by_far.get(&to));
-            return Ok(found.map_or_else(Vec::new, |rs| rs.iter().map(|r| (*r, to)).collect()));
+            // ...or index the start's, for the rows that follow with the same start.
+            self.into_cache.load(g, writes, from, s.dir, &types);
+            return Ok(self.into_cache.to(to).to_vec());
         }
         Ok(g.rels_of(from, s.dir, &types))
     }
