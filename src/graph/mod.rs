@@ -81,6 +81,24 @@ pub struct Props(Box<[(Sym, Value)]>);
     reason = "indices come from binary_search on the same slice"
 )]
 impl Props {
+    /// Properties from (key, value) pairs without nulls, built in one allocation (a later
+    /// pair with the same key wins, as a `set` would).
+    pub fn from_pairs(mut pairs: Vec<(Sym, Value)>) -> Props {
+        if !pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+            // Stable, so the last of equal keys stays last: keep it.
+            pairs.sort_by_key(|(k, _)| *k);
+            let mut kept: Vec<(Sym, Value)> = Vec::with_capacity(pairs.len());
+            for p in pairs {
+                match kept.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => kept.push(p),
+                }
+            }
+            pairs = kept;
+        }
+        Props(pairs.into_boxed_slice())
+    }
+
     pub fn get(&self, key: Sym) -> Option<&Value> {
         self.0
             .binary_search_by_key(&key, |(k, _)| *k)
@@ -253,14 +271,6 @@ pub type UndoLog = Vec<Undo>;
 pub(crate) struct Holes {
     nodes: Vec<NodeId>,
     rels: Vec<RelId>,
-}
-
-fn raw_node_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
-    g.node_bound() as u32
-}
-
-fn raw_edge_bound(g: &StableDiGraph<NodeRec, RelRec, u32>) -> u32 {
-    g.edge_bound() as u32
 }
 
 /// The store.
@@ -454,7 +464,7 @@ impl Graph {
         }
         let mut push = |e: petgraph::stable_graph::EdgeReference<'_, RelRec, u32>, other| {
             let r = e.weight();
-            if !r.deleted && (types.is_empty() || types.contains(&r.ty)) {
+            if !r.deleted {
                 out.push((rid(e.id()), nid(other)));
             }
         };
@@ -798,14 +808,8 @@ impl Graph {
                     if self.rel_rec(id).is_some_and(|r| !r.deleted) {
                         self.count_rel(id, false);
                     }
-                    let ends = self.endpoints(id);
-                    if let Some(r) = self.g.remove_edge(ei(id)) {
-                        if let Some((s, e)) = ends {
-                            self.adjacency.remove(s, e, r.ty, id);
-                        }
-                        if r.deleted {
-                            self.dead_rels = self.dead_rels.saturating_sub(1);
-                        } else {
+                    if let Some(r) = self.remove_rel_slot(id) {
+                        if !r.deleted {
                             if let Some(c) = self.type_counts.get_mut(&r.ty) {
                                 *c = c.saturating_sub(1);
                             }
@@ -838,11 +842,17 @@ impl Graph {
                     }
                 }
                 Undo::NodeProp(id, key, old) => {
-                    self.unindex_node(id);
+                    // As in `set_node_prop`: only a key some index covers needs upkeep.
+                    let upkeep = self.indexed_key(key);
+                    if upkeep {
+                        self.unindex_node(id);
+                    }
                     if let Some(n) = self.g.node_weight_mut(ni(id)) {
                         n.props.set(key, old.unwrap_or(Value::Null));
                     }
-                    let _ = self.index_node(id);
+                    if upkeep {
+                        let _ = self.index_node(id);
+                    }
                 }
                 Undo::RelProp(id, key, old) => {
                     if let Some(r) = self.g.edge_weight_mut(ei(id)) {
@@ -884,18 +894,26 @@ impl Graph {
         Ok(())
     }
 
+    /// Takes relationship `id` out of petgraph and its adjacency groups for good (a
+    /// tombstone leaves the count of them); returns its record.
+    fn remove_rel_slot(&mut self, id: RelId) -> Option<RelRec> {
+        let ends = self.endpoints(id);
+        let r = self.g.remove_edge(ei(id))?;
+        if let Some((s, e)) = ends {
+            self.adjacency.remove(s, e, r.ty, id);
+        }
+        if r.deleted {
+            self.dead_rels = self.dead_rels.saturating_sub(1);
+        }
+        Some(r)
+    }
+
     /// Removes the tombstones recorded in `undo` for good (at commit).
     pub fn purge(&mut self, undo: &UndoLog) {
         for u in undo {
             if let Undo::DeletedRel(id) = u {
                 if self.rel_rec(*id).is_some_and(|r| r.deleted) {
-                    let ends = self.endpoints(*id);
-                    if let Some(r) = self.g.remove_edge(ei(*id)) {
-                        if let Some((s, e)) = ends {
-                            self.adjacency.remove(s, e, r.ty, *id);
-                        }
-                        self.dead_rels = self.dead_rels.saturating_sub(1);
-                    }
+                    self.remove_rel_slot(*id);
                 }
             }
         }
@@ -956,18 +974,18 @@ impl Graph {
 
     /// One past the highest node id ever handed out (holes included).
     pub fn node_bound(&self) -> u32 {
-        raw_node_bound(&self.g)
+        self.g.node_bound() as u32
     }
 
     /// One past the highest relationship id ever handed out (holes included).
     pub fn rel_bound(&self) -> u32 {
-        raw_edge_bound(&self.g)
+        self.g.edge_bound() as u32
     }
 
     /// Makes room for `nodes` nodes and `rels` relationships in an empty graph (when
     /// loading a snapshot whose sizes are known); does nothing to a graph holding any.
     pub(crate) fn reserve_empty(&mut self, nodes: u32, rels: u32) {
-        if raw_node_bound(&self.g) == 0 && raw_edge_bound(&self.g) == 0 {
+        if self.node_bound() == 0 && self.rel_bound() == 0 {
             self.g = StableDiGraph::with_capacity(nodes as usize, rels as usize);
         }
     }
@@ -991,7 +1009,7 @@ impl Graph {
         // array per relationship instead of two node records.
         let mut set_ids: HashMap<Vec<Sym>, u32> = HashMap::new();
         let mut sets: Vec<Vec<Sym>> = Vec::new();
-        let mut set_of = vec![0u32; raw_node_bound(&self.g) as usize];
+        let mut set_of = vec![0u32; self.node_bound() as usize];
         for (id, rec) in self.node_records() {
             let s = match set_ids.get(rec.labels.as_slice()) {
                 Some(s) => *s,
@@ -1018,20 +1036,12 @@ impl Graph {
         out.sort_unstable();
         inc.sort_unstable();
         self.adjacency
-            .rebuild(raw_node_bound(&self.g) as usize, &out, &inc);
+            .rebuild(self.node_bound() as usize, &out, &inc);
         self.triples.clear();
-        let empty = Vec::new();
         for ((a, ty, b), n) in by_sets {
-            let from = sets.get(a as usize).unwrap_or(&empty);
-            let to = sets.get(b as usize).unwrap_or(&empty);
-            for la in std::iter::once(&stats::ANY_LABEL).chain(from) {
-                for lb in std::iter::once(&stats::ANY_LABEL).chain(to) {
-                    if *la == stats::ANY_LABEL && *lb == stats::ANY_LABEL {
-                        continue; // that is the type count
-                    }
-                    *self.triples.entry((*la, ty, *lb)).or_default() += n;
-                }
-            }
+            let from = sets.get(a as usize).map_or(&[][..], Vec::as_slice);
+            let to = sets.get(b as usize).map_or(&[][..], Vec::as_slice);
+            stats::bump(&mut self.triples, from, ty, to, n, true);
         }
     }
 
@@ -1066,11 +1076,11 @@ impl Graph {
         for _ in 0..free_nodes {
             holes.nodes.push(nid(self.g.add_node(placeholder())));
         }
-        while raw_node_bound(&self.g) < nodes {
+        while self.node_bound() < nodes {
             holes.nodes.push(nid(self.g.add_node(placeholder())));
         }
         let free_rels = self.g.edge_bound() - self.g.edge_count();
-        if free_rels == 0 && raw_edge_bound(&self.g) >= rels {
+        if free_rels == 0 && self.rel_bound() >= rels {
             return;
         }
         let anchor = match self.g.node_indices().next() {
@@ -1089,7 +1099,7 @@ impl Graph {
         for _ in 0..free_rels {
             holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
         }
-        while raw_edge_bound(&self.g) < rels {
+        while self.rel_bound() < rels {
             holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
         }
     }

@@ -12,6 +12,32 @@ pub const ANY_LABEL: Sym = Sym::MAX;
 
 pub(super) type TripleCounts = HashMap<(Sym, Sym, Sym), u64>;
 
+/// Adds (`add`) or takes away `n` relationships of type `ty` from nodes labelled `from` to
+/// nodes labelled `to`, in every (label or any, type, label or any) triple but the (any,
+/// any) one, which is the type count.
+pub(super) fn bump(
+    triples: &mut TripleCounts,
+    from: &[Sym],
+    ty: Sym,
+    to: &[Sym],
+    n: u64,
+    add: bool,
+) {
+    for a in std::iter::once(&ANY_LABEL).chain(from) {
+        for b in std::iter::once(&ANY_LABEL).chain(to) {
+            if *a == ANY_LABEL && *b == ANY_LABEL {
+                continue;
+            }
+            let c = triples.entry((*a, ty, *b)).or_default();
+            if add {
+                *c += n;
+            } else {
+                *c = c.saturating_sub(n);
+            }
+        }
+    }
+}
+
 impl Graph {
     /// Counts live relationship `r` in (`add`) or out of the triples of its endpoints'
     /// current labels.
@@ -20,27 +46,14 @@ impl Graph {
             return;
         };
         let ty = rec.ty;
+        // Through the petgraph field, so the labels stay borrowed while the counts change.
+        let g = &self.g;
         let labels = |n| {
-            let mut v = vec![ANY_LABEL];
-            if let Some(rec) = self.node_rec(n) {
-                v.extend(rec.labels.iter().copied());
-            }
-            v
+            g.node_weight(super::ni(n))
+                .map_or(&[][..], |rec| &rec.labels[..])
         };
         let (from, to) = (labels(s), labels(e));
-        for a in &from {
-            for b in &to {
-                if *a == ANY_LABEL && *b == ANY_LABEL {
-                    continue; // that is the type count
-                }
-                let c = self.triples.entry((*a, ty, *b)).or_default();
-                if add {
-                    *c += 1;
-                } else {
-                    *c = c.saturating_sub(1);
-                }
-            }
-        }
+        bump(&mut self.triples, from, ty, to, 1, add);
     }
 
     /// Live relationships of type `ty` from a node with label `from` to one with label `to`
