@@ -152,10 +152,15 @@ pub(crate) enum RedoOp {
 // ----- entry points ---------------------------------------------------------------------
 
 /// Appends the encoding of `item` to `out`.
-pub(crate) fn encode_snap(item: &SnapOut<'_>, out: &mut Vec<u8>) -> Result<(), CodecError> {
+fn encode(item: &impl Encode, out: &mut Vec<u8>) -> Result<(), CodecError> {
     bincode::encode_into_std_write(item, out, config())
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// Appends the encoding of a snapshot item to `out`.
+pub(crate) fn encode_snap(item: &SnapOut<'_>, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    encode(item, out)
 }
 
 /// Decodes one snapshot item from the front of `bytes`; returns it and its length.
@@ -165,9 +170,7 @@ pub(crate) fn decode_snap(bytes: &[u8]) -> Result<(SnapItem, usize), CodecError>
 
 /// The encoding of a log record.
 pub(crate) fn encode_wal(record: &WalRecord, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    bincode::encode_into_std_write(record, out, config())
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    encode(record, out)
 }
 
 /// Decodes a log record that must fill `bytes` exactly.

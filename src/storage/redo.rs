@@ -35,6 +35,22 @@ impl Names {
             .map(|(k, v)| (self.of(g, k), v.clone()))
             .collect()
     }
+
+    fn labels(&mut self, g: &Graph, labels: &[Sym]) -> Vec<u32> {
+        labels.iter().map(|l| self.of(g, *l)).collect()
+    }
+
+    /// The final value of each of `keys` in `props` (null: removed).
+    fn changed(&mut self, g: &Graph, keys: &BTreeSet<Sym>, props: &Props) -> Vec<(u32, Value)> {
+        keys.iter()
+            .map(|k| {
+                (
+                    self.of(g, *k),
+                    props.get(*k).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Default)]
@@ -91,7 +107,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         } else {
             NodeItem {
                 id: id.0,
-                labels: n.labels.iter().map(|l| names.of(g, *l)).collect(),
+                labels: names.labels(g, &n.labels),
                 key: n.key.as_deref().map(str::to_string),
                 props: names.props(g, &n.props),
             }
@@ -120,19 +136,8 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         if new_nodes.contains(&id) || n.deleted {
             continue;
         }
-        let labels = t
-            .labels
-            .then(|| n.labels.iter().map(|l| names.of(g, *l)).collect());
-        let props = t
-            .keys
-            .iter()
-            .map(|k| {
-                (
-                    names.of(g, *k),
-                    n.props.get(*k).cloned().unwrap_or(Value::Null),
-                )
-            })
-            .collect();
+        let labels = t.labels.then(|| names.labels(g, &n.labels));
+        let props = names.changed(g, &t.keys, &n.props);
         ops.push(RedoOp::SetNode {
             id: id.0,
             labels,
@@ -144,16 +149,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         if new_rels.contains(&id) || r.deleted {
             continue;
         }
-        let props = t
-            .keys
-            .iter()
-            .map(|k| {
-                (
-                    names.of(g, *k),
-                    r.props.get(*k).cloned().unwrap_or(Value::Null),
-                )
-            })
-            .collect();
+        let props = names.changed(g, &t.keys, &r.props);
         ops.push(RedoOp::SetRel { id: id.0, props });
     }
     ops.extend(deleted_rels.into_iter().map(|r| RedoOp::DeleteRel(r.0)));
@@ -175,14 +171,14 @@ fn props_of(
     list: Vec<(u32, Value)>,
     sym: &impl Fn(u32) -> Result<Sym, String>,
 ) -> Result<Props, String> {
-    let mut props = Props::default();
+    let mut pairs = Vec::with_capacity(list.len());
     for (k, v) in list {
         if v.is_null() {
             return Err("a stored property is null".into());
         }
-        props.set(sym(k)?, v);
+        pairs.push((sym(k)?, v));
     }
-    Ok(props)
+    Ok(Props::from_pairs(pairs))
 }
 
 /// Creates the node of `item`, which must come back with the id it was stored with
