@@ -16,6 +16,7 @@ nothing is typed in.
 import argparse
 import csv
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -286,6 +287,15 @@ def falkordb_open(path):
     return db, db.client
 
 
+def send(g, statement, rows):
+    """Runs `statement` on graph `g` with `rows` (any iterable, read lazily) under `$rows`,
+    BATCH rows at a time, in order; the last batch may be shorter, and without rows nothing
+    is sent."""
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, BATCH)):
+        g.query(statement, {"rows": chunk})
+
+
 def falkordb_worker(data, runs, load_runs):
     node_tables, rel_tables = tables(data)
     params = params_of(data)
@@ -309,14 +319,8 @@ def falkordb_worker(data, runs, load_runs):
             props = t.props()
             fields = ", ".join(f"{n}: r[{k}]" for k, (_, n, _) in enumerate(props))
             statement = f"UNWIND $rows AS r CREATE (:{t.token} {{{fields}}})"
-            batch = []
-            for row in t.rows():
-                batch.append([convert(row[i], ty) for i, _, ty in props])
-                if len(batch) == BATCH:
-                    g.query(statement, {"rows": batch})
-                    batch = []
-            if batch:
-                g.query(statement, {"rows": batch})
+            rows = ([convert(row[i], ty) for i, _, ty in props] for row in t.rows())
+            send(g, statement, rows)
         nodes_ms = (time.perf_counter() - started) * 1000
         mem1, rss1 = used_memory(client), rss_bytes(server_pid) if server_pid else 0
         for t in rel_tables:
@@ -327,14 +331,9 @@ def falkordb_worker(data, runs, load_runs):
             statement = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}), (b:{dst} {{id: r[1]}}) "
                          f"CREATE (a)-[:{t.token} {{{fields}}}]->(b)")
             s, e = t.index("start"), t.index("end")
-            batch = []
-            for row in t.rows():
-                batch.append([int(row[s]), int(row[e])] + [convert(row[i], ty) for i, _, ty in props])
-                if len(batch) == BATCH:
-                    g.query(statement, {"rows": batch})
-                    batch = []
-            if batch:
-                g.query(statement, {"rows": batch})
+            rows = ([int(row[s]), int(row[e])] + [convert(row[i], ty) for i, _, ty in props]
+                    for row in t.rows())
+            send(g, statement, rows)
         ms = (time.perf_counter() - started) * 1000
         mem2, rss2 = used_memory(client), rss_bytes(server_pid) if server_pid else 0
         memory = {"nodes_ms": nodes_ms, "used_memory_before": mem0, "used_memory_after_nodes": mem1,

@@ -54,8 +54,9 @@ fn quoted(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
 
-/// A property value from a CSV field; empty fields are null (no property).
-fn property(text: &str, ty: PropType, at: &str) -> Result<Value, String> {
+/// A property value from a CSV field; empty fields are null (no property). The error has no
+/// location: the caller puts the file and line in front.
+fn property(text: &str, ty: PropType) -> Result<Value, String> {
     if text.is_empty() {
         return Ok(Value::Null);
     }
@@ -64,11 +65,11 @@ fn property(text: &str, ty: PropType, at: &str) -> Result<Value, String> {
         PropType::Int => text
             .parse()
             .map(Value::Int)
-            .map_err(|_| format!("{at}: `{text}` is not an integer")),
+            .map_err(|_| format!("`{text}` is not an integer")),
         PropType::Float => text
             .parse()
             .map(Value::Float)
-            .map_err(|_| format!("{at}: `{text}` is not a number")),
+            .map_err(|_| format!("`{text}` is not a number")),
     }
 }
 
@@ -91,17 +92,20 @@ fn property_map(table: &Header, offset: usize) -> String {
 
 /// The property values of `record`, in `property_map` order.
 fn property_values(table: &Header, record: &csv::StringRecord) -> Result<Vec<Value>, String> {
-    let line = record.position().map_or(0, |p| p.line());
-    let at = format!("{}:{line}", table.path.display());
+    // The file and line are only formatted for an error, not for every record.
+    let at = |e: String| {
+        let line = record.position().map_or(0, |p| p.line());
+        format!("{}:{line}: {e}", table.path.display())
+    };
     let mut values = Vec::new();
     for (i, column) in table.columns.iter().enumerate() {
         let text = record.get(i).unwrap_or("");
         match column {
             Column::Id { name, .. } if !name.is_empty() => {
-                values.push(property(text, PropType::Int, &at)?)
+                values.push(property(text, PropType::Int).map_err(at)?)
             }
             Column::Property { name, ty } if !name.is_empty() => {
-                values.push(property(text, *ty, &at)?)
+                values.push(property(text, *ty).map_err(at)?)
             }
             _ => {}
         }
@@ -109,11 +113,14 @@ fn property_values(table: &Header, record: &csv::StringRecord) -> Result<Vec<Val
     Ok(values)
 }
 
-/// The label (`:LABEL`, `;`-separated) or type (`:TYPE`) of a record, as Cypher text.
-fn tokens(table: &Header, record: &csv::StringRecord, column: &Column) -> Result<String, String> {
-    let index = table
-        .position(|c| c == column)
-        .ok_or_else(|| format!("{}: no {column:?} column", table.path.display()))?;
+/// The label (`:LABEL`, `;`-separated) or type (`:TYPE`) of a record, as Cypher text;
+/// `index` is where `column` is in the table, looked up once per table by the caller.
+fn tokens(
+    table: &Header,
+    record: &csv::StringRecord,
+    index: usize,
+    column: &Column,
+) -> Result<String, String> {
     let text = record.get(index).unwrap_or("");
     let names: Vec<String> = text
         .split(';')
@@ -124,6 +131,28 @@ fn tokens(table: &Header, record: &csv::StringRecord, column: &Column) -> Result
         return Err(format!("{}: a row without a type", table.path.display()));
     }
     Ok(names.iter().map(|n| format!(":{n}")).collect())
+}
+
+/// Where `column` is in `table`, or the error for a record that needs it and finds none.
+fn column_index(table: &Header, column: &Column) -> Result<usize, String> {
+    table
+        .position(|c| c == column)
+        .ok_or_else(|| format!("{}: no {column:?} column", table.path.display()))
+}
+
+/// Creates an index on `id` for every label of `db` (the peers get the same), for lookups
+/// by id.
+fn index_ids(db: &Database) -> Result<(), String> {
+    let schema = db.schema().map_err(|e| e.to_string())?;
+    for (label, _) in schema.labels {
+        let statement = format!(
+            "CREATE INDEX IF NOT EXISTS FOR (n:{}) ON (n.id)",
+            quoted(&label)
+        );
+        db.execute(&statement, &Params::new())
+            .map_err(|e| format!("{statement}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Runs one batch: `rows` under `$rows`.
@@ -139,8 +168,6 @@ fn run(db: &Database, statement: &str, rows: Vec<Value>) -> Result<Vec<Vec<Value
 pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, String> {
     let (node_tables, _) = tables(dir)?;
     let mut created = 0;
-    // Every label gets an index on `id` (the peers get the same), for lookups by id.
-    let mut labels_seen = std::collections::BTreeSet::new();
     for Table {
         header: table,
         mut reader,
@@ -156,6 +183,8 @@ pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, S
             })
             .ok_or("a node file without an ID column")?;
         let map = property_map(&table, 0);
+        // A table without a label column gives its nodes no label.
+        let label_index = table.position(|c| *c == Column::Label);
         // (statement, rows, csv ids) of the batch being filled; a label change flushes it.
         let mut batch: Option<(String, Vec<Value>, Vec<i64>)> = None;
         let mut flush = |batch: (String, Vec<Value>, Vec<i64>)| -> Result<(), String> {
@@ -171,17 +200,10 @@ pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, S
         };
         for record in reader.records() {
             let record = record.map_err(|e| format!("{}: {e}", table.path.display()))?;
-            let labels = if table.columns.contains(&Column::Label) {
-                tokens(&table, &record, &Column::Label)?
-            } else {
-                String::new()
+            let labels = match label_index {
+                Some(index) => tokens(&table, &record, index, &Column::Label)?,
+                None => String::new(),
             };
-            labels_seen.extend(
-                labels
-                    .split(':')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string),
-            );
             let statement = format!("UNWIND $rows AS r CREATE (n{labels} {map}) RETURN id(n)");
             if batch
                 .as_ref()
@@ -198,11 +220,8 @@ pub fn load_nodes(db: &Database, dir: &Path, ids: &mut IdMap) -> Result<usize, S
             flush(batch)?;
         }
     }
-    for label in labels_seen {
-        let statement = format!("CREATE INDEX IF NOT EXISTS FOR (n:{label}) ON (n.id)");
-        db.execute(&statement, &Params::new())
-            .map_err(|e| format!("{statement}: {e}"))?;
-    }
+    // Every label gets an index on `id`, as after `import`.
+    index_ids(db)?;
     Ok(created)
 }
 
@@ -238,6 +257,8 @@ pub fn load_relationships(db: &Database, dir: &Path, ids: &IdMap) -> Result<usiz
             ));
         };
         let map = property_map(&table, 2);
+        // Looked up once per table; a missing column is an error at the first record.
+        let type_index = column_index(&table, &Column::Type);
         let mut batch: Option<(String, Vec<Value>)> = None;
         let mut flush = |(statement, rows): (String, Vec<Value>)| -> Result<(), String> {
             let count = rows.len();
@@ -247,7 +268,7 @@ pub fn load_relationships(db: &Database, dir: &Path, ids: &IdMap) -> Result<usiz
         };
         for record in reader.records() {
             let record = record.map_err(|e| format!("{}: {e}", table.path.display()))?;
-            let kind = tokens(&table, &record, &Column::Type)?;
+            let kind = tokens(&table, &record, type_index.clone()?, &Column::Type)?;
             let statement = format!(
                 "UNWIND $rows AS r WITH r, r[0] AS a, r[1] AS b CREATE (a)-[{kind} {map}]->(b)"
             );
@@ -317,15 +338,7 @@ pub fn import(db: &Database, dir: &Path, nodes_only: &mut dyn FnMut()) -> Result
             }
         })
         .map_err(|e| e.to_string())?;
-    let schema = db.schema().map_err(|e| e.to_string())?;
-    for (label, _) in schema.labels {
-        let statement = format!(
-            "CREATE INDEX IF NOT EXISTS FOR (n:{}) ON (n.id)",
-            quoted(&label)
-        );
-        db.execute(&statement, &Params::new())
-            .map_err(|e| format!("{statement}: {e}"))?;
-    }
+    index_ids(db)?;
     Ok(Loaded {
         nodes: report.nodes as usize,
         relationships: report.relationships as usize,
