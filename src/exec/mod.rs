@@ -1449,39 +1449,31 @@ impl Aggregation<'_> {
                 .get(i)
                 .and_then(|(_, e)| eval::in_graph(e, row, g))
         };
+        let mut known_hash = None;
         if (0..self.keys.len()).all(|i| here(i).is_some()) {
             let hash = index.hash_with((0..self.keys.len()).filter_map(here));
-            let same = |gi: usize| {
-                groups.rows.get(gi).is_some_and(|group| {
-                    self.keys.iter().enumerate().all(|(i, (s, _))| {
-                        here(i).is_some_and(|k| {
-                            crate::value::compare::equivalent(
-                                group.get(*s).unwrap_or(&Value::Null),
-                                k,
-                            )
-                        })
-                    })
-                })
-            };
-            if let Some(gi) = index.find(hash, same) {
+            if let Some(gi) = index.find(hash, |gi| groups.has_keys(gi, self.keys, here)) {
                 return Ok(gi);
             }
+            // A new group: its keys hash the same once copied.
+            known_hash = Some(hash);
         }
         keys.clear();
         for (_, e) in self.keys {
             keys.push(cx.eval(e, row)?);
         }
-        let hash = index.hash(keys);
-        let same = |gi: usize| {
-            groups.rows.get(gi).is_some_and(|g| {
-                self.keys.iter().zip(keys.iter()).all(|((s, _), k)| {
-                    crate::value::compare::equivalent(g.get(*s).unwrap_or(&Value::Null), k)
-                })
-            })
+        let hash = match known_hash {
+            Some(hash) => hash,
+            None => {
+                let hash = index.hash(keys);
+                if let Some(gi) =
+                    index.find(hash, |gi| groups.has_keys(gi, self.keys, |i| keys.get(i)))
+                {
+                    return Ok(gi);
+                }
+                hash
+            }
         };
-        if let Some(gi) = index.find(hash, same) {
-            return Ok(gi);
-        }
         // The group's row holds its keys only: nothing above an aggregation reads the
         // variables it does not project (a group of no rows has none either).
         let mut out = Row::new();
@@ -1525,6 +1517,25 @@ impl Aggregation<'_> {
 struct Groups {
     rows: Vec<Row>,
     states: Vec<AggState>,
+}
+
+impl Groups {
+    /// Whether group `gi`'s row holds, in the slots of `keys`, values equivalent to
+    /// `key(0)`, `key(1)`, ...
+    fn has_keys<'v>(
+        &self,
+        gi: usize,
+        keys: &[(Slot, CExpr)],
+        key: impl Fn(usize) -> Option<&'v Value>,
+    ) -> bool {
+        self.rows.get(gi).is_some_and(|group| {
+            keys.iter().enumerate().all(|(i, (s, _))| {
+                key(i).is_some_and(|k| {
+                    crate::value::compare::equivalent(group.get(*s).unwrap_or(&Value::Null), k)
+                })
+            })
+        })
+    }
 }
 
 /// The groups of an aggregation by the equivalence of their keys. It holds group numbers
