@@ -720,6 +720,19 @@ impl<'a> Planner<'a> {
     }
 
     /// Binds (or checks) the node of a pattern at the start of a part.
+    /// Binds the variable of node pattern `n`, if it has one, to `slot`.
+    fn bind_node(scope: &mut Scope, n: &NodePattern, slot: Slot) {
+        if let Some(v) = &n.variable {
+            scope.bind(
+                &v.name,
+                Var {
+                    slot,
+                    kind: Kind::Node,
+                },
+            );
+        }
+    }
+
     fn start_node(
         &mut self,
         plan: Plan,
@@ -735,8 +748,7 @@ impl<'a> Planner<'a> {
                         v.span,
                     ));
                 }
-                let preds = self.node_filters(n, var.slot, None, scope)?;
-                let mut preds = preds;
+                let mut preds = self.node_filters(n, var.slot, None, scope)?;
                 if var.kind == Kind::Value {
                     preds.insert(
                         0,
@@ -754,15 +766,7 @@ impl<'a> Planner<'a> {
             match self.seek_plan(choice, input, slot, scope) {
                 Ok(p) => {
                     let label = Self::choice_label(choice).to_string();
-                    if let Some(v) = &n.variable {
-                        scope.bind(
-                            &v.name,
-                            Var {
-                                slot,
-                                kind: Kind::Node,
-                            },
-                        );
-                    }
+                    Self::bind_node(scope, n, slot);
                     let preds = self.node_filters(n, slot, Some(&label), scope);
                     self.hints = hints;
                     return Ok((Self::filter(p, preds?), slot));
@@ -789,15 +793,7 @@ impl<'a> Planner<'a> {
                 slot,
             ));
         }
-        if let Some(v) = &n.variable {
-            scope.bind(
-                &v.name,
-                Var {
-                    slot,
-                    kind: Kind::Node,
-                },
-            );
-        }
+        Self::bind_node(scope, n, slot);
         // The smallest single label is the scan; the others are filters.
         let best = n
             .labels
@@ -903,15 +899,7 @@ impl<'a> Planner<'a> {
                 }
                 None => {
                     let s = self.slot();
-                    if let Some(v) = &to_node.variable {
-                        scope.bind(
-                            &v.name,
-                            Var {
-                                slot: s,
-                                kind: Kind::Node,
-                            },
-                        );
-                    }
+                    Self::bind_node(scope, to_node, s);
                     (s, false)
                 }
             };
