@@ -140,10 +140,46 @@ pub struct Database {
     warnings: Mutex<Vec<String>>,
     limits: RwLock<QueryLimits>,
     /// Plans of recent queries by text (see [`Database::prepare_cached`]).
-    plans: Mutex<HashMap<String, CachedPlan>>,
+    plans: TextCache<CachedPlan>,
+}
+
+/// Values kept by query text, at most `capacity` of them (the cache starts over when
+/// full): parsed statements and plans.
+struct TextCache<V> {
+    map: Mutex<HashMap<String, V>>,
+    capacity: usize,
+}
+
+impl<V: Clone> TextCache<V> {
+    fn new(capacity: usize) -> TextCache<V> {
+        TextCache {
+            map: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    fn get(&self, text: &str) -> Option<V> {
+        self.map.lock().ok()?.get(text).cloned()
+    }
+
+    fn insert(&self, text: &str, value: V) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+            map.insert(text.to_string(), value);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut map) = self.map.lock() {
+            map.clear();
+        }
+    }
 }
 
 /// A plan kept for its query text, and the store as it was when it was made.
+#[derive(Clone)]
 struct CachedPlan {
     plan: Arc<QueryPlan>,
     stamp: PlanStamp,
@@ -288,22 +324,16 @@ fn poisoned() -> Error {
 
 /// Parsed statements by query text, so that a statement run again (the common case in
 /// programs and scripts) skips the parser. Bounded: emptied when full.
-static PARSED: std::sync::LazyLock<Mutex<HashMap<String, Arc<crate::ast::Statement>>>> =
-    std::sync::LazyLock::new(|| Mutex::new(HashMap::new()));
-const PARSED_CAPACITY: usize = 512;
+static PARSED: std::sync::LazyLock<TextCache<Arc<crate::ast::Statement>>> =
+    std::sync::LazyLock::new(|| TextCache::new(512));
 
 /// One parsed statement, ready to plan.
 fn parse_one(query: &str) -> Result<Arc<crate::ast::Statement>> {
-    if let Some(stmt) = PARSED.lock().ok().and_then(|c| c.get(query).cloned()) {
+    if let Some(stmt) = PARSED.get(query) {
         return Ok(stmt);
     }
     let stmt = Arc::new(parse_uncached(query)?);
-    if let Ok(mut cache) = PARSED.lock() {
-        if cache.len() >= PARSED_CAPACITY {
-            cache.clear();
-        }
-        cache.insert(query.to_string(), stmt.clone());
-    }
+    PARSED.insert(query, stmt.clone());
     Ok(stmt)
 }
 
@@ -538,7 +568,7 @@ impl Database {
             store: None,
             warnings: Mutex::new(Vec::new()),
             limits: RwLock::new(QueryLimits::default()),
-            plans: Mutex::new(HashMap::new()),
+            plans: TextCache::new(PLAN_CACHE),
         }
     }
 
@@ -609,9 +639,7 @@ impl Database {
         outputs: &[&str],
         body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
     ) {
-        if let Ok(mut plans) = self.plans.lock() {
-            plans.clear();
-        }
+        self.plans.clear();
         if let Ok(mut p) = self.procedures.write() {
             p.insert(
                 name.to_string(),
@@ -636,22 +664,14 @@ impl Database {
         query: &str,
     ) -> Result<Action> {
         let stamp = PlanStamp::of(graph);
-        let cached = self.plans.lock().ok().and_then(|plans| {
-            plans
-                .get(query)
-                .filter(|c| c.stamp.suits(&stamp))
-                .map(|c| c.plan.clone())
-        });
-        if let Some(plan) = cached {
-            return Ok(Action::Run(plan, false));
+        let cached = self.plans.get(query).filter(|c| c.stamp.suits(&stamp));
+        if let Some(cached) = cached {
+            return Ok(Action::Run(cached.plan, false));
         }
         let action = Self::prepare(graph, procedures, query)?;
-        if let (Action::Run(plan, false), Ok(mut plans)) = (&action, self.plans.lock()) {
-            if plans.len() >= PLAN_CACHE {
-                plans.clear();
-            }
+        if let Action::Run(plan, false) = &action {
             let plan = plan.clone();
-            plans.insert(query.to_string(), CachedPlan { plan, stamp });
+            self.plans.insert(query, CachedPlan { plan, stamp });
         }
         Ok(action)
     }
