@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::graph::{SchemaDef, SchemaKind};
 use crate::value::{format_float, quote_string, NodeId, Value};
 
-use super::{sorted_labels, GraphData};
+use super::{graph_data, sorted_labels, GraphData};
 
 /// The temporary property that ties keyless nodes to their relationships while loading.
 pub const DUMP_ID: &str = "__dump_id";
@@ -119,8 +119,8 @@ pub fn write_schema(out: &mut dyn Write, defs: &[SchemaDef]) -> std::io::Result<
 impl Database {
     /// Writes a Cypher script that recreates the whole database (see `docs/import-export.md`).
     pub fn dump(&self, out: &mut dyn Write) -> Result<()> {
-        let data = self.snapshot()?;
-        let defs = self.read_graph(|g| g.schema_defs())?;
+        // Data and schema under one read lock, so that they agree.
+        let (data, defs) = self.read_graph(|g| (graph_data(g), g.schema_defs()))?;
         let io =
             |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write the dump: {e}"));
         write_schema(out, &defs).map_err(io)?;
