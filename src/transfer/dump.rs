@@ -200,8 +200,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
     for (ty, rels) in &types {
         for batch in rels.chunks(REL_BATCH) {
             let mut keys: Vec<&'d str> = Vec::new();
-            let mut uses_dump_ids = false;
-            let mut index = |id: NodeId, keys: &mut Vec<&'d str>| -> String {
+            let index = |id: NodeId, keys: &mut Vec<&'d str>| -> String {
                 match place.get(&id) {
                     Some(&Place::Key(k)) => {
                         let pos = keys.iter().position(|x| *x == k).unwrap_or_else(|| {
@@ -210,10 +209,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
                         });
                         format!("k{pos}")
                     }
-                    Some(Place::Dump(d)) => {
-                        uses_dump_ids = true;
-                        format!("d{d}")
-                    }
+                    Some(Place::Dump(d)) => format!("d{d}"),
                     None => "d?".to_string(),
                 }
             };
@@ -250,7 +246,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
                 }
             };
             let mut stmt = String::new();
-            if uses_dump_ids {
+            if !needed.is_empty() {
                 let ids: Vec<String> = needed.iter().map(usize::to_string).collect();
                 let _ = write!(
                     stmt,
@@ -267,7 +263,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
             let _ = write!(
                 stmt,
                 "WITH {} AS ns ",
-                if uses_dump_ids {
+                if !needed.is_empty() {
                     format!("{list} + ns")
                 } else {
                     list
