@@ -663,7 +663,7 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
 /// Further `:schema` sections: indexes and constraints (a title and one line per item),
 /// read with `SHOW INDEXES` and `SHOW CONSTRAINTS`.
 fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
-    let describe = |query: &str, kind_column: &str| -> Vec<String> {
+    let describe = |query: &str| -> Vec<String> {
         let Ok(r) = session.db.execute(query, &baobab::Params::new()) else {
             return Vec::new();
         };
@@ -685,7 +685,7 @@ fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
                 format!(
                     "{} {} ON :{}({})",
                     text(row, "name"),
-                    text(row, kind_column),
+                    text(row, "type"),
                     text(row, "labelsOrTypes"),
                     text(row, "properties")
                 )
@@ -693,8 +693,8 @@ fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
             .collect()
     };
     vec![
-        ("Indexes", describe("SHOW INDEXES", "type")),
-        ("Constraints", describe("SHOW CONSTRAINTS", "type")),
+        ("Indexes", describe("SHOW INDEXES")),
+        ("Constraints", describe("SHOW CONSTRAINTS")),
     ]
 }
 
