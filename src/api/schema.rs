@@ -26,10 +26,10 @@ fn table(columns: &[&str], rows: Vec<Vec<Value>>) -> QueryResult {
 /// The result of SHOW INDEXES / SHOW CONSTRAINTS (which need only read access), or `None`
 /// for a statement that writes.
 pub(super) fn show(g: &Graph, stmt: &StatementKind) -> Option<QueryResult> {
-    let defs = g.schema_defs();
     match stmt {
         StatementKind::ShowIndexes => {
-            let rows = defs
+            let rows = g
+                .schema_defs()
                 .iter()
                 .enumerate()
                 .map(|(i, d)| {
@@ -63,7 +63,8 @@ pub(super) fn show(g: &Graph, stmt: &StatementKind) -> Option<QueryResult> {
             ))
         }
         StatementKind::ShowConstraints => {
-            let rows = defs
+            let rows = g
+                .schema_defs()
                 .iter()
                 .enumerate()
                 .filter(|(_, d)| d.kind == SchemaKind::Unique)

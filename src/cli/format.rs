@@ -375,7 +375,8 @@ pub fn table(result: &QueryResult, width: Option<u16>) -> String {
     table.to_string()
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+/// `1 node`, `2 nodes`: `n` with `one` or `many`.
+pub(super) fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -191,11 +191,17 @@ fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = result {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+        quit_on_broken_pipe(&e);
         eprintln!("error: cannot write output: {e}");
         std::process::exit(EXIT_FAILED);
+    }
+}
+
+/// Ends the program quietly (exit code 0) when `e` says the reader of standard output has
+/// gone (`baobab ... | head`).
+fn quit_on_broken_pipe(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
     }
 }
 

@@ -12,7 +12,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
-use super::format::Format;
+use super::format::{plural, Format};
 use super::{literal, split, Session, Source};
 
 const PROMPT: &str = "baobab> ";
@@ -601,8 +601,8 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
     let schema = session.db.schema()?;
     let mut out = format!(
         "{}, {}\n",
-        plural(schema.nodes as i64, "node"),
-        plural(schema.relationships as i64, "relationship")
+        plural(schema.nodes as u64, "node", "nodes"),
+        plural(schema.relationships as u64, "relationship", "relationships")
     );
     let section = |out: &mut String, title: &str, items: Vec<String>| {
         out.push_str(title);
@@ -628,13 +628,16 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
     section(&mut out, "Relationship types:", types);
     let mut keys = Vec::new();
     if !schema.property_keys.is_empty() {
-        let on = |pattern: &str| -> Result<std::collections::BTreeMap<String, i64>, baobab::Error> {
+        let on = |pattern: &str| -> Result<std::collections::BTreeMap<String, u64>, baobab::Error> {
             let query = format!("MATCH {pattern} UNWIND keys(x) AS k RETURN k, count(*) AS n");
             let result = session.db.execute(&query, &baobab::Params::new())?;
             Ok(result
                 .rows
                 .iter()
-                .filter_map(|row| Some((row.first()?.as_str()?.to_string(), row.get(1)?.as_int()?)))
+                .filter_map(|row| {
+                    let count = u64::try_from(row.get(1)?.as_int()?).ok()?;
+                    Some((row.first()?.as_str()?.to_string(), count))
+                })
                 .collect())
         };
         let nodes = on("(x)")?;
@@ -645,8 +648,8 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
             keys.push(format!(
                 "{} ({}, {})",
                 quote_name(key),
-                plural(n, "node"),
-                plural(r, "relationship")
+                plural(n, "node", "nodes"),
+                plural(r, "relationship", "relationships")
             ));
         }
     }
@@ -657,18 +660,10 @@ fn schema_text(session: &mut Session<'_>) -> Result<String, baobab::Error> {
     Ok(out)
 }
 
-fn plural(n: i64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 /// Further `:schema` sections: indexes and constraints (a title and one line per item),
 /// read with `SHOW INDEXES` and `SHOW CONSTRAINTS`.
 fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
-    let describe = |query: &str, kind_column: &str| -> Vec<String> {
+    let describe = |query: &str| -> Vec<String> {
         let Ok(r) = session.db.execute(query, &baobab::Params::new()) else {
             return Vec::new();
         };
@@ -690,7 +685,7 @@ fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
                 format!(
                     "{} {} ON :{}({})",
                     text(row, "name"),
-                    text(row, kind_column),
+                    text(row, "type"),
                     text(row, "labelsOrTypes"),
                     text(row, "properties")
                 )
@@ -698,8 +693,8 @@ fn schema_extras(session: &Session<'_>) -> Vec<(&'static str, Vec<String>)> {
             .collect()
     };
     vec![
-        ("Indexes", describe("SHOW INDEXES", "type")),
-        ("Constraints", describe("SHOW CONSTRAINTS", "type")),
+        ("Indexes", describe("SHOW INDEXES")),
+        ("Constraints", describe("SHOW CONSTRAINTS")),
     ]
 }
 

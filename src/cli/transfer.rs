@@ -14,7 +14,7 @@ use baobab::transfer::GraphData;
 use baobab::{Database, Params};
 
 use super::format::Format;
-use super::{Session, Source, EXIT_FAILED, EXIT_USAGE};
+use super::{quit_on_broken_pipe, Session, Source, EXIT_FAILED, EXIT_USAGE};
 
 /// Where the graph to dump or export comes from.
 #[derive(Debug, ClapArgs)]
@@ -216,12 +216,6 @@ impl<W: Write> Write for QuietPipe<W> {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush().inspect_err(quit_on_broken_pipe)
-    }
-}
-
-fn quit_on_broken_pipe(e: &std::io::Error) {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(0);
     }
 }
 

@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::graph::{SchemaDef, SchemaKind};
 use crate::value::{format_float, quote_string, NodeId, Value};
 
-use super::{sorted_labels, GraphData};
+use super::{graph_data, sorted_labels, GraphData};
 
 /// The temporary property that ties keyless nodes to their relationships while loading.
 pub const DUMP_ID: &str = "__dump_id";
@@ -119,8 +119,8 @@ pub fn write_schema(out: &mut dyn Write, defs: &[SchemaDef]) -> std::io::Result<
 impl Database {
     /// Writes a Cypher script that recreates the whole database (see `docs/import-export.md`).
     pub fn dump(&self, out: &mut dyn Write) -> Result<()> {
-        let data = self.snapshot()?;
-        let defs = self.read_graph(|g| g.schema_defs())?;
+        // Data and schema under one read lock, so that they agree.
+        let (data, defs) = self.read_graph(|g| (graph_data(g), g.schema_defs()))?;
         let io =
             |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write the dump: {e}"));
         write_schema(out, &defs).map_err(io)?;
@@ -200,8 +200,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
     for (ty, rels) in &types {
         for batch in rels.chunks(REL_BATCH) {
             let mut keys: Vec<&'d str> = Vec::new();
-            let mut uses_dump_ids = false;
-            let mut index = |id: NodeId, keys: &mut Vec<&'d str>| -> String {
+            let index = |id: NodeId, keys: &mut Vec<&'d str>| -> String {
                 match place.get(&id) {
                     Some(&Place::Key(k)) => {
                         let pos = keys.iter().position(|x| *x == k).unwrap_or_else(|| {
@@ -210,10 +209,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
                         });
                         format!("k{pos}")
                     }
-                    Some(Place::Dump(d)) => {
-                        uses_dump_ids = true;
-                        format!("d{d}")
-                    }
+                    Some(Place::Dump(d)) => format!("d{d}"),
                     None => "d?".to_string(),
                 }
             };
@@ -250,7 +246,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
                 }
             };
             let mut stmt = String::new();
-            if uses_dump_ids {
+            if !needed.is_empty() {
                 let ids: Vec<String> = needed.iter().map(usize::to_string).collect();
                 let _ = write!(
                     stmt,
@@ -267,7 +263,7 @@ pub fn write_dump<'d>(out: &mut dyn Write, data: &'d GraphData) -> std::io::Resu
             let _ = write!(
                 stmt,
                 "WITH {} AS ns ",
-                if uses_dump_ids {
+                if !needed.is_empty() {
                     format!("{list} + ns")
                 } else {
                     list

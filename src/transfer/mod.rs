@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::api::{Database, NodeData, QueryResult, RelData};
 use crate::error::{Error, ErrorKind, Result};
+use crate::graph::Graph;
 use crate::value::{format_float, Value};
 
 pub mod dump;
@@ -52,20 +53,23 @@ impl Database {
     /// # Ok::<(), baobab::Error>(())
     /// ```
     pub fn snapshot(&self) -> Result<GraphData> {
-        self.read_graph(|g| {
-            let nodes = g
-                .node_records()
-                .map(|(id, rec)| NodeData::of(g, id, rec))
-                .collect();
-            let relationships = g
-                .rel_records()
-                .map(|(id, start, end, rec)| RelData::of(g, id, start, end, rec))
-                .collect();
-            GraphData {
-                nodes,
-                relationships,
-            }
-        })
+        self.read_graph(graph_data)
+    }
+}
+
+/// A copy of every live node and relationship of `g`, in id order.
+fn graph_data(g: &Graph) -> GraphData {
+    let nodes = g
+        .node_records()
+        .map(|(id, rec)| NodeData::of(g, id, rec))
+        .collect();
+    let relationships = g
+        .rel_records()
+        .map(|(id, start, end, rec)| RelData::of(g, id, start, end, rec))
+        .collect();
+    GraphData {
+        nodes,
+        relationships,
     }
 }
 
