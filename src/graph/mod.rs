@@ -17,9 +17,11 @@
 mod adjacency;
 mod index;
 mod label_index;
+mod props;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
+pub use props::Props;
 pub use stats::ANY_LABEL;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -68,75 +70,6 @@ impl Interner {
             .get(sym as usize)
             .cloned()
             .unwrap_or_else(|| Arc::from("?"))
-    }
-}
-
-/// Properties sorted by key symbol, in a boxed slice of exactly their number: records are
-/// many and rarely change, so no spare capacity is kept (a new key costs one reallocation).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Props(Box<[(Sym, Value)]>);
-
-#[allow(
-    clippy::indexing_slicing,
-    reason = "indices come from binary_search on the same slice"
-)]
-impl Props {
-    /// Properties from (key, value) pairs without nulls, built in one allocation (a later
-    /// pair with the same key wins, as a `set` would).
-    pub fn from_pairs(mut pairs: Vec<(Sym, Value)>) -> Props {
-        if !pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
-            // Stable, so the last of equal keys stays last: keep it.
-            pairs.sort_by_key(|(k, _)| *k);
-            let mut kept: Vec<(Sym, Value)> = Vec::with_capacity(pairs.len());
-            for p in pairs {
-                match kept.last_mut() {
-                    Some(last) if last.0 == p.0 => *last = p,
-                    _ => kept.push(p),
-                }
-            }
-            pairs = kept;
-        }
-        Props(pairs.into_boxed_slice())
-    }
-
-    pub fn get(&self, key: Sym) -> Option<&Value> {
-        self.0
-            .binary_search_by_key(&key, |(k, _)| *k)
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    /// Sets `key` (a null value removes it); returns the previous value.
-    pub fn set(&mut self, key: Sym, value: Value) -> Option<Value> {
-        match self.0.binary_search_by_key(&key, |(k, _)| *k) {
-            Ok(i) if !value.is_null() => Some(std::mem::replace(&mut self.0[i].1, value)),
-            Ok(i) => {
-                let mut v = std::mem::take(&mut self.0).into_vec();
-                let (_, old) = v.remove(i);
-                self.0 = v.into_boxed_slice();
-                Some(old)
-            }
-            Err(_) if value.is_null() => None,
-            Err(i) => {
-                let mut v = std::mem::take(&mut self.0).into_vec();
-                v.reserve_exact(1);
-                v.insert(i, (key, value));
-                self.0 = v.into_boxed_slice();
-                None
-            }
-        }
-    }
-
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (Sym, &Value)> {
-        self.0.iter().map(|(k, v)| (*k, v))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        self.0.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -299,6 +232,8 @@ pub struct Graph {
     /// During a bulk load: short string property values seen so far, so that repeated
     /// values (names, categories) share one allocation. Dropped by [`Graph::end_bulk`].
     bulk_strings: HashSet<Arc<str>>,
+    /// During a bulk load: the property tables its records' properties move into.
+    bulk_props: props::BulkTables,
 }
 
 /// Strings longer than this are not shared by a bulk load (they seldom repeat).
@@ -573,6 +508,11 @@ impl Graph {
         self.live_nodes += 1;
         undo.push(Undo::CreatedNode(id));
         self.index_node(id)?;
+        if self.bulk {
+            if let Some(rec) = self.g.node_weight_mut(ni(id)) {
+                self.bulk_props.add(&mut rec.props);
+            }
+        }
         Ok(id)
     }
 
@@ -588,6 +528,9 @@ impl Graph {
         self.node(end)?;
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
         self.share_strings(&mut props);
+        if self.bulk {
+            self.bulk_props.add(&mut props);
+        }
         let id = rid(self.g.add_edge(
             ni(start),
             ni(end),
@@ -613,19 +556,20 @@ impl Graph {
         if !self.bulk {
             return;
         }
-        for v in props.values_mut() {
-            let Value::String(s) = v else { continue };
+        let strings = &mut self.bulk_strings;
+        props.for_each_value(|v| {
+            let Value::String(s) = v else { return };
             if s.len() > SHARED_STRING_MAX_LEN {
-                continue;
+                return;
             }
-            match self.bulk_strings.get(s) {
+            match strings.get(s) {
                 Some(shared) => *s = shared.clone(),
-                None if self.bulk_strings.len() < SHARED_STRINGS_MAX => {
-                    self.bulk_strings.insert(s.clone());
+                None if strings.len() < SHARED_STRINGS_MAX => {
+                    strings.insert(s.clone());
                 }
                 None => {}
             }
-        }
+        });
     }
 
     /// Tombstones a node (its relationships must be deleted first). Deleting a deleted node
@@ -1005,6 +949,13 @@ impl Graph {
         }
         self.bulk_strings = HashSet::new();
         self.label_index.compact();
+        let mut tables = std::mem::take(&mut self.bulk_props).finish();
+        for r in self.g.node_weights_mut() {
+            tables.resolve(&mut r.props);
+        }
+        for r in self.g.edge_weights_mut() {
+            tables.resolve(&mut r.props);
+        }
         // Each node's label set, interned: counting per (set, type, set) touches a small
         // array per relationship instead of two node records.
         let mut set_ids: HashMap<Vec<Sym>, u32> = HashMap::new();
@@ -1257,9 +1208,9 @@ mod tests {
     #[test]
     fn records_are_compact() {
         assert_eq!(std::mem::size_of::<Labels>(), 16);
-        assert_eq!(std::mem::size_of::<Props>(), 16);
-        assert!(std::mem::size_of::<NodeRec>() <= 56);
-        assert!(std::mem::size_of::<RelRec>() <= 24);
+        assert_eq!(std::mem::size_of::<Props>(), 24);
+        assert!(std::mem::size_of::<NodeRec>() <= 64);
+        assert!(std::mem::size_of::<RelRec>() <= 32);
     }
 
     #[test]

@@ -1,0 +1,354 @@
+//! Property lists of node and relationship records.
+//!
+//! A record written one statement at a time owns its properties: a boxed slice of (key,
+//! value) pairs sorted by key. A bulk load (import, snapshot restore) ends by packing the
+//! records it made into column tables, one per set of keys ([`pack`]): each key's values sit
+//! in one array in record order, so a scan that reads one property of many records reads an
+//! array front to back instead of one heap block per record. A packed record is a row of its
+//! table; its first write copies the row out (the table keeps the stale row until no record
+//! points at it).
+//!
+//! Either way, a record never stores a null: a missing key is an absent property.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Sym;
+use crate::value::Value;
+
+/// Properties sorted by key symbol, either owned by the record or a row of a shared
+/// [`PropTable`].
+#[derive(Debug, Clone, Default)]
+pub struct Props(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// In a boxed slice of exactly their number: records are many and rarely change, so no
+    /// spare capacity is kept (a new key costs one reallocation).
+    Own(Box<[(Sym, Value)]>),
+    /// Row `1` of table `0`.
+    Packed(Arc<PropTable>, u32),
+    /// During a bulk load: row `1` of table `0` of the load's [`BulkTables`].
+    Pending(u32, u32),
+}
+
+/// The properties of many records with the same keys, column by column.
+#[derive(Debug)]
+pub struct PropTable {
+    /// Ascending.
+    keys: Box<[Sym]>,
+    /// One per key, in `keys` order; each holds a non-null value per row.
+    columns: Box<[Box<[Value]>]>,
+}
+
+impl Default for Repr {
+    fn default() -> Repr {
+        Repr::Own(Box::default())
+    }
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Props) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices come from binary_search on the same slice, rows are checked at packing"
+)]
+impl Props {
+    /// Properties from (key, value) pairs without nulls, built in one allocation (a later
+    /// pair with the same key wins, as a `set` would).
+    pub fn from_pairs(mut pairs: Vec<(Sym, Value)>) -> Props {
+        if !pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+            // Stable, so the last of equal keys stays last: keep it.
+            pairs.sort_by_key(|(k, _)| *k);
+            let mut kept: Vec<(Sym, Value)> = Vec::with_capacity(pairs.len());
+            for p in pairs {
+                match kept.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => kept.push(p),
+                }
+            }
+            pairs = kept;
+        }
+        Props(Repr::Own(pairs.into_boxed_slice()))
+    }
+
+    pub fn get(&self, key: Sym) -> Option<&Value> {
+        match &self.0 {
+            Repr::Own(pairs) => pairs
+                .binary_search_by_key(&key, |(k, _)| *k)
+                .ok()
+                .map(|i| &pairs[i].1),
+            Repr::Packed(table, row) => table
+                .keys
+                .binary_search(&key)
+                .ok()
+                .map(|i| &table.columns[i][*row as usize]),
+            Repr::Pending(..) => None,
+        }
+    }
+
+    /// Sets `key` (a null value removes it); returns the previous value.
+    pub fn set(&mut self, key: Sym, value: Value) -> Option<Value> {
+        let mut pairs = self.take_pairs();
+        let old = match pairs.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) if !value.is_null() => Some(std::mem::replace(&mut pairs[i].1, value)),
+            Ok(i) => {
+                let mut v = pairs.into_vec();
+                let (_, old) = v.remove(i);
+                pairs = v.into_boxed_slice();
+                Some(old)
+            }
+            Err(_) if value.is_null() => None,
+            Err(i) => {
+                let mut v = pairs.into_vec();
+                v.reserve_exact(1);
+                v.insert(i, (key, value));
+                pairs = v.into_boxed_slice();
+                None
+            }
+        };
+        self.0 = Repr::Own(pairs);
+        old
+    }
+
+    /// The `i`th property in key order.
+    fn entry(&self, i: usize) -> Option<(Sym, &Value)> {
+        match &self.0 {
+            Repr::Own(pairs) => pairs.get(i).map(|(k, v)| (*k, v)),
+            Repr::Packed(table, row) => {
+                let key = *table.keys.get(i)?;
+                Some((key, &table.columns[i][*row as usize]))
+            }
+            Repr::Pending(..) => None,
+        }
+    }
+
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            props: self,
+            next: 0,
+            len: self.len(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Own(pairs) => pairs.len(),
+            Repr::Packed(table, _) => table.keys.len(),
+            Repr::Pending(..) => 0,
+        }
+    }
+
+    /// Whether the properties are a row of a table.
+    #[cfg(test)]
+    pub fn is_packed(&self) -> bool {
+        matches!(self.0, Repr::Packed(..))
+    }
+
+    /// The pairs, taken out (a packed row is copied out of its table); `self` is left
+    /// empty.
+    fn take_pairs(&mut self) -> Box<[(Sym, Value)]> {
+        match std::mem::take(&mut self.0) {
+            Repr::Own(pairs) => pairs,
+            Repr::Packed(table, row) => table
+                .keys
+                .iter()
+                .zip(table.columns.iter())
+                .map(|(k, column)| (*k, column[row as usize].clone()))
+                .collect(),
+            Repr::Pending(..) => Box::default(),
+        }
+    }
+
+    /// Applies `f` to every value (a packed row is copied out first).
+    pub(super) fn for_each_value(&mut self, f: impl FnMut(&mut Value)) {
+        let mut pairs = self.take_pairs();
+        pairs.iter_mut().map(|(_, v)| v).for_each(f);
+        self.0 = Repr::Own(pairs);
+    }
+}
+
+/// The properties of a record in key order.
+pub struct Iter<'a> {
+    props: &'a Props,
+    next: usize,
+    len: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (Sym, &'a Value);
+
+    fn next(&mut self) -> Option<(Sym, &'a Value)> {
+        if self.next >= self.len {
+            return None;
+        }
+        self.next += 1;
+        self.props.entry(self.next - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len - self.next.min(self.len);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// Key sets shared by fewer records than this stay owned: a table of a few rows saves
+/// nothing.
+pub(super) const PACK_MIN_ROWS: usize = 64;
+
+/// A table being filled: its keys and a column per key.
+type Growing = (Box<[Sym]>, Vec<Vec<Value>>);
+
+/// The tables a bulk load fills: each record's properties move into the table of their
+/// key set as they arrive, so the load never holds them twice. Until [`BulkTables::finish`]
+/// the record holds a pending row that reads as no properties: nothing may read the graph
+/// during a bulk load.
+#[derive(Debug, Default, Clone)]
+pub(super) struct BulkTables {
+    shapes: HashMap<Box<[Sym]>, u32>,
+    /// Each table's keys and columns, in `shapes` numbering.
+    tables: Vec<Growing>,
+    keys: Vec<Sym>,
+}
+
+impl BulkTables {
+    /// Moves owned, non-empty `props` into the table of their keys.
+    pub(super) fn add(&mut self, props: &mut Props) {
+        let Repr::Own(pairs) = &mut props.0 else {
+            return;
+        };
+        if pairs.is_empty() {
+            return;
+        }
+        self.keys.clear();
+        self.keys.extend(pairs.iter().map(|(k, _)| *k));
+        let shape = match self.shapes.get(self.keys.as_slice()) {
+            Some(s) => *s,
+            None => {
+                let s = self.tables.len() as u32;
+                let keys: Box<[Sym]> = self.keys.as_slice().into();
+                self.shapes.insert(keys.clone(), s);
+                let columns = keys.iter().map(|_| Vec::new()).collect();
+                self.tables.push((keys, columns));
+                s
+            }
+        };
+        let Some((_, columns)) = self.tables.get_mut(shape as usize) else {
+            return;
+        };
+        let row = columns.first().map_or(0, Vec::len) as u32;
+        for ((_, v), column) in pairs.iter_mut().zip(columns.iter_mut()) {
+            column.push(std::mem::take(v));
+        }
+        props.0 = Repr::Pending(shape, row);
+    }
+
+    /// The finished tables; [`Finished::resolve`] turns pending rows into rows of them.
+    pub(super) fn finish(self) -> Finished {
+        Finished(
+            self.tables
+                .into_iter()
+                .map(|(keys, columns)| {
+                    let columns: Box<[Box<[Value]>]> =
+                        columns.into_iter().map(Vec::into_boxed_slice).collect();
+                    let rows = columns.first().map_or(0, |c| c.len());
+                    let table = PropTable { keys, columns };
+                    if rows >= PACK_MIN_ROWS {
+                        Ok(Arc::new(table))
+                    } else {
+                        Err(table)
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The tables of a bulk load; the small ones are handed back to their records.
+pub(super) struct Finished(Vec<Result<Arc<PropTable>, PropTable>>);
+
+impl Finished {
+    /// Turns a pending row into a row of its table, or back into owned properties when the
+    /// table is small.
+    pub(super) fn resolve(&mut self, props: &mut Props) {
+        let Repr::Pending(shape, row) = props.0 else {
+            return;
+        };
+        props.0 = match self.0.get_mut(shape as usize) {
+            Some(Ok(table)) => Repr::Packed(table.clone(), row),
+            Some(Err(table)) => Repr::Own(
+                table
+                    .keys
+                    .iter()
+                    .zip(table.columns.iter_mut())
+                    .filter_map(|(k, column)| {
+                        Some((*k, std::mem::take(column.get_mut(row as usize)?)))
+                    })
+                    .collect(),
+            ),
+            None => Repr::default(),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn props(pairs: &[(Sym, i64)]) -> Props {
+        Props::from_pairs(pairs.iter().map(|(k, v)| (*k, Value::Int(*v))).collect())
+    }
+
+    fn pack(records: &mut [Props]) {
+        let mut bulk = BulkTables::default();
+        for p in records.iter_mut() {
+            bulk.add(p);
+        }
+        let mut tables = bulk.finish();
+        for p in records.iter_mut() {
+            tables.resolve(p);
+        }
+    }
+
+    #[test]
+    fn packed_rows_read_and_write_as_owned_ones() {
+        let mut records: Vec<Props> = (0..PACK_MIN_ROWS as i64 + 1)
+            .map(|i| props(&[(1, i), (4, -i)]))
+            .collect();
+        records.insert(5, props(&[(2, 7)]));
+        records.push(Props::default());
+        let before = records.clone();
+        pack(&mut records);
+        assert_eq!(records, before);
+        assert!(records[3].is_packed() && !records[5].is_packed());
+        assert_eq!(records[3].get(4), Some(&Value::Int(-3)));
+        assert_eq!(records[7].get(1), Some(&Value::Int(6)));
+        assert_eq!(records[3].get(2), None);
+        assert_eq!(records[3].iter().len(), 2);
+
+        // A write copies the row out; the other rows keep their values.
+        assert_eq!(records[3].set(4, Value::Null), Some(Value::Int(-3)));
+        assert_eq!(records[3].set(2, Value::Int(9)), None);
+        assert!(!records[3].is_packed());
+        assert_eq!(records[3], props(&[(1, 3), (2, 9)]));
+        assert_eq!(records[4], before[4]);
+        assert_eq!(records[6], before[6]);
+    }
+
+    #[test]
+    fn small_key_sets_stay_owned() {
+        let mut records: Vec<Props> = (0..PACK_MIN_ROWS as i64 - 1)
+            .map(|i| props(&[(1, i), (2, i * 2)]))
+            .collect();
+        let before = records.clone();
+        pack(&mut records);
+        assert!(records.iter().all(|p| !p.is_packed()));
+        assert_eq!(records, before);
+    }
+}
