@@ -1600,8 +1600,18 @@ const ENTITY_KEYS: usize = 4;
 
 /// The entities in an aggregation's key slots: node ids, and relationship ids with the top
 /// bit set; `None` (find the group by value) when a slot holds anything else.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct EntityKey([u64; ENTITY_KEYS]);
+
+impl std::hash::Hash for EntityKey {
+    /// Word by word: the derived hash hands the array to the hasher as bytes, which
+    /// [`IdHasher`] would mix one at a time.
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        for id in self.0 {
+            h.write_u64(id);
+        }
+    }
+}
 
 fn entity_key(slots: &[Slot], row: &Row) -> Option<EntityKey> {
     let mut k = [0u64; ENTITY_KEYS];
@@ -1631,6 +1641,9 @@ impl std::hash::Hasher for IdHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
     }
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
