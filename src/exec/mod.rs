@@ -244,7 +244,20 @@ impl EntityView for View<'_> {
 /// A running operator.
 pub trait Operator {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>>;
+
+    /// Runs the operator to its end, handing `sink` each row by reference: for consumers
+    /// that read every row (aggregation, sort). Scans, expansions and filters override it
+    /// to pass rows they build in place, so a pipeline of them copies no row on the way.
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        while let Some(row) = self.next(cx)? {
+            sink(cx, &row)?;
+        }
+        Ok(())
+    }
 }
+
+/// What [`Operator::drain`] hands its rows to.
+pub type Sink<'s> = dyn FnMut(&mut Cx<'_>, &Row) -> Result<()> + 's;
 
 type Op<'p> = Box<dyn Operator + 'p>;
 
@@ -655,8 +668,9 @@ impl<F: Fanout> PerRow<'_, F> {
     }
 }
 
-impl<F: Fanout> Operator for PerRow<'_, F> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+impl<F: Fanout> PerRow<'_, F> {
+    /// Drops the filters every row of the fanout passes (once).
+    fn drop_implied_filters(&mut self, cx: &Cx<'_>) {
         if !self.filters_checked {
             self.filters_checked = true;
             if cx.read_only() {
@@ -664,6 +678,62 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                 self.filters.retain(|pred| !fanout.implies(cx, pred));
             }
         }
+    }
+}
+
+/// Hands `sink` the rows of `items` (all for input `row`) that pass `filters`, each built in
+/// `scratch`.
+fn push_items<F: Fanout>(
+    fanout: &F,
+    filters: &[&CExpr],
+    cx: &mut Cx<'_>,
+    row: &Row,
+    items: &mut Vec<F::Item>,
+    scratch: &mut Row,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    scratch.clone_from(row);
+    'items: for item in items.drain(..) {
+        if !fanout.emit_into(cx, row, item, scratch) {
+            continue;
+        }
+        cx.tick()?;
+        for pred in filters {
+            if truth(&cx.eval(pred, scratch)?)? != Some(true) {
+                continue 'items;
+            }
+        }
+        sink(cx, scratch)?;
+    }
+    Ok(())
+}
+
+impl<F: Fanout> Operator for PerRow<'_, F> {
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        self.drop_implied_filters(cx);
+        let PerRow {
+            input,
+            fanout,
+            current,
+            items,
+            filters,
+            scratch,
+            ..
+        } = self;
+        if let Some(row) = current.take() {
+            // Items an earlier `next` left, kept last first.
+            items.reverse();
+            push_items(fanout, filters, cx, &row, items, scratch, sink)?;
+        }
+        input.drain(cx, &mut |cx, row| {
+            items.clear();
+            fanout.items_into(cx, row, items)?;
+            push_items(fanout, filters, cx, row, items, scratch, sink)
+        })
+    }
+
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        self.drop_implied_filters(cx);
         loop {
             cx.tick()?;
             if !self.filters.is_empty() {
@@ -1254,6 +1324,17 @@ impl Operator for Filter<'_> {
         }
         Ok(None)
     }
+
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let pred = self.pred;
+        self.input.drain(cx, &mut |cx, row| {
+            cx.tick()?;
+            if truth(&cx.eval(pred, row)?)? == Some(true) {
+                sink(cx, row)?;
+            }
+            Ok(())
+        })
+    }
 }
 
 struct Optional<'p> {
@@ -1389,7 +1470,9 @@ impl Aggregation<'_> {
         let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
         let (mut seen, mut hits) = (0usize, 0usize);
-        while let Some(row) = self.input.next(cx)? {
+        let mut input = std::mem::replace(&mut self.input, Box::new(Once(None)));
+        let this = &*self;
+        let drained = input.drain(cx, &mut |cx, row| {
             cx.tick()?;
             seen += 1;
             if seen == ENTITY_TRIAL && hits * 20 < seen {
@@ -1397,13 +1480,13 @@ impl Aggregation<'_> {
                 entity_slots = None;
                 by_entities = HashMap::default();
             }
-            let entities = entity_slots.as_deref().and_then(|s| entity_key(s, &row));
+            let entities = entity_slots.as_deref().and_then(|s| entity_key(s, row));
             let known = entities.as_ref().and_then(|e| by_entities.get(e)).copied();
             let gi = if let Some(gi) = known {
                 hits += 1;
                 gi
             } else {
-                let gi = self.group_of(cx, &row, &mut key_buf, &mut index, &mut groups)?;
+                let gi = this.group_of(cx, row, &mut key_buf, &mut index, &mut groups)?;
                 // A miss costs one insertion, far less than evaluating and hashing the
                 // keys; the map is capped so that it stays a fraction of the groups' size.
                 if let Some(e) = entities.filter(|_| by_entities.len() < ENTITY_MEMO) {
@@ -1411,8 +1494,10 @@ impl Aggregation<'_> {
                 }
                 gi
             };
-            self.update(cx, &row, gi, &mut groups)?;
-        }
+            this.update(cx, row, gi, &mut groups)
+        });
+        self.input = input;
+        drained?;
         if groups.rows.is_empty() && self.keys.is_empty() {
             groups.rows.push(Vec::new());
             groups.states.extend(self.fresh()?);
@@ -1735,27 +1820,28 @@ impl Operator for Sort<'_> {
             // reach twice that, and a row that does not sort before the last row kept
             // then is dropped at once (the sort is stable: a later equal row loses).
             let mut cutoff: Option<Vec<Value>> = None;
-            while let Some(row) = self.input.next(cx)? {
+            self.input.drain(cx, &mut |cx, row| {
                 cx.tick()?;
-                let mut k = Vec::with_capacity(self.keys.len());
-                for (e, _) in self.keys {
-                    k.push(cx.eval(e, &row)?);
+                let mut k = Vec::with_capacity(keys.len());
+                for (e, _) in keys {
+                    k.push(cx.eval(e, row)?);
                 }
                 if limit == Some(0)
                     || cutoff
                         .as_ref()
                         .is_some_and(|c| by_keys(&k, c) != std::cmp::Ordering::Less)
                 {
-                    continue;
+                    return Ok(());
                 }
-                rows.push((k, row));
+                rows.push((k, row.clone()));
                 cx.check_rows(rows.len())?;
                 if let Some(l) = limit.filter(|l| rows.len() >= l.saturating_mul(2).max(64)) {
                     rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
                     rows.truncate(l);
                     cutoff = rows.last().map(|(k, _)| k.clone());
                 }
-            }
+                Ok(())
+            })?;
             rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
             if let Some(l) = limit {
                 rows.truncate(l);
@@ -1799,7 +1885,7 @@ impl Operator for SkipLimit<'_> {
         } else {
             if *remaining == 0 {
                 if std::mem::take(&mut self.drain) {
-                    while self.input.next(cx)?.is_some() {}
+                    self.input.drain(cx, &mut |_, _| Ok(()))?;
                 }
                 return Ok(None);
             }
