@@ -90,7 +90,7 @@ const QUERIES: &[&str] = &[
 
 /// Checks every query against its `sum(1)` form. Whether a count is folded depends on the
 /// start point the planner picks (the counted expansion must come last), so this asserts
-/// that most are, and that the reference never is.
+/// that two in three are, and that the reference never is.
 fn check_all(run: &mut dyn FnMut(&str) -> Vec<Vec<Value>>, explain: &dyn Fn(&str) -> String) {
     let (mut folded_count, mut total) = (0, 0);
     for q in QUERIES {
@@ -110,8 +110,10 @@ fn check_all(run: &mut dyn FnMut(&str) -> Vec<Vec<Value>>, explain: &dyn Fn(&str
             assert_eq!(got, want, "{folded}");
         }
     }
+    // The cost model knows which expansion a count folds (the last one, when nothing reads
+    // what it binds) and prefers starts that leave it last.
     assert!(
-        folded_count * 2 > total,
+        folded_count * 3 >= total * 2,
         "only {folded_count} of {total} counts folded"
     );
 }

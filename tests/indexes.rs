@@ -465,6 +465,43 @@ fn pattern_parts_are_joined_cheapest_first() {
     assert_eq!(rows(&db, q), ["300"]);
 }
 
+/// Expansions from the node the rows come ordered by read adjacency in memory order; from
+/// any other node, at random. The start is chosen with that in mind, cycles included.
+#[test]
+fn parts_start_where_expansions_read_in_node_order() {
+    let db = Database::in_memory();
+    run(&db, "UNWIND range(0, 99) AS i CREATE (:Tag {id: i})");
+    run(
+        &db,
+        "UNWIND range(0, 399) AS i CREATE (m:Post {id: i}) WITH m, i
+         MATCH (t:Tag) WHERE t.id = i % 100 OR t.id = (i * 3 + 1) % 100
+         CREATE (m)-[:HAS_TAG]->(t)",
+    );
+    // Starting at a tag, every post's tags are read at random: start at the posts.
+    let q = "MATCH (t1:Tag)<-[:HAS_TAG]-(m:Post)-[:HAS_TAG]->(t2:Tag) WHERE t1.id < t2.id
+             RETURN t1.id AS a, t2.id AS b, count(*) AS n ORDER BY a, b";
+    let p = plan(&db, q);
+    assert!(p.contains("NodeByLabelScan #0:Post"), "{p}");
+    let from_tags = "MATCH (t1:Tag) WITH t1 MATCH (t1)<-[:HAS_TAG]-(m:Post)-[:HAS_TAG]->(t2:Tag)
+             WHERE t1.id < t2.id RETURN t1.id AS a, t2.id AS b, count(*) AS n ORDER BY a, b";
+    assert!(plan(&db, from_tags).contains("NodeByLabelScan #0:Tag"));
+    let got = rows(&db, q);
+    assert!(!got.is_empty());
+    assert_eq!(got, rows(&db, from_tags));
+
+    // A triangle starts where its closing side begins, so that the closing Expand(Into)
+    // reads the relationships of the node the rows are grouped by.
+    run(
+        &db,
+        "UNWIND range(1, 60) AS i CREATE (:P {i: i}) WITH count(*) AS done
+         MATCH (a:P), (b:P) WHERE b.i = a.i + 1 OR b.i = a.i + 2 CREATE (a)-[:K]->(b)",
+    );
+    let q = "MATCH (a:P)-[:K]->(b:P)-[:K]->(c:P), (a)-[:K]->(c) RETURN count(*) AS n";
+    let p = plan(&db, q);
+    assert!(p.contains(", (#0)-["), "{p}");
+    assert_eq!(rows(&db, q), ["58"]);
+}
+
 #[test]
 fn shortest_paths_match_the_shortest_variable_length_paths() {
     let db = Database::in_memory();

@@ -210,6 +210,15 @@ pub struct Planner<'a> {
     agg: Option<AggContext>,
     /// The conjuncts of the WHERE of the MATCH being planned (for index seeks).
     hints: Vec<Expr>,
+    /// The node the rows of the pattern being planned come grouped by: the start of its
+    /// first part, scanned or sought in node order (see `cost.rs`).
+    grouped: Option<Slot>,
+    /// While a part is planned: the end variables of the one-hop parts after it that will
+    /// close a cycle through it with Expand(Into).
+    closing: Vec<[String; 2]>,
+    /// While a MATCH whose rows are only counted is planned (see `cost::counting`): the
+    /// variables something other than a count reads.
+    counted: Option<Vec<String>>,
 }
 
 impl<'a> Planner<'a> {
@@ -222,6 +231,9 @@ impl<'a> Planner<'a> {
             open_ended: 0,
             agg: None,
             hints: Vec::new(),
+            grouped: None,
+            closing: Vec::new(),
+            counted: None,
         }
     }
 
@@ -328,7 +340,12 @@ impl<'a> Planner<'a> {
                 }
             }
             plan = match clause {
-                Clause::Match(m) => self.match_clause(plan, m, &mut scope)?,
+                Clause::Match(m) => {
+                    self.counted = cost::counting(m, sq.clauses.get(i + 1));
+                    let r = self.match_clause(plan, m, &mut scope);
+                    self.counted = None;
+                    r?
+                }
                 Clause::Unwind(u) => {
                     let expr = self.expr(&u.expr, &scope)?;
                     let slot = self.slot();
@@ -580,6 +597,18 @@ impl<'a> Planner<'a> {
     }
 
     fn pattern_parts(&mut self, input: Plan, pattern: &Pattern, scope: &mut Scope) -> Result<Plan> {
+        let saved = self.grouped.take();
+        let r = self.pattern_parts_grouped(input, pattern, scope);
+        self.grouped = saved;
+        r
+    }
+
+    fn pattern_parts_grouped(
+        &mut self,
+        input: Plan,
+        pattern: &Pattern,
+        scope: &mut Scope,
+    ) -> Result<Plan> {
         let mut plan = input;
         let mut rel_slots: Vec<Slot> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
@@ -603,7 +632,10 @@ impl<'a> Planner<'a> {
                     continue;
                 }
             }
-            plan = self.part(plan, part, scope, &mut rel_slots, &mut own_rels)?;
+            self.closing = cost::closing_parts(part, &remaining, scope);
+            let r = self.part(plan, part, scope, &mut rel_slots, &mut own_rels);
+            self.closing.clear();
+            plan = r?;
         }
         Ok(plan)
     }
@@ -866,7 +898,14 @@ impl<'a> Planner<'a> {
             .map(|i| (i, self.part_cost(&nodes, &rels, i, scope)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map_or(0, |(i, _)| i);
+        let fresh = nodes[start]
+            .variable
+            .as_ref()
+            .is_none_or(|v| scope.get(&v.name).is_none());
         let (mut plan, first_slot) = self.start_node(input, nodes[start], scope)?;
+        if fresh && self.grouped.is_none() {
+            self.grouped = Some(first_slot);
+        }
         let mut node_slots: Vec<Option<Slot>> = vec![None; nodes.len()];
         node_slots[start] = Some(first_slot);
         let mut rel_var_slots: Vec<Option<(Slot, bool)>> = vec![None; rels.len()];
@@ -2498,7 +2537,7 @@ fn check_nested_aggregate(e: &Expr, inside: bool) -> Result<()> {
 }
 
 /// Calls `f` on each direct sub-expression (not inside patterns or subqueries).
-fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub(super) fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
         ExprKind::Literal(_)
         | ExprKind::Parameter(_)

@@ -129,7 +129,14 @@ pub(super) fn fold_counted_expands(plan: &mut Plan) {
         }
         binds.push(spec.to);
     }
-    if binds.iter().any(|b| read.contains(b)) || counted.iter().any(|c| !binds.contains(c)) {
+    // `count(x)` of an entity the pattern under the expansion matched is `count(*)`: a
+    // matched node or relationship is never null.
+    let matched = matched_slots(under);
+    if binds.iter().any(|b| read.contains(b))
+        || counted
+            .iter()
+            .any(|c| !binds.contains(c) && !matched.contains(c))
+    {
         return;
     }
     let Some(sum) = functions::lookup("sum") else {
@@ -156,6 +163,29 @@ pub(super) fn fold_counted_expands(plan: &mut Plan) {
         closing,
         slot,
     };
+}
+
+/// The slots scans, seeks and single-hop expansions bind in the chain of operators from
+/// `plan` down to its leaf (the rows of one pattern, where they are never null).
+fn matched_slots(mut plan: &Plan) -> Vec<Slot> {
+    let mut out = Vec::new();
+    loop {
+        plan = match plan {
+            Plan::Filter { input, .. } => input,
+            Plan::Expand { input, spec } => {
+                out.extend([spec.rel, spec.to]);
+                input
+            }
+            Plan::NodeByLabelScan { input, slot, .. }
+            | Plan::AllNodesScan { input, slot }
+            | Plan::NodeByKey { input, slot, .. }
+            | Plan::NodeIndexSeek { input, slot, .. } => {
+                out.push(*slot);
+                input
+            }
+            _ => return out,
+        };
+    }
 }
 
 /// Marks the variable-length expansions whose paths nobody reads, under an aggregation
