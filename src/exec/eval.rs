@@ -85,6 +85,28 @@ fn as_list(v: Value, what: &str) -> Result<Option<Vec<Value>>> {
 
 impl Cx<'_> {
     /// Evaluates `e` on `row`.
+    /// `truth(eval(e))`: whether a predicate holds (`None`: null). A comparison of
+    /// operands read in place (constants, parameters, slots, stored properties) is decided
+    /// without building a value.
+    pub fn test(&mut self, e: &CExpr, row: &Row) -> Result<Option<bool>> {
+        if let CExpr::Bin(op, a, b) = e {
+            if let (Some(l), Some(r)) = (self.read(a, row), self.read(b, row)) {
+                if let Some(t) = compared(*op, l, r) {
+                    return Ok(t);
+                }
+            }
+        }
+        truth(&self.eval(e, row)?)
+    }
+
+    /// `e` read in place, when it is a constant, parameter, slot or stored property.
+    fn read<'r>(&'r self, e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
+        match e {
+            CExpr::Param(name) => self.params.get(name.as_ref()),
+            _ => in_graph(e, row, self.graph()),
+        }
+    }
+
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),
@@ -628,15 +650,22 @@ pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<&
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=` on two operands.
 fn comparison(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
-    let cmp = |op: CmpOp| compare_op(op, l, r).map_or(Value::Null, Value::Bool);
-    Ok(match op {
-        BinaryOp::Eq => equals(l, r).map_or(Value::Null, Value::Bool),
-        BinaryOp::Ne => equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
-        BinaryOp::Lt => cmp(CmpOp::Lt),
-        BinaryOp::Le => cmp(CmpOp::Le),
-        BinaryOp::Gt => cmp(CmpOp::Gt),
-        BinaryOp::Ge => cmp(CmpOp::Ge),
-        _ => return Err(Error::internal("not a comparison")),
+    match compared(op, l, r) {
+        Some(b) => Ok(b.map_or(Value::Null, Value::Bool)),
+        None => Err(Error::internal("not a comparison")),
+    }
+}
+
+/// The truth of a comparison (`None` inside: null), or `None` when `op` is no comparison.
+fn compared(op: BinaryOp, l: &Value, r: &Value) -> Option<Option<bool>> {
+    Some(match op {
+        BinaryOp::Eq => equals(l, r),
+        BinaryOp::Ne => equals(l, r).map(|b| !b),
+        BinaryOp::Lt => compare_op(CmpOp::Lt, l, r),
+        BinaryOp::Le => compare_op(CmpOp::Le, l, r),
+        BinaryOp::Gt => compare_op(CmpOp::Gt, l, r),
+        BinaryOp::Ge => compare_op(CmpOp::Ge, l, r),
+        _ => return None,
     })
 }
 

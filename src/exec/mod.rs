@@ -24,7 +24,7 @@ mod seek;
 mod shortest;
 mod write;
 
-use eval::{set_slot, truth};
+use eval::set_slot;
 use functions::{Aggregator, EntityView};
 
 /// A row of slots.
@@ -658,7 +658,7 @@ impl<F: Fanout> PerRow<'_, F> {
             }
             cx.tick()?;
             for pred in &self.filters {
-                if truth(&cx.eval(pred, &self.scratch)?)? != Some(true) {
+                if cx.test(pred, &self.scratch)? != Some(true) {
                     continue 'items;
                 }
             }
@@ -699,7 +699,7 @@ fn push_items<F: Fanout>(
         }
         cx.tick()?;
         for pred in filters {
-            if truth(&cx.eval(pred, scratch)?)? != Some(true) {
+            if cx.test(pred, scratch)? != Some(true) {
                 continue 'items;
             }
         }
@@ -1140,7 +1140,7 @@ impl Fanout for VarExpand<'_> {
                 }
                 if let Some((slot, pred)) = self.rel_filter {
                     let probe = with_slot(row, *slot, Value::Relationship(r));
-                    if truth(&cx.eval(pred, &probe)?)? != Some(true) {
+                    if cx.test(pred, &probe)? != Some(true) {
                         continue;
                     }
                 }
@@ -1318,7 +1318,7 @@ impl Operator for Filter<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
-            if truth(&cx.eval(self.pred, &row)?)? == Some(true) {
+            if cx.test(self.pred, &row)? == Some(true) {
                 return Ok(Some(row));
             }
         }
@@ -1329,7 +1329,7 @@ impl Operator for Filter<'_> {
         let pred = self.pred;
         self.input.drain(cx, &mut |cx, row| {
             cx.tick()?;
-            if truth(&cx.eval(pred, row)?)? == Some(true) {
+            if cx.test(pred, row)? == Some(true) {
                 sink(cx, row)?;
             }
             Ok(())
