@@ -996,6 +996,28 @@ struct VarExpand<'p> {
     distinct_ends: bool,
 }
 
+/// A set of nodes as one bit per node id: for searches that may visit a large part of
+/// the graph (a bit per node slot against a hash entry per node visited).
+struct NodeBits(Vec<u64>);
+
+impl NodeBits {
+    fn new(bound: u32) -> NodeBits {
+        NodeBits(vec![0; (bound as usize).div_ceil(64)])
+    }
+
+    /// Adds `n`; false when it was there (or lies past the bound, which no live node does).
+    fn insert(&mut self, n: NodeId) -> bool {
+        let (word, bit) = ((n.0 / 64) as usize, n.0 % 64);
+        match self.0.get_mut(word) {
+            Some(w) if *w & (1 << bit) == 0 => {
+                *w |= 1 << bit;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// A far node of a variable-length expansion and the relationships leading to it.
 type PathEnd = (NodeId, Vec<RelId>);
 
@@ -1018,17 +1040,21 @@ impl VarExpand<'_> {
     ) -> Result<Option<Vec<PathEnd>>> {
         let s = self.spec;
         let max = self.hops.max;
-        let mut seen: HashSet<NodeId, IdHash> = HashSet::default();
+        let g = cx.graph();
+        let mut seen = NodeBits::new(g.node_bound());
         seen.insert(start);
         let mut found = Vec::new();
         let mut frontier = vec![start];
+        let mut rels = Vec::new();
         let mut depth = 0u64;
         while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
             depth += 1;
             let mut next = Vec::new();
             for u in frontier {
                 cx.tick()?;
-                for (_, v) in cx.graph().rels_of(u, s.dir, types) {
+                rels.clear();
+                cx.graph().rels_into(u, s.dir, types, &mut rels);
+                for &(_, v) in &rels {
                     if seen.insert(v) {
                         next.push(v);
                         found.push((v, Vec::new()));
