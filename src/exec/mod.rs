@@ -1501,7 +1501,8 @@ impl Aggregation<'_> {
         let drained = input.drain(cx, &mut |cx, row| {
             cx.tick()?;
             seen += 1;
-            if seen == ENTITY_TRIAL && hits * 20 < seen {
+            if (seen == ENTITY_TRIAL / 8 && hits == 0) || (seen == ENTITY_TRIAL && hits * 20 < seen)
+            {
                 // Entities (almost) never repeat (a group per person, say): stop looking.
                 entity_slots = None;
                 by_entities = HashMap::default();
@@ -1554,16 +1555,23 @@ impl Aggregation<'_> {
     ) -> Result<usize> {
         // Keys read in place (slots, constants, stored properties) find an existing group
         // without copying a value.
+        const NULL: &Value = &Value::Null;
         let g = cx.graph();
-        let here = |i: usize| {
-            self.keys
-                .get(i)
-                .and_then(|(_, e)| eval::in_graph(e, row, g))
-        };
+        let mut here = [NULL; IN_PLACE_KEYS];
+        let n = self.keys.len();
         let mut known_hash = None;
-        if (0..self.keys.len()).all(|i| here(i).is_some()) {
-            let hash = index.hash_with((0..self.keys.len()).filter_map(here));
-            if let Some(gi) = index.find(hash, |gi| groups.has_keys(gi, self.keys, here)) {
+        if n <= IN_PLACE_KEYS
+            && self
+                .keys
+                .iter()
+                .zip(here.iter_mut())
+                .all(|((_, e), slot)| eval::in_graph(e, row, g).map(|v| *slot = v).is_some())
+        {
+            let here = here.get(..n).unwrap_or_default();
+            let hash = index.hash_with(here.iter().copied());
+            if let Some(gi) = index.find(hash, |gi| {
+                groups.has_keys(gi, self.keys, |i| here.get(i).copied())
+            }) {
                 return Ok(gi);
             }
             // A new group: its keys hash the same once copied.
@@ -1700,8 +1708,11 @@ impl GroupIndex {
 }
 
 /// Rows after which an aggregation stops finding groups by entity ids if fewer than one in
-/// twenty found theirs that way.
+/// twenty found theirs that way (after an eighth of them if none did).
 const ENTITY_TRIAL: usize = 8192;
+
+/// Most keys an aggregation reads in place (as references) to find a group.
+const IN_PLACE_KEYS: usize = 8;
 
 /// Most entity combinations an aggregation remembers the group of (about 40 MB).
 const ENTITY_MEMO: usize = 1 << 20;

@@ -16,6 +16,10 @@ use std::sync::Arc;
 use super::Sym;
 use crate::value::Value;
 
+/// Lists of at most this many keys are searched front to back: a binary search's chain of
+/// dependent loads and conditional moves is slower than a short, predictable scan.
+const LINEAR_MAX: usize = 16;
+
 /// Properties sorted by key symbol, either owned by the record or a row of a shared
 /// [`PropTable`].
 #[derive(Debug, Clone, Default)]
@@ -78,15 +82,22 @@ impl Props {
 
     pub fn get(&self, key: Sym) -> Option<&Value> {
         match &self.0 {
-            Repr::Own(pairs) => pairs
-                .binary_search_by_key(&key, |(k, _)| *k)
-                .ok()
-                .map(|i| &pairs[i].1),
-            Repr::Packed(table, row) => table
-                .keys
-                .binary_search(&key)
-                .ok()
-                .map(|i| &table.columns[i][*row as usize]),
+            Repr::Own(pairs) => {
+                let i = if pairs.len() <= LINEAR_MAX {
+                    pairs.iter().position(|(k, _)| *k == key)
+                } else {
+                    pairs.binary_search_by_key(&key, |(k, _)| *k).ok()
+                };
+                i.map(|i| &pairs[i].1)
+            }
+            Repr::Packed(table, row) => {
+                let i = if table.keys.len() <= LINEAR_MAX {
+                    table.keys.iter().position(|k| *k == key)
+                } else {
+                    table.keys.binary_search(&key).ok()
+                };
+                i.map(|i| &table.columns[i][*row as usize])
+            }
             Repr::Pending(..) => None,
         }
     }
