@@ -610,6 +610,23 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     }
 }
 
+/// [`set_slot`] for a node: scans and expansions overwrite one node with the next, row
+/// after row, and then only the id changes (no drop, no copy of a whole value).
+pub fn set_node(row: &mut Row, slot: usize, n: NodeId) {
+    match row.get_mut(slot) {
+        Some(Value::Node(x)) => *x = n,
+        _ => set_slot(row, slot, Value::Node(n)),
+    }
+}
+
+/// [`set_node`] for a relationship.
+pub fn set_rel(row: &mut Row, slot: usize, r: RelId) {
+    match row.get_mut(slot) {
+        Some(Value::Relationship(x)) => *x = r,
+        _ => set_slot(row, slot, Value::Relationship(r)),
+    }
+}
+
 /// The value of a constant or of a slot that is set, without evaluating (or copying) it.
 fn in_place<'r>(e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
     match e {

@@ -805,7 +805,7 @@ impl Fanout for Scan<'_> {
     fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
         let live = cx.graph().node_is_live(n);
         if live {
-            set_slot(out, self.slot, Value::Node(n));
+            eval::set_node(out, self.slot, n);
         }
         live
     }
@@ -980,9 +980,9 @@ impl Fanout for Expand<'_> {
         if (s.into && row.get(s.to) != Some(&Value::Node(other))) || rel_taken(s, row, r) {
             return false;
         }
-        set_slot(out, s.rel, Value::Relationship(r));
+        eval::set_rel(out, s.rel, r);
         if !s.into {
-            set_slot(out, s.to, Value::Node(other));
+            eval::set_node(out, s.to, other);
         }
         true
     }
