@@ -692,7 +692,7 @@ fn push_items<F: Fanout>(
     scratch: &mut Row,
     sink: &mut Sink<'_>,
 ) -> Result<()> {
-    scratch.clone_from(row);
+    copy_row(scratch, row);
     'items: for item in items.drain(..) {
         if !fanout.emit_into(cx, row, item, scratch) {
             continue;
@@ -757,6 +757,23 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                 self.scratch.clone_from(&row);
             }
             self.current = Some(row);
+        }
+    }
+}
+
+/// Makes `dst` equal to `src`; nodes and relationships over nodes and relationships are
+/// copied as ids (what scratch rows mostly hold), anything else cloned.
+fn copy_row(dst: &mut Row, src: &Row) {
+    if dst.len() != src.len() {
+        dst.clone_from(src);
+        return;
+    }
+    for (d, s) in dst.iter_mut().zip(src) {
+        match (d, s) {
+            (Value::Node(a), Value::Node(b)) => *a = *b,
+            (Value::Relationship(a), Value::Relationship(b)) => *a = *b,
+            (Value::Null, Value::Null) => {}
+            (d, s) => d.clone_from(s),
         }
     }
 }
@@ -1456,17 +1473,16 @@ enum AggState {
 }
 
 impl Aggregation<'_> {
-    fn fresh(&self) -> Result<Vec<AggState>> {
-        self.aggs
-            .iter()
-            .map(|(_, a)| match a.def.map(|d| d.kind) {
-                None => Ok(AggState::CountStar(0)),
-                Some(functions::FunctionKind::Aggregate(make)) => {
-                    Ok(AggState::Func(make(a.distinct)))
-                }
-                Some(_) => Err(Error::internal(format!("{} is not an aggregate", a.name))),
-            })
-            .collect()
+    /// Appends a new group's aggregate states to `states`.
+    fn fresh(&self, states: &mut Vec<AggState>) -> Result<()> {
+        for (_, a) in self.aggs {
+            states.push(match a.def.map(|d| d.kind) {
+                None => AggState::CountStar(0),
+                Some(functions::FunctionKind::Aggregate(make)) => AggState::Func(make(a.distinct)),
+                Some(_) => return Err(Error::internal(format!("{} is not an aggregate", a.name))),
+            });
+        }
+        Ok(())
     }
 
     /// The slot each key reads when every key is a variable or a property of one (`n`,
@@ -1525,13 +1541,27 @@ impl Aggregation<'_> {
         });
         self.input = input;
         drained?;
-        if groups.rows.is_empty() && self.keys.is_empty() {
-            groups.rows.push(Vec::new());
-            groups.states.extend(self.fresh()?);
+        if groups.count == 0 && self.keys.is_empty() {
+            groups.count = 1;
+            self.fresh(&mut groups.states)?;
         }
-        let mut rows = Vec::with_capacity(groups.rows.len());
+        // The group's row holds its keys and aggregates only: nothing above an aggregation
+        // reads the variables it does not project (a group of no rows has none either).
+        let width = self
+            .keys
+            .iter()
+            .map(|(s, _)| s + 1)
+            .chain(self.aggs.iter().map(|(s, _)| s + 1))
+            .max()
+            .unwrap_or(0);
+        let mut rows = Vec::with_capacity(groups.count);
+        let mut keys = groups.keys.into_iter();
         let mut states = groups.states.into_iter();
-        for mut row in groups.rows {
+        for _ in 0..groups.count {
+            let mut row = vec![Value::Null; width];
+            for ((s, _), k) in self.keys.iter().zip(keys.by_ref()) {
+                set_slot(&mut row, *s, k);
+            }
             for ((s, _), st) in self.aggs.iter().zip(states.by_ref()) {
                 let v = match st {
                     AggState::CountStar(n) => Value::Int(n),
@@ -1593,16 +1623,11 @@ impl Aggregation<'_> {
                 hash
             }
         };
-        // The group's row holds its keys only: nothing above an aggregation reads the
-        // variables it does not project (a group of no rows has none either).
-        let mut out = Row::new();
-        for ((s, _), k) in self.keys.iter().zip(keys.drain(..)) {
-            set_slot(&mut out, *s, k);
-        }
-        groups.rows.push(out);
-        groups.states.extend(self.fresh()?);
-        cx.check_rows(groups.rows.len())?;
-        let gi = groups.rows.len() - 1;
+        groups.keys.append(keys);
+        self.fresh(&mut groups.states)?;
+        let gi = groups.count;
+        groups.count += 1;
+        cx.check_rows(groups.count)?;
         index.insert(hash, gi);
         Ok(gi)
     }
@@ -1630,29 +1655,30 @@ impl Aggregation<'_> {
     }
 }
 
-/// An aggregation's groups: a row of keys per group, and the aggregates' states of group
-/// `g` at `states[g * aggregates..]` (one vector for all groups, not one per group).
+/// An aggregation's groups: the keys of group `g` at `keys[g * keys..]` and its
+/// aggregates' states at `states[g * aggregates..]` (one vector each for all groups, not
+/// one per group).
 #[derive(Default)]
 struct Groups {
-    rows: Vec<Row>,
+    count: usize,
+    keys: Vec<Value>,
     states: Vec<AggState>,
 }
 
 impl Groups {
-    /// Whether group `gi`'s row holds, in the slots of `keys`, values equivalent to
-    /// `key(0)`, `key(1)`, ...
+    /// Whether group `gi`'s keys (`keys` of them) are equivalent to `key(0)`, `key(1)`, ...
     fn has_keys<'v>(
         &self,
         gi: usize,
         keys: &[(Slot, CExpr)],
         key: impl Fn(usize) -> Option<&'v Value>,
     ) -> bool {
-        self.rows.get(gi).is_some_and(|group| {
-            keys.iter().enumerate().all(|(i, (s, _))| {
-                key(i).is_some_and(|k| {
-                    crate::value::compare::equivalent(group.get(*s).unwrap_or(&Value::Null), k)
-                })
-            })
+        let n = keys.len();
+        self.keys.get(gi * n..(gi + 1) * n).is_some_and(|group| {
+            group
+                .iter()
+                .enumerate()
+                .all(|(i, g)| key(i).is_some_and(|k| crate::value::compare::equivalent(g, k)))
         })
     }
 }
