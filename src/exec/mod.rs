@@ -1458,6 +1458,22 @@ impl Operator for Projection<'_> {
         }
         Ok(Some(row))
     }
+
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let items = self.items;
+        let mut vals = Vec::with_capacity(items.len());
+        let mut out = Row::new();
+        self.input.drain(cx, &mut |cx, row| {
+            for (_, e) in items {
+                vals.push(cx.eval(e, row)?);
+            }
+            copy_row(&mut out, row);
+            for ((s, _), v) in items.iter().zip(vals.drain(..)) {
+                set_slot(&mut out, *s, v);
+            }
+            sink(cx, &out)
+        })
+    }
 }
 
 struct Aggregation<'p> {
@@ -1886,9 +1902,10 @@ impl Operator for Sort<'_> {
             // reach twice that, and a row that does not sort before the last row kept
             // then is dropped at once (the sort is stable: a later equal row loses).
             let mut cutoff: Option<Vec<Value>> = None;
+            let mut k = Vec::with_capacity(keys.len());
             self.input.drain(cx, &mut |cx, row| {
                 cx.tick()?;
-                let mut k = Vec::with_capacity(keys.len());
+                k.clear();
                 for (e, _) in keys {
                     k.push(cx.eval(e, row)?);
                 }
@@ -1899,7 +1916,8 @@ impl Operator for Sort<'_> {
                 {
                     return Ok(());
                 }
-                rows.push((k, row.clone()));
+                let kept = std::mem::replace(&mut k, Vec::with_capacity(keys.len()));
+                rows.push((kept, row.clone()));
                 cx.check_rows(rows.len())?;
                 if let Some(l) = limit.filter(|l| rows.len() >= l.saturating_mul(2).max(64)) {
                     rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
