@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::graph::Graph;
+use crate::graph::{Graph, PropRef};
 use crate::plan::{CExpr, MapProjectionOp, PathStep};
 use crate::value::compare::{compare_op, equals, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
@@ -32,8 +32,12 @@ pub fn truth(v: &Value) -> Result<Option<bool>> {
 pub fn property(g: &Graph, base: &Value, key: &str) -> Result<Value> {
     match base {
         Value::Null => Ok(Value::Null),
-        Value::Node(id) => Ok(g.node_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
-        Value::Relationship(id) => Ok(g.rel_prop(*id, key)?.cloned().unwrap_or(Value::Null)),
+        Value::Node(id) => Ok(g
+            .node_prop(*id, key)?
+            .map_or(Value::Null, PropRef::into_owned)),
+        Value::Relationship(id) => Ok(g
+            .rel_prop(*id, key)?
+            .map_or(Value::Null, PropRef::into_owned)),
         Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
         Value::Temporal(t) => crate::exec::functions::temporal::component(t, key)
             .ok_or_else(|| type_error(format!("a {} has no component `{key}`", t.type_name()))),
@@ -90,21 +94,15 @@ impl Cx<'_> {
     /// without building a value.
     pub fn test(&mut self, e: &CExpr, row: &Row) -> Result<Option<bool>> {
         if let CExpr::Bin(op, a, b) = e {
-            if let (Some(l), Some(r)) = (self.read(a, row), self.read(b, row)) {
-                if let Some(t) = compared(*op, l, r) {
-                    return Ok(t);
-                }
+            let (g, params) = (self.graph(), &self.params);
+            let t = read_with(a, row, g, params, |l| {
+                read_with(b, row, g, params, |r| compared(*op, l, r))
+            });
+            if let Some(Some(Some(t))) = t {
+                return Ok(t);
             }
         }
         truth(&self.eval(e, row)?)
-    }
-
-    /// `e` read in place, when it is a constant, parameter, slot or stored property.
-    fn read<'r>(&'r self, e: &'r CExpr, row: &'r Row) -> Option<&'r Value> {
-        match e {
-            CExpr::Param(name) => self.params.get(name.as_ref()),
-            _ => in_graph(e, row, self.graph()),
-        }
     }
 
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
@@ -125,12 +123,18 @@ impl Cx<'_> {
                 };
                 let g = self.graph();
                 match (b, key.sym) {
-                    (Value::Node(id), Some(k)) => {
-                        Ok(g.node(*id)?.props.get(k).cloned().unwrap_or_default())
-                    }
-                    (Value::Relationship(id), Some(k)) => {
-                        Ok(g.rel(*id)?.props.get(k).cloned().unwrap_or_default())
-                    }
+                    (Value::Node(id), Some(k)) => Ok(g
+                        .node(*id)?
+                        .props
+                        .get(k)
+                        .map(PropRef::into_owned)
+                        .unwrap_or_default()),
+                    (Value::Relationship(id), Some(k)) => Ok(g
+                        .rel(*id)?
+                        .props
+                        .get(k)
+                        .map(PropRef::into_owned)
+                        .unwrap_or_default()),
                     _ => property(g, b, &key.name),
                 }
             }
@@ -523,7 +527,7 @@ impl Cx<'_> {
                 // A comparison with a stored property reads it where it is stored.
                 let g = self.graph();
                 if let (Some(l), Some(r)) = (in_graph(a, row, g), in_graph(b, row, g)) {
-                    return comparison(op, l, r);
+                    return l.with(|l| r.with(|r| comparison(op, l, r)));
                 }
                 let l = self.eval(a, row)?;
                 let r = self.eval(b, row)?;
@@ -650,19 +654,20 @@ fn stored(e: &CExpr) -> Option<(crate::plan::Slot, crate::graph::Sym)> {
 /// A constant, a slot, or a stored property of the node or relationship in a slot, read in
 /// place; `None` for anything else (and for an entity that is gone, whose error the normal
 /// evaluation reports).
-pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<&'r Value> {
+#[inline]
+pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<PropRef<'r>> {
     const NULL: &Value = &Value::Null;
     if let Some(v) = in_place(e, row) {
-        return Some(v);
+        return Some(PropRef::Stored(v));
     }
     let (slot, key) = stored(e)?;
     let props = match row.get(slot)? {
         Value::Node(id) => &g.node(*id).ok()?.props,
         Value::Relationship(id) => &g.rel(*id).ok()?.props,
-        Value::Null => return Some(NULL),
+        Value::Null => return Some(PropRef::Stored(NULL)),
         _ => return None,
     };
-    Some(props.get(key).unwrap_or(NULL))
+    Some(props.get(key).unwrap_or(PropRef::Stored(NULL)))
 }
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=` on two operands.
@@ -673,8 +678,55 @@ fn comparison(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
     }
 }
 
+/// `f` of `e` read in place (a constant, parameter, slot or stored property of the entity
+/// in a slot); `None` for anything else and for an entity that is gone. `f` runs where the
+/// value is found, so no reference to it is handed back up.
+#[inline(always)]
+fn read_with<R>(
+    e: &CExpr,
+    row: &Row,
+    g: &Graph,
+    params: &BTreeMap<String, Value>,
+    f: impl FnOnce(&Value) -> R,
+) -> Option<R> {
+    const NULL: &Value = &Value::Null;
+    match e {
+        CExpr::Const(v) => Some(f(v)),
+        CExpr::Slot(s) => row.get(*s).map(f),
+        CExpr::Param(name) => params.get(name.as_ref()).map(f),
+        CExpr::Prop(base, key) => {
+            let (CExpr::Slot(s), Some(k)) = (base.as_ref(), key.sym) else {
+                return None;
+            };
+            let props = match row.get(*s)? {
+                Value::Node(id) => &g.node(*id).ok()?.props,
+                Value::Relationship(id) => &g.rel(*id).ok()?.props,
+                Value::Null => return Some(f(NULL)),
+                _ => return None,
+            };
+            Some(match props.get(k) {
+                Some(v) => v.with(f),
+                None => f(NULL),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The truth of a comparison (`None` inside: null), or `None` when `op` is no comparison.
+#[inline]
 fn compared(op: BinaryOp, l: &Value, r: &Value) -> Option<Option<bool>> {
+    if let (Value::Int(a), Value::Int(b)) = (l, r) {
+        return Some(Some(match op {
+            BinaryOp::Eq => a == b,
+            BinaryOp::Ne => a != b,
+            BinaryOp::Lt => a < b,
+            BinaryOp::Le => a <= b,
+            BinaryOp::Gt => a > b,
+            BinaryOp::Ge => a >= b,
+            _ => return None,
+        }));
+    }
     Some(match op {
         BinaryOp::Eq => equals(l, r),
         BinaryOp::Ne => equals(l, r).map(|b| !b),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::graph::{Dir, Graph, Props, Sym, UndoLog};
+use crate::graph::{Dir, Graph, PropRef, Props, Sym, UndoLog};
 use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
 use crate::value::{NodeId, Path, RelId, Value};
@@ -1603,7 +1603,7 @@ impl Aggregation<'_> {
         // without copying a value.
         const NULL: &Value = &Value::Null;
         let g = cx.graph();
-        let mut here = [NULL; IN_PLACE_KEYS];
+        let mut here = [PropRef::Stored(NULL); IN_PLACE_KEYS];
         let n = self.keys.len();
         let mut known_hash = None;
         if n <= IN_PLACE_KEYS
@@ -1631,9 +1631,9 @@ impl Aggregation<'_> {
             Some(hash) => hash,
             None => {
                 let hash = index.hash(keys);
-                if let Some(gi) =
-                    index.find(hash, |gi| groups.has_keys(gi, self.keys, |i| keys.get(i)))
-                {
+                if let Some(gi) = index.find(hash, |gi| {
+                    groups.has_keys(gi, self.keys, |i| keys.get(i).map(PropRef::Stored))
+                }) {
                     return Ok(gi);
                 }
                 hash
@@ -1687,14 +1687,13 @@ impl Groups {
         &self,
         gi: usize,
         keys: &[(Slot, CExpr)],
-        key: impl Fn(usize) -> Option<&'v Value>,
+        key: impl Fn(usize) -> Option<PropRef<'v>>,
     ) -> bool {
         let n = keys.len();
         self.keys.get(gi * n..(gi + 1) * n).is_some_and(|group| {
-            group
-                .iter()
-                .enumerate()
-                .all(|(i, g)| key(i).is_some_and(|k| crate::value::compare::equivalent(g, k)))
+            group.iter().enumerate().all(|(i, g)| {
+                key(i).is_some_and(|k| k.with(|k| crate::value::compare::equivalent(g, k)))
+            })
         })
     }
 }
@@ -1716,14 +1715,14 @@ enum Chain {
 
 impl GroupIndex {
     fn hash(&self, keys: &[Value]) -> u64 {
-        self.hash_with(keys.iter())
+        self.hash_with(keys.iter().map(PropRef::Stored))
     }
 
-    fn hash_with<'v>(&self, keys: impl Iterator<Item = &'v Value>) -> u64 {
+    fn hash_with<'v>(&self, keys: impl Iterator<Item = PropRef<'v>>) -> u64 {
         use std::hash::{BuildHasher, Hasher};
         let mut h = self.state.build_hasher();
         for k in keys {
-            crate::value::compare::hash_value(k, &mut h);
+            k.with(|k| crate::value::compare::hash_value(k, &mut h));
         }
         h.finish()
     }

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
-use super::{Graph, NodeRec, Sym, Undo, UndoLog};
+use super::{Graph, NodeRec, PropRef, Sym, Undo, UndoLog};
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::value::{compare, NodeId, Value};
 
@@ -200,11 +200,11 @@ impl PropIndex {
             return None;
         }
         if let [p] = self.props.as_slice() {
-            return n.props.get(*p).cloned().map(IndexKey::One);
+            return n.props.get(*p).map(|v| IndexKey::One(v.into_owned()));
         }
         self.props
             .iter()
-            .map(|p| n.props.get(*p).cloned())
+            .map(|p| n.props.get(*p).map(PropRef::into_owned))
             .collect::<Option<Vec<_>>>()
             .map(IndexKey::new)
     }

@@ -21,7 +21,7 @@ mod props;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
-pub use props::Props;
+pub use props::{PropRef, Props};
 pub use stats::ANY_LABEL;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -872,12 +872,12 @@ impl Graph {
     }
 
     /// A property of a node or relationship by name (`None`: absent).
-    pub fn node_prop(&self, id: NodeId, key: &str) -> Result<Option<&Value>> {
+    pub fn node_prop(&self, id: NodeId, key: &str) -> Result<Option<PropRef<'_>>> {
         let n = self.node(id)?;
         Ok(self.syms.get(key).and_then(|k| n.props.get(k)))
     }
 
-    pub fn rel_prop(&self, id: RelId, key: &str) -> Result<Option<&Value>> {
+    pub fn rel_prop(&self, id: RelId, key: &str) -> Result<Option<PropRef<'_>>> {
         let r = self.rel(id)?;
         Ok(self.syms.get(key).and_then(|k| r.props.get(k)))
     }
@@ -886,7 +886,7 @@ impl Graph {
     pub fn props_map(&self, props: &Props) -> std::collections::BTreeMap<String, Value> {
         props
             .iter()
-            .map(|(k, v)| (self.syms.name(k).to_string(), v.clone()))
+            .map(|(k, v)| (self.syms.name(k).to_string(), v.into_owned()))
             .collect()
     }
 
@@ -1235,7 +1235,7 @@ mod tests {
             g.create_node(&[], None, props, log).unwrap()
         };
         let text = |g: &Graph, n: NodeId| match g.node(n).unwrap().props.get(name) {
-            Some(Value::String(s)) => s.clone(),
+            Some(PropRef::Stored(Value::String(s))) => s.clone(),
             other => panic!("{other:?}"),
         };
         g.begin_bulk();

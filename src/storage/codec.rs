@@ -16,7 +16,7 @@ use bincode::error::{DecodeError, EncodeError};
 use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::graph::{NodeRec, RelRec, SchemaDef, SchemaKind};
+use crate::graph::{NodeRec, PropRef, RelRec, SchemaDef, SchemaKind};
 use crate::value::temporal::{Duration, Temporal};
 use crate::value::Value;
 
@@ -211,13 +211,13 @@ fn dec_seq<D: Decoder, T>(
 }
 
 fn enc_props<'a, E: Encoder>(
-    props: impl ExactSizeIterator<Item = (u32, &'a Value)>,
+    props: impl ExactSizeIterator<Item = (u32, PropRef<'a>)>,
     e: &mut E,
 ) -> Result<(), EncodeError> {
     enc_len(props.len(), e)?;
     for (k, v) in props {
         k.encode(e)?;
-        v.encode(e)?;
+        v.with(|v| v.encode(e))?;
     }
     Ok(())
 }
@@ -231,7 +231,7 @@ fn enc_node<'a, E: Encoder>(
     id: u32,
     labels: &[u32],
     key: Option<&str>,
-    props: impl ExactSizeIterator<Item = (u32, &'a Value)>,
+    props: impl ExactSizeIterator<Item = (u32, PropRef<'a>)>,
     e: &mut E,
 ) -> Result<(), EncodeError> {
     id.encode(e)?;
@@ -252,7 +252,7 @@ fn dec_node<D: Decoder>(d: &mut D) -> Result<NodeItem, DecodeError> {
 /// The one layout of a relationship (see [`enc_node`]).
 fn enc_rel<'a, E: Encoder>(
     [id, start, end, ty]: [u32; 4],
-    props: impl ExactSizeIterator<Item = (u32, &'a Value)>,
+    props: impl ExactSizeIterator<Item = (u32, PropRef<'a>)>,
     e: &mut E,
 ) -> Result<(), EncodeError> {
     [id, start, end, ty].iter().try_for_each(|x| x.encode(e))?;
@@ -269,8 +269,8 @@ fn dec_rel<D: Decoder>(d: &mut D) -> Result<RelItem, DecodeError> {
     })
 }
 
-fn item_props(props: &[(u32, Value)]) -> impl ExactSizeIterator<Item = (u32, &Value)> {
-    props.iter().map(|(k, v)| (*k, v))
+fn item_props(props: &[(u32, Value)]) -> impl ExactSizeIterator<Item = (u32, PropRef<'_>)> {
+    props.iter().map(|(k, v)| (*k, PropRef::Stored(v)))
 }
 
 fn enc_u32s<E: Encoder>(xs: &[u32], e: &mut E) -> Result<(), EncodeError> {

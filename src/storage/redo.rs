@@ -32,7 +32,7 @@ impl Names {
     fn props(&mut self, g: &Graph, props: &Props) -> Vec<(u32, Value)> {
         props
             .iter()
-            .map(|(k, v)| (self.of(g, k), v.clone()))
+            .map(|(k, v)| (self.of(g, k), v.into_owned()))
             .collect()
     }
 
@@ -46,7 +46,10 @@ impl Names {
             .map(|k| {
                 (
                     self.of(g, *k),
-                    props.get(*k).cloned().unwrap_or(Value::Null),
+                    props
+                        .get(*k)
+                        .map(crate::graph::PropRef::into_owned)
+                        .unwrap_or(Value::Null),
                 )
             })
             .collect()
