@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::graph::{Graph, PropRef};
+use crate::graph::{Graph, PropRef, Props};
 use crate::plan::{CExpr, MapProjectionOp, PathStep};
 use crate::value::compare::{compare_op, equals, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
@@ -88,7 +88,6 @@ fn as_list(v: Value, what: &str) -> Result<Option<Vec<Value>>> {
 }
 
 impl Cx<'_> {
-    /// Evaluates `e` on `row`.
     /// `truth(eval(e))`: whether a predicate holds (`None`: null). A comparison of
     /// operands read in place (constants, parameters, slots, stored properties) is decided
     /// without building a value.
@@ -105,6 +104,7 @@ impl Cx<'_> {
         truth(&self.eval(e, row)?)
     }
 
+    /// Evaluates `e` on `row`.
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),
@@ -661,13 +661,22 @@ pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<P
         return Some(PropRef::Stored(v));
     }
     let (slot, key) = stored(e)?;
-    let props = match row.get(slot)? {
-        Value::Node(id) => &g.node(*id).ok()?.props,
-        Value::Relationship(id) => &g.rel(*id).ok()?.props,
-        Value::Null => return Some(PropRef::Stored(NULL)),
-        _ => return None,
+    let Some(props) = props_in(row, slot, g)? else {
+        return Some(PropRef::Stored(NULL));
     };
     Some(props.get(key).unwrap_or(PropRef::Stored(NULL)))
+}
+
+/// The properties of the node or relationship in `slot` (`Some(None)`: the slot is null);
+/// `None` when it holds anything else or an entity that is gone.
+#[inline(always)]
+fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<&'r Props>> {
+    match row.get(slot)? {
+        Value::Node(id) => Some(Some(&g.node(*id).ok()?.props)),
+        Value::Relationship(id) => Some(Some(&g.rel(*id).ok()?.props)),
+        Value::Null => Some(None),
+        _ => None,
+    }
 }
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=` on two operands.
@@ -690,27 +699,17 @@ fn read_with<R>(
     f: impl FnOnce(&Value) -> R,
 ) -> Option<R> {
     const NULL: &Value = &Value::Null;
-    match e {
-        CExpr::Const(v) => Some(f(v)),
-        CExpr::Slot(s) => row.get(*s).map(f),
-        CExpr::Param(name) => params.get(name.as_ref()).map(f),
-        CExpr::Prop(base, key) => {
-            let (CExpr::Slot(s), Some(k)) = (base.as_ref(), key.sym) else {
-                return None;
-            };
-            let props = match row.get(*s)? {
-                Value::Node(id) => &g.node(*id).ok()?.props,
-                Value::Relationship(id) => &g.rel(*id).ok()?.props,
-                Value::Null => return Some(f(NULL)),
-                _ => return None,
-            };
-            Some(match props.get(k) {
-                Some(v) => v.with(f),
-                None => f(NULL),
-            })
-        }
-        _ => None,
+    if let CExpr::Param(name) = e {
+        return params.get(name.as_ref()).map(f);
     }
+    if let Some(v) = in_place(e, row) {
+        return Some(f(v));
+    }
+    let (slot, key) = stored(e)?;
+    Some(match props_in(row, slot, g)?.and_then(|p| p.get(key)) {
+        Some(v) => v.with(f),
+        None => f(NULL),
+    })
 }
 
 /// The truth of a comparison (`None` inside: null), or `None` when `op` is no comparison.

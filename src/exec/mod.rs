@@ -1528,6 +1528,8 @@ impl Aggregation<'_> {
         let mut entity_slots = self.entity_slots(cx);
         let mut by_entities: HashMap<EntityKey, usize, IdHash> = HashMap::default();
         let (mut seen, mut hits) = (0usize, 0usize);
+        // The input is taken out of `self` while it runs, so that the sink can borrow the
+        // rest of `self`.
         let mut input = std::mem::replace(&mut self.input, Box::new(Once(None)));
         let this = &*self;
         let drained = input.drain(cx, &mut |cx, row| {
