@@ -1213,6 +1213,21 @@ impl Fanout for VarExpand<'_> {
         }
         Some(r)
     }
+
+    fn emit_into(
+        &self,
+        _: &Cx<'_>,
+        _: &Row,
+        (node, path): (NodeId, Vec<RelId>),
+        out: &mut Row,
+    ) -> bool {
+        let rels = Value::List(path.into_iter().map(Value::Relationship).collect());
+        set_slot(out, self.spec.rel, rels);
+        if !self.spec.into {
+            eval::set_node(out, self.spec.to, node);
+        }
+        true
+    }
 }
 
 /// Whether the path ending at `tree[at]` (none for `usize::MAX`) uses `r`.
