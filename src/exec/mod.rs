@@ -1281,8 +1281,8 @@ impl Shortest<'_> {
                 .collect());
         }
         // parents[node] = list of (rel, previous node) at the node's BFS level.
-        let mut level: HashMap<NodeId, usize> = HashMap::from([(a, 0)]);
-        let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
+        let mut level: NodeMap<usize> = NodeMap::from_iter([(a, 0)]);
+        let mut parents: NodeMap<Vec<(RelId, NodeId)>> = NodeMap::default();
         let mut frontier = vec![a];
         let mut depth = 0usize;
         let mut found = false;
@@ -1538,6 +1538,7 @@ impl Aggregation<'_> {
 
     fn run(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Row>> {
         let mut index = GroupIndex::default();
+        let mut args = Vec::new();
         let mut key_buf = Vec::with_capacity(self.keys.len());
         let mut groups = Groups::default();
         let mut entity_slots = self.entity_slots(cx);
@@ -1570,7 +1571,7 @@ impl Aggregation<'_> {
                 }
                 gi
             };
-            this.update(cx, row, gi, &mut groups)
+            this.update(cx, row, gi, &mut groups, &mut args)
         });
         self.input = input;
         drained?;
@@ -1665,8 +1666,15 @@ impl Aggregation<'_> {
         Ok(gi)
     }
 
-    /// Adds `row` to the aggregates of group `gi`.
-    fn update(&self, cx: &mut Cx<'_>, row: &Row, gi: usize, groups: &mut Groups) -> Result<()> {
+    /// Adds `row` to the aggregates of group `gi` (`args`: a buffer for the arguments).
+    fn update(
+        &self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        gi: usize,
+        groups: &mut Groups,
+        args: &mut Vec<Value>,
+    ) -> Result<()> {
         let first = gi * self.aggs.len();
         for (i, (_, call)) in self.aggs.iter().enumerate() {
             let Some(state) = groups.states.get_mut(first + i) else {
@@ -1675,11 +1683,11 @@ impl Aggregation<'_> {
             match state {
                 AggState::CountStar(n) => *n += 1,
                 AggState::Func(f) => {
-                    let mut args = Vec::with_capacity(call.args.len());
+                    args.clear();
                     for a in &call.args {
                         args.push(cx.eval(a, row)?);
                     }
-                    f.update(&args)?;
+                    f.update(args)?;
                     cx.check_rows(f.held())?;
                 }
             }
@@ -1811,7 +1819,7 @@ fn entity_key(slots: &[Slot], row: &Row) -> Option<EntityKey> {
 /// A multiplicative hash for maps keyed by entity ids (the ids are the store's own, not
 /// chosen by a caller, so SipHash's resistance to chosen keys buys nothing there).
 #[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
+pub(super) struct IdHasher(u64);
 
 impl std::hash::Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -1833,7 +1841,10 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+pub(super) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+/// A map keyed by node ids (searches: levels, parents).
+pub(super) type NodeMap<V> = HashMap<NodeId, V, IdHash>;
 
 impl Operator for Aggregation<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {

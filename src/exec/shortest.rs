@@ -7,9 +7,7 @@
 //! distance `s` from the start (for a fixed `s` both sides have fully explored), so paths
 //! are built as (start → that node) × (that node → target) without duplicates.
 
-use std::collections::HashMap;
-
-use super::Cx;
+use super::{Cx, NodeMap};
 use crate::error::Result;
 use crate::graph::{Dir, Sym};
 use crate::value::{NodeId, RelId};
@@ -17,8 +15,8 @@ use crate::value::{NodeId, RelId};
 /// One side of the search: distances and, per node, the relationships reaching it from
 /// the previous level.
 struct Side {
-    dist: HashMap<NodeId, usize>,
-    parents: HashMap<NodeId, Vec<(RelId, NodeId)>>,
+    dist: NodeMap<usize>,
+    parents: NodeMap<Vec<(RelId, NodeId)>>,
     frontier: Vec<NodeId>,
     depth: usize,
     dir: Dir,
@@ -27,8 +25,8 @@ struct Side {
 impl Side {
     fn new(start: NodeId, dir: Dir) -> Side {
         Side {
-            dist: HashMap::from([(start, 0)]),
-            parents: HashMap::new(),
+            dist: NodeMap::from_iter([(start, 0)]),
+            parents: NodeMap::default(),
             frontier: vec![start],
             depth: 0,
             dir,

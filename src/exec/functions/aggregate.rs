@@ -14,7 +14,7 @@ use super::{invalid_value, Aggregator};
 fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator> {
     if distinct {
         Box::new(Distinct {
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             inner,
         })
     } else {
@@ -23,7 +23,7 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
 }
 
 struct Distinct<A> {
-    seen: HashSet<EquivKey>,
+    seen: HashSet<EquivKey, foldhash::fast::RandomState>,
     inner: A,
 }
 
