@@ -15,6 +15,7 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
     if distinct {
         Box::new(Distinct {
             seen: HashSet::default(),
+            entities: HashSet::default(),
             inner,
         })
     } else {
@@ -24,6 +25,9 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
 
 struct Distinct<A> {
     seen: HashSet<EquivKey, foldhash::fast::RandomState>,
+    /// Nodes and relationships seen, by id (the top bit marks a relationship): an entity
+    /// is equivalent to itself alone, so its id is all the set needs.
+    entities: HashSet<u64, crate::exec::IdHash>,
     inner: A,
 }
 
@@ -32,7 +36,13 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
         let Some(first) = args.first() else {
             return self.inner.update(args);
         };
-        if first.is_null() || self.seen.insert(EquivKey(first.clone())) {
+        let new = match first {
+            Value::Null => true,
+            Value::Node(n) => self.entities.insert(u64::from(n.0)),
+            Value::Relationship(r) => self.entities.insert(u64::from(r.0) | 1 << 63),
+            other => self.seen.insert(EquivKey(other.clone())),
+        };
+        if new {
             self.inner.update(args)
         } else {
             Ok(())
@@ -43,7 +53,7 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
         self.inner.finish()
     }
     fn held(&self) -> usize {
-        self.seen.len().max(self.inner.held())
+        (self.seen.len() + self.entities.len()).max(self.inner.held())
     }
 }
 
