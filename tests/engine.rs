@@ -490,3 +490,26 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
     let all = db.run("MATCH (n:T) RETURN n.i ORDER BY n.k, n.i");
     assert_eq!(skip, all[5..8].to_vec());
 }
+
+/// DISTINCT aggregates over a mix of nodes, relationships and values: entities are kept by
+/// id, values by equivalence (1 and 1.0 are one), nulls skipped, first occurrences kept
+/// in order.
+#[test]
+fn distinct_aggregates_mix_entities_and_values() {
+    let t = TestDb::new();
+    t.run("CREATE (a:N {i: 1})-[:R {i: 1}]->(b:N {i: 2})-[:R {i: 2}]->(c:N {i: 3}), (a)-[:R {i: 3}]->(c)");
+    let q = "MATCH (a)-[r]->(b) WITH collect(a) + collect(b) AS ns, collect(r) AS rs
+             UNWIND ns + rs + rs + [1, 1.0, 'x', null, 'x'] AS x
+             WITH count(DISTINCT x) AS n, count(x) AS all, collect(DISTINCT x) AS firsts
+             RETURN n, all, [y IN firsts[0..6] | y.i] AS entities, firsts[6..] AS values";
+    // Nodes in the order collected (a of each relationship, then b), then the relationships.
+    let entities: Vec<String> = t.run(
+        "MATCH (a)-[r]->(b) WITH collect(a) + collect(b) AS ns, collect(r) AS rs
+         UNWIND ns AS n WITH collect(DISTINCT n.i) AS seen, rs
+         RETURN seen + [r IN rs | r.i]",
+    )[0]
+    .iter()
+    .map(Value::to_string)
+    .collect();
+    t.check(q, &[&format!("8 | 16 | {} | [1, 'x']", entities[0])]);
+}
