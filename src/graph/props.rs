@@ -6,9 +6,9 @@
 //! one array in record order, so a scan that reads one property of many records reads an
 //! array front to back instead of one heap block per record. A column of integers (or of
 //! floats) holds them unboxed, 8 bytes a row instead of a 32-byte [`Value`]; reads hand
-//! such a value out by copy, others by reference ([`PropRef`], two words). A packed record is a row of
-//! its table; its first write copies the row out (the table keeps the stale row until no
-//! record points at it).
+//! such a value out by copy, others by reference ([`PropRef`], two words). A packed record
+//! is a row of its table; its first write copies the row out (the table keeps the stale
+//! row until no record points at it).
 //!
 //! Either way, a record never stores a null: a missing key is an absent property.
 
