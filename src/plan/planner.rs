@@ -341,9 +341,12 @@ impl<'a> Planner<'a> {
             }
             plan = match clause {
                 Clause::Match(m) => {
-                    self.counted = cost::counting(m, sq.clauses.get(i + 1));
+                    let outer = std::mem::replace(
+                        &mut self.counted,
+                        cost::counting(m, sq.clauses.get(i + 1)),
+                    );
                     let r = self.match_clause(plan, m, &mut scope);
-                    self.counted = None;
+                    self.counted = outer;
                     r?
                 }
                 Clause::Unwind(u) => {
@@ -589,10 +592,15 @@ impl<'a> Planner<'a> {
 
     /// Plans a pattern on top of `input`, binding its variables in `scope`.
     fn pattern(&mut self, input: Plan, pattern: &Pattern, scope: &mut Scope) -> Result<Plan> {
-        // Hints belong to the MATCH that set them, not to patterns nested in it.
-        let saved = std::mem::take(&mut self.hints);
+        // Hints, counting and closing sides belong to the MATCH that set them, not to
+        // patterns nested in it.
+        let hints = std::mem::take(&mut self.hints);
+        let counted = self.counted.take();
+        let closing = std::mem::take(&mut self.closing);
         let r = self.pattern_parts(input, pattern, scope);
-        self.hints = saved;
+        self.hints = hints;
+        self.counted = counted;
+        self.closing = closing;
         r
     }
 
@@ -632,9 +640,12 @@ impl<'a> Planner<'a> {
                     continue;
                 }
             }
-            self.closing = cost::closing_parts(part, &remaining, scope);
+            let outer = std::mem::replace(
+                &mut self.closing,
+                cost::closing_parts(part, &remaining, scope),
+            );
             let r = self.part(plan, part, scope, &mut rel_slots, &mut own_rels);
-            self.closing.clear();
+            self.closing = outer;
             plan = r?;
         }
         Ok(plan)
