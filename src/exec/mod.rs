@@ -1914,9 +1914,31 @@ impl Operator for Sort<'_> {
                 None => None,
             };
             let keys = self.keys;
-            let by_keys = |a: &[Value], b: &[Value]| {
-                for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
-                    let o = order(x, y);
+            // Keys that are slots (ORDER BY a projected column, the usual case) are read
+            // from the rows themselves; others are evaluated once per row and kept beside it.
+            let slots: Option<Vec<Slot>> = keys
+                .iter()
+                .map(|(e, _)| match e {
+                    CExpr::Slot(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            /// The `i`th sort key of a row with evaluated keys `k`.
+            fn key<'a>(
+                slots: &Option<Vec<Slot>>,
+                k: &'a [Value],
+                r: &'a Row,
+                i: usize,
+            ) -> &'a Value {
+                const NULL: &Value = &Value::Null;
+                match slots {
+                    Some(s) => s.get(i).and_then(|s| r.get(*s)).unwrap_or(NULL),
+                    None => k.get(i).unwrap_or(NULL),
+                }
+            }
+            let by_keys = |(ka, ra): (&[Value], &Row), (kb, rb): (&[Value], &Row)| {
+                for (i, (_, desc)) in keys.iter().enumerate() {
+                    let o = order(key(&slots, ka, ra, i), key(&slots, kb, rb, i));
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;
@@ -1924,36 +1946,40 @@ impl Operator for Sort<'_> {
                 }
                 std::cmp::Ordering::Equal
             };
+            let by_entries = |(ka, ra): &(Vec<Value>, Row), (kb, rb): &(Vec<Value>, Row)| {
+                by_keys((ka, ra), (kb, rb))
+            };
             let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
             // With a limit, the rows kept are pruned to the first `limit` whenever they
             // reach twice that, and a row that does not sort before the last row kept
             // then is dropped at once (the sort is stable: a later equal row loses).
-            let mut cutoff: Option<Vec<Value>> = None;
-            let mut k = Vec::with_capacity(keys.len());
+            let mut cutoff: Option<(Vec<Value>, Row)> = None;
+            let mut k = Vec::new();
             self.input.drain(cx, &mut |cx, row| {
                 cx.tick()?;
                 k.clear();
-                for (e, _) in keys {
-                    k.push(cx.eval(e, row)?);
+                if slots.is_none() {
+                    for (e, _) in keys {
+                        k.push(cx.eval(e, row)?);
+                    }
                 }
                 if limit == Some(0)
-                    || cutoff
-                        .as_ref()
-                        .is_some_and(|c| by_keys(&k, c) != std::cmp::Ordering::Less)
+                    || cutoff.as_ref().is_some_and(|(ck, cr)| {
+                        by_keys((&k, row), (ck, cr)) != std::cmp::Ordering::Less
+                    })
                 {
                     return Ok(());
                 }
-                let kept = std::mem::replace(&mut k, Vec::with_capacity(keys.len()));
-                rows.push((kept, row.clone()));
+                rows.push((std::mem::take(&mut k), row.clone()));
                 cx.check_rows(rows.len())?;
                 if let Some(l) = limit.filter(|l| rows.len() >= l.saturating_mul(2).max(64)) {
-                    rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
+                    rows.sort_by(by_entries);
                     rows.truncate(l);
-                    cutoff = rows.last().map(|(k, _)| k.clone());
+                    cutoff = rows.last().cloned();
                 }
                 Ok(())
             })?;
-            rows.sort_by(|(a, _), (b, _)| by_keys(a, b));
+            rows.sort_by(by_entries);
             if let Some(l) = limit {
                 rows.truncate(l);
             }
