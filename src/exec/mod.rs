@@ -590,24 +590,20 @@ trait Fanout {
         out.extend(self.items(cx, row)?);
         Ok(())
     }
+    /// The output row for one item built in `out`, which holds `row` or an earlier output
+    /// for the same `row`: sets every slot the fanout binds, in place; false to skip the
+    /// item.
+    fn emit_into(&self, cx: &Cx<'_>, row: &Row, item: Self::Item, out: &mut Row) -> bool;
     /// The output row for one item, or `None` to skip it.
-    fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row>;
+    fn emit(&self, cx: &Cx<'_>, row: &Row, item: Self::Item) -> Option<Row> {
+        let mut out = row.clone();
+        self.emit_into(cx, row, item, &mut out).then_some(out)
+    }
     /// Whether every row this fanout emits passes `pred` (in a read-only statement, so
     /// what the store's counts prove stays true while it runs).
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
         let _ = (cx, pred);
         false
-    }
-    /// [`Fanout::emit`] into `out`, which holds `row` or an earlier output for the same
-    /// `row`: an override sets every slot the fanout binds, in place, without allocating.
-    fn emit_into(&self, cx: &Cx<'_>, row: &Row, item: Self::Item, out: &mut Row) -> bool {
-        match self.emit(cx, row, item) {
-            Some(r) => {
-                *out = r;
-                true
-            }
-            None => false,
-        }
     }
 }
 
@@ -652,23 +648,21 @@ impl<F: Fanout> PerRow<'_, F> {
         let Some(row) = &self.current else {
             return Ok(None);
         };
-        'items: while let Some(item) = self.items.pop() {
-            if !self.fanout.emit_into(cx, row, item, &mut self.scratch) {
-                continue;
+        while let Some(item) = self.items.pop() {
+            if passes(
+                &self.fanout,
+                &self.filters,
+                cx,
+                row,
+                item,
+                &mut self.scratch,
+            )? {
+                return Ok(Some(self.scratch.clone()));
             }
-            cx.tick()?;
-            for pred in &self.filters {
-                if cx.test(pred, &self.scratch)? != Some(true) {
-                    continue 'items;
-                }
-            }
-            return Ok(Some(self.scratch.clone()));
         }
         Ok(None)
     }
-}
 
-impl<F: Fanout> PerRow<'_, F> {
     /// Drops the filters every row of the fanout passes (once).
     fn drop_implied_filters(&mut self, cx: &Cx<'_>) {
         if !self.filters_checked {
@@ -679,6 +673,28 @@ impl<F: Fanout> PerRow<'_, F> {
             }
         }
     }
+}
+
+/// Whether `item`'s row, built in `scratch` (which holds `row` or an earlier output for
+/// it), is emitted and passes `filters`.
+fn passes<F: Fanout>(
+    fanout: &F,
+    filters: &[&CExpr],
+    cx: &mut Cx<'_>,
+    row: &Row,
+    item: F::Item,
+    scratch: &mut Row,
+) -> Result<bool> {
+    if !fanout.emit_into(cx, row, item, scratch) {
+        return Ok(false);
+    }
+    cx.tick()?;
+    for pred in filters {
+        if cx.test(pred, scratch)? != Some(true) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Hands `sink` the rows of `items` (all for input `row`) that pass `filters`, each built in
@@ -693,17 +709,10 @@ fn push_items<F: Fanout>(
     sink: &mut Sink<'_>,
 ) -> Result<()> {
     copy_row(scratch, row);
-    'items: for item in items.drain(..) {
-        if !fanout.emit_into(cx, row, item, scratch) {
-            continue;
+    for item in items.drain(..) {
+        if passes(fanout, filters, cx, row, item, scratch)? {
+            sink(cx, scratch)?;
         }
-        cx.tick()?;
-        for pred in filters {
-            if cx.test(pred, scratch)? != Some(true) {
-                continue 'items;
-            }
-        }
-        sink(cx, scratch)?;
     }
     Ok(())
 }
@@ -754,7 +763,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             self.fanout.items_into(cx, &row, &mut self.items)?;
             self.items.reverse();
             if !self.filters.is_empty() {
-                self.scratch.clone_from(&row);
+                copy_row(&mut self.scratch, &row);
             }
             self.current = Some(row);
         }
@@ -776,6 +785,15 @@ fn copy_row(dst: &mut Row, src: &Row) {
             (d, s) => d.clone_from(s),
         }
     }
+}
+
+/// Sets `slot` of `out` to node `n` when `n` is live (scans and seeks); false when not.
+fn emit_live_node(cx: &Cx<'_>, slot: Slot, n: NodeId, out: &mut Row) -> bool {
+    let live = cx.graph().node_is_live(n);
+    if live {
+        eval::set_node(out, slot, n);
+    }
+    live
 }
 
 /// A copy of `row` with `slot` set.
@@ -813,34 +831,26 @@ impl Fanout for Scan<'_> {
         })
     }
 
-    fn emit(&self, cx: &Cx<'_>, row: &Row, n: NodeId) -> Option<Row> {
-        cx.graph()
-            .node_is_live(n)
-            .then(|| with_slot(row, self.slot, Value::Node(n)))
-    }
-
     fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
-        let live = cx.graph().node_is_live(n);
-        if live {
-            eval::set_node(out, self.slot, n);
-        }
-        live
+        emit_live_node(cx, self.slot, n, out)
     }
 }
 
-fn rel_list_contains(v: &Value, r: RelId) -> bool {
+/// Whether a relationship in `v` (one, or a list of them, nested) satisfies `test`.
+fn rel_list_any(v: &Value, test: &mut impl FnMut(RelId) -> bool) -> bool {
     match v {
-        Value::Relationship(x) => *x == r,
-        Value::List(l) => l.iter().any(|x| rel_list_contains(x, r)),
+        Value::Relationship(x) => test(*x),
+        Value::List(l) => l.iter().any(|x| rel_list_any(x, test)),
         _ => false,
     }
 }
 
 /// Whether `r` is already bound in one of the slots the expansion must differ from.
 fn rel_taken(spec: &ExpandSpec, row: &Row, r: RelId) -> bool {
-    spec.distinct_from
-        .iter()
-        .any(|d| row.get(*d).is_some_and(|v| rel_list_contains(v, r)))
+    spec.distinct_from.iter().any(|d| {
+        row.get(*d)
+            .is_some_and(|v| rel_list_any(v, &mut |x| x == r))
+    })
 }
 
 /// The node a relationship slot of an expansion starts from, and the node it must reach
@@ -974,18 +984,6 @@ impl Fanout for Expand<'_> {
         };
         cx.graph().rels_into(from, s.dir, &types, out);
         Ok(())
-    }
-
-    fn emit(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId)) -> Option<Row> {
-        let s = self.spec;
-        if (s.into && row.get(s.to) != Some(&Value::Node(other))) || rel_taken(s, row, r) {
-            return None;
-        }
-        let mut out = with_slot(row, s.rel, Value::Relationship(r));
-        if !s.into {
-            set_slot(&mut out, s.to, Value::Node(other));
-        }
-        Some(out)
     }
 
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
@@ -1205,15 +1203,6 @@ impl Fanout for VarExpand<'_> {
         self.hops.min > 0 && count::far_labels_proven(cx, self.spec, pred)
     }
 
-    fn emit(&self, _: &Cx<'_>, row: &Row, (node, path): (NodeId, Vec<RelId>)) -> Option<Row> {
-        let rels = Value::List(path.into_iter().map(Value::Relationship).collect());
-        let mut r = with_slot(row, self.spec.rel, rels);
-        if !self.spec.into {
-            set_slot(&mut r, self.spec.to, Value::Node(node));
-        }
-        Some(r)
-    }
-
     fn emit_into(
         &self,
         _: &Cx<'_>,
@@ -1356,14 +1345,13 @@ impl Fanout for Shortest<'_> {
             .collect()
     }
 
-    fn emit(&self, _: &Cx<'_>, row: &Row, path: Path) -> Option<Row> {
-        let mut r = row.clone();
+    fn emit_into(&self, _: &Cx<'_>, _: &Row, path: Path, out: &mut Row) -> bool {
         if let Some(rs) = self.rels {
             let rels = path.rels.iter().map(|x| Value::Relationship(*x)).collect();
-            set_slot(&mut r, rs, Value::List(rels));
+            set_slot(out, rs, Value::List(rels));
         }
-        set_slot(&mut r, self.path, Value::Path(Box::new(path)));
-        Some(r)
+        set_slot(out, self.path, Value::Path(Box::new(path)));
+        true
     }
 }
 
@@ -2048,8 +2036,9 @@ impl Fanout for Unwind<'_> {
         })
     }
 
-    fn emit(&self, _: &Cx<'_>, row: &Row, v: Value) -> Option<Row> {
-        Some(with_slot(row, self.slot, v))
+    fn emit_into(&self, _: &Cx<'_>, _: &Row, v: Value, out: &mut Row) -> bool {
+        set_slot(out, self.slot, v);
+        true
     }
 }
 
@@ -2135,12 +2124,11 @@ impl Fanout for ProcCall<'_> {
             .collect())
     }
 
-    fn emit(&self, _: &Cx<'_>, row: &Row, vals: Vec<Value>) -> Option<Row> {
-        let mut r = row.clone();
+    fn emit_into(&self, _: &Cx<'_>, _: &Row, vals: Vec<Value>, out: &mut Row) -> bool {
         for ((_, slot), v) in self.yields.iter().zip(vals) {
-            set_slot(&mut r, *slot, v);
+            set_slot(out, *slot, v);
         }
-        Some(r)
+        true
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::eval::set_slot;
-use super::{with_slot, Cx, Fanout, Op, Operator, Row, ValueMap};
+use super::{emit_live_node, Cx, Fanout, Op, Operator, Row, ValueMap};
 use crate::error::Result;
 use crate::graph::IndexQuery;
 use crate::plan::{CExpr, OpStats, Plan, Seek, Slot};
@@ -86,10 +86,8 @@ impl Fanout for IndexSeek<'_> {
         }))
     }
 
-    fn emit(&self, cx: &Cx<'_>, row: &Row, n: NodeId) -> Option<Row> {
-        cx.graph()
-            .node_is_live(n)
-            .then(|| with_slot(row, self.slot, Value::Node(n)))
+    fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
+        emit_live_node(cx, self.slot, n, out)
     }
 }
 
@@ -111,8 +109,9 @@ impl Fanout for CountStore<'_> {
         Ok(vec![n as i64])
     }
 
-    fn emit(&self, _: &Cx<'_>, row: &Row, n: i64) -> Option<Row> {
-        Some(with_slot(row, self.slot, Value::Int(n)))
+    fn emit_into(&self, _: &Cx<'_>, _: &Row, n: i64, out: &mut Row) -> bool {
+        set_slot(out, self.slot, Value::Int(n));
+        true
     }
 }
 
