@@ -20,10 +20,16 @@ pub(super) struct ExpandCount<'p> {
     pub closing: Option<&'p ExpandSpec>,
     pub slot: Slot,
     types: TypeCache,
+    closing_types: TypeCache,
     /// Labels once every name is known (symbols never change or go).
     label_syms: Option<Vec<Sym>>,
+    /// Whether the store's counts prove the labels, once found in a read-only statement
+    /// (the counts cannot change while it runs).
+    labels_proven: Option<bool>,
     /// The closing start node's relationships by far node.
     closing_rels: FarIndex,
+    /// The relationships of the current row's start node (reused from row to row).
+    rels: Vec<(RelId, NodeId)>,
 }
 
 impl<'p> ExpandCount<'p> {
@@ -41,8 +47,11 @@ impl<'p> ExpandCount<'p> {
             closing,
             slot,
             types: TypeCache::default(),
+            closing_types: TypeCache::default(),
             label_syms: None,
+            labels_proven: None,
             closing_rels: FarIndex::default(),
+            rels: Vec::new(),
         }
     }
 
@@ -73,7 +82,16 @@ impl<'p> ExpandCount<'p> {
             return Ok(0);
         };
         let g = cx.graph();
-        let labels_proven = labels.iter().all(|l| reaches_only(g, &types, s.dir, *l));
+        let labels_proven = match self.labels_proven {
+            Some(proven) => proven,
+            None => {
+                let proven = labels.iter().all(|l| reaches_only(g, &types, s.dir, *l));
+                if cx.read_only() {
+                    self.labels_proven = Some(proven);
+                }
+                proven
+            }
+        };
         if let ([ty], None, None, true, false) =
             (&*types, self.closing, to, labels_proven, deletions)
         {
@@ -81,10 +99,15 @@ impl<'p> ExpandCount<'p> {
                 return Ok(g.typed_degree(from, s.dir, &types) as u64);
             }
         }
-        let closing = self.closing.map(|c| (c, &self.closing_rels));
-        let g = cx.graph();
+        // A closing relationship equal to the counted one is no match when the closing
+        // side must differ from it.
+        let closing = self
+            .closing
+            .map(|c| (c, &self.closing_rels, c.distinct_from.contains(&s.rel)));
+        self.rels.clear();
+        g.rels_into(from, s.dir, &types, &mut self.rels);
         let mut n = 0u64;
-        for (r, other) in g.rels_of(from, s.dir, &types) {
+        for &(r, other) in &self.rels {
             if to.is_some_and(|t| t != other) || rel_taken(s, row, r) {
                 continue;
             }
@@ -96,13 +119,10 @@ impl<'p> ExpandCount<'p> {
             }
             n += match &closing {
                 None => 1,
-                Some((c, rels)) => rels
+                Some((c, rels, differs)) => rels
                     .to(other)
                     .iter()
-                    .filter(|(r2, _)| {
-                        let same = *r2 == r && c.distinct_from.contains(&s.rel);
-                        !same && !rel_taken(c, row, *r2)
-                    })
+                    .filter(|(r2, _)| (!*differs || *r2 != r) && !rel_taken(c, row, *r2))
                     .count() as u64,
             };
         }
@@ -116,15 +136,11 @@ impl<'p> ExpandCount<'p> {
         let Some(Value::Node(start)) = row.get(c.from) else {
             return Ok(false);
         };
-        let writes = cx.undo.len();
-        if self.closing_rels.holds(*start, writes) {
-            return Ok(true);
-        }
-        let Some(types) = cx.type_filter(&c.types) else {
+        let Some(types) = self.closing_types.get(cx, &c.types) else {
             return Ok(false);
         };
         self.closing_rels
-            .load(cx.graph(), writes, *start, c.dir, &types);
+            .load(cx.graph(), cx.undo.len(), *start, c.dir, &types);
         Ok(true)
     }
 }
@@ -168,16 +184,10 @@ pub(super) fn reaches_only(g: &Graph, types: &[Sym], dir: Dir, label: Sym) -> bo
 /// Whether a relationship the expansion must differ from could be one of its matches (one
 /// of type `ty`).
 fn distinct_conflict(g: &Graph, s: &ExpandSpec, row: &Row, ty: Sym) -> bool {
-    fn has(g: &Graph, v: &Value, ty: Sym) -> bool {
-        match v {
-            Value::Relationship(r) => g.rel(*r).map_or(true, |rec| rec.ty == ty),
-            Value::List(l) => l.iter().any(|x| has(g, x, ty)),
-            _ => false,
-        }
-    }
+    let mut of_type = |r: RelId| g.rel(r).map_or(true, |rec| rec.ty == ty);
     s.distinct_from
         .iter()
-        .any(|d| row.get(*d).is_some_and(|v| has(g, v, ty)))
+        .any(|d| row.get(*d).is_some_and(|v| rel_list_any(v, &mut of_type)))
 }
 
 impl Operator for ExpandCount<'_> {
