@@ -264,7 +264,7 @@ type Op<'p> = Box<dyn Operator + 'p>;
 /// Hash maps and sets keyed by values (grouping, DISTINCT, UNION, hash joins): foldhash,
 /// seeded per map like std's SipHash but several times faster on the short keys rows have.
 pub(super) type ValueMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-pub(super) type ValueSet<K> = HashSet<K, foldhash::fast::RandomState>;
+pub(crate) type ValueSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
@@ -1712,8 +1712,8 @@ impl Groups {
 }
 
 /// The groups of an aggregation by the equivalence of their keys. It holds group numbers
-/// only, by hash: the keys themselves are in the groups' rows, so a group costs no second
-/// copy of its keys (and no allocation here unless two groups' hashes collide).
+/// only, by hash: the keys themselves are in [`Groups`], so a group costs no second copy
+/// of its keys (and no allocation here unless two groups' hashes collide).
 #[derive(Default)]
 struct GroupIndex {
     state: foldhash::fast::RandomState,
@@ -1795,19 +1795,24 @@ impl std::hash::Hash for EntityKey {
 fn entity_key(slots: &[Slot], row: &Row) -> Option<EntityKey> {
     let mut k = [0u64; ENTITY_KEYS];
     for (out, s) in k.iter_mut().zip(slots) {
-        *out = match row.get(*s)? {
-            Value::Node(n) => u64::from(n.0),
-            Value::Relationship(r) => u64::from(r.0) | 1 << 63,
-            _ => return None,
-        };
+        *out = entity_id(row.get(*s)?)?;
     }
     Some(EntityKey(k))
+}
+
+/// A node's id, or a relationship's with the top bit set; `None` for any other value.
+pub(crate) fn entity_id(v: &Value) -> Option<u64> {
+    match v {
+        Value::Node(n) => Some(u64::from(n.0)),
+        Value::Relationship(r) => Some(u64::from(r.0) | 1 << 63),
+        _ => None,
+    }
 }
 
 /// A multiplicative hash for maps keyed by entity ids (the ids are the store's own, not
 /// chosen by a caller, so SipHash's resistance to chosen keys buys nothing there).
 #[derive(Default, Clone, Copy)]
-pub(super) struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl std::hash::Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -1829,7 +1834,7 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-pub(super) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+pub(crate) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
 
 /// A map keyed by node ids (searches: levels, parents).
 pub(super) type NodeMap<V> = HashMap<NodeId, V, IdHash>;

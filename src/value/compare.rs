@@ -360,7 +360,7 @@ impl Hash for EquivKey {
 
 /// Hashes a value consistently with [`equivalent`]: an integral float in the `i64` range
 /// hashes as that integer, all NaNs alike.
-pub fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
+pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
     match v {
         Value::Null => state.write_u8(0),
         Value::Bool(b) => {

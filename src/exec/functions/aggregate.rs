@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::error::{detail, Error, ErrorKind, Result};
+use crate::exec::{entity_id, IdHash, ValueSet};
 use crate::value::compare::{order, EquivKey};
 use crate::value::Value;
 
@@ -24,10 +25,10 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
 }
 
 struct Distinct<A> {
-    seen: HashSet<EquivKey, foldhash::fast::RandomState>,
-    /// Nodes and relationships seen, by id (the top bit marks a relationship): an entity
-    /// is equivalent to itself alone, so its id is all the set needs.
-    entities: HashSet<u64, crate::exec::IdHash>,
+    seen: ValueSet<EquivKey>,
+    /// Nodes and relationships seen, by [`entity_id`]: an entity is equivalent to itself
+    /// alone, so its id is all the set needs.
+    entities: HashSet<u64, IdHash>,
     inner: A,
 }
 
@@ -36,11 +37,10 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
         let Some(first) = args.first() else {
             return self.inner.update(args);
         };
-        let new = match first {
-            Value::Null => true,
-            Value::Node(n) => self.entities.insert(u64::from(n.0)),
-            Value::Relationship(r) => self.entities.insert(u64::from(r.0) | 1 << 63),
-            other => self.seen.insert(EquivKey(other.clone())),
+        let new = match (first, entity_id(first)) {
+            (Value::Null, _) => true,
+            (_, Some(id)) => self.entities.insert(id),
+            (other, None) => self.seen.insert(EquivKey(other.clone())),
         };
         if new {
             self.inner.update(args)
