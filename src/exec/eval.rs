@@ -93,15 +93,27 @@ impl Cx<'_> {
     /// without building a value.
     pub fn test(&mut self, e: &CExpr, row: &Row) -> Result<Option<bool>> {
         if let CExpr::Bin(op, a, b) = e {
-            let (g, params) = (self.graph(), &self.params);
-            let t = read_with(a, row, g, params, |l| {
-                read_with(b, row, g, params, |r| compared(*op, l, r))
-            });
-            if let Some(Some(Some(t))) = t {
+            if let Some(t) = self.compared_in_place(*op, a, b, row) {
                 return Ok(t);
             }
         }
         truth(&self.eval(e, row)?)
+    }
+
+    /// The truth of comparison `a op b` when both operands are read in place (see
+    /// [`read_with`]); `None` when `op` is no comparison or an operand must be evaluated.
+    #[inline]
+    fn compared_in_place(
+        &self,
+        op: BinaryOp,
+        a: &CExpr,
+        b: &CExpr,
+        row: &Row,
+    ) -> Option<Option<bool>> {
+        let (g, params) = (self.graph(), &self.params);
+        read_with(a, row, g, params, |l| {
+            read_with(b, row, g, params, |r| compared(op, l, r))
+        })??
     }
 
     /// Evaluates `e` on `row`.
@@ -122,19 +134,10 @@ impl Cx<'_> {
                     other => &self.eval(other, row)?,
                 };
                 let g = self.graph();
-                match (b, key.sym) {
-                    (Value::Node(id), Some(k)) => Ok(g
-                        .node(*id)?
-                        .props
-                        .get(k)
-                        .map(PropRef::into_owned)
-                        .unwrap_or_default()),
-                    (Value::Relationship(id), Some(k)) => Ok(g
-                        .rel(*id)?
-                        .props
-                        .get(k)
-                        .map(PropRef::into_owned)
-                        .unwrap_or_default()),
+                match (props_of(g, b), key.sym) {
+                    (Some(props), Some(k)) => {
+                        Ok(props?.get(k).map_or(Value::Null, PropRef::into_owned))
+                    }
                     _ => property(g, b, &key.name),
                 }
             }
@@ -525,9 +528,8 @@ impl Cx<'_> {
                 if stored(a).is_some() || stored(b).is_some() =>
             {
                 // A comparison with a stored property reads it where it is stored.
-                let g = self.graph();
-                if let (Some(l), Some(r)) = (in_graph(a, row, g), in_graph(b, row, g)) {
-                    return l.with(|l| r.with(|r| comparison(op, l, r)));
+                if let Some(t) = self.compared_in_place(op, a, b, row) {
+                    return Ok(t.map_or(Value::Null, Value::Bool));
                 }
                 let l = self.eval(a, row)?;
                 let r = self.eval(b, row)?;
@@ -672,9 +674,18 @@ pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<P
 #[inline(always)]
 fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<&'r Props>> {
     match row.get(slot)? {
-        Value::Node(id) => Some(Some(&g.node(*id).ok()?.props)),
-        Value::Relationship(id) => Some(Some(&g.rel(*id).ok()?.props)),
         Value::Null => Some(None),
+        v => Some(Some(props_of(g, v)?.ok()?)),
+    }
+}
+
+/// The properties of the node or relationship `v` is (an error when it is gone); `None`
+/// for any other value.
+#[inline(always)]
+fn props_of<'g>(g: &'g Graph, v: &Value) -> Option<Result<&'g Props>> {
+    match v {
+        Value::Node(id) => Some(g.node(*id).map(|n| &n.props)),
+        Value::Relationship(id) => Some(g.rel(*id).map(|r| &r.props)),
         _ => None,
     }
 }
