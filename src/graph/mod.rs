@@ -24,7 +24,7 @@ pub use index::{IndexQuery, SchemaDef, SchemaKind};
 pub use props::{PropRef, Props};
 pub use stats::ANY_LABEL;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -229,17 +229,10 @@ pub struct Graph {
     /// Bulk loading: relationships are created without adjacency groups or triple counts,
     /// which [`Graph::end_bulk`] then builds in one pass.
     bulk: bool,
-    /// During a bulk load: short string property values seen so far, so that repeated
-    /// values (names, categories) share one allocation. Dropped by [`Graph::end_bulk`].
-    bulk_strings: HashSet<Arc<str>>,
-    /// During a bulk load: the property tables its records' properties move into.
+    /// During a bulk load: the property tables its records' properties move into, and the
+    /// strings they share.
     bulk_props: props::BulkTables,
 }
-
-/// Strings longer than this are not shared by a bulk load (they seldom repeat).
-const SHARED_STRING_MAX_LEN: usize = 64;
-/// How many distinct strings a bulk load remembers for sharing (bounds the table).
-const SHARED_STRINGS_MAX: usize = 1 << 16;
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
     NodeIndex::new(id.0 as usize)
@@ -491,7 +484,9 @@ impl Graph {
             }
         }
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
-        self.share_strings(&mut props);
+        if self.bulk {
+            self.bulk_props.share(&mut props);
+        }
         let ls = Labels::new(labels);
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
@@ -527,8 +522,8 @@ impl Graph {
         self.node(start)?;
         self.node(end)?;
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
-        self.share_strings(&mut props);
         if self.bulk {
+            self.bulk_props.share(&mut props);
             self.bulk_props.add(&mut props);
         }
         let id = rid(self.g.add_edge(
@@ -548,28 +543,6 @@ impl Graph {
         self.live_rels += 1;
         undo.push(Undo::CreatedRel(id));
         Ok(id)
-    }
-
-    /// During a bulk load, points short string values of `props` at an equal string seen
-    /// before (the copy is freed), or remembers them for the next records.
-    fn share_strings(&mut self, props: &mut Props) {
-        if !self.bulk {
-            return;
-        }
-        let strings = &mut self.bulk_strings;
-        props.for_each_value(|v| {
-            let Value::String(s) = v else { return };
-            if s.len() > SHARED_STRING_MAX_LEN {
-                return;
-            }
-            match strings.get(s) {
-                Some(shared) => *s = shared.clone(),
-                None if strings.len() < SHARED_STRINGS_MAX => {
-                    strings.insert(s.clone());
-                }
-                None => {}
-            }
-        });
     }
 
     /// Tombstones a node (its relationships must be deleted first). Deleting a deleted node
@@ -947,7 +920,6 @@ impl Graph {
         if !std::mem::replace(&mut self.bulk, false) {
             return;
         }
-        self.bulk_strings = HashSet::new();
         self.label_index.compact();
         let mut tables = std::mem::take(&mut self.bulk_props).finish();
         for r in self.g.node_weights_mut() {

@@ -12,7 +12,7 @@
 //!
 //! Either way, a record never stores a null: a missing key is an absent property.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Sym;
@@ -21,6 +21,21 @@ use crate::value::Value;
 /// Lists of at most this many keys are searched front to back: a binary search's chain of
 /// dependent loads and conditional moves is slower than a short, predictable scan.
 const LINEAR_MAX: usize = 16;
+
+/// Where `key` sits among `items`, ascending by `key_of`.
+#[inline(always)]
+fn find<T>(items: &[T], key: Sym, key_of: impl Fn(&T) -> Sym) -> Option<usize> {
+    if items.len() <= LINEAR_MAX {
+        items.iter().position(|t| key_of(t) == key)
+    } else {
+        items.binary_search_by_key(&key, key_of).ok()
+    }
+}
+
+/// Strings longer than this are not shared by a bulk load (they seldom repeat).
+const SHARED_STRING_MAX_LEN: usize = 64;
+/// How many distinct strings a bulk load remembers for sharing (bounds the table).
+const SHARED_STRINGS_MAX: usize = 1 << 16;
 
 /// Properties sorted by key symbol, either owned by the record or a row of a shared
 /// [`PropTable`].
@@ -95,23 +110,21 @@ enum Column {
 impl Column {
     /// The narrowest column that holds `values` exactly.
     fn new(values: Vec<Value>) -> Column {
-        if values.iter().all(|v| matches!(v, Value::Int(_))) {
-            Column::Ints(
-                values
-                    .iter()
-                    .map(|v| if let Value::Int(i) = v { *i } else { 0 })
-                    .collect(),
-            )
-        } else if values.iter().all(|v| matches!(v, Value::Float(_))) {
-            Column::Floats(
-                values
-                    .iter()
-                    .map(|v| if let Value::Float(f) = v { *f } else { 0.0 })
-                    .collect(),
-            )
-        } else {
-            Column::Values(values.into_boxed_slice())
+        let ints = values.iter().map(|v| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        });
+        if let Some(ints) = ints.collect() {
+            return Column::Ints(ints);
         }
+        let floats = values.iter().map(|v| match v {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        });
+        if let Some(floats) = floats.collect() {
+            return Column::Floats(floats);
+        }
+        Column::Values(values.into_boxed_slice())
     }
 
     #[inline(always)]
@@ -121,22 +134,6 @@ impl Column {
             Column::Ints(c) => c.get(row).map(|i| PropRef::Int(*i)),
             Column::Floats(c) => c.get(row).map(|f| PropRef::Float(*f)),
             Column::Values(c) => c.get(row).map(PropRef::Stored),
-        }
-    }
-
-    fn rows(&self) -> usize {
-        match self {
-            Column::Ints(c) => c.len(),
-            Column::Floats(c) => c.len(),
-            Column::Values(c) => c.len(),
-        }
-    }
-
-    /// Row `row`'s value, moved out of a column of values (copied from the others).
-    fn take(&mut self, row: u32) -> Option<Value> {
-        match self {
-            Column::Values(c) => c.get_mut(row as usize).map(std::mem::take),
-            other => other.get(row).map(PropRef::into_owned),
         }
     }
 }
@@ -179,22 +176,11 @@ impl Props {
     #[inline(always)]
     pub fn get(&self, key: Sym) -> Option<PropRef<'_>> {
         match &self.0 {
-            Repr::Own(pairs) => {
-                let i = if pairs.len() <= LINEAR_MAX {
-                    pairs.iter().position(|(k, _)| *k == key)
-                } else {
-                    pairs.binary_search_by_key(&key, |(k, _)| *k).ok()
-                };
-                i.map(|i| PropRef::Stored(&pairs[i].1))
-            }
-            Repr::Packed(table, row) => {
-                let i = if table.keys.len() <= LINEAR_MAX {
-                    table.keys.iter().position(|k| *k == key)
-                } else {
-                    table.keys.binary_search(&key).ok()
-                };
-                table.columns.get(i?)?.get(*row)
-            }
+            Repr::Own(pairs) => find(pairs, key, |(k, _)| *k).map(|i| PropRef::Stored(&pairs[i].1)),
+            Repr::Packed(table, row) => table
+                .columns
+                .get(find(&table.keys, key, |k| *k)?)?
+                .get(*row),
             Repr::Pending(..) => None,
         }
     }
@@ -271,13 +257,6 @@ impl Props {
             Repr::Pending(..) => Box::default(),
         }
     }
-
-    /// Applies `f` to every value (a packed row is copied out first).
-    pub(super) fn for_each_value(&mut self, f: impl FnMut(&mut Value)) {
-        let mut pairs = self.take_pairs();
-        pairs.iter_mut().map(|(_, v)| v).for_each(f);
-        self.0 = Repr::Own(pairs);
-    }
 }
 
 /// The properties of a record in key order.
@@ -313,19 +292,42 @@ pub(super) const PACK_MIN_ROWS: usize = 64;
 /// A table being filled: its keys and a column per key.
 type Growing = (Box<[Sym]>, Vec<Vec<Value>>);
 
-/// The tables a bulk load fills: each record's properties move into the table of their
-/// key set as they arrive, so the load never holds them twice. Until [`BulkTables::finish`]
-/// the record holds a pending row that reads as no properties: nothing may read the graph
-/// during a bulk load.
+/// What a bulk load keeps while it runs. Each record's properties move into the table of
+/// their key set as they arrive, so the load never holds them twice; until
+/// [`BulkTables::finish`] the record holds a pending row that reads as no properties:
+/// nothing may read the graph during a bulk load. Short strings seen so far are shared:
+/// repeated values (names, categories) keep one allocation.
 #[derive(Debug, Default, Clone)]
 pub(super) struct BulkTables {
-    shapes: HashMap<Box<[Sym]>, u32>,
+    shapes: HashMap<Box<[Sym]>, u32, foldhash::fast::RandomState>,
     /// Each table's keys and columns, in `shapes` numbering.
     tables: Vec<Growing>,
     keys: Vec<Sym>,
+    strings: HashSet<Arc<str>, foldhash::fast::RandomState>,
 }
 
 impl BulkTables {
+    /// Points the short string values of owned `props` at an equal string seen before
+    /// (the copy is freed), or remembers them for the next records.
+    pub(super) fn share(&mut self, props: &mut Props) {
+        let Repr::Own(pairs) = &mut props.0 else {
+            return;
+        };
+        for (_, v) in pairs.iter_mut() {
+            let Value::String(s) = v else { continue };
+            if s.len() > SHARED_STRING_MAX_LEN {
+                continue;
+            }
+            match self.strings.get(s) {
+                Some(shared) => *s = shared.clone(),
+                None if self.strings.len() < SHARED_STRINGS_MAX => {
+                    self.strings.insert(s.clone());
+                }
+                None => {}
+            }
+        }
+    }
+
     /// Moves owned, non-empty `props` into the table of their keys.
     pub(super) fn add(&mut self, props: &mut Props) {
         let Repr::Own(pairs) = &mut props.0 else {
@@ -363,14 +365,11 @@ impl BulkTables {
             self.tables
                 .into_iter()
                 .map(|(keys, columns)| {
-                    let columns: Box<[Column]> = columns.into_iter().map(Column::new).collect();
-                    let rows = columns.first().map_or(0, Column::rows);
-                    let table = PropTable { keys, columns };
-                    if rows >= PACK_MIN_ROWS {
-                        Ok(Arc::new(table))
-                    } else {
-                        Err(table)
+                    if columns.first().map_or(0, Vec::len) < PACK_MIN_ROWS {
+                        return Err((keys, columns));
                     }
+                    let columns = columns.into_iter().map(Column::new).collect();
+                    Ok(Arc::new(PropTable { keys, columns }))
                 })
                 .collect(),
         )
@@ -378,7 +377,7 @@ impl BulkTables {
 }
 
 /// The tables of a bulk load; the small ones are handed back to their records.
-pub(super) struct Finished(Vec<Result<Arc<PropTable>, PropTable>>);
+pub(super) struct Finished(Vec<Result<Arc<PropTable>, Growing>>);
 
 impl Finished {
     /// Turns a pending row into a row of its table, or back into owned properties when the
@@ -389,12 +388,12 @@ impl Finished {
         };
         props.0 = match self.0.get_mut(shape as usize) {
             Some(Ok(table)) => Repr::Packed(table.clone(), row),
-            Some(Err(table)) => Repr::Own(
-                table
-                    .keys
-                    .iter()
-                    .zip(table.columns.iter_mut())
-                    .filter_map(|(k, column)| Some((*k, column.take(row)?)))
+            Some(Err((keys, columns))) => Repr::Own(
+                keys.iter()
+                    .zip(columns.iter_mut())
+                    .filter_map(|(k, column)| {
+                        Some((*k, std::mem::take(column.get_mut(row as usize)?)))
+                    })
                     .collect(),
             ),
             None => Repr::default(),
