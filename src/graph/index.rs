@@ -70,14 +70,18 @@ pub(crate) enum IndexKey {
 }
 
 impl IndexKey {
-    fn new(mut values: Vec<Value>) -> IndexKey {
-        match values.pop() {
-            Some(v) if values.is_empty() => IndexKey::One(v),
-            Some(v) => {
-                values.push(v);
-                IndexKey::Many(values.into_boxed_slice())
-            }
-            None => IndexKey::Many(Box::default()),
+    fn new(values: Vec<Value>) -> IndexKey {
+        match <[Value; 1]>::try_from(values) {
+            Ok([v]) => IndexKey::One(v),
+            Err(values) => IndexKey::Many(values.into_boxed_slice()),
+        }
+    }
+
+    /// [`IndexKey::new`] of a copy of `values`.
+    fn of(values: &[Value]) -> IndexKey {
+        match values {
+            [v] => IndexKey::One(v.clone()),
+            vs => IndexKey::Many(vs.into()),
         }
     }
 
@@ -148,13 +152,14 @@ impl NodeSet {
         match self {
             NodeSet::One(n) => *n == id,
             NodeSet::Many(set) => {
+                // A set holds two nodes or more: down to one, it becomes `One`.
                 set.remove(&id);
                 if set.len() == 1 {
                     if let Some(&n) = set.first() {
                         *self = NodeSet::One(n);
                     }
                 }
-                set_is_empty(self)
+                false
             }
         }
     }
@@ -174,10 +179,6 @@ impl NodeSet {
         };
         one.into_iter().chain(many.into_iter().flatten())
     }
-}
-
-fn set_is_empty(set: &NodeSet) -> bool {
-    matches!(set, NodeSet::Many(s) if s.is_empty())
 }
 
 /// Adds `id` under `key`; returns how many nodes the entry then holds.
@@ -545,7 +546,7 @@ impl Graph {
                 if values.len() != ix.props.len() || values.iter().any(Value::is_null) {
                     return Some(out);
                 }
-                if let Some(set) = ix.entries.get(&IndexKey::new(values.clone())) {
+                if let Some(set) = ix.entries.get(&IndexKey::of(values)) {
                     out.extend(set.iter());
                 }
             }
