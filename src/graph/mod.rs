@@ -603,21 +603,28 @@ impl Graph {
         undo: &mut UndoLog,
     ) -> Result<Option<Value>> {
         self.node(id)?;
+        let (old, indexed) = self.put_node_prop(id, key, value);
+        self.prop_keys.insert(key);
+        undo.push(Undo::NodeProp(id, key, old.clone()));
+        indexed?;
+        Ok(old)
+    }
+
+    /// Sets `key` of node `id` (a null value removes it), keeping the indexes that cover
+    /// the key in step: the previous value, and whether the new one fits the unique
+    /// constraints.
+    fn put_node_prop(&mut self, id: NodeId, key: Sym, value: Value) -> (Option<Value>, Result<()>) {
+        // Only a key some index covers needs upkeep.
         let upkeep = self.indexed_key(key);
         if upkeep {
             self.unindex_node(id);
         }
-        let n = self
+        let old = self
             .g
             .node_weight_mut(ni(id))
-            .ok_or_else(|| deleted_node(id))?;
-        let old = n.props.set(key, value);
-        self.prop_keys.insert(key);
-        undo.push(Undo::NodeProp(id, key, old.clone()));
-        if upkeep {
-            self.index_node(id)?;
-        }
-        Ok(old)
+            .and_then(|n| n.props.set(key, value));
+        let indexed = if upkeep { self.index_node(id) } else { Ok(()) };
+        (old, indexed)
     }
 
     pub fn set_rel_prop(
@@ -759,17 +766,7 @@ impl Graph {
                     }
                 }
                 Undo::NodeProp(id, key, old) => {
-                    // As in `set_node_prop`: only a key some index covers needs upkeep.
-                    let upkeep = self.indexed_key(key);
-                    if upkeep {
-                        self.unindex_node(id);
-                    }
-                    if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                        n.props.set(key, old.unwrap_or(Value::Null));
-                    }
-                    if upkeep {
-                        let _ = self.index_node(id);
-                    }
+                    let _ = self.put_node_prop(id, key, old.unwrap_or(Value::Null));
                 }
                 Undo::RelProp(id, key, old) => {
                     if let Some(r) = self.g.edge_weight_mut(ei(id)) {
