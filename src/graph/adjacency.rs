@@ -141,24 +141,27 @@ impl TypedAdjacency {
         &mut self.moved[at]
     }
 
-    /// A copy of the frozen groups whose header is at `h`.
-    fn thaw(&self, h: usize) -> Groups {
-        let Some(&(count, end)) = self.frozen.get(h) else {
-            return Groups::default();
-        };
+    /// The frozen groups whose header is at `h`: type and relationships of each.
+    fn frozen_groups(&self, h: usize) -> impl Iterator<Item = (Sym, &[Entry])> + '_ {
+        let (count, end) = self.frozen.get(h).copied().unwrap_or((0, 0));
         let groups = self
             .frozen
             .get(h + 1..h + 1 + count as usize)
             .unwrap_or(&[]);
+        groups.iter().enumerate().map(move |(gi, &(ty, start))| {
+            let stop = groups.get(gi + 1).map_or(end, |g| g.1);
+            (
+                ty,
+                self.rels.get(start as usize..stop as usize).unwrap_or(&[]),
+            )
+        })
+    }
+
+    /// A copy of the frozen groups whose header is at `h`.
+    fn thaw(&self, h: usize) -> Groups {
         Groups(
-            groups
-                .iter()
-                .enumerate()
-                .map(|(gi, &(ty, start))| {
-                    let stop = groups.get(gi + 1).map_or(end, |g| g.1);
-                    let rels = self.rels.get(start as usize..stop as usize).unwrap_or(&[]);
-                    (ty, rels.to_vec())
-                })
+            self.frozen_groups(h)
+                .map(|(ty, rels)| (ty, rels.to_vec()))
                 .collect(),
         )
     }
@@ -240,20 +243,9 @@ impl TypedAdjacency {
                 .get((head & !MOVED) as usize)
                 .map_or(&[], |g| g.get(ty));
         }
-        let h = head as usize;
-        let Some(&(count, end)) = self.frozen.get(h) else {
-            return &[];
-        };
-        let groups = self
-            .frozen
-            .get(h + 1..h + 1 + count as usize)
-            .unwrap_or(&[]);
-        let Some(gi) = groups.iter().position(|g| g.0 == ty) else {
-            return &[];
-        };
-        let start = groups.get(gi).map_or(end, |g| g.1);
-        let stop = groups.get(gi + 1).map_or(end, |g| g.1);
-        self.rels.get(start as usize..stop as usize).unwrap_or(&[])
+        self.frozen_groups(head as usize)
+            .find(|(t, _)| *t == ty)
+            .map_or(&[], |(_, rels)| rels)
     }
 }
 
