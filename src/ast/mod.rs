@@ -343,6 +343,13 @@ pub struct PatternElement {
     pub span: Span,
 }
 
+impl PatternElement {
+    /// The node patterns, in written order.
+    pub fn nodes(&self) -> impl Iterator<Item = &NodePattern> {
+        std::iter::once(&self.start).chain(self.chain.iter().map(|(_, n)| n))
+    }
+}
+
 /// `(var:A:B {props})`
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodePattern {

@@ -661,18 +661,13 @@ impl<'a> Planner<'a> {
             return 0;
         }
         let normal = |p: &&PatternPart| p.kind == PathKind::Normal;
-        fn nodes(p: &PatternPart) -> Vec<&NodePattern> {
-            std::iter::once(&p.element.start)
-                .chain(p.element.chain.iter().map(|(_, n)| n))
-                .collect()
-        }
         let tied = |p: &PatternPart| {
             let rel_vars = p
                 .element
                 .chain
                 .iter()
                 .filter_map(|(r, _)| r.variable.as_ref());
-            let node_vars = nodes(p).into_iter().filter_map(|n| n.variable.as_ref());
+            let node_vars = p.element.nodes().filter_map(|n| n.variable.as_ref());
             node_vars
                 .chain(rel_vars)
                 .any(|v| scope.get(&v.name).is_some())
@@ -681,8 +676,8 @@ impl<'a> Planner<'a> {
             return i;
         }
         let start = |p: &PatternPart| {
-            nodes(p)
-                .into_iter()
+            p.element
+                .nodes()
                 .map(|n| self.start_cost(n, scope))
                 .min()
                 .unwrap_or(usize::MAX)
@@ -762,7 +757,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// Binds (or checks) the node of a pattern at the start of a part.
     /// Binds the variable of node pattern `n`, if it has one, to `slot`.
     fn bind_node(scope: &mut Scope, n: &NodePattern, slot: Slot) {
         if let Some(v) = &n.variable {
@@ -776,6 +770,7 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Binds (or checks) the node of a pattern at the start of a part.
     fn start_node(
         &mut self,
         plan: Plan,
@@ -898,12 +893,8 @@ impl<'a> Planner<'a> {
         if part.kind != PathKind::Normal {
             return self.shortest(input, part, scope);
         }
-        let mut nodes = vec![&el.start];
-        let mut rels = Vec::new();
-        for (r, n) in &el.chain {
-            rels.push(r);
-            nodes.push(n);
-        }
+        let nodes: Vec<&NodePattern> = el.nodes().collect();
+        let rels: Vec<&RelPattern> = el.chain.iter().map(|(r, _)| r).collect();
         // Choose the start node.
         let start = (0..nodes.len())
             .map(|i| (i, self.part_cost(&nodes, &rels, i, scope)))
@@ -1518,7 +1509,7 @@ impl<'a> Planner<'a> {
             let mut slots = Vec::new();
             let mut rel_slots = Vec::new();
             let has_rels = !el.chain.is_empty();
-            for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+            for n in el.nodes() {
                 slots.push(self.create_node(n, scope, &mut nodes, has_rels)?);
             }
             for (i, (r, _)) in el.chain.iter().enumerate() {
@@ -1605,15 +1596,7 @@ impl<'a> Planner<'a> {
             (Some(v), None) if is_key_name(&v.name) => Some(arc(&v.name)),
             _ => None,
         };
-        if let Some(v) = &n.variable {
-            scope.bind(
-                &v.name,
-                Var {
-                    slot,
-                    kind: Kind::Node,
-                },
-            );
-        }
+        Self::bind_node(scope, n, slot);
         let props = match &n.properties {
             Some(p) => Some(self.expr(p, scope)?),
             None => None,
@@ -1664,7 +1647,7 @@ impl<'a> Planner<'a> {
         let part = &m.part;
         let el = &part.element;
         // Check the pattern's rules for creation first.
-        for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+        for n in el.nodes() {
             if let Some(v) = &n.variable {
                 let redefined = !n.labels.is_empty() || n.properties.is_some();
                 if before.get(&v.name).is_some() && (redefined || el.chain.is_empty()) {
@@ -1696,7 +1679,7 @@ impl<'a> Planner<'a> {
         let mut rels = Vec::new();
         let mut create_scope = before.clone();
         let mut slots = Vec::new();
-        for n in std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)) {
+        for n in el.nodes() {
             let bound = n.variable.as_ref().and_then(|v| create_scope.get(&v.name));
             match bound {
                 Some(var) => {

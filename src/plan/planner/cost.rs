@@ -40,8 +40,9 @@ pub(super) fn closing_parts(
 ) -> Vec<[String; 2]> {
     let binds = |name: &str| {
         scope.get(name).is_none()
-            && std::iter::once(&part.element.start)
-                .chain(part.element.chain.iter().map(|(_, n)| n))
+            && part
+                .element
+                .nodes()
                 .any(|n| n.variable.as_ref().is_some_and(|v| v.name == name))
     };
     later
