@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::pushdown::slots_of;
+use super::pushdown::{slots_of, transparent_binds};
 use super::*;
 
 /// The labels `pred` requires of `slot`, when `pred` is only label tests on one slot.
@@ -165,27 +165,18 @@ pub(super) fn fold_counted_expands(plan: &mut Plan) {
     };
 }
 
-/// The slots scans, seeks and single-hop expansions bind in the chain of operators from
-/// `plan` down to its leaf (the rows of one pattern, where they are never null).
+/// The slots the scans, seeks and expansions of one pattern bind in the chain of operators
+/// from `plan` down (never null there).
 fn matched_slots(mut plan: &Plan) -> Vec<Slot> {
     let mut out = Vec::new();
-    loop {
-        plan = match plan {
-            Plan::Filter { input, .. } => input,
-            Plan::Expand { input, spec } => {
-                out.extend([spec.rel, spec.to]);
-                input
-            }
-            Plan::NodeByLabelScan { input, slot, .. }
-            | Plan::AllNodesScan { input, slot }
-            | Plan::NodeByKey { input, slot, .. }
-            | Plan::NodeIndexSeek { input, slot, .. } => {
-                out.push(*slot);
-                input
-            }
-            _ => return out,
-        };
+    while let Some(binds) = transparent_binds(plan) {
+        out.extend(binds);
+        match plan.children().first() {
+            Some(input) => plan = input,
+            None => break,
+        }
     }
+    out
 }
 
 /// Marks the variable-length expansions whose paths nobody reads, under an aggregation

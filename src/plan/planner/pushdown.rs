@@ -51,8 +51,9 @@ pub(super) fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
     }
 }
 
-/// The slots an operator binds, when a filter may move below it.
-fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
+/// The slots an operator binds, when a filter may move below it (scans, seeks, expansions
+/// and filters: the operators of one pattern, whose bindings are never null).
+pub(super) fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
     match plan {
         Plan::AllNodesScan { slot, .. }
         | Plan::NodeByLabelScan { slot, .. }
