@@ -15,6 +15,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use thin_vec::ThinVec;
+
 use super::Sym;
 use crate::value::Value;
 
@@ -44,9 +46,11 @@ pub struct Props(Repr);
 
 #[derive(Debug, Clone)]
 enum Repr {
-    /// In a boxed slice of exactly their number: records are many and rarely change, so no
-    /// spare capacity is kept (a new key costs one reallocation).
-    Own(Box<[(Sym, Value)]>),
+    /// In a vector of exactly their number, its length and capacity stored in front of the
+    /// pairs so that the handle is one word (an empty list allocates nothing): records are
+    /// many and rarely change, so no spare capacity is kept (a new key costs one
+    /// reallocation). With it, [`Props`] is 16 bytes.
+    Own(ThinVec<(Sym, Value)>),
     /// Row `1` of table `0`.
     Packed(Arc<PropTable>, u32),
     /// During a bulk load: row `1` of table `0` of the load's [`BulkTables`].
@@ -97,34 +101,71 @@ pub struct PropTable {
     columns: Box<[Column]>,
 }
 
-/// The values of one key in a table, one per row.
-#[derive(Debug)]
+/// The values of one key in a table, one per row. A bulk load fills it in the narrowest
+/// form its values so far allow, so that a column of numbers never holds a [`Value`] per
+/// row, not even while it grows.
+#[derive(Debug, Clone)]
 enum Column {
     /// Every value an integer.
-    Ints(Box<[i64]>),
+    Ints(Vec<i64>),
     /// Every value a float.
-    Floats(Box<[f64]>),
-    Values(Box<[Value]>),
+    Floats(Vec<f64>),
+    Values(Vec<Value>),
 }
 
 impl Column {
-    /// The narrowest column that holds `values` exactly.
-    fn new(values: Vec<Value>) -> Column {
-        let ints = values.iter().map(|v| match v {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        });
-        if let Some(ints) = ints.collect() {
-            return Column::Ints(ints);
+    /// A column whose first value is `v`.
+    fn starting(v: Value) -> Column {
+        match v {
+            Value::Int(i) => Column::Ints(vec![i]),
+            Value::Float(f) => Column::Floats(vec![f]),
+            v => Column::Values(vec![v]),
         }
-        let floats = values.iter().map(|v| match v {
-            Value::Float(f) => Some(*f),
-            _ => None,
-        });
-        if let Some(floats) = floats.collect() {
-            return Column::Floats(floats);
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Ints(c) => c.len(),
+            Column::Floats(c) => c.len(),
+            Column::Values(c) => c.len(),
         }
-        Column::Values(values.into_boxed_slice())
+    }
+
+    /// Appends `v`; a value the column's form cannot hold turns it into values.
+    fn push(&mut self, v: Value) {
+        match (&mut *self, v) {
+            (Column::Ints(c), Value::Int(i)) => c.push(i),
+            (Column::Floats(c), Value::Float(f)) => c.push(f),
+            (Column::Values(c), v) => c.push(v),
+            (column, v) => {
+                let mut values: Vec<Value> = match column {
+                    Column::Ints(c) => c.iter().map(|i| Value::Int(*i)).collect(),
+                    Column::Floats(c) => c.iter().map(|f| Value::Float(*f)).collect(),
+                    Column::Values(c) => std::mem::take(c),
+                };
+                values.push(v);
+                *column = Column::Values(values);
+            }
+        }
+    }
+
+    /// Frees the spare room of a column that is done growing.
+    fn shrink(&mut self) {
+        match self {
+            Column::Ints(c) => c.shrink_to_fit(),
+            Column::Floats(c) => c.shrink_to_fit(),
+            Column::Values(c) => c.shrink_to_fit(),
+        }
+    }
+
+    /// The value of `row`, moved out where it is boxed.
+    fn take(&mut self, row: u32) -> Option<Value> {
+        let row = row as usize;
+        match self {
+            Column::Ints(c) => c.get(row).map(|i| Value::Int(*i)),
+            Column::Floats(c) => c.get(row).map(|f| Value::Float(*f)),
+            Column::Values(c) => c.get_mut(row).map(std::mem::take),
+        }
     }
 
     #[inline(always)]
@@ -140,7 +181,7 @@ impl Column {
 
 impl Default for Repr {
     fn default() -> Repr {
-        Repr::Own(Box::default())
+        Repr::Own(ThinVec::new())
     }
 }
 
@@ -170,7 +211,9 @@ impl Props {
             }
             pairs = kept;
         }
-        Props(Repr::Own(pairs.into_boxed_slice()))
+        let mut pairs = ThinVec::from(pairs);
+        pairs.shrink_to_fit();
+        Props(Repr::Own(pairs))
     }
 
     #[inline(always)]
@@ -191,17 +234,14 @@ impl Props {
         let old = match pairs.binary_search_by_key(&key, |(k, _)| *k) {
             Ok(i) if !value.is_null() => Some(std::mem::replace(&mut pairs[i].1, value)),
             Ok(i) => {
-                let mut v = pairs.into_vec();
-                let (_, old) = v.remove(i);
-                pairs = v.into_boxed_slice();
+                let (_, old) = pairs.remove(i);
+                pairs.shrink_to_fit();
                 Some(old)
             }
             Err(_) if value.is_null() => None,
             Err(i) => {
-                let mut v = pairs.into_vec();
-                v.reserve_exact(1);
-                v.insert(i, (key, value));
-                pairs = v.into_boxed_slice();
+                pairs.reserve_exact(1);
+                pairs.insert(i, (key, value));
                 None
             }
         };
@@ -245,7 +285,7 @@ impl Props {
 
     /// The pairs, taken out (a packed row is copied out of its table); `self` is left
     /// empty.
-    fn take_pairs(&mut self) -> Box<[(Sym, Value)]> {
+    fn take_pairs(&mut self) -> ThinVec<(Sym, Value)> {
         match std::mem::take(&mut self.0) {
             Repr::Own(pairs) => pairs,
             Repr::Packed(table, row) => table
@@ -254,7 +294,7 @@ impl Props {
                 .zip(table.columns.iter())
                 .filter_map(|(k, column)| Some((*k, column.get(row)?.into_owned())))
                 .collect(),
-            Repr::Pending(..) => Box::default(),
+            Repr::Pending(..) => ThinVec::new(),
         }
     }
 }
@@ -289,8 +329,8 @@ impl ExactSizeIterator for Iter<'_> {}
 /// nothing.
 pub(super) const PACK_MIN_ROWS: usize = 64;
 
-/// A table being filled: its keys and a column per key.
-type Growing = (Box<[Sym]>, Vec<Vec<Value>>);
+/// A table being filled: its keys and a column per key (none before its first row).
+type Growing = (Box<[Sym]>, Vec<Column>);
 
 /// What a bulk load keeps while it runs. Each record's properties move into the table of
 /// their key set as they arrive, so the load never holds them twice; until
@@ -344,31 +384,42 @@ impl BulkTables {
                 let s = self.tables.len() as u32;
                 let keys: Box<[Sym]> = self.keys.as_slice().into();
                 self.shapes.insert(keys.clone(), s);
-                let columns = keys.iter().map(|_| Vec::new()).collect();
-                self.tables.push((keys, columns));
+                self.tables.push((keys, Vec::new()));
                 s
             }
         };
         let Some((_, columns)) = self.tables.get_mut(shape as usize) else {
             return;
         };
-        let row = columns.first().map_or(0, Vec::len) as u32;
-        for ((_, v), column) in pairs.iter_mut().zip(columns.iter_mut()) {
-            column.push(std::mem::take(v));
+        let row = columns.first().map_or(0, Column::len) as u32;
+        if columns.is_empty() {
+            columns.extend(
+                pairs
+                    .iter_mut()
+                    .map(|(_, v)| Column::starting(std::mem::take(v))),
+            );
+        } else {
+            for ((_, v), column) in pairs.iter_mut().zip(columns.iter_mut()) {
+                column.push(std::mem::take(v));
+            }
         }
         props.0 = Repr::Pending(shape, row);
     }
 
-    /// The finished tables; [`Finished::resolve`] turns pending rows into rows of them.
-    pub(super) fn finish(self) -> Finished {
+    /// The tables filled so far, finished; [`Finished::resolve`] turns pending rows into
+    /// rows of them. The load can go on: later records start new tables (and still share
+    /// the strings seen so far).
+    pub(super) fn finish(&mut self) -> Finished {
+        self.shapes.clear();
         Finished(
-            self.tables
+            std::mem::take(&mut self.tables)
                 .into_iter()
                 .map(|(keys, columns)| {
-                    if columns.first().map_or(0, Vec::len) < PACK_MIN_ROWS {
+                    if columns.first().map_or(0, Column::len) < PACK_MIN_ROWS {
                         return Err((keys, columns));
                     }
-                    let columns = columns.into_iter().map(Column::new).collect();
+                    let mut columns: Box<[Column]> = columns.into();
+                    columns.iter_mut().for_each(Column::shrink);
                     Ok(Arc::new(PropTable { keys, columns }))
                 })
                 .collect(),
@@ -391,9 +442,7 @@ impl Finished {
             Some(Err((keys, columns))) => Repr::Own(
                 keys.iter()
                     .zip(columns.iter_mut())
-                    .filter_map(|(k, column)| {
-                        Some((*k, std::mem::take(column.get_mut(row as usize)?)))
-                    })
+                    .filter_map(|(k, column)| Some((*k, column.take(row)?)))
                     .collect(),
             ),
             None => Repr::default(),
@@ -457,10 +506,17 @@ mod tests {
                     Value::Int(i)
                 };
                 let float = if i == 3 { -0.0 } else { i as f64 / 4.0 };
+                // Integers, then a float: the column becomes values, each keeping its type.
+                let late = if i == 10 {
+                    Value::Float(2.5)
+                } else {
+                    Value::Int(i)
+                };
                 Props::from_pairs(vec![
                     (1, Value::Int(i - n / 2)),
                     (2, Value::Float(float)),
                     (3, mixed),
+                    (4, late),
                 ])
             })
             .collect();
@@ -471,8 +527,18 @@ mod tests {
         };
         assert!(matches!(
             table.columns.as_ref(),
-            [Column::Ints(_), Column::Floats(_), Column::Values(_)]
+            [
+                Column::Ints(_),
+                Column::Floats(_),
+                Column::Values(_),
+                Column::Values(_)
+            ]
         ));
+        assert!(matches!(
+            records[11].get(4),
+            Some(PropRef::Stored(Value::Int(11)))
+        ));
+        assert!(matches!(records[10].get(4), Some(PropRef::Stored(Value::Float(f))) if *f == 2.5));
         assert_eq!(records, before);
         match records[3].get(2) {
             Some(PropRef::Float(f)) => assert!(f.is_sign_negative() && f == 0.0),

@@ -166,6 +166,10 @@ impl Restorer {
                         "relationship {id} is out of order or out of bounds"
                     ));
                 }
+                if self.rels == 0 {
+                    // The nodes are all in (they come first): pack their properties.
+                    self.g.pack_bulk();
+                }
                 self.claim_holes(0, id - self.g.rel_bound())?;
                 self.g.fill_holes(0, id, &mut self.holes);
                 let known = self.g.syms.names().len();

@@ -470,13 +470,15 @@ impl Database {
                 ..Progress::default()
             };
             let mut run = |loader: &mut Loader<'_>, state: &mut Progress| -> Result<()> {
-                for (files, nodes) in options
-                    .nodes
-                    .iter()
-                    .map(|f| (f, true))
-                    .chain(options.relationships.iter().map(|f| (f, false)))
-                {
-                    import_files(loader, files, nodes, options, state, progress)?;
+                for files in &options.nodes {
+                    import_files(loader, files, true, options, state, progress)?;
+                }
+                // The nodes are all in: pack their properties before the relationships
+                // come, and say so (a caller measuring the node phase sees it done).
+                loader.g.pack_bulk();
+                progress(state);
+                for files in &options.relationships {
+                    import_files(loader, files, false, options, state, progress)?;
                 }
                 Ok(())
             };
