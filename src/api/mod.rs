@@ -948,12 +948,15 @@ fn collect_rows(
     let mut rows = Vec::new();
     let mut op = exec::open(root, vec![Value::Null; plan.slots]);
     let keep = !plan.columns.is_empty();
-    while let Some(row) = op.next(cx)? {
+    // Pushed, not pulled: the operators that build rows in place hand them over by
+    // reference, and a row is copied once, here.
+    op.drain(cx, &mut |cx, row| {
         if keep {
-            rows.push(row);
+            rows.push(row.clone());
             cx.check_rows(rows.len())?;
         }
-    }
+        Ok(())
+    })?;
     Ok(rows)
 }
 

@@ -338,6 +338,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
                 label,
                 props,
                 seek,
+                values: Vec::new(),
             },
             filters,
         ),
@@ -1031,6 +1032,20 @@ impl NodeBits {
             _ => false,
         }
     }
+
+    /// The nodes in the set, ascending.
+    fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    NodeId(i as u32 * 64 + bit)
+                })
+            })
+        })
+    }
 }
 
 /// A far node of a variable-length expansion and the relationships leading to it.
@@ -1058,27 +1073,32 @@ impl VarExpand<'_> {
         let g = cx.graph();
         let mut seen = NodeBits::new(g.node_bound());
         seen.insert(start);
-        let mut found = Vec::new();
+        let mut reached = 0;
         let mut frontier = vec![start];
+        let mut next = Vec::new();
         let mut rels = Vec::new();
         let mut depth = 0u64;
         while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
             depth += 1;
-            let mut next = Vec::new();
-            for u in frontier {
+            for &u in &frontier {
                 cx.tick()?;
                 rels.clear();
                 cx.graph().rels_into(u, s.dir, types, &mut rels);
                 for &(_, v) in &rels {
                     if seen.insert(v) {
                         next.push(v);
-                        found.push((v, Vec::new()));
                     }
                 }
             }
-            cx.check_rows(found.len())?;
-            frontier = next;
+            reached += next.len();
+            cx.check_rows(reached)?;
+            std::mem::swap(&mut frontier, &mut next);
+            next.clear();
         }
+        // In node order, not in the order found: what reads the ends' records then walks
+        // the node array front to back instead of jumping about it.
+        let mut found: Vec<PathEnd> = Vec::with_capacity(reached + 1);
+        found.extend(seen.iter().filter(|&n| n != start).map(|n| (n, Vec::new())));
         let back = if self.hops.min == 0 {
             true
         } else {
@@ -2060,6 +2080,20 @@ impl Operator for Produce<'_> {
                 .map(|s| row.get(*s).cloned().unwrap_or_default())
                 .collect()
         }))
+    }
+
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let columns = self.columns;
+        let mut out = Row::with_capacity(columns.len());
+        self.input.drain(cx, &mut |cx, row| {
+            out.clear();
+            out.extend(
+                columns
+                    .iter()
+                    .map(|s| row.get(*s).cloned().unwrap_or_default()),
+            );
+            sink(cx, &out)
+        })
     }
 }
 

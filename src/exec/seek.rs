@@ -19,6 +19,8 @@ pub(super) struct IndexSeek<'p> {
     pub label: &'p Arc<str>,
     pub props: &'p [Arc<str>],
     pub seek: &'p Seek,
+    /// The values of an equality seek, a buffer reused from row to row.
+    pub values: Vec<Value>,
 }
 
 impl IndexSeek<'_> {
@@ -66,11 +68,10 @@ impl Fanout for IndexSeek<'_> {
     fn items(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<Vec<NodeId>> {
         let queries = self.queries(cx, row)?;
         let g = cx.graph();
-        let props: Vec<&str> = self.props.iter().map(|p| p.as_ref()).collect();
         let found = queries.and_then(|qs| {
             let mut out = Vec::new();
             for q in &qs {
-                out.extend(g.index_seek(self.label, &props, q)?);
+                out.extend(g.index_seek(self.label, self.props, q)?);
             }
             if qs.len() > 1 {
                 out.sort_unstable();
@@ -84,6 +85,26 @@ impl Fanout for IndexSeek<'_> {
                 .map(|l| g.nodes_with_label(l))
                 .unwrap_or_default()
         }))
+    }
+
+    /// An equality seek (the usual one) reads the index without building a query.
+    fn items_into(&mut self, cx: &mut Cx<'_>, row: &Row, out: &mut Vec<NodeId>) -> Result<()> {
+        let Seek::Eq(exprs) = self.seek else {
+            out.extend(self.items(cx, row)?);
+            return Ok(());
+        };
+        self.values.clear();
+        for e in exprs {
+            let v = cx.eval(e, row)?;
+            self.values.push(v);
+        }
+        let g = cx.graph();
+        if !g.index_eq_into(self.label, self.props, &self.values, out) {
+            if let Some(l) = g.syms.get(self.label) {
+                out.extend(g.nodes_with_label(l));
+            }
+        }
+        Ok(())
     }
 
     fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {

@@ -522,34 +522,57 @@ impl Graph {
     }
 
     /// The index on exactly `label` and `props` (by name).
-    fn find_index(&self, label: &str, props: &[&str]) -> Option<&PropIndex> {
+    fn find_index<P: AsRef<str>>(&self, label: &str, props: &[P]) -> Option<&PropIndex> {
         self.indexes.iter().find(|ix| {
             ix.def.label == label
                 && ix.def.properties.len() == props.len()
-                && ix.def.properties.iter().zip(props).all(|(a, b)| a == b)
+                && ix
+                    .def
+                    .properties
+                    .iter()
+                    .zip(props)
+                    .all(|(a, b)| a == b.as_ref())
         })
+    }
+
+    /// Appends to `out` the live nodes whose `props` equal `values` in the index on
+    /// `label(props)`, in id order; false when there is no such index.
+    pub fn index_eq_into<P: AsRef<str>>(
+        &self,
+        label: &str,
+        props: &[P],
+        values: &[Value],
+        out: &mut Vec<NodeId>,
+    ) -> bool {
+        let Some(ix) = self.find_index(label, props) else {
+            return false;
+        };
+        if values.len() == ix.props.len() && !values.iter().any(Value::is_null) {
+            if let Some(set) = ix.entries.get(&IndexKey::of(values)) {
+                out.extend(set.iter());
+            }
+        }
+        true
     }
 
     /// Live nodes found by `query` in the index on `label(props)`, in id order; `None` when
     /// there is no such index (the caller falls back to a label scan) or the query is of a
     /// kind the index cannot answer.
-    pub fn index_seek(
+    pub fn index_seek<P: AsRef<str>>(
         &self,
         label: &str,
-        props: &[&str],
+        props: &[P],
         query: &IndexQuery,
     ) -> Option<Vec<NodeId>> {
-        let ix = self.find_index(label, props)?;
         let mut out: Vec<NodeId> = Vec::new();
+        if let IndexQuery::Eq(values) = query {
+            return self
+                .index_eq_into(label, props, values, &mut out)
+                .then_some(out);
+        }
+        let ix = self.find_index(label, props)?;
         match query {
-            IndexQuery::Eq(values) => {
-                if values.len() != ix.props.len() || values.iter().any(Value::is_null) {
-                    return Some(out);
-                }
-                if let Some(set) = ix.entries.get(&IndexKey::of(values)) {
-                    out.extend(set.iter());
-                }
-            }
+            IndexQuery::Eq(_) => {}
             IndexQuery::Range { lower, upper } => {
                 if ix.props.len() != 1 {
                     return None;
