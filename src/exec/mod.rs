@@ -1731,19 +1731,17 @@ impl Groups {
     }
 }
 
-/// The groups of an aggregation by the equivalence of their keys. It holds group numbers
-/// only, by hash: the keys themselves are in [`Groups`], so a group costs no second copy
-/// of its keys (and no allocation here unless two groups' hashes collide).
+/// The groups of an aggregation by the equivalence of their keys. Its table holds group
+/// numbers only, 8 bytes each: the keys are in [`Groups`], and each group's hash in
+/// `hashes` (for growing the table), so the table stays small enough to stay in cache
+/// while the groups it points to do not. Groups whose hashes collide take a bucket each and
+/// are told apart by their keys.
 #[derive(Default)]
 struct GroupIndex {
     state: foldhash::fast::RandomState,
-    by_hash: HashMap<u64, Chain, IdHash>,
-}
-
-/// The groups whose keys share a hash.
-enum Chain {
-    One(usize),
-    Many(Vec<usize>),
+    table: hashbrown::HashTable<usize>,
+    /// By group number.
+    hashes: Vec<u64>,
 }
 
 impl GroupIndex {
@@ -1761,23 +1759,22 @@ impl GroupIndex {
     }
 
     fn find(&self, hash: u64, same: impl Fn(usize) -> bool) -> Option<usize> {
-        match self.by_hash.get(&hash)? {
-            Chain::One(g) => same(*g).then_some(*g),
-            Chain::Many(gs) => gs.iter().copied().find(|g| same(*g)),
-        }
+        self.table
+            .find(hash, |&g| self.hashes.get(g) == Some(&hash) && same(g))
+            .copied()
     }
 
+    /// Adds `group` (numbered from 0 up, each once) under `hash`.
     fn insert(&mut self, hash: u64, group: usize) {
-        match self.by_hash.get_mut(&hash) {
-            None => {
-                self.by_hash.insert(hash, Chain::One(group));
-            }
-            Some(Chain::One(g)) => {
-                let first = *g;
-                self.by_hash.insert(hash, Chain::Many(vec![first, group]));
-            }
-            Some(Chain::Many(gs)) => gs.push(group),
+        if self.hashes.len() <= group {
+            self.hashes.resize(group + 1, 0);
         }
+        if let Some(h) = self.hashes.get_mut(group) {
+            *h = hash;
+        }
+        let hashes = &self.hashes;
+        self.table
+            .insert_unique(hash, group, |&g| hashes.get(g).copied().unwrap_or_default());
     }
 }
 
