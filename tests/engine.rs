@@ -513,3 +513,54 @@ fn distinct_aggregates_mix_entities_and_values() {
     .collect();
     t.check(q, &[&format!("8 | 16 | {} | [1, 'x']", entities[0])]);
 }
+
+/// `count(*)` grouped by entities' properties counts rows by entity first and merges the
+/// combinations whose keys are equal at the end; `count(1)` takes the row-by-row path.
+/// Both must agree: with entities sharing a key value, with rows whose key entity is null
+/// (OPTIONAL MATCH), and past the trial after which many combinations over few groups
+/// switch to the row-by-row lookup.
+#[test]
+fn counting_rows_by_entities_agrees_with_counting_them_one_by_one() {
+    let t = TestDb::new();
+    t.run(
+        "UNWIND range(1, 3000) AS i
+         CREATE (p:P {i: i, g: i % 3})
+         WITH p, i WHERE i % 4 <> 0
+         CREATE (p)-[:R]->(:Q {name: CASE WHEN i % 5 = 0 THEN 'five' ELSE 'other' END})",
+    );
+    t.run("UNWIND ['a', 'a', 'b'] AS name CREATE (:T {name: name})");
+    let sorted = |q: &str| {
+        let mut rows: Vec<String> = t
+            .run(q)
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    for pattern in [
+        // Many combinations (3,000 persons), three groups: the trial switches to keys.
+        "MATCH (p:P) RETURN p.g AS k, COUNT AS n",
+        // Null entities beside real ones.
+        "MATCH (p:P) OPTIONAL MATCH (p)-[:R]->(q) RETURN q.name AS k, COUNT AS n",
+        // Two combinations per name pair share a group: t1 and t2 take both 'a' nodes.
+        "UNWIND range(1, 500) AS i MATCH (t1:T), (t2:T) RETURN t1.name AS a, t2.name AS b, COUNT AS n",
+        // A group per entity, and the entity itself as the key.
+        "MATCH (p:P)-[:R]->(q) WITH q, p LIMIT 2000 RETURN q AS k, p.g AS g, COUNT AS n",
+    ] {
+        let by_entities = sorted(&pattern.replace("COUNT", "count(*)"));
+        let one_by_one = sorted(&pattern.replace("COUNT", "count(1)"));
+        assert!(by_entities.len() > 1, "{pattern}");
+        assert_eq!(by_entities, one_by_one, "{pattern}");
+    }
+    t.check(
+        "UNWIND range(1, 500) AS i MATCH (t1:T), (t2:T) WHERE t1.name < t2.name
+         RETURN t1.name AS a, t2.name AS b, count(*) AS n",
+        &["'a' | 'b' | 1000"],
+    );
+}
