@@ -530,16 +530,7 @@ fn counting_rows_by_entities_agrees_with_counting_them_one_by_one() {
     );
     t.run("UNWIND ['a', 'a', 'b'] AS name CREATE (:T {name: name})");
     let sorted = |q: &str| {
-        let mut rows: Vec<String> = t
-            .run(q)
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(Value::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            })
-            .collect();
+        let mut rows = t.rows(q);
         rows.sort();
         rows
     };

@@ -1557,88 +1557,34 @@ impl Aggregation<'_> {
         slots: &[Slot],
         input: &mut Op<'_>,
     ) -> Result<Groups> {
-        let mut index = GroupIndex::default();
-        let mut key_buf = Vec::with_capacity(self.keys.len());
-        let mut groups = Groups::default();
-        // The combinations seen: a table of their numbers, their ids and row counts.
-        let mut by_ids: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
-        let mut combos: Vec<EntityKey> = Vec::new();
-        let mut counts: Vec<i64> = Vec::new();
-        let ids = IdHash::default();
-        let hash = |k: &EntityKey| std::hash::BuildHasher::hash_one(&ids, k);
-        let mut scratch: Row = Vec::new();
-        // Counts each combination into its group, its keys read from a row holding just
-        // its entities.
-        let mut flush = |cx: &mut Cx<'_>,
-                         combos: &mut Vec<EntityKey>,
-                         counts: &mut Vec<i64>,
-                         index: &mut GroupIndex,
-                         groups: &mut Groups,
-                         key_buf: &mut Vec<Value>|
-         -> Result<()> {
-            // At most a group per combination.
-            index.reserve(combos.len());
-            for (key, n) in combos.drain(..).zip(counts.drain(..)) {
-                for (slot, id) in slots.iter().zip(key.0) {
-                    if id & 1 << 63 != 0 {
-                        eval::set_rel(&mut scratch, *slot, RelId(id as u32));
-                    } else {
-                        eval::set_node(&mut scratch, *slot, NodeId(id as u32));
-                    }
-                }
-                let gi = self.group_of(cx, &scratch, key_buf, index, groups)?;
-                self.count_rows(gi, n, groups)?;
-            }
-            Ok(())
+        let mut tally = Tally {
+            agg: self,
+            slots,
+            index: GroupIndex::default(),
+            key_buf: Vec::with_capacity(self.keys.len()),
+            groups: Groups::default(),
+            by_ids: hashbrown::HashTable::new(),
+            ids: IdHash::default(),
+            combos: Vec::new(),
+            counts: Vec::new(),
+            scratch: Vec::new(),
         };
         let (mut seen, mut by_keys) = (0usize, false);
         input.drain(cx, &mut |cx, row| {
             cx.tick()?;
             seen += 1;
             if seen == COUNT_TRIAL {
-                by_ids.clear();
-                let combined = combos.len();
-                flush(
-                    cx,
-                    &mut combos,
-                    &mut counts,
-                    &mut index,
-                    &mut groups,
-                    &mut key_buf,
-                )?;
-                by_keys = groups.count * 4 < combined;
+                let combined = tally.combos.len();
+                tally.flush(cx)?;
+                by_keys = tally.groups.count * 4 < combined;
             }
-            let key = entity_key(slots, row).filter(|_| !by_keys);
-            let Some(key) = key else {
-                let gi = self.group_of(cx, row, &mut key_buf, &mut index, &mut groups)?;
-                return self.count_rows(gi, 1, &mut groups);
-            };
-            let h = hash(&key);
-            match by_ids.find(h, |&c| combos.get(c) == Some(&key)) {
-                Some(&c) => {
-                    if let Some(n) = counts.get_mut(c) {
-                        *n += 1;
-                    }
-                }
-                None => {
-                    let c = combos.len();
-                    combos.push(key);
-                    counts.push(1);
-                    cx.check_rows(c + 1)?;
-                    by_ids.insert_unique(h, c, |&c| combos.get(c).map_or(0, &hash));
-                }
+            match entity_key(slots, row).filter(|_| !by_keys) {
+                Some(key) => tally.add(cx, key),
+                None => tally.add_by_keys(cx, row),
             }
-            Ok(())
         })?;
-        flush(
-            cx,
-            &mut combos,
-            &mut counts,
-            &mut index,
-            &mut groups,
-            &mut key_buf,
-        )?;
-        Ok(groups)
+        tally.flush(cx)?;
+        Ok(tally.groups)
     }
 
     /// Adds `n` rows to every `count(*)` of group `gi`.
@@ -1858,6 +1804,86 @@ impl Groups {
                 key(i).is_some_and(|k| k.with(|k| crate::value::compare::equivalent(g, k)))
             })
         })
+    }
+}
+
+/// What [`Aggregation::count_by_entities`] keeps: the groups, and the entity combinations
+/// seen since they were last counted into them (a table of their numbers, their ids and
+/// their row counts).
+struct Tally<'a, 'p> {
+    agg: &'a Aggregation<'p>,
+    slots: &'a [Slot],
+    index: GroupIndex,
+    key_buf: Vec<Value>,
+    groups: Groups,
+    by_ids: hashbrown::HashTable<usize>,
+    ids: IdHash,
+    combos: Vec<EntityKey>,
+    counts: Vec<i64>,
+    /// A row holding just a combination's entities, to read its keys from.
+    scratch: Row,
+}
+
+impl Tally<'_, '_> {
+    /// Counts a row of combination `key`.
+    fn add(&mut self, cx: &mut Cx<'_>, key: EntityKey) -> Result<()> {
+        let hash = |k: &EntityKey| std::hash::BuildHasher::hash_one(&self.ids, k);
+        let h = hash(&key);
+        let combos = &mut self.combos;
+        match self.by_ids.find(h, |&c| combos.get(c) == Some(&key)) {
+            Some(&c) => {
+                if let Some(n) = self.counts.get_mut(c) {
+                    *n += 1;
+                }
+            }
+            None => {
+                let c = combos.len();
+                combos.push(key);
+                self.counts.push(1);
+                cx.check_rows(c + 1)?;
+                self.by_ids
+                    .insert_unique(h, c, |&c| combos.get(c).map_or(0, &hash));
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts `row` into its group, found by its keys.
+    fn add_by_keys(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<()> {
+        let gi = self.agg.group_of(
+            cx,
+            row,
+            &mut self.key_buf,
+            &mut self.index,
+            &mut self.groups,
+        )?;
+        self.agg.count_rows(gi, 1, &mut self.groups)
+    }
+
+    /// Counts each combination seen into its group, its keys read from a row holding just
+    /// its entities, and forgets the combinations.
+    fn flush(&mut self, cx: &mut Cx<'_>) -> Result<()> {
+        self.by_ids.clear();
+        // At most a group per combination.
+        self.index.reserve(self.combos.len());
+        for (key, n) in self.combos.drain(..).zip(self.counts.drain(..)) {
+            for (slot, id) in self.slots.iter().zip(key.0) {
+                if id & 1 << 63 != 0 {
+                    eval::set_rel(&mut self.scratch, *slot, RelId(id as u32));
+                } else {
+                    eval::set_node(&mut self.scratch, *slot, NodeId(id as u32));
+                }
+            }
+            let gi = self.agg.group_of(
+                cx,
+                &self.scratch,
+                &mut self.key_buf,
+                &mut self.index,
+                &mut self.groups,
+            )?;
+            self.agg.count_rows(gi, n, &mut self.groups)?;
+        }
+        Ok(())
     }
 }
 
