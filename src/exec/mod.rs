@@ -2146,6 +2146,11 @@ impl Operator for Sort<'_> {
             let by_entries = |(ka, ra): &(Vec<Value>, Row), (kb, rb): &(Vec<Value>, Row)| {
                 by_keys((ka, ra), (kb, rb))
             };
+            if let Some(l) = limit.filter(|l| (1..=TOP_HEAP_MAX).contains(l)) {
+                let rows = top_k(cx, &mut self.input, l, slots.is_none(), keys, &by_keys)?;
+                self.out = Some(rows.into_iter());
+                return Ok(self.out.as_mut().and_then(Iterator::next));
+            }
             let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
             // With a limit, the rows kept are pruned to the first `limit` whenever they
             // reach twice that, and a row that does not sort before the last row kept
@@ -2189,6 +2194,98 @@ impl Operator for Sort<'_> {
         }
         Ok(self.out.as_mut().and_then(Iterator::next))
     }
+}
+
+/// Most rows a sort with a limit keeps in a heap; above it, it collects and prunes.
+const TOP_HEAP_MAX: usize = 1024;
+
+/// How a sort orders two rows, each with its evaluated keys.
+type SortOrder<'a> = dyn Fn((&[Value], &Row), (&[Value], &Row)) -> std::cmp::Ordering + 'a;
+
+/// A row a top-k keeps: its evaluated sort keys (none when the keys are slots of the row)
+/// and its arrival number, which breaks ties (the sort is stable).
+struct Kept {
+    keys: Vec<Value>,
+    row: Row,
+    seq: u64,
+}
+
+/// The first `limit` rows of `input` in the order of `by_keys`, stable: a heap of the best
+/// rows so far with the worst on top, so a row that does not beat it costs one comparison
+/// and no copy, and one that does overwrites it in place. `evaluated`: the keys are not
+/// slots and are evaluated per row.
+fn top_k(
+    cx: &mut Cx<'_>,
+    input: &mut Op<'_>,
+    limit: usize,
+    evaluated: bool,
+    keys: &[(CExpr, bool)],
+    by_keys: &SortOrder<'_>,
+) -> Result<Vec<Row>> {
+    use std::cmp::Ordering;
+    let order =
+        |a: &Kept, b: &Kept| by_keys((&a.keys, &a.row), (&b.keys, &b.row)).then(a.seq.cmp(&b.seq));
+    let mut heap: Vec<Kept> = Vec::with_capacity(limit);
+    let mut k = Vec::new();
+    let mut seq = 0u64;
+    input.drain(cx, &mut |cx, row| {
+        cx.tick()?;
+        seq += 1;
+        k.clear();
+        if evaluated {
+            for (e, _) in keys {
+                k.push(cx.eval(e, row)?);
+            }
+        }
+        if heap.len() < limit {
+            heap.push(Kept {
+                keys: std::mem::take(&mut k),
+                row: row.clone(),
+                seq,
+            });
+            cx.check_rows(heap.len())?;
+            // Up from the new leaf while it sorts after its parent.
+            let mut i = heap.len() - 1;
+            while i > 0 {
+                let parent = (i - 1) / 2;
+                match (heap.get(i), heap.get(parent)) {
+                    (Some(c), Some(p)) if order(c, p) == Ordering::Greater => heap.swap(i, parent),
+                    _ => break,
+                }
+                i = parent;
+            }
+            return Ok(());
+        }
+        let Some(worst) = heap.first_mut() else {
+            return Ok(());
+        };
+        // Equal keys: the later row loses.
+        if by_keys((&k, row), (&worst.keys, &worst.row)) != Ordering::Less {
+            return Ok(());
+        }
+        std::mem::swap(&mut worst.keys, &mut k);
+        copy_row(&mut worst.row, row);
+        worst.seq = seq;
+        // Down from the root while a child sorts after it.
+        let mut i = 0;
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut child = l;
+            if let (Some(a), Some(b)) = (heap.get(l), heap.get(r)) {
+                if order(b, a) == Ordering::Greater {
+                    child = r;
+                }
+            }
+            match (heap.get(child), heap.get(i)) {
+                (Some(c), Some(p)) if order(c, p) == Ordering::Greater => heap.swap(i, child),
+                _ => break,
+            }
+            i = child;
+        }
+        Ok(())
+    })?;
+    heap.sort_by(order);
+    Ok(heap.into_iter().map(|kept| kept.row).collect())
 }
 
 struct SkipLimit<'p> {
