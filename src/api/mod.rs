@@ -914,6 +914,7 @@ impl Run<'_> {
     ) -> Result<QueryResult> {
         let query = self.query;
         let mut cx = Cx::new(access, undo, self.params, self.procedures, self.limits);
+        cx.params.resolve(&plan.params);
         cx.csv_base = self.csv_base;
         let profiled = self.profile.then(|| {
             let mut root = plan.root.clone();

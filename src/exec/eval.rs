@@ -10,7 +10,7 @@ use crate::plan::{CExpr, MapProjectionOp, PathStep};
 use crate::value::compare::{compare_op, equals, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
 
-use super::{open, Cx, Row};
+use super::{open, Cx, ParamTable, Row};
 
 fn type_error(message: String) -> Error {
     Error::runtime(ErrorKind::TypeError, detail::INVALID_ARGUMENT_TYPE, message)
@@ -121,7 +121,7 @@ impl Cx<'_> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),
             CExpr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
-            CExpr::Param(name) => self.params.get(name.as_ref()).cloned().ok_or_else(|| {
+            CExpr::Param(i, name) => self.params.get(*i, name).cloned().ok_or_else(|| {
                 Error::new(
                     ErrorKind::ParameterMissing,
                     format!("expected a parameter named `{name}`"),
@@ -706,12 +706,12 @@ fn read_with<R>(
     e: &CExpr,
     row: &Row,
     g: &Graph,
-    params: &BTreeMap<String, Value>,
+    params: &ParamTable<'_>,
     f: impl FnOnce(&Value) -> R,
 ) -> Option<R> {
     const NULL: &Value = &Value::Null;
-    if let CExpr::Param(name) = e {
-        return params.get(name.as_ref()).map(f);
+    if let CExpr::Param(i, name) = e {
+        return params.get(*i, name).map(f);
     }
     if let Some(v) = in_place(e, row) {
         return Some(f(v));

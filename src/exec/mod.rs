@@ -96,11 +96,47 @@ pub struct Limits {
     pub max_rows: Option<usize>,
 }
 
+/// The parameters of a statement: the map the caller gave, and the values of the plan's
+/// parameters by number ([`QueryPlan::params`](crate::plan::QueryPlan::params)), looked
+/// up once per run instead of by name once per row.
+pub struct ParamTable<'a> {
+    map: &'a BTreeMap<String, Value>,
+    by_number: Vec<(Arc<str>, Option<&'a Value>)>,
+}
+
+impl<'a> ParamTable<'a> {
+    pub fn new(map: &'a BTreeMap<String, Value>) -> ParamTable<'a> {
+        ParamTable {
+            map,
+            by_number: Vec::new(),
+        }
+    }
+
+    /// Looks up the parameters a plan reads, numbered as in `names`.
+    pub fn resolve(&mut self, names: &[Arc<str>]) {
+        let map = self.map;
+        self.by_number = names
+            .iter()
+            .map(|n| (n.clone(), map.get(n.as_ref())))
+            .collect();
+    }
+
+    /// Parameter number `index`, named `name` (by name when the number is not the one
+    /// resolved for it).
+    #[inline]
+    pub fn get(&self, index: usize, name: &Arc<str>) -> Option<&'a Value> {
+        match self.by_number.get(index) {
+            Some((n, v)) if Arc::ptr_eq(n, name) => *v,
+            _ => self.map.get(name.as_ref()),
+        }
+    }
+}
+
 /// Everything an operator needs while running.
 pub struct Cx<'a> {
     pub graph: GraphAccess<'a>,
     pub undo: &'a mut UndoLog,
-    pub params: &'a BTreeMap<String, Value>,
+    pub params: ParamTable<'a>,
     pub stats: WriteStats,
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
@@ -123,7 +159,7 @@ impl<'a> Cx<'a> {
         Cx {
             graph,
             undo,
-            params,
+            params: ParamTable::new(params),
             stats: WriteStats::default(),
             procedures,
             limits,
@@ -1513,11 +1549,17 @@ enum AggState {
 
 impl Aggregation<'_> {
     /// Appends a new group's aggregate states to `states`.
-    fn fresh(&self, states: &mut Vec<AggState>) -> Result<()> {
+    fn fresh(&self, cx: &Cx<'_>, states: &mut Vec<AggState>) -> Result<()> {
         for (_, a) in self.aggs {
             states.push(match a.def.map(|d| d.kind) {
                 None => AggState::CountStar(0),
-                Some(functions::FunctionKind::Aggregate(make)) => AggState::Func(make(a.distinct)),
+                Some(functions::FunctionKind::Aggregate(make)) => {
+                    let mut f = make(a.distinct);
+                    if self.keys.is_empty() {
+                        f.only_group(cx.graph().node_bound());
+                    }
+                    AggState::Func(f)
+                }
                 Some(_) => return Err(Error::internal(format!("{} is not an aggregate", a.name))),
             });
         }
@@ -1652,7 +1694,7 @@ impl Aggregation<'_> {
         drained?;
         if groups.count == 0 && self.keys.is_empty() {
             groups.count = 1;
-            self.fresh(&mut groups.states)?;
+            self.fresh(cx, &mut groups.states)?;
         }
         Ok(groups)
     }
@@ -1701,6 +1743,10 @@ impl Aggregation<'_> {
         index: &mut GroupIndex,
         groups: &mut Groups,
     ) -> Result<usize> {
+        if self.keys.is_empty() && groups.count == 1 {
+            // No keys: every row is in the one group.
+            return Ok(0);
+        }
         // Keys read in place (slots, constants, stored properties) find an existing group
         // without copying a value.
         const NULL: &Value = &Value::Null;
@@ -1742,7 +1788,7 @@ impl Aggregation<'_> {
             }
         };
         groups.keys.append(keys);
-        self.fresh(&mut groups.states)?;
+        self.fresh(cx, &mut groups.states)?;
         let gi = groups.count;
         groups.count += 1;
         cx.check_rows(groups.count)?;

@@ -31,8 +31,8 @@ pub struct StoreName {
 pub enum CExpr {
     Const(Value),
     Slot(Slot),
-    /// `$name`, looked up when the query runs.
-    Param(Arc<str>),
+    /// `$name`, looked up when the query runs. A parameter: its number among the plan's ([`QueryPlan::params`]) and its name.
+    Param(usize, Arc<str>),
     Prop(Box<CExpr>, StoreName),
     Index(Box<CExpr>, Box<CExpr>),
     Slice(Box<CExpr>, Option<Box<CExpr>>, Option<Box<CExpr>>),
@@ -387,6 +387,9 @@ pub struct QueryPlan {
     /// Row width.
     pub slots: usize,
     pub writes: bool,
+    /// The names of the parameters the plan reads, by number: they are looked up once per
+    /// run, not once per row.
+    pub params: Vec<Arc<str>>,
 }
 
 /// The inputs of a plan operator, the main input first: one match for [`Plan::children`]
@@ -691,7 +694,7 @@ impl CExpr {
         let any = |es: &[&CExpr]| es.iter().any(|e| e.has_subplan());
         match self {
             CExpr::Exists(_) | CExpr::CountRows(_) | CExpr::CollectRows(..) => true,
-            CExpr::Const(_) | CExpr::Slot(_) | CExpr::Param(_) | CExpr::BuildPath(_) => false,
+            CExpr::Const(_) | CExpr::Slot(_) | CExpr::Param(..) | CExpr::BuildPath(_) => false,
             CExpr::Prop(e, _)
             | CExpr::Not(e)
             | CExpr::Neg(e)

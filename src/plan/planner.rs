@@ -219,6 +219,8 @@ pub struct Planner<'a> {
     /// While a MATCH whose rows are only counted is planned (see `cost::counting`): the
     /// variables something other than a count reads.
     counted: Option<Vec<String>>,
+    /// The parameters read so far, by number.
+    params: Vec<Arc<str>>,
 }
 
 impl<'a> Planner<'a> {
@@ -234,6 +236,7 @@ impl<'a> Planner<'a> {
             grouped: None,
             closing: Vec::new(),
             counted: None,
+            params: Vec::new(),
         }
     }
 
@@ -271,7 +274,20 @@ impl<'a> Planner<'a> {
             columns,
             slots: self.slots,
             writes: self.writes,
+            params: self.params,
         })
+    }
+
+    /// Parameter `name`, numbered in the plan's list.
+    fn param(&mut self, name: &str) -> CExpr {
+        let index = match self.params.iter().position(|p| p.as_ref() == name) {
+            Some(i) => i,
+            None => {
+                self.params.push(arc(name));
+                self.params.len() - 1
+            }
+        };
+        CExpr::Param(index, arc(name))
     }
 
     fn query(&mut self, q: &Query, input: Plan, scope: &Scope) -> Result<(Plan, Vec<String>)> {
@@ -740,7 +756,7 @@ impl<'a> Planner<'a> {
             ExprKind::Parameter(name) => Ok(vec![CExpr::Call(
                 "propertiesMatch",
                 props_match,
-                vec![CExpr::Slot(slot), CExpr::Param(arc(name))],
+                vec![CExpr::Slot(slot), self.param(name)],
             )]),
             _ => Err(err(
                 detail::INVALID_ARGUMENT_TYPE,
@@ -2137,7 +2153,7 @@ impl<'a> Planner<'a> {
     fn expr_node(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(literal(l)),
-            ExprKind::Parameter(p) => CExpr::Param(arc(p)),
+            ExprKind::Parameter(p) => self.param(p),
             ExprKind::Variable(v) => match scope.get(v) {
                 Some(var) => CExpr::Slot(var.slot),
                 None => {

@@ -17,6 +17,7 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
         Box::new(Distinct {
             seen: HashSet::default(),
             entities: HashSet::default(),
+            nodes: NodeSet::Hashed(0),
             inner,
         })
     } else {
@@ -29,7 +30,72 @@ struct Distinct<A> {
     /// Nodes and relationships seen, by [`entity_id`]: an entity is equivalent to itself
     /// alone, so its id is all the set needs.
     entities: HashSet<u64, IdHash>,
+    nodes: NodeSet,
     inner: A,
+}
+
+/// Where a DISTINCT keeps the nodes it has seen.
+enum NodeSet {
+    /// With the relationships, in `entities`; the number is the bound on node ids when
+    /// this is the statement's only group (else 0).
+    Hashed(u32),
+    /// As bits, once the only group has seen [`NODE_BITS_FROM`] nodes: no hashing, and
+    /// at most a bit per node of the store.
+    Bits { words: Vec<u64>, len: usize },
+}
+
+/// Nodes a DISTINCT of the only group hashes before it keeps them as bits: below it, the
+/// bit array (a bit per node in the store) would cost more to clear than hashing saves.
+const NODE_BITS_FROM: usize = 256;
+
+impl<A> Distinct<A> {
+    /// Adds an entity id; false when it was there.
+    fn insert_entity(&mut self, id: u64) -> bool {
+        let node = id & 1 << 63 == 0;
+        match &mut self.nodes {
+            NodeSet::Bits { words, len } if node => {
+                let (word, bit) = ((id / 64) as usize, id % 64);
+                match words.get_mut(word) {
+                    Some(w) if *w & 1 << bit == 0 => {
+                        *w |= 1 << bit;
+                        *len += 1;
+                        true
+                    }
+                    Some(_) => false,
+                    // Past the bound: a node made after the aggregation began.
+                    None => self.entities.insert(id),
+                }
+            }
+            NodeSet::Hashed(bound) if *bound > 0 && self.entities.len() >= NODE_BITS_FROM => {
+                let mut words = vec![0u64; (*bound as usize).div_ceil(64)];
+                let mut len = 0;
+                self.entities.retain(|&e| {
+                    let slot = (e & 1 << 63 == 0)
+                        .then(|| words.get_mut((e / 64) as usize))
+                        .flatten();
+                    match slot {
+                        Some(w) => {
+                            *w |= 1 << (e % 64);
+                            len += 1;
+                            false
+                        }
+                        None => true,
+                    }
+                });
+                self.nodes = NodeSet::Bits { words, len };
+                self.insert_entity(id)
+            }
+            _ => self.entities.insert(id),
+        }
+    }
+
+    fn entities_held(&self) -> usize {
+        let bits = match &self.nodes {
+            NodeSet::Bits { len, .. } => *len,
+            NodeSet::Hashed(_) => 0,
+        };
+        self.entities.len() + bits
+    }
 }
 
 impl<A: Aggregator> Aggregator for Distinct<A> {
@@ -39,7 +105,7 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
         };
         let new = match (first, entity_id(first)) {
             (Value::Null, _) => true,
-            (_, Some(id)) => self.entities.insert(id),
+            (_, Some(id)) => self.insert_entity(id),
             (other, None) => self.seen.insert(EquivKey(other.clone())),
         };
         if new {
@@ -53,7 +119,13 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
         self.inner.finish()
     }
     fn held(&self) -> usize {
-        (self.seen.len() + self.entities.len()).max(self.inner.held())
+        (self.seen.len() + self.entities_held()).max(self.inner.held())
+    }
+
+    fn only_group(&mut self, node_bound: u32) {
+        if let NodeSet::Hashed(bound) = &mut self.nodes {
+            *bound = node_bound;
+        }
     }
 }
 

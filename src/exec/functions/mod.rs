@@ -43,6 +43,12 @@ pub trait Aggregator: Send {
     fn held(&self) -> usize {
         0
     }
+    /// Says that this aggregator is the only one of its kind in the statement's
+    /// aggregation (no grouping keys) and that node ids lie below `node_bound`: a DISTINCT
+    /// may then keep the nodes it has seen as bits.
+    fn only_group(&mut self, node_bound: u32) {
+        let _ = node_bound;
+    }
 }
 
 /// What a function name resolves to.

@@ -17,7 +17,7 @@ pub(super) fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
         es.all(|x| slots_of(x, out))
     }
     match e {
-        CExpr::Const(_) | CExpr::Param(_) => true,
+        CExpr::Const(_) | CExpr::Param(..) => true,
         CExpr::Slot(s) => {
             out.insert(*s);
             true
