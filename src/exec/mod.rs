@@ -196,11 +196,18 @@ impl<'a> Cx<'a> {
     }
 
     /// Checks the deadline and cancellation flag every few thousand calls.
+    #[inline]
     pub fn tick(&mut self) -> Result<()> {
         self.ticks = self.ticks.wrapping_add(1);
         if !self.ticks.is_multiple_of(1024) {
             return Ok(());
         }
+        self.check_limits()
+    }
+
+    /// The cancel flag and the deadline, read every 1,024 ticks.
+    #[cold]
+    fn check_limits(&self) -> Result<()> {
         if let Some(c) = &self.limits.cancel {
             if c.load(Ordering::Relaxed) {
                 return Err(
