@@ -1775,12 +1775,17 @@ impl Aggregation<'_> {
             }) {
                 return Ok(gi);
             }
-            // A new group: its keys hash the same once copied.
+            // A new group: its keys are the values just read, and hash the same once
+            // copied.
+            keys.clear();
+            keys.extend(here.iter().map(|v| v.into_owned()));
             known_hash = Some(hash);
         }
-        keys.clear();
-        for (_, e) in self.keys {
-            keys.push(cx.eval(e, row)?);
+        if known_hash.is_none() {
+            keys.clear();
+            for (_, e) in self.keys {
+                keys.push(cx.eval(e, row)?);
+            }
         }
         let hash = match known_hash {
             Some(hash) => hash,
