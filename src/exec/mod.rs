@@ -2053,7 +2053,10 @@ pub(crate) fn entity_id(v: &Value) -> Option<u64> {
 }
 
 /// A multiplicative hash for maps keyed by entity ids (the ids are the store's own, not
-/// chosen by a caller, so SipHash's resistance to chosen keys buys nothing there).
+/// chosen by a caller, so SipHash's resistance to chosen keys buys nothing there). Hashing
+/// one word, the low bits of the result depend only on the low bits of that word: fine for
+/// an id, but a key that packs two ids into one word would land in buckets chosen by the
+/// lower id alone; use foldhash for such keys.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct IdHasher(u64);
 
