@@ -1,7 +1,7 @@
 //! Property lists of node and relationship records.
 //!
-//! A record written one statement at a time owns its properties: a boxed slice of (key,
-//! value) pairs sorted by key. A bulk load (import, snapshot restore) packs the records it
+//! A record written one statement at a time owns its properties: a thin vector (one word
+//! in the record) of (key, value) pairs sorted by key. A bulk load (import, snapshot restore) packs the records it
 //! makes into column tables, one per set of keys ([`BulkTables`]): each key's values sit in
 //! one array in record order, so a scan that reads one property of many records reads an
 //! array front to back instead of one heap block per record. A column of integers (or of
