@@ -279,6 +279,8 @@ impl<'a> Planner<'a> {
     }
 
     /// Parameter `name`, numbered in the plan's list.
+    /// The expression holds the plan's own copy of the name: a run finds the value by
+    /// number only when the two are the same allocation ([`crate::exec::ParamTable`]).
     fn param(&mut self, name: &str) -> CExpr {
         let index = match self.params.iter().position(|p| p.as_ref() == name) {
             Some(i) => i,
@@ -287,7 +289,10 @@ impl<'a> Planner<'a> {
                 self.params.len() - 1
             }
         };
-        CExpr::Param(index, arc(name))
+        match self.params.get(index) {
+            Some(shared) => CExpr::Param(index, shared.clone()),
+            None => CExpr::Param(index, arc(name)),
+        }
     }
 
     fn query(&mut self, q: &Query, input: Plan, scope: &Scope) -> Result<(Plan, Vec<String>)> {
@@ -2758,4 +2763,38 @@ fn path_steps(nodes: &[Slot], rels: Vec<PathStep>) -> Vec<PathStep> {
         steps.extend(rels.next());
     }
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoCatalog;
+    impl Catalog for NoCatalog {
+        fn label_count(&self, _: &str) -> usize {
+            0
+        }
+        fn node_count(&self) -> usize {
+            0
+        }
+        fn procedure_outputs(&self, _: &str) -> Option<(usize, Vec<String>)> {
+            None
+        }
+    }
+
+    /// Each parameter is numbered once, and its expressions share the plan's name, which
+    /// is what lets a run read it by number.
+    #[test]
+    fn parameters_are_numbered_and_share_the_plan_name() {
+        let mut planner = Planner::new("", &NoCatalog);
+        let refs: Vec<CExpr> = ["p", "q", "p"].iter().map(|n| planner.param(n)).collect();
+        assert_eq!(planner.params.len(), 2);
+        for (e, expected) in refs.iter().zip([0, 1, 0]) {
+            let CExpr::Param(i, name) = e else {
+                panic!("not a parameter");
+            };
+            assert_eq!(*i, expected);
+            assert!(Arc::ptr_eq(name, &planner.params[expected]));
+        }
+    }
 }
