@@ -1057,23 +1057,25 @@ struct VarExpand<'p> {
 
 /// A set of nodes as one bit per node id: for searches that may visit a large part of
 /// the graph (a bit per node slot against a hash entry per node visited).
-struct NodeBits(Vec<u64>);
+pub(crate) struct NodeBits(Vec<u64>);
 
 impl NodeBits {
-    fn new(bound: u32) -> NodeBits {
+    pub(crate) fn new(bound: u32) -> NodeBits {
         NodeBits(vec![0; (bound as usize).div_ceil(64)])
     }
 
     /// Adds `n`; false when it was there (or lies past the bound, which no live node does).
     fn insert(&mut self, n: NodeId) -> bool {
+        self.try_insert(n) == Some(true)
+    }
+
+    /// Adds `n`: whether it was new, or `None` when it lies past the bound.
+    pub(crate) fn try_insert(&mut self, n: NodeId) -> Option<bool> {
         let (word, bit) = ((n.0 / 64) as usize, n.0 % 64);
-        match self.0.get_mut(word) {
-            Some(w) if *w & (1 << bit) == 0 => {
-                *w |= 1 << bit;
-                true
-            }
-            _ => false,
-        }
+        let w = self.0.get_mut(word)?;
+        let new = *w & (1 << bit) == 0;
+        *w |= 1 << bit;
+        Some(new)
     }
 
     /// The nodes in the set, ascending.

@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::exec::{entity_id, IdHash, ValueSet};
+use crate::exec::{entity_id, IdHash, NodeBits, ValueSet};
 use crate::value::compare::{order, EquivKey};
-use crate::value::Value;
+use crate::value::{NodeId, Value};
 
 use super::{invalid_value, Aggregator};
 
@@ -17,7 +17,7 @@ fn make<A: Aggregator + 'static>(distinct: bool, inner: A) -> Box<dyn Aggregator
         Box::new(Distinct {
             seen: HashSet::default(),
             entities: HashSet::default(),
-            nodes: NodeSet::Hashed(0),
+            nodes: SeenNodes::Hashed(0),
             inner,
         })
     } else {
@@ -30,18 +30,18 @@ struct Distinct<A> {
     /// Nodes and relationships seen, by [`entity_id`]: an entity is equivalent to itself
     /// alone, so its id is all the set needs.
     entities: HashSet<u64, IdHash>,
-    nodes: NodeSet,
+    nodes: SeenNodes,
     inner: A,
 }
 
 /// Where a DISTINCT keeps the nodes it has seen.
-enum NodeSet {
+enum SeenNodes {
     /// With the relationships, in `entities`; the number is the bound on node ids when
     /// this is the statement's only group (else 0).
     Hashed(u32),
     /// As bits, once the only group has seen [`NODE_BITS_FROM`] nodes: no hashing, and
-    /// at most a bit per node of the store.
-    Bits { words: Vec<u64>, len: usize },
+    /// at most a bit per node of the store. `len` counts them.
+    Bits { bits: NodeBits, len: usize },
 }
 
 /// Nodes a DISTINCT of the only group hashes before it keeps them as bits: below it, the
@@ -51,48 +51,38 @@ const NODE_BITS_FROM: usize = 256;
 impl<A> Distinct<A> {
     /// Adds an entity id; false when it was there.
     fn insert_entity(&mut self, id: u64) -> bool {
-        let node = id & 1 << 63 == 0;
+        let node = (id >> 63 == 0).then_some(NodeId(id as u32));
         match &mut self.nodes {
-            NodeSet::Bits { words, len } if node => {
-                let (word, bit) = ((id / 64) as usize, id % 64);
-                match words.get_mut(word) {
-                    Some(w) if *w & 1 << bit == 0 => {
-                        *w |= 1 << bit;
-                        *len += 1;
-                        true
+            SeenNodes::Bits { bits, len } => {
+                // Past the bound (a node made after the aggregation began) or a
+                // relationship: hashed.
+                match node.and_then(|n| bits.try_insert(n)) {
+                    Some(new) => {
+                        *len += usize::from(new);
+                        new
                     }
-                    Some(_) => false,
-                    // Past the bound: a node made after the aggregation began.
                     None => self.entities.insert(id),
                 }
             }
-            NodeSet::Hashed(bound) if *bound > 0 && self.entities.len() >= NODE_BITS_FROM => {
-                let mut words = vec![0u64; (*bound as usize).div_ceil(64)];
-                let mut len = 0;
+            SeenNodes::Hashed(bound) if *bound > 0 && self.entities.len() >= NODE_BITS_FROM => {
+                let (mut bits, mut len) = (NodeBits::new(*bound), 0);
+                // Nodes move to the bits; relationships (and nodes past the bound) stay.
                 self.entities.retain(|&e| {
-                    let slot = (e & 1 << 63 == 0)
-                        .then(|| words.get_mut((e / 64) as usize))
-                        .flatten();
-                    match slot {
-                        Some(w) => {
-                            *w |= 1 << (e % 64);
-                            len += 1;
-                            false
-                        }
-                        None => true,
-                    }
+                    let moved = e >> 63 == 0 && bits.try_insert(NodeId(e as u32)).is_some();
+                    len += usize::from(moved);
+                    !moved
                 });
-                self.nodes = NodeSet::Bits { words, len };
+                self.nodes = SeenNodes::Bits { bits, len };
                 self.insert_entity(id)
             }
-            _ => self.entities.insert(id),
+            SeenNodes::Hashed(_) => self.entities.insert(id),
         }
     }
 
     fn entities_held(&self) -> usize {
         let bits = match &self.nodes {
-            NodeSet::Bits { len, .. } => *len,
-            NodeSet::Hashed(_) => 0,
+            SeenNodes::Bits { len, .. } => *len,
+            SeenNodes::Hashed(_) => 0,
         };
         self.entities.len() + bits
     }
@@ -123,7 +113,7 @@ impl<A: Aggregator> Aggregator for Distinct<A> {
     }
 
     fn only_group(&mut self, node_bound: u32) {
-        if let NodeSet::Hashed(bound) = &mut self.nodes {
+        if let SeenNodes::Hashed(bound) = &mut self.nodes {
             *bound = node_bound;
         }
     }
