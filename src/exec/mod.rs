@@ -2206,61 +2206,48 @@ impl Operator for Sort<'_> {
                 }
                 std::cmp::Ordering::Equal
             };
-            let by_entries = |(ka, ra): &(Vec<Value>, Row), (kb, rb): &(Vec<Value>, Row)| {
-                by_keys((ka, ra), (kb, rb))
+            let rows = match limit {
+                Some(l) => top_k(cx, &mut self.input, l, slots.is_none(), keys, &by_keys)?,
+                None => {
+                    let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+                    let mut k = Vec::new();
+                    self.input.drain(cx, &mut |cx, row| {
+                        cx.tick()?;
+                        sort_keys(cx, keys, slots.is_none(), row, &mut k)?;
+                        rows.push((std::mem::take(&mut k), row.clone()));
+                        cx.check_rows(rows.len())
+                    })?;
+                    rows.sort_by(|(ka, ra), (kb, rb)| by_keys((ka, ra), (kb, rb)));
+                    rows.into_iter().map(|(_, r)| r).collect()
+                }
             };
-            if let Some(l) = limit.filter(|l| (1..=TOP_HEAP_MAX).contains(l)) {
-                let rows = top_k(cx, &mut self.input, l, slots.is_none(), keys, &by_keys)?;
-                self.out = Some(rows.into_iter());
-                return Ok(self.out.as_mut().and_then(Iterator::next));
-            }
-            let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
-            // With a limit, the rows kept are pruned to the first `limit` whenever they
-            // reach twice that, and a row that does not sort before the last row kept
-            // then is dropped at once (the sort is stable: a later equal row loses).
-            let mut cutoff: Option<(Vec<Value>, Row)> = None;
-            let mut k = Vec::new();
-            self.input.drain(cx, &mut |cx, row| {
-                cx.tick()?;
-                k.clear();
-                if slots.is_none() {
-                    for (e, _) in keys {
-                        k.push(cx.eval(e, row)?);
-                    }
-                }
-                if limit == Some(0)
-                    || cutoff.as_ref().is_some_and(|(ck, cr)| {
-                        by_keys((&k, row), (ck, cr)) != std::cmp::Ordering::Less
-                    })
-                {
-                    return Ok(());
-                }
-                rows.push((std::mem::take(&mut k), row.clone()));
-                cx.check_rows(rows.len())?;
-                if let Some(l) = limit.filter(|l| rows.len() >= l.saturating_mul(2).max(64)) {
-                    rows.sort_by(by_entries);
-                    rows.truncate(l);
-                    cutoff = rows.last().cloned();
-                }
-                Ok(())
-            })?;
-            rows.sort_by(by_entries);
-            if let Some(l) = limit {
-                rows.truncate(l);
-            }
-            self.out = Some(
-                rows.into_iter()
-                    .map(|(_, r)| r)
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            );
+            self.out = Some(rows.into_iter());
         }
         Ok(self.out.as_mut().and_then(Iterator::next))
     }
 }
 
-/// Most rows a sort with a limit keeps in a heap; above it, it collects and prunes.
+/// Most rows a top-k makes room for before it has seen them (a LIMIT may be far larger
+/// than the input).
 const TOP_HEAP_MAX: usize = 1024;
+
+/// A row's sort keys into `k` when they are evaluated (`evaluated`); none when they are
+/// slots of the row, read from it as it is compared.
+fn sort_keys(
+    cx: &mut Cx<'_>,
+    keys: &[(CExpr, bool)],
+    evaluated: bool,
+    row: &Row,
+    k: &mut Vec<Value>,
+) -> Result<()> {
+    k.clear();
+    if evaluated {
+        for (e, _) in keys {
+            k.push(cx.eval(e, row)?);
+        }
+    }
+    Ok(())
+}
 
 /// How a sort orders two rows, each with its evaluated keys.
 type SortOrder<'a> = dyn Fn((&[Value], &Row), (&[Value], &Row)) -> std::cmp::Ordering + 'a;
@@ -2288,18 +2275,13 @@ fn top_k(
     use std::cmp::Ordering;
     let order =
         |a: &Kept, b: &Kept| by_keys((&a.keys, &a.row), (&b.keys, &b.row)).then(a.seq.cmp(&b.seq));
-    let mut heap: Vec<Kept> = Vec::with_capacity(limit);
-    let mut k = Vec::new();
+    let mut heap: Vec<Kept> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
     let mut seq = 0u64;
+    let mut k = Vec::new();
     input.drain(cx, &mut |cx, row| {
         cx.tick()?;
         seq += 1;
-        k.clear();
-        if evaluated {
-            for (e, _) in keys {
-                k.push(cx.eval(e, row)?);
-            }
-        }
+        sort_keys(cx, keys, evaluated, row, &mut k)?;
         if heap.len() < limit {
             heap.push(Kept {
                 keys: std::mem::take(&mut k),
