@@ -24,6 +24,14 @@ pub(super) struct IndexSeek<'p> {
 }
 
 impl IndexSeek<'_> {
+    /// The label's nodes: the candidates when the index is gone or cannot answer.
+    fn label_nodes(&self, g: &crate::graph::Graph) -> Vec<NodeId> {
+        g.syms
+            .get(self.label)
+            .map(|l| g.nodes_with_label(l))
+            .unwrap_or_default()
+    }
+
     fn queries(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Option<Vec<IndexQuery>>> {
         let bound = |cx: &mut Cx<'_>, b: &Option<(crate::plan::CExpr, bool)>| -> Result<_> {
             Ok(match b {
@@ -79,12 +87,7 @@ impl Fanout for IndexSeek<'_> {
             }
             Some(out)
         });
-        Ok(found.unwrap_or_else(|| {
-            g.syms
-                .get(self.label)
-                .map(|l| g.nodes_with_label(l))
-                .unwrap_or_default()
-        }))
+        Ok(found.unwrap_or_else(|| self.label_nodes(g)))
     }
 
     /// An equality seek (the usual one) reads the index without building a query.
@@ -100,9 +103,7 @@ impl Fanout for IndexSeek<'_> {
         }
         let g = cx.graph();
         if !g.index_eq_into(self.label, self.props, &self.values, out) {
-            if let Some(l) = g.syms.get(self.label) {
-                out.extend(g.nodes_with_label(l));
-            }
+            out.extend(self.label_nodes(g));
         }
         Ok(())
     }
