@@ -700,7 +700,9 @@ fn comparison(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
 
 /// `f` of `e` read in place (a constant, parameter, slot or stored property of the entity
 /// in a slot); `None` for anything else and for an entity that is gone. `f` runs where the
-/// value is found, so no reference to it is handed back up.
+/// value is found, so no reference to it is handed back up. It repeats [`in_graph`]'s
+/// steps on purpose: built on `in_graph` (a `PropRef` handed back, then matched), the
+/// benchmark's filtered scan took 3.3 ms instead of 2.8.
 #[inline(always)]
 fn read_with<R>(
     e: &CExpr,
