@@ -1142,8 +1142,6 @@ impl VarExpand<'_> {
         }
         // In node order, not in the order found: what reads the ends' records then walks
         // the node array front to back instead of jumping about it.
-        let mut found: Vec<PathEnd> = Vec::with_capacity(reached + 1);
-        found.extend(seen.iter().filter(|&n| n != start).map(|n| (n, Vec::new())));
         let back = if self.hops.min == 0 {
             true
         } else {
@@ -1152,9 +1150,11 @@ impl VarExpand<'_> {
                 None => return Ok(None),
             }
         };
+        let mut found: Vec<PathEnd> = Vec::with_capacity(reached + 1);
         if back {
-            found.insert(0, (start, Vec::new()));
+            found.push((start, Vec::new()));
         }
+        found.extend(seen.iter().filter(|&n| n != start).map(|n| (n, Vec::new())));
         Ok(Some(found))
     }
 
@@ -1629,7 +1629,7 @@ impl Aggregation<'_> {
                 tally.flush(cx)?;
                 by_keys = tally.groups.count * 4 < combined;
             }
-            match entity_key(slots, row).filter(|_| !by_keys) {
+            match (!by_keys).then(|| entity_key(slots, row)).flatten() {
                 Some(key) => tally.add(cx, key),
                 None => tally.add_by_keys(cx, row),
             }
@@ -1711,12 +1711,7 @@ impl Aggregation<'_> {
     /// Hands `sink` each group's row, built in one scratch row. The row holds the group's
     /// keys and aggregates only: nothing above an aggregation reads the variables it does
     /// not project (a group of no rows has none either).
-    fn emit(
-        &self,
-        cx: &mut Cx<'_>,
-        groups: Groups,
-        sink: &mut dyn FnMut(&mut Cx<'_>, &Row) -> Result<()>,
-    ) -> Result<()> {
+    fn emit(&self, cx: &mut Cx<'_>, groups: Groups, sink: &mut Sink<'_>) -> Result<()> {
         let width = self
             .keys
             .iter()
