@@ -10,7 +10,7 @@ use crate::ast::StatementKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
 use crate::graph::{Graph, UndoLog};
-use crate::plan::planner::{Catalog, Planner};
+use crate::plan::planner::{Catalog, IndexStats, Planner};
 use crate::plan::QueryPlan;
 use crate::storage::Store;
 use crate::value::{NodeId, RelId, Value};
@@ -256,12 +256,16 @@ impl Catalog for DbCatalog<'_> {
             .get(name)
             .map(|p| (p.inputs, p.outputs.clone()))
     }
-    fn indexes(&self, label: &str) -> Vec<(Vec<String>, bool)> {
+    fn indexes(&self, label: &str) -> Vec<IndexStats> {
         self.graph
-            .schema_defs()
+            .schema_defs_with_keys()
             .into_iter()
-            .filter(|d| d.label == label)
-            .map(|d| (d.properties, d.kind == crate::graph::SchemaKind::Unique))
+            .filter(|(d, _)| d.label == label)
+            .map(|(d, keys)| IndexStats {
+                unique: d.kind == crate::graph::SchemaKind::Unique,
+                props: d.properties,
+                keys,
+            })
             .collect()
     }
     fn rel_count(&self, from: Option<&str>, types: &[Arc<str>], to: Option<&str>) -> u64 {

@@ -521,6 +521,15 @@ impl Graph {
         self.indexes.iter().map(|ix| ix.def.clone()).collect()
     }
 
+    /// Every index and constraint definition, in creation order, with the number of
+    /// distinct keys its index holds (for the planner's estimates).
+    pub fn schema_defs_with_keys(&self) -> Vec<(SchemaDef, usize)> {
+        self.indexes
+            .iter()
+            .map(|ix| (ix.def.clone(), ix.entries.len()))
+            .collect()
+    }
+
     /// The index on exactly `label` and `props` (by name).
     fn find_index<P: AsRef<str>>(&self, label: &str, props: &[P]) -> Option<&PropIndex> {
         self.indexes.iter().find(|ix| {

@@ -33,8 +33,8 @@ pub trait Catalog {
     fn node_count(&self) -> usize;
     /// Output field names of a procedure, or `None` when it does not exist.
     fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)>;
-    /// The indexes on nodes with `label`: their properties and whether they are unique.
-    fn indexes(&self, label: &str) -> Vec<(Vec<String>, bool)> {
+    /// The indexes on nodes with `label`.
+    fn indexes(&self, label: &str) -> Vec<IndexStats> {
         let _ = label;
         Vec::new()
     }
@@ -49,6 +49,18 @@ pub trait Catalog {
         let _ = name;
         None
     }
+}
+
+/// An index as the planner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexStats {
+    /// The indexed properties, in key order.
+    pub props: Vec<String>,
+    /// Whether a uniqueness constraint backs it.
+    pub unique: bool,
+    /// How many distinct keys it holds: an equality on every property matches about
+    /// `label count / keys` nodes.
+    pub keys: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -118,7 +118,14 @@ impl Planner<'_> {
         for group in n.labels.iter().filter(|g| g.len() == 1) {
             let label = &group[0].name;
             let count = self.catalog.label_count(label);
-            for (props, unique) in self.catalog.indexes(label) {
+            for ix in self.catalog.indexes(label) {
+                let (props, unique) = (ix.props, ix.unique);
+                // Nodes per key, on average: what an equality on every property matches.
+                let per_key = if unique || ix.keys == 0 {
+                    1
+                } else {
+                    count.div_ceil(ix.keys)
+                };
                 let eqs: Vec<PropPred<'e>> = props
                     .iter()
                     .filter_map(|p| {
@@ -129,7 +136,7 @@ impl Planner<'_> {
                     })
                     .collect();
                 let choice = if eqs.len() == props.len() {
-                    Some((eqs, if unique { 1 } else { count / 10 + 1 }))
+                    Some((eqs, per_key))
                 } else if props.len() == 1 {
                     let on: Vec<PropPred<'e>> = preds
                         .iter()
@@ -144,7 +151,7 @@ impl Planner<'_> {
                             }) => items.len(),
                             _ => 4,
                         };
-                        Some((vec![*q], len * (count / 10 + 1)))
+                        Some((vec![*q], len * per_key))
                     } else if let Some(q) = on.iter().find(|q| matches!(q, PropPred::Prefix(_))) {
                         Some((vec![*q], count / 10 + 1))
                     } else {
