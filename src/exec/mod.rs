@@ -1920,7 +1920,10 @@ impl Tally<'_, '_> {
     fn flush(&mut self, cx: &mut Cx<'_>) -> Result<()> {
         self.by_ids.clear();
         // At most a group per combination.
-        self.index.reserve(self.combos.len());
+        let more = self.combos.len();
+        self.index.reserve(more);
+        self.groups.keys.reserve(more * self.agg.keys.len());
+        self.groups.states.reserve(more * self.agg.aggs.len());
         for (key, n) in self.combos.drain(..).zip(self.counts.drain(..)) {
             for (slot, id) in self.slots.iter().zip(key.0) {
                 if id & 1 << 63 != 0 {
