@@ -1616,8 +1616,6 @@ impl Aggregation<'_> {
             groups: Groups::default(),
             by_ids: hashbrown::HashTable::new(),
             ids: IdHash::default(),
-            combos: Vec::new(),
-            counts: Vec::new(),
             scratch: Vec::new(),
         };
         let (mut seen, mut by_keys) = (0usize, false);
@@ -1625,7 +1623,7 @@ impl Aggregation<'_> {
             cx.tick()?;
             seen += 1;
             if seen == COUNT_TRIAL {
-                let combined = tally.combos.len();
+                let combined = tally.by_ids.len();
                 tally.flush(cx)?;
                 by_keys = tally.groups.count * 4 < combined;
             }
@@ -1863,41 +1861,42 @@ impl Groups {
 }
 
 /// What [`Aggregation::count_by_entities`] keeps: the groups, and the entity combinations
-/// seen since they were last counted into them (a table of their numbers, their ids and
-/// their row counts).
+/// seen since they were last counted into them, each with its row count and its number in
+/// order of arrival, all in the table's own entries (a row's lookup reads one place).
 struct Tally<'a, 'p> {
     agg: &'a Aggregation<'p>,
     slots: &'a [Slot],
     index: GroupIndex,
     key_buf: Vec<Value>,
     groups: Groups,
-    by_ids: hashbrown::HashTable<usize>,
+    by_ids: hashbrown::HashTable<Combination>,
     ids: IdHash,
-    combos: Vec<EntityKey>,
-    counts: Vec<i64>,
     /// A row holding just a combination's entities, to read its keys from.
     scratch: Row,
+}
+
+/// A combination of entities a [`Tally`] counts rows of.
+#[derive(Clone, Copy)]
+struct Combination {
+    key: EntityKey,
+    rows: i64,
+    /// Its number in order of arrival: groups are made in that order.
+    seq: usize,
 }
 
 impl Tally<'_, '_> {
     /// Counts a row of combination `key`.
     fn add(&mut self, cx: &mut Cx<'_>, key: EntityKey) -> Result<()> {
-        let hash = |k: &EntityKey| std::hash::BuildHasher::hash_one(&self.ids, k);
-        let h = hash(&key);
-        let combos = &mut self.combos;
-        match self.by_ids.find(h, |&c| combos.get(c) == Some(&key)) {
-            Some(&c) => {
-                if let Some(n) = self.counts.get_mut(c) {
-                    *n += 1;
-                }
-            }
+        let ids = &self.ids;
+        let h = std::hash::BuildHasher::hash_one(ids, key);
+        match self.by_ids.find_mut(h, |c| c.key == key) {
+            Some(c) => c.rows += 1,
             None => {
-                let c = combos.len();
-                combos.push(key);
-                self.counts.push(1);
-                cx.check_rows(c + 1)?;
-                self.by_ids
-                    .insert_unique(h, c, |&c| combos.get(c).map_or(0, &hash));
+                let seq = self.by_ids.len();
+                cx.check_rows(seq + 1)?;
+                self.by_ids.insert_unique(h, Combination { key, rows: 1, seq }, |c| {
+                    std::hash::BuildHasher::hash_one(ids, c.key)
+                });
             }
         }
         Ok(())
@@ -1915,16 +1914,28 @@ impl Tally<'_, '_> {
         self.agg.count_rows(gi, 1, &mut self.groups)
     }
 
-    /// Counts each combination seen into its group, its keys read from a row holding just
-    /// its entities, and forgets the combinations.
+    /// Counts each combination seen into its group, in order of arrival, its keys read
+    /// from a row holding just its entities, and forgets the combinations.
     fn flush(&mut self, cx: &mut Cx<'_>) -> Result<()> {
-        self.by_ids.clear();
         // At most a group per combination.
-        let more = self.combos.len();
+        let more = self.by_ids.len();
         self.index.reserve(more);
         self.groups.keys.reserve(more * self.agg.keys.len());
         self.groups.states.reserve(more * self.agg.aggs.len());
-        for (key, n) in self.combos.drain(..).zip(self.counts.drain(..)) {
+        let mut arrived = vec![
+            Combination {
+                key: EntityKey([0; ENTITY_KEYS]),
+                rows: 0,
+                seq: 0,
+            };
+            more
+        ];
+        for c in self.by_ids.drain() {
+            if let Some(at) = arrived.get_mut(c.seq) {
+                *at = c;
+            }
+        }
+        for Combination { key, rows: n, .. } in arrived {
             for (slot, id) in self.slots.iter().zip(key.0) {
                 if id & 1 << 63 != 0 {
                     eval::set_rel(&mut self.scratch, *slot, RelId(id as u32));
