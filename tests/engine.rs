@@ -491,6 +491,40 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
     assert_eq!(skip, all[5..8].to_vec());
 }
 
+/// A sort right under the results keeps only the returned columns and hands its rows over
+/// as the results; under PROFILE every operator is wrapped, so the same query runs with a
+/// separate Produce, and both must answer alike: keys among the columns or not, computed
+/// keys, ties, SKIP and LIMIT, DISTINCT, and sorts that are not last (WITH, subqueries).
+#[test]
+fn sorting_just_the_returned_columns_answers_as_sorting_whole_rows() {
+    let db = TestDb::new();
+    db.run(
+        "UNWIND range(1, 200) AS i
+         CREATE (:T {i: i, k: (i * 7919) % 23, s: toString(i % 7), f: CASE WHEN i % 5 = 0 THEN null ELSE i / 3.0 END})",
+    );
+    db.run("MATCH (a:T), (b:T) WHERE b.i = a.i + 1 AND a.i % 3 = 0 CREATE (a)-[:NEXT {w: a.i % 4}]->(b)");
+    for q in [
+        "MATCH (n:T) RETURN n.i AS i, n.k AS k ORDER BY k, i",
+        "MATCH (n:T) RETURN n.i AS i ORDER BY n.k DESC, n.s, n.i",
+        "MATCH (n:T) RETURN n.s AS s, n.i AS i ORDER BY n.f, i DESC",
+        "MATCH (n:T) RETURN n.i ORDER BY n.k + n.i % 5, n.i SKIP 7 LIMIT 20",
+        "MATCH (n:T) RETURN n.k AS k, n.i AS i ORDER BY k LIMIT 15",
+        "MATCH (n:T) RETURN n.k AS k ORDER BY k SKIP 3",
+        "MATCH (n:T) RETURN DISTINCT n.k AS k, n.s AS s ORDER BY s DESC, k LIMIT 12",
+        "MATCH (n:T) RETURN n.s AS s, count(*) AS c, collect(n.i)[0] AS first ORDER BY c DESC, s",
+        "MATCH (a:T)-[r:NEXT]->(b) RETURN b, r.w AS w, a.i AS i ORDER BY w, i DESC LIMIT 9",
+        "MATCH (n:T) WITH n ORDER BY n.k, n.i LIMIT 30 RETURN n.i AS i, n.s AS s",
+        "MATCH (n:T) WHERE n.i < 40 CALL { WITH n MATCH (m:T) WHERE m.k = n.k RETURN m.i AS j ORDER BY j DESC LIMIT 2 } RETURN n.i AS i, j ORDER BY i, j",
+        "MATCH (n:T) RETURN n.i AS i ORDER BY i LIMIT 0",
+        "MATCH (n:T) RETURN n.i AS i, n.s AS s ORDER BY s, n.k SKIP 195 LIMIT 10",
+    ] {
+        let narrow = db.rows(q);
+        let whole = db.rows(&format!("PROFILE {q}"));
+        assert_eq!(narrow, whole, "query: {q}");
+        assert!(q.contains("LIMIT 0") || !narrow.is_empty(), "query: {q}");
+    }
+}
+
 /// DISTINCT aggregates over a mix of nodes, relationships and values: entities are kept by
 /// id, values by equivalence (1 and 1.0 are one), nulls skipped, first occurrences kept
 /// in order.

@@ -952,16 +952,14 @@ fn collect_rows(
 ) -> Result<Vec<Vec<Value>>> {
     let mut rows = Vec::new();
     let mut op = exec::open(root, vec![Value::Null; plan.slots]);
-    let keep = !plan.columns.is_empty();
-    // Pushed, not pulled: the operators that build rows in place hand them over by
-    // reference, and a row is copied once, here.
-    op.drain(cx, &mut |cx, row| {
-        if keep {
-            rows.push(row.clone());
-            cx.check_rows(rows.len())?;
-        }
-        Ok(())
-    })?;
+    if plan.columns.is_empty() {
+        op.drain(cx, &mut |_, _| Ok(()))?;
+    } else {
+        // Pushed, not pulled: the operators that build rows in place hand them over by
+        // reference, and a row is copied once, into the results (or moved there, when a
+        // sort kept it).
+        op.collect_into(cx, &mut rows)?;
+    }
     Ok(rows)
 }
 

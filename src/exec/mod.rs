@@ -297,6 +297,16 @@ pub trait Operator {
         }
         Ok(())
     }
+
+    /// Appends every row to `out`, for a statement's results (which count against the
+    /// row limit like any buffer). Operators whose rows are already built as results
+    /// (a sort that keeps just the returned columns) override it to move them there.
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        self.drain(cx, &mut |cx, row| {
+            out.push(row.clone());
+            cx.check_rows(out.len())
+        })
+    }
 }
 
 /// What [`Operator::drain`] hands its rows to.
@@ -308,6 +318,51 @@ type Op<'p> = Box<dyn Operator + 'p>;
 /// seeded per map like std's SipHash but several times faster on the short keys rows have.
 pub(super) type ValueMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub(crate) type ValueSet<K> = HashSet<K, foldhash::fast::RandomState>;
+
+/// Whether `plan` is a Sort or Top, under any SKIP and LIMIT.
+fn sorts_under(plan: &Plan) -> bool {
+    match plan {
+        Plan::Sort { .. } | Plan::Top { .. } => true,
+        Plan::Skip { input, .. } | Plan::Limit { input, .. } => sorts_under(input),
+        _ => false,
+    }
+}
+
+/// Opens a Sort, Top, Skip or Limit; `narrow`: the columns of the Produce above, which
+/// the sort under it keeps (see [`sorts_under`]).
+fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<'p> {
+    match plan {
+        Plan::Sort { input, keys } => Box::new(Sort {
+            input: open(input, arg),
+            keys,
+            limit: None,
+            narrow,
+            out: None,
+        }),
+        Plan::Top { input, keys, limit } => Box::new(Sort {
+            input: open(input, arg),
+            keys,
+            limit: Some(limit),
+            narrow,
+            out: None,
+        }),
+        Plan::Skip { input, count } => Box::new(SkipLimit {
+            input: open_ordered(input, arg, narrow),
+            count,
+            skip: true,
+            remaining: None,
+            drain: false,
+        }),
+        Plan::Limit { input, count } => Box::new(SkipLimit {
+            input: open_ordered(input, arg, narrow),
+            count,
+            skip: false,
+            remaining: None,
+            drain: input.has_writer(),
+        }),
+        other => open(other, arg),
+    }
+}
 
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
@@ -504,34 +559,16 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             slots,
             seen: ValueSet::default(),
         }),
-        Plan::Sort { input, keys } => Box::new(Sort {
-            input: open(input, arg),
-            keys,
-            limit: None,
-            out: None,
-        }),
-        Plan::Top { input, keys, limit } => Box::new(Sort {
-            input: open(input, arg),
-            keys,
-            limit: Some(limit),
-            out: None,
-        }),
-        Plan::Skip { input, count } => Box::new(SkipLimit {
-            input: open(input, arg),
-            count,
-            skip: true,
-            remaining: None,
-            drain: false,
-        }),
-        Plan::Limit { input, count } => Box::new(SkipLimit {
-            input: open(input, arg),
-            count,
-            skip: false,
-            remaining: None,
-            drain: input.has_writer(),
-        }),
+        Plan::Sort { .. } | Plan::Top { .. } | Plan::Skip { .. } | Plan::Limit { .. } => {
+            open_ordered(plan, arg, None)
+        }
         Plan::Unwind { input, expr, slot } => {
             per_row_filtered(open(input, arg), Unwind { expr, slot: *slot }, filters)
+        }
+        // A sort under the Produce (through SKIP and LIMIT) keeps just the columns and
+        // its rows are the results: no Produce.
+        Plan::Produce { input, columns } if sorts_under(input) => {
+            open_ordered(input, arg, Some(columns))
         }
         Plan::Produce { input, columns } => Box::new(Produce {
             input: open(input, arg),
@@ -1894,9 +1931,10 @@ impl Tally<'_, '_> {
             None => {
                 let seq = self.by_ids.len();
                 cx.check_rows(seq + 1)?;
-                self.by_ids.insert_unique(h, Combination { key, rows: 1, seq }, |c| {
-                    std::hash::BuildHasher::hash_one(ids, c.key)
-                });
+                self.by_ids
+                    .insert_unique(h, Combination { key, rows: 1, seq }, |c| {
+                        std::hash::BuildHasher::hash_one(ids, c.key)
+                    });
             }
         }
         Ok(())
@@ -2172,42 +2210,102 @@ struct Sort<'p> {
     input: Op<'p>,
     keys: &'p [(CExpr, bool)],
     limit: Option<&'p CExpr>,
+    /// The slots a Produce right above keeps (through SKIP and LIMIT): the sort keeps
+    /// just those of each row, in that order, and hands over its rows as the results.
+    narrow: Option<&'p [Slot]>,
     out: Option<std::vec::IntoIter<Row>>,
 }
 
-impl Operator for Sort<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+/// Where a sort reads its keys: from a row as it arrives (`incoming`: its slots) and
+/// from the rows it keeps (`kept`: positions in them, which are the slots unless the sort
+/// keeps narrow rows). `None` when some key is not a slot the kept rows hold: then every
+/// key is evaluated once per row and kept beside it.
+struct SortLayout<'p> {
+    narrow: Option<&'p [Slot]>,
+    incoming: Option<Vec<usize>>,
+    kept: Option<Vec<usize>>,
+}
+
+impl<'p> SortLayout<'p> {
+    fn new(keys: &[(CExpr, bool)], narrow: Option<&'p [Slot]>) -> Self {
+        let incoming: Option<Vec<usize>> = keys
+            .iter()
+            .map(|(e, _)| match e {
+                CExpr::Slot(s) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        let kept = match narrow {
+            None => incoming.clone(),
+            Some(columns) => incoming.as_ref().and_then(|slots| {
+                slots
+                    .iter()
+                    .map(|s| columns.iter().position(|c| c == s))
+                    .collect()
+            }),
+        };
+        let incoming = kept.as_ref().and(incoming);
+        SortLayout {
+            narrow,
+            incoming,
+            kept,
+        }
+    }
+
+    fn evaluated(&self) -> bool {
+        self.kept.is_none()
+    }
+
+    /// What the sort keeps of `row`.
+    fn keep(&self, row: &Row) -> Row {
+        match self.narrow {
+            Some(columns) => columns
+                .iter()
+                .map(|s| row.get(*s).cloned().unwrap_or_default())
+                .collect(),
+            None => row.clone(),
+        }
+    }
+
+    /// Overwrites kept row `dst` with what the sort keeps of `row`.
+    fn keep_into(&self, dst: &mut Row, row: &Row) {
+        match self.narrow {
+            Some(columns) => {
+                for (d, s) in dst.iter_mut().zip(columns) {
+                    match row.get(*s) {
+                        Some(v) => d.clone_from(v),
+                        None => *d = Value::Null,
+                    }
+                }
+            }
+            None => copy_row(dst, row),
+        }
+    }
+}
+
+/// The `i`th sort key of a row: read at `at[i]` of row `r`, or the `i`th of its
+/// evaluated keys `k`.
+fn sort_key<'a>(at: Option<&[usize]>, k: &'a [Value], r: &'a Row, i: usize) -> &'a Value {
+    const NULL: &Value = &Value::Null;
+    match at {
+        Some(at) => at.get(i).and_then(|s| r.get(*s)).unwrap_or(NULL),
+        None => k.get(i).unwrap_or(NULL),
+    }
+}
+
+impl Sort<'_> {
+    /// Sorts the input (once).
+    fn sorted(&mut self, cx: &mut Cx<'_>) -> Result<&mut std::vec::IntoIter<Row>> {
         if self.out.is_none() {
             let limit = match self.limit {
                 Some(l) => Some(count_arg(cx, l, "LIMIT")?),
                 None => None,
             };
             let keys = self.keys;
-            // Keys that are slots (ORDER BY a projected column, the usual case) are read
-            // from the rows themselves; others are evaluated once per row and kept beside it.
-            let slots: Option<Vec<Slot>> = keys
-                .iter()
-                .map(|(e, _)| match e {
-                    CExpr::Slot(s) => Some(*s),
-                    _ => None,
-                })
-                .collect();
-            /// The `i`th sort key of a row with evaluated keys `k`.
-            fn key<'a>(
-                slots: &Option<Vec<Slot>>,
-                k: &'a [Value],
-                r: &'a Row,
-                i: usize,
-            ) -> &'a Value {
-                const NULL: &Value = &Value::Null;
-                match slots {
-                    Some(s) => s.get(i).and_then(|s| r.get(*s)).unwrap_or(NULL),
-                    None => k.get(i).unwrap_or(NULL),
-                }
-            }
-            let by_keys = |(ka, ra): (&[Value], &Row), (kb, rb): (&[Value], &Row)| {
+            let layout = SortLayout::new(keys, self.narrow);
+            let by_keys = |(ka, ra, ia): SortSide<'_>, (kb, rb, ib): SortSide<'_>| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(key(&slots, ka, ra, i), key(&slots, kb, rb, i));
+                    let o = order(sort_key(ia, ka, ra, i), sort_key(ib, kb, rb, i));
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;
@@ -2216,23 +2314,39 @@ impl Operator for Sort<'_> {
                 std::cmp::Ordering::Equal
             };
             let rows = match limit {
-                Some(l) => top_k(cx, &mut self.input, l, slots.is_none(), keys, &by_keys)?,
+                Some(l) => top_k(cx, &mut self.input, l, keys, &layout, &by_keys)?,
                 None => {
                     let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
                     let mut k = Vec::new();
                     self.input.drain(cx, &mut |cx, row| {
                         cx.tick()?;
-                        sort_keys(cx, keys, slots.is_none(), row, &mut k)?;
-                        rows.push((std::mem::take(&mut k), row.clone()));
+                        sort_keys(cx, keys, layout.evaluated(), row, &mut k)?;
+                        rows.push((std::mem::take(&mut k), layout.keep(row)));
                         cx.check_rows(rows.len())
                     })?;
-                    rows.sort_by(|(ka, ra), (kb, rb)| by_keys((ka, ra), (kb, rb)));
+                    let at = layout.kept.as_deref();
+                    rows.sort_by(|(ka, ra), (kb, rb)| by_keys((ka, ra, at), (kb, rb, at)));
                     rows.into_iter().map(|(_, r)| r).collect()
                 }
             };
             self.out = Some(rows.into_iter());
         }
-        Ok(self.out.as_mut().and_then(Iterator::next))
+        match &mut self.out {
+            Some(out) => Ok(out),
+            None => Err(Error::internal("sort without its rows")),
+        }
+    }
+}
+
+impl Operator for Sort<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        Ok(self.sorted(cx)?.next())
+    }
+
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        let rows = self.sorted(cx)?;
+        out.extend(rows);
+        cx.check_rows(out.len())
     }
 }
 
@@ -2258,8 +2372,12 @@ fn sort_keys(
     Ok(())
 }
 
-/// How a sort orders two rows, each with its evaluated keys.
-type SortOrder<'a> = dyn Fn((&[Value], &Row), (&[Value], &Row)) -> std::cmp::Ordering + 'a;
+/// One side of a sort's comparison: a row's evaluated keys, the row, and where its keys
+/// are read in it (see [`SortLayout`]).
+type SortSide<'a> = (&'a [Value], &'a Row, Option<&'a [usize]>);
+
+/// How a sort orders two rows.
+type SortOrder<'a> = dyn Fn(SortSide<'_>, SortSide<'_>) -> std::cmp::Ordering + 'a;
 
 /// A row a top-k keeps: its evaluated sort keys (none when the keys are slots of the row)
 /// and its arrival number, which breaks ties (the sort is stable).
@@ -2271,30 +2389,31 @@ struct Kept {
 
 /// The first `limit` rows of `input` in the order of `by_keys`, stable: a heap of the best
 /// rows so far with the worst on top, so a row that does not beat it costs one comparison
-/// and no copy, and one that does overwrites it in place. `evaluated`: the keys are not
-/// slots and are evaluated per row.
+/// and no copy, and one that does overwrites it in place.
 fn top_k(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
     limit: usize,
-    evaluated: bool,
     keys: &[(CExpr, bool)],
+    layout: &SortLayout<'_>,
     by_keys: &SortOrder<'_>,
 ) -> Result<Vec<Row>> {
     use std::cmp::Ordering;
-    let order =
-        |a: &Kept, b: &Kept| by_keys((&a.keys, &a.row), (&b.keys, &b.row)).then(a.seq.cmp(&b.seq));
+    let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
+    let order = |a: &Kept, b: &Kept| {
+        by_keys((&a.keys, &a.row, kept), (&b.keys, &b.row, kept)).then(a.seq.cmp(&b.seq))
+    };
     let mut heap: Vec<Kept> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
     let mut seq = 0u64;
     let mut k = Vec::new();
     input.drain(cx, &mut |cx, row| {
         cx.tick()?;
         seq += 1;
-        sort_keys(cx, keys, evaluated, row, &mut k)?;
+        sort_keys(cx, keys, layout.evaluated(), row, &mut k)?;
         if heap.len() < limit {
             heap.push(Kept {
                 keys: std::mem::take(&mut k),
-                row: row.clone(),
+                row: layout.keep(row),
                 seq,
             });
             cx.check_rows(heap.len())?;
@@ -2314,11 +2433,11 @@ fn top_k(
             return Ok(());
         };
         // Equal keys: the later row loses.
-        if by_keys((&k, row), (&worst.keys, &worst.row)) != Ordering::Less {
+        if by_keys((&k, row, incoming), (&worst.keys, &worst.row, kept)) != Ordering::Less {
             return Ok(());
         }
         std::mem::swap(&mut worst.keys, &mut k);
-        copy_row(&mut worst.row, row);
+        layout.keep_into(&mut worst.row, row);
         worst.seq = seq;
         // Down from the root while a child sorts after it.
         let mut i = 0;
@@ -2378,6 +2497,15 @@ impl Operator for SkipLimit<'_> {
             self.input.next(cx)
         }
     }
+
+    /// Moves the rows its input hands over (a sort's own rows).
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        while let Some(row) = self.next(cx)? {
+            out.push(row);
+            cx.check_rows(out.len())?;
+        }
+        Ok(())
+    }
 }
 
 struct Unwind<'p> {
@@ -2415,6 +2543,20 @@ impl Operator for Produce<'_> {
                 .map(|s| row.get(*s).cloned().unwrap_or_default())
                 .collect()
         }))
+    }
+
+    /// Builds each result row once, in its own vector.
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        let columns = self.columns;
+        self.input.drain(cx, &mut |cx, row| {
+            out.push(
+                columns
+                    .iter()
+                    .map(|s| row.get(*s).cloned().unwrap_or_default())
+                    .collect(),
+            );
+            cx.check_rows(out.len())
+        })
     }
 
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
