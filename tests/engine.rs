@@ -492,11 +492,13 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
 }
 
 /// A sort right under the results keeps only the returned columns and hands its rows over
-/// as the results; under PROFILE every operator is wrapped, so the same query runs with a
-/// separate Produce, and both must answer alike: keys among the columns or not, computed
-/// keys, ties, SKIP and LIMIT, DISTINCT, and sorts that are not last (WITH, subqueries).
+/// as the results, and a projection right under them evaluates straight into the result
+/// rows; under PROFILE every operator is wrapped, so the same query runs with a separate
+/// Produce, and both must answer alike: keys among the columns or not, computed keys,
+/// ties, SKIP and LIMIT, DISTINCT, sorts that are not last (WITH, subqueries), and
+/// projections that pass variables through or read one another's inputs.
 #[test]
-fn sorting_just_the_returned_columns_answers_as_sorting_whole_rows() {
+fn results_built_by_the_fused_operators_equal_those_of_the_plain_plan() {
     let db = TestDb::new();
     db.run(
         "UNWIND range(1, 200) AS i
@@ -517,6 +519,12 @@ fn sorting_just_the_returned_columns_answers_as_sorting_whole_rows() {
         "MATCH (n:T) WHERE n.i < 40 CALL { WITH n MATCH (m:T) WHERE m.k = n.k RETURN m.i AS j ORDER BY j DESC LIMIT 2 } RETURN n.i AS i, j ORDER BY i, j",
         "MATCH (n:T) RETURN n.i AS i ORDER BY i LIMIT 0",
         "MATCH (n:T) RETURN n.i AS i, n.s AS s ORDER BY s, n.k SKIP 195 LIMIT 10",
+        "MATCH (n:T) RETURN n.i AS i, n.k * 2 AS k2, n.f AS f",
+        "MATCH (n:T) WITH n, n.k AS k WHERE k > 10 RETURN n, k, n.i + k AS both",
+        "MATCH (a:T)-[r:NEXT]->(b) RETURN a.i AS a, r, b.i - a.i AS d, r.w AS w",
+        "MATCH (n:T) WITH n.i AS i, n.k AS k RETURN k AS i, i AS k LIMIT 5",
+        "UNWIND [1, 2, 3] AS x RETURN x, x * x AS sq",
+        "MATCH (n:T) WHERE n.i > 190 RETURN *",
     ] {
         let narrow = db.rows(q);
         let whole = db.rows(&format!("PROFILE {q}"));

@@ -570,10 +570,27 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
         Plan::Produce { input, columns } if sorts_under(input) => {
             open_ordered(input, arg, Some(columns))
         }
-        Plan::Produce { input, columns } => Box::new(Produce {
-            input: open(input, arg),
-            columns,
-        }),
+        // A projection right under the Produce: each column is evaluated straight into the
+        // result row (no projected copy of the whole row).
+        Plan::Produce { input, columns } => match input.as_ref() {
+            Plan::Projection {
+                input: inner,
+                items,
+            } => Box::new(ProjectedProduce {
+                input: open(inner, arg),
+                columns: columns
+                    .iter()
+                    .map(|c| match items.iter().find(|(s, _)| s == c) {
+                        Some((_, e)) => Column::Eval(e),
+                        None => Column::Slot(*c),
+                    })
+                    .collect(),
+            }),
+            _ => Box::new(Produce {
+                input: open(input, arg),
+                columns,
+            }),
+        },
         Plan::Union { parts, distinct } => Box::new(Union {
             parts: parts.iter().map(|p| open(p, arg.clone())).collect(),
             pos: 0,
@@ -2570,6 +2587,65 @@ impl Operator for Produce<'_> {
                     .map(|s| row.get(*s).cloned().unwrap_or_default()),
             );
             sink(cx, &out)
+        })
+    }
+}
+
+/// A result column of [`ProjectedProduce`].
+enum Column<'p> {
+    /// A projected expression, evaluated on the projection's input row.
+    Eval(&'p CExpr),
+    /// A slot of that row the projection passes through.
+    Slot(Slot),
+}
+
+/// A Produce over a Projection: the result row of each input row, its projected columns
+/// evaluated on the input row (as the Projection evaluates every item before writing any).
+struct ProjectedProduce<'p> {
+    input: Op<'p>,
+    columns: Vec<Column<'p>>,
+}
+
+impl ProjectedProduce<'_> {
+    /// The result row of input `row`, built in `out` (cleared first).
+    fn build(columns: &[Column<'_>], cx: &mut Cx<'_>, row: &Row, out: &mut Row) -> Result<()> {
+        out.clear();
+        for c in columns {
+            out.push(match c {
+                Column::Eval(e) => cx.eval(e, row)?,
+                Column::Slot(s) => row.get(*s).cloned().unwrap_or_default(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Operator for ProjectedProduce<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        let Some(row) = self.input.next(cx)? else {
+            return Ok(None);
+        };
+        let mut out = Row::with_capacity(self.columns.len());
+        Self::build(&self.columns, cx, &row, &mut out)?;
+        Ok(Some(out))
+    }
+
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let columns = &self.columns;
+        let mut out = Row::with_capacity(columns.len());
+        self.input.drain(cx, &mut |cx, row| {
+            Self::build(columns, cx, row, &mut out)?;
+            sink(cx, &out)
+        })
+    }
+
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        let columns = &self.columns;
+        self.input.drain(cx, &mut |cx, row| {
+            let mut r = Row::with_capacity(columns.len());
+            Self::build(columns, cx, row, &mut r)?;
+            out.push(r);
+            cx.check_rows(out.len())
         })
     }
 }
