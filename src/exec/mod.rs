@@ -331,21 +331,40 @@ fn sorts_under(plan: &Plan) -> bool {
 /// Opens a Sort, Top, Skip or Limit; `narrow`: the columns of the Produce above, which
 /// the sort under it keeps (see [`sorts_under`]).
 fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<'p> {
+    // A projection under a sort that keeps just the returned columns is fused into it
+    // when every sort key is one of them (else a key may read what only the projected
+    // row holds).
+    let fused = |input: &'p Plan, keys: &'p [(CExpr, bool)]| match (input, narrow) {
+        (Plan::Projection { input, items }, Some(columns))
+            if key_positions(keys, columns).is_some() =>
+        {
+            (input.as_ref(), Some(items.as_slice()))
+        }
+        _ => (input, None),
+    };
     match plan {
-        Plan::Sort { input, keys } => Box::new(Sort {
-            input: open(input, arg),
-            keys,
-            limit: None,
-            narrow,
-            out: None,
-        }),
-        Plan::Top { input, keys, limit } => Box::new(Sort {
-            input: open(input, arg),
-            keys,
-            limit: Some(limit),
-            narrow,
-            out: None,
-        }),
+        Plan::Sort { input, keys } => {
+            let (input, project) = fused(input, keys);
+            Box::new(Sort {
+                input: open(input, arg),
+                keys,
+                limit: None,
+                narrow,
+                project,
+                out: None,
+            })
+        }
+        Plan::Top { input, keys, limit } => {
+            let (input, project) = fused(input, keys);
+            Box::new(Sort {
+                input: open(input, arg),
+                keys,
+                limit: Some(limit),
+                narrow,
+                project,
+                out: None,
+            })
+        }
         Plan::Skip { input, count } => Box::new(SkipLimit {
             input: open_ordered(input, arg, narrow),
             count,
@@ -2230,22 +2249,46 @@ struct Sort<'p> {
     /// The slots a Produce right above keeps (through SKIP and LIMIT): the sort keeps
     /// just those of each row, in that order, and hands over its rows as the results.
     narrow: Option<&'p [Slot]>,
+    /// The items of a projection right under the sort, fused into it: the sort reads the
+    /// projection's input and evaluates the returned columns itself, those of a row that
+    /// cannot make a top-k never.
+    project: Option<&'p [(Slot, CExpr)]>,
     out: Option<std::vec::IntoIter<Row>>,
 }
 
-/// Where a sort reads its keys: from a row as it arrives (`incoming`: its slots) and
-/// from the rows it keeps (`kept`: positions in them, which are the slots unless the sort
-/// keeps narrow rows). `None` when some key is not a slot the kept rows hold: then every
-/// key is evaluated once per row and kept beside it.
+/// What a sort keeps of its rows and where it reads their keys. `columns`: the returned
+/// columns it keeps, each a slot of the incoming row or, when a projection is fused into
+/// the sort, an expression evaluated on it (`None`: whole rows). `incoming`: the slots of
+/// an incoming row that hold its keys, `None` when the keys are evaluated (`exprs`).
+/// `kept`: positions of the keys in the kept rows, `None` when some key is not a returned
+/// column: then the keys are evaluated once per row and kept beside it.
 struct SortLayout<'p> {
-    narrow: Option<&'p [Slot]>,
+    columns: Option<Vec<Column<'p>>>,
+    exprs: Vec<&'p CExpr>,
     incoming: Option<Vec<usize>>,
     kept: Option<Vec<usize>>,
 }
 
+/// The positions in `columns` of the keys of a sort, when each is a slot among them.
+fn key_positions(keys: &[(CExpr, bool)], columns: &[Slot]) -> Option<Vec<usize>> {
+    keys.iter()
+        .map(|(e, _)| match e {
+            CExpr::Slot(s) => columns.iter().position(|c| c == s),
+            _ => None,
+        })
+        .collect()
+}
+
 impl<'p> SortLayout<'p> {
-    fn new(keys: &[(CExpr, bool)], narrow: Option<&'p [Slot]>) -> Self {
-        let incoming: Option<Vec<usize>> = keys
+    /// `narrow`: the returned columns; `project`: the items of a projection fused into the
+    /// sort (given only when every key is a returned column).
+    fn new(
+        keys: &'p [(CExpr, bool)],
+        narrow: Option<&'p [Slot]>,
+        project: Option<&'p [(Slot, CExpr)]>,
+    ) -> Self {
+        let projected = |s: Slot| project.and_then(|items| items.iter().find(|(p, _)| *p == s));
+        let slots: Option<Vec<usize>> = keys
             .iter()
             .map(|(e, _)| match e {
                 CExpr::Slot(s) => Some(*s),
@@ -2253,50 +2296,77 @@ impl<'p> SortLayout<'p> {
             })
             .collect();
         let kept = match narrow {
-            None => incoming.clone(),
-            Some(columns) => incoming.as_ref().and_then(|slots| {
-                slots
-                    .iter()
-                    .map(|s| columns.iter().position(|c| c == s))
-                    .collect()
-            }),
+            None => slots.clone(),
+            Some(columns) => key_positions(keys, columns),
         };
-        let incoming = kept.as_ref().and(incoming);
+        let incoming = if project.is_some() {
+            None
+        } else {
+            kept.as_ref().and(slots)
+        };
+        let exprs = keys
+            .iter()
+            .map(|(e, _)| match e {
+                CExpr::Slot(s) => projected(*s).map_or(e, |(_, item)| item),
+                _ => e,
+            })
+            .collect();
+        let columns = narrow.map(|columns| {
+            columns
+                .iter()
+                .map(|c| match projected(*c) {
+                    Some((_, e)) => Column::Eval(e),
+                    None => Column::Slot(*c),
+                })
+                .collect()
+        });
         SortLayout {
-            narrow,
+            columns,
+            exprs,
             incoming,
             kept,
         }
     }
 
+    /// Whether an incoming row's keys are evaluated.
     fn evaluated(&self) -> bool {
+        self.incoming.is_none()
+    }
+
+    /// Whether kept rows carry their evaluated keys.
+    fn stores_keys(&self) -> bool {
         self.kept.is_none()
     }
 
     /// What the sort keeps of `row`.
-    fn keep(&self, row: &Row) -> Row {
-        match self.narrow {
-            Some(columns) => columns
-                .iter()
-                .map(|s| row.get(*s).cloned().unwrap_or_default())
-                .collect(),
-            None => row.clone(),
+    fn keep(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Row> {
+        match &self.columns {
+            Some(columns) => {
+                let mut out = Row::with_capacity(columns.len());
+                ProjectedProduce::build(columns, cx, row, &mut out)?;
+                Ok(out)
+            }
+            None => Ok(row.clone()),
         }
     }
 
     /// Overwrites kept row `dst` with what the sort keeps of `row`.
-    fn keep_into(&self, dst: &mut Row, row: &Row) {
-        match self.narrow {
+    fn keep_into(&self, cx: &mut Cx<'_>, dst: &mut Row, row: &Row) -> Result<()> {
+        match &self.columns {
             Some(columns) => {
-                for (d, s) in dst.iter_mut().zip(columns) {
-                    match row.get(*s) {
-                        Some(v) => d.clone_from(v),
-                        None => *d = Value::Null,
+                for (d, c) in dst.iter_mut().zip(columns) {
+                    match c {
+                        Column::Eval(e) => *d = cx.eval(e, row)?,
+                        Column::Slot(s) => match row.get(*s) {
+                            Some(v) => d.clone_from(v),
+                            None => *d = Value::Null,
+                        },
                     }
                 }
             }
             None => copy_row(dst, row),
         }
+        Ok(())
     }
 }
 
@@ -2319,7 +2389,7 @@ impl Sort<'_> {
                 None => None,
             };
             let keys = self.keys;
-            let layout = SortLayout::new(keys, self.narrow);
+            let layout = SortLayout::new(keys, self.narrow, self.project);
             let by_keys = |(ka, ra, ia): SortSide<'_>, (kb, rb, ib): SortSide<'_>| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
                     let o = order(sort_key(ia, ka, ra, i), sort_key(ib, kb, rb, i));
@@ -2331,14 +2401,14 @@ impl Sort<'_> {
                 std::cmp::Ordering::Equal
             };
             let rows = match limit {
-                Some(l) => top_k(cx, &mut self.input, l, keys, &layout, &by_keys)?,
+                Some(l) => top_k(cx, &mut self.input, l, &layout, &by_keys)?,
                 None => {
                     let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
                     let mut k = Vec::new();
                     self.input.drain(cx, &mut |cx, row| {
                         cx.tick()?;
-                        sort_keys(cx, keys, layout.evaluated(), row, &mut k)?;
-                        rows.push((std::mem::take(&mut k), layout.keep(row)));
+                        sort_keys(cx, &layout.exprs, layout.stores_keys(), row, &mut k)?;
+                        rows.push((std::mem::take(&mut k), layout.keep(cx, row)?));
                         cx.check_rows(rows.len())
                     })?;
                     let at = layout.kept.as_deref();
@@ -2375,14 +2445,14 @@ const TOP_HEAP_MAX: usize = 1024;
 /// slots of the row, read from it as it is compared.
 fn sort_keys(
     cx: &mut Cx<'_>,
-    keys: &[(CExpr, bool)],
+    exprs: &[&CExpr],
     evaluated: bool,
     row: &Row,
     k: &mut Vec<Value>,
 ) -> Result<()> {
     k.clear();
     if evaluated {
-        for (e, _) in keys {
+        for e in exprs {
             k.push(cx.eval(e, row)?);
         }
     }
@@ -2411,7 +2481,6 @@ fn top_k(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
     limit: usize,
-    keys: &[(CExpr, bool)],
     layout: &SortLayout<'_>,
     by_keys: &SortOrder<'_>,
 ) -> Result<Vec<Row>> {
@@ -2426,11 +2495,16 @@ fn top_k(
     input.drain(cx, &mut |cx, row| {
         cx.tick()?;
         seq += 1;
-        sort_keys(cx, keys, layout.evaluated(), row, &mut k)?;
+        sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
         if heap.len() < limit {
+            let keys = if layout.stores_keys() {
+                std::mem::take(&mut k)
+            } else {
+                Vec::new()
+            };
             heap.push(Kept {
-                keys: std::mem::take(&mut k),
-                row: layout.keep(row),
+                keys,
+                row: layout.keep(cx, row)?,
                 seq,
             });
             cx.check_rows(heap.len())?;
@@ -2453,8 +2527,10 @@ fn top_k(
         if by_keys((&k, row, incoming), (&worst.keys, &worst.row, kept)) != Ordering::Less {
             return Ok(());
         }
-        std::mem::swap(&mut worst.keys, &mut k);
-        layout.keep_into(&mut worst.row, row);
+        if layout.stores_keys() {
+            std::mem::swap(&mut worst.keys, &mut k);
+        }
+        layout.keep_into(cx, &mut worst.row, row)?;
         worst.seq = seq;
         // Down from the root while a child sorts after it.
         let mut i = 0;
