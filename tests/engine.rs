@@ -559,8 +559,9 @@ fn distinct_aggregates_mix_entities_and_values() {
 /// `count(*)` grouped by entities' properties counts rows by entity first and merges the
 /// combinations whose keys are equal at the end; `count(1)` takes the row-by-row path.
 /// Both must agree: with entities sharing a key value, with rows whose key entity is null
-/// (OPTIONAL MATCH), and past the trial after which many combinations over few groups
-/// switch to the row-by-row lookup.
+/// (OPTIONAL MATCH), past the trial after which many combinations over few groups switch
+/// to the row-by-row lookup, and when no two entities share keys, so that each
+/// combination becomes a group without being looked up.
 #[test]
 fn counting_rows_by_entities_agrees_with_counting_them_one_by_one() {
     let t = TestDb::new();
@@ -585,6 +586,15 @@ fn counting_rows_by_entities_agrees_with_counting_them_one_by_one() {
         "UNWIND range(1, 500) AS i MATCH (t1:T), (t2:T) RETURN t1.name AS a, t2.name AS b, COUNT AS n",
         // A group per entity, and the entity itself as the key.
         "MATCH (p:P)-[:R]->(q) WITH q, p LIMIT 2000 RETURN q AS k, p.g AS g, COUNT AS n",
+        // Keys no two entities share (each combination its own group, made without a
+        // lookup), whose combinations come back after the trial made their groups.
+        "UNWIND range(1, 3) AS x MATCH (p:P) WHERE p.i <= 900 RETURN p.i AS k, COUNT AS n",
+        // Two keys read from one entity; a relationship as a key.
+        "MATCH (p:P) RETURN p.i AS a, p.g AS b, COUNT AS n",
+        "MATCH (p:P)-[r:R]->(q) RETURN r AS k, p.i AS i, COUNT AS n",
+        // Pairs of entities, as tag co-occurrence counts them.
+        "MATCH (a:P), (b:P) WHERE a.i <= 60 AND b.i <= 60 AND a.i % 7 = b.i % 7
+         UNWIND range(1, a.g + 1) AS x RETURN a.i AS a, b.i AS b, COUNT AS n",
     ] {
         let by_entities = sorted(&pattern.replace("COUNT", "count(*)"));
         let one_by_one = sorted(&pattern.replace("COUNT", "count(1)"));

@@ -22,6 +22,7 @@ pub mod functions;
 pub(crate) mod load_csv;
 mod seek;
 mod shortest;
+mod tally;
 mod write;
 
 use eval::set_slot;
@@ -1681,32 +1682,23 @@ impl Aggregation<'_> {
         slots: &[Slot],
         input: &mut Op<'_>,
     ) -> Result<Groups> {
-        let mut tally = Tally {
-            agg: self,
-            slots,
-            index: GroupIndex::default(),
-            key_buf: Vec::with_capacity(self.keys.len()),
-            groups: Groups::default(),
-            by_ids: hashbrown::HashTable::new(),
-            ids: IdHash::default(),
-            scratch: Vec::new(),
-        };
+        let mut tally = tally::Tally::new(self, slots);
         let (mut seen, mut by_keys) = (0usize, false);
         input.drain(cx, &mut |cx, row| {
             cx.tick()?;
             seen += 1;
             if seen == COUNT_TRIAL {
-                let combined = tally.by_ids.len();
-                tally.flush(cx)?;
-                by_keys = tally.groups.count * 4 < combined;
+                let combined = tally.combinations();
+                tally.flush(cx, false)?;
+                by_keys = tally.group_count() * 4 < combined;
             }
             match (!by_keys).then(|| entity_key(slots, row)).flatten() {
                 Some(key) => tally.add(cx, key),
                 None => tally.add_by_keys(cx, row),
             }
         })?;
-        tally.flush(cx)?;
-        Ok(tally.groups)
+        tally.flush(cx, true)?;
+        Ok(tally.finish())
     }
 
     /// Adds `n` rows to every `count(*)` of group `gi`.
@@ -1930,103 +1922,6 @@ impl Groups {
                 key(i).is_some_and(|k| k.with(|k| crate::value::compare::equivalent(g, k)))
             })
         })
-    }
-}
-
-/// What [`Aggregation::count_by_entities`] keeps: the groups, and the entity combinations
-/// seen since they were last counted into them, each with its row count and its number in
-/// order of arrival, all in the table's own entries (a row's lookup reads one place).
-struct Tally<'a, 'p> {
-    agg: &'a Aggregation<'p>,
-    slots: &'a [Slot],
-    index: GroupIndex,
-    key_buf: Vec<Value>,
-    groups: Groups,
-    by_ids: hashbrown::HashTable<Combination>,
-    ids: IdHash,
-    /// A row holding just a combination's entities, to read its keys from.
-    scratch: Row,
-}
-
-/// A combination of entities a [`Tally`] counts rows of.
-#[derive(Clone, Copy)]
-struct Combination {
-    key: EntityKey,
-    rows: i64,
-    /// Its number in order of arrival: groups are made in that order.
-    seq: usize,
-}
-
-impl Tally<'_, '_> {
-    /// Counts a row of combination `key`.
-    fn add(&mut self, cx: &mut Cx<'_>, key: EntityKey) -> Result<()> {
-        let ids = &self.ids;
-        let h = std::hash::BuildHasher::hash_one(ids, key);
-        match self.by_ids.find_mut(h, |c| c.key == key) {
-            Some(c) => c.rows += 1,
-            None => {
-                let seq = self.by_ids.len();
-                cx.check_rows(seq + 1)?;
-                self.by_ids
-                    .insert_unique(h, Combination { key, rows: 1, seq }, |c| {
-                        std::hash::BuildHasher::hash_one(ids, c.key)
-                    });
-            }
-        }
-        Ok(())
-    }
-
-    /// Counts `row` into its group, found by its keys.
-    fn add_by_keys(&mut self, cx: &mut Cx<'_>, row: &Row) -> Result<()> {
-        let gi = self.agg.group_of(
-            cx,
-            row,
-            &mut self.key_buf,
-            &mut self.index,
-            &mut self.groups,
-        )?;
-        self.agg.count_rows(gi, 1, &mut self.groups)
-    }
-
-    /// Counts each combination seen into its group, in order of arrival, its keys read
-    /// from a row holding just its entities, and forgets the combinations.
-    fn flush(&mut self, cx: &mut Cx<'_>) -> Result<()> {
-        // At most a group per combination.
-        let more = self.by_ids.len();
-        self.index.reserve(more);
-        self.groups.keys.reserve(more * self.agg.keys.len());
-        self.groups.states.reserve(more * self.agg.aggs.len());
-        let mut arrived = vec![
-            Combination {
-                key: EntityKey([0; ENTITY_KEYS]),
-                rows: 0,
-                seq: 0,
-            };
-            more
-        ];
-        for c in self.by_ids.drain() {
-            if let Some(at) = arrived.get_mut(c.seq) {
-                *at = c;
-            }
-        }
-        for Combination { key, rows: n, .. } in arrived {
-            for (slot, id) in self.slots.iter().zip(key.0) {
-                if id & 1 << 63 != 0 {
-                    eval::set_rel(&mut self.scratch, *slot, RelId(id as u32));
-                } else {
-                    eval::set_node(&mut self.scratch, *slot, NodeId(id as u32));
-                }
-            }
-            let gi = self.agg.group_of(
-                cx,
-                &self.scratch,
-                &mut self.key_buf,
-                &mut self.index,
-                &mut self.groups,
-            )?;
-            self.agg.count_rows(gi, n, &mut self.groups)?;
-        }
-        Ok(())
     }
 }
 
