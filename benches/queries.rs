@@ -16,7 +16,7 @@ fn baobab(c: &mut Criterion) {
     let dir = support::dataset(persons);
     let params = support::params(&dir);
     let db = Database::in_memory();
-    support::load::import(&db, &dir, &mut || ()).expect("the generated graph loads");
+    support::load::import(&db, &dir, &mut || (), &mut || ()).expect("the generated graph loads");
 
     let mut group = c.benchmark_group(format!("baobab-{persons}"));
     group.sample_size(10);
@@ -32,7 +32,7 @@ fn baobab(c: &mut Criterion) {
                 group.bench_function(&query.name, |b| {
                     b.iter_with_large_drop(|| {
                         let db = Database::in_memory();
-                        support::load::import(&db, &dir, &mut || ())
+                        support::load::import(&db, &dir, &mut || (), &mut || ())
                             .expect("the generated graph loads");
                         db
                     })

@@ -110,16 +110,22 @@ fn baobab(options: &Options) -> Result<Json, String> {
     let db = Database::in_memory();
     let mut nodes_ms = 0.0;
     let mut rss_nodes = rss_before;
-    let loaded = support::load::import(&db, dir, &mut || {
-        nodes_ms = millis(started);
-        rss_nodes = support::rss_bytes();
-    })?;
+    let mut rss_imported = rss_before;
+    let loaded = support::load::import(
+        &db,
+        dir,
+        &mut || {
+            nodes_ms = millis(started);
+            rss_nodes = support::rss_bytes();
+        },
+        &mut || rss_imported = support::rss_bytes(),
+    )?;
     let mut load_times = vec![millis(started)];
     let rss_all = support::rss_bytes();
     for _ in 1..options.load_runs {
         let started = Instant::now();
         let other = Database::in_memory();
-        support::load::import(&other, dir, &mut || ())?;
+        support::load::import(&other, dir, &mut || (), &mut || ())?;
         load_times.push(millis(started));
     }
 
@@ -170,6 +176,7 @@ fn baobab(options: &Options) -> Result<Json, String> {
             "nodes_ms": nodes_ms,
             "rss_before": rss_before,
             "rss_after_nodes": rss_nodes,
+            "rss_before_indexes": rss_imported,
             "rss_after_relationships": rss_all,
         },
         "queries": queries,

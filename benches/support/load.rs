@@ -314,7 +314,12 @@ pub fn load(db: &Database, dir: &Path) -> Result<Loaded, String> {
 /// stored as integers, then creates an index on `id` for every label. `nodes_only` is called
 /// at every progress report that comes before the first relationship, the last time when
 /// every node file is in.
-pub fn import(db: &Database, dir: &Path, nodes_only: &mut dyn FnMut()) -> Result<Loaded, String> {
+pub fn import(
+    db: &Database,
+    dir: &Path,
+    nodes_only: &mut dyn FnMut(),
+    before_indexes: &mut dyn FnMut(),
+) -> Result<Loaded, String> {
     let (node_tables, rel_tables) = tables(dir)?;
     let files = |tables: Vec<Table>| -> Vec<CsvFiles> {
         tables
@@ -338,6 +343,7 @@ pub fn import(db: &Database, dir: &Path, nodes_only: &mut dyn FnMut()) -> Result
             }
         })
         .map_err(|e| e.to_string())?;
+    before_indexes();
     index_ids(db)?;
     Ok(Loaded {
         nodes: report.nodes as usize,
