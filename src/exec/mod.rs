@@ -598,13 +598,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
                 items,
             } => Box::new(ProjectedProduce {
                 input: open(inner, arg),
-                columns: columns
-                    .iter()
-                    .map(|c| match items.iter().find(|(s, _)| s == c) {
-                        Some((_, e)) => Column::Eval(e),
-                        None => Column::Slot(*c),
-                    })
-                    .collect(),
+                columns: result_columns(columns, Some(items)),
             }),
             _ => Box::new(Produce {
                 input: open(input, arg),
@@ -2206,15 +2200,7 @@ impl<'p> SortLayout<'p> {
                 _ => e,
             })
             .collect();
-        let columns = narrow.map(|columns| {
-            columns
-                .iter()
-                .map(|c| match projected(*c) {
-                    Some((_, e)) => Column::Eval(e),
-                    None => Column::Slot(*c),
-                })
-                .collect()
-        });
+        let columns = narrow.map(|columns| result_columns(columns, project));
         SortLayout {
             columns,
             exprs,
@@ -2568,6 +2554,20 @@ enum Column<'p> {
     Eval(&'p CExpr),
     /// A slot of that row the projection passes through.
     Slot(Slot),
+}
+
+/// The result columns `columns` over the input of a projection with `items` (none: the
+/// columns are slots of the rows as they are).
+fn result_columns<'p>(columns: &[Slot], items: Option<&'p [(Slot, CExpr)]>) -> Vec<Column<'p>> {
+    columns
+        .iter()
+        .map(
+            |c| match items.and_then(|items| items.iter().find(|(s, _)| s == c)) {
+                Some((_, e)) => Column::Eval(e),
+                None => Column::Slot(*c),
+            },
+        )
+        .collect()
 }
 
 /// A Produce over a Projection: the result row of each input row, its projected columns
