@@ -75,7 +75,14 @@ impl<A> Distinct<A> {
                 self.nodes = SeenNodes::Bits { bits, len };
                 self.insert_entity(id)
             }
-            SeenNodes::Hashed(_) => self.entities.insert(id),
+            SeenNodes::Hashed(bound) => {
+                if *bound > 0 && self.entities.capacity() == 0 {
+                    // The only group: room up front for the nodes it hashes before it
+                    // turns to bits, so the set does not grow step by step.
+                    self.entities.reserve(NODE_BITS_FROM);
+                }
+                self.entities.insert(id)
+            }
         }
     }
 
