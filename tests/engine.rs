@@ -531,6 +531,11 @@ fn results_built_by_the_fused_operators_equal_those_of_the_plain_plan() {
         assert_eq!(narrow, whole, "query: {q}");
         assert!(q.contains("LIMIT 0") || !narrow.is_empty(), "query: {q}");
     }
+    // An item that can fail stays in its projection: the row that fails it cannot make
+    // the top 3, and still stops the statement, as it does under PROFILE.
+    let q = "MATCH (n:T) RETURN n.i AS i, 10 / (n.i - 150) AS x ORDER BY i LIMIT 3";
+    db.error(q, ErrorKind::ArithmeticError, None);
+    db.error(&format!("PROFILE {q}"), ErrorKind::ArithmeticError, None);
 }
 
 /// DISTINCT aggregates over a mix of nodes, relationships and values: entities are kept by

@@ -320,6 +320,17 @@ type Op<'p> = Box<dyn Operator + 'p>;
 pub(super) type ValueMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub(crate) type ValueSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
+/// Whether `e` reads a slot, a constant or a property of a slot: what a fused sort may
+/// leave unevaluated for rows it drops, since reading it has no effect and (on the nodes,
+/// relationships and maps that variables hold) cannot fail.
+fn read_only_item(e: &CExpr) -> bool {
+    match e {
+        CExpr::Slot(_) | CExpr::Const(_) => true,
+        CExpr::Prop(base, _) => matches!(base.as_ref(), CExpr::Slot(_)),
+        _ => false,
+    }
+}
+
 /// Whether `plan` is a Sort or Top, under any SKIP and LIMIT.
 fn sorts_under(plan: &Plan) -> bool {
     match plan {
@@ -334,10 +345,13 @@ fn sorts_under(plan: &Plan) -> bool {
 fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<'p> {
     // A projection under a sort that keeps just the returned columns is fused into it
     // when every sort key is one of them (else a key may read what only the projected
-    // row holds).
+    // row holds), and when no item can fail: the fused sort skips the columns of rows
+    // that cannot make a top-k, so an item that fails on one of them would fail only
+    // without the fusion.
     let fused = |input: &'p Plan, keys: &'p [(CExpr, bool)]| match (input, narrow) {
         (Plan::Projection { input, items }, Some(columns))
-            if key_positions(keys, columns).is_some() =>
+            if key_positions(keys, columns).is_some()
+                && items.iter().all(|(_, e)| read_only_item(e)) =>
         {
             (input.as_ref(), Some(items.as_slice()))
         }
