@@ -9,7 +9,7 @@
 //!   two steps) and is ignored.
 //! - The log file carries the lock: exclusive for a writer, shared for read-only openers.
 //!
-//! The file formats are in `docs/storage.md`; bincode is confined to [`codec`].
+//! The file formats are in `docs/storage.md`; bincode is confined to `storage/codec.rs`.
 
 pub(crate) mod codec;
 pub(crate) mod redo;
