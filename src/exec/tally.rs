@@ -22,9 +22,9 @@ pub(super) struct Tally<'a, 'p> {
     groups: Groups,
     by_ids: hashbrown::HashTable<Combination>,
     ids: IdHash,
-    /// The groups of the combinations of earlier flushes (the trial's, at most
-    /// [`COUNT_TRIAL`] of them).
-    earlier: HashMap<EntityKey, usize, IdHash>,
+    /// The combinations of earlier flushes (the trial's, at most [`COUNT_TRIAL`] of
+    /// them) and their groups, looked up only if the last flush goes by classes.
+    earlier: Vec<(EntityKey, usize)>,
     /// Whether some row was counted into its group by its key values.
     by_value: bool,
     /// A row holding just a combination's entities, to read its keys from.
@@ -68,7 +68,7 @@ impl<'a, 'p> Tally<'a, 'p> {
             groups: Groups::default(),
             by_ids: hashbrown::HashTable::new(),
             ids: IdHash::default(),
-            earlier: HashMap::default(),
+            earlier: Vec::new(),
             by_value: false,
             scratch: Vec::new(),
         }
@@ -155,7 +155,7 @@ impl<'a, 'p> Tally<'a, 'p> {
             )?;
             self.agg.count_rows(gi, rows, &mut self.groups)?;
             if !last {
-                self.earlier.insert(key, gi);
+                self.earlier.push((key, gi));
             }
         }
         Ok(())
@@ -201,7 +201,7 @@ impl<'a, 'p> Tally<'a, 'p> {
                 }),
             }
         }
-        let earlier: Vec<EntityKey> = self.earlier.keys().copied().collect();
+        let earlier: Vec<EntityKey> = self.earlier.iter().map(|(k, _)| *k).collect();
         for sc in &mut classes {
             let width = sc.keys.len();
             for key in arrived.iter().map(|c| &c.key).chain(&earlier) {
@@ -252,8 +252,9 @@ impl<'a, 'p> Tally<'a, 'p> {
         arrived: &[Combination],
     ) -> Result<()> {
         let n = self.agg.keys.len();
+        let earlier: HashMap<EntityKey, usize, IdHash> = self.earlier.iter().copied().collect();
         for c in arrived {
-            let gi = match self.earlier.get(&c.key) {
+            let gi = match earlier.get(&c.key) {
                 Some(&gi) => gi,
                 None => {
                     let first = self.groups.keys.len();
