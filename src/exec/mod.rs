@@ -610,13 +610,13 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             Plan::Projection {
                 input: inner,
                 items,
-            } => Box::new(ProjectedProduce {
+            } => Box::new(Produce {
                 input: open(inner, arg),
                 columns: result_columns(columns, Some(items)),
             }),
             _ => Box::new(Produce {
                 input: open(input, arg),
-                columns,
+                columns: result_columns(columns, None),
             }),
         },
         Plan::Union { parts, distinct } => Box::new(Union {
@@ -2238,7 +2238,7 @@ impl<'p> SortLayout<'p> {
         match &self.columns {
             Some(columns) => {
                 let mut out = Row::with_capacity(columns.len());
-                ProjectedProduce::build(columns, cx, row, &mut out)?;
+                Produce::build(columns, cx, row, &mut out)?;
                 Ok(out)
             }
             None => Ok(row.clone()),
@@ -2518,51 +2518,7 @@ impl Fanout for Unwind<'_> {
     }
 }
 
-struct Produce<'p> {
-    input: Op<'p>,
-    columns: &'p [Slot],
-}
-
-impl Operator for Produce<'_> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        Ok(self.input.next(cx)?.map(|row| {
-            self.columns
-                .iter()
-                .map(|s| row.get(*s).cloned().unwrap_or_default())
-                .collect()
-        }))
-    }
-
-    /// Builds each result row once, in its own vector.
-    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
-        let columns = self.columns;
-        self.input.drain(cx, &mut |cx, row| {
-            out.push(
-                columns
-                    .iter()
-                    .map(|s| row.get(*s).cloned().unwrap_or_default())
-                    .collect(),
-            );
-            cx.check_rows(out.len())
-        })
-    }
-
-    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
-        let columns = self.columns;
-        let mut out = Row::with_capacity(columns.len());
-        self.input.drain(cx, &mut |cx, row| {
-            out.clear();
-            out.extend(
-                columns
-                    .iter()
-                    .map(|s| row.get(*s).cloned().unwrap_or_default()),
-            );
-            sink(cx, &out)
-        })
-    }
-}
-
-/// A result column of [`ProjectedProduce`].
+/// A result column of [`Produce`].
 enum Column<'p> {
     /// A projected expression, evaluated on the projection's input row.
     Eval(&'p CExpr),
@@ -2584,14 +2540,15 @@ fn result_columns<'p>(columns: &[Slot], items: Option<&'p [(Slot, CExpr)]>) -> V
         .collect()
 }
 
-/// A Produce over a Projection: the result row of each input row, its projected columns
-/// evaluated on the input row (as the Projection evaluates every item before writing any).
-struct ProjectedProduce<'p> {
+/// The result rows: the returned columns of each input row. When a Projection sat right
+/// under the Produce, its items are evaluated here, on the projection's input row (as the
+/// Projection evaluates every item before writing any).
+struct Produce<'p> {
     input: Op<'p>,
     columns: Vec<Column<'p>>,
 }
 
-impl ProjectedProduce<'_> {
+impl Produce<'_> {
     /// The result row of input `row`, built in `out` (cleared first).
     fn build(columns: &[Column<'_>], cx: &mut Cx<'_>, row: &Row, out: &mut Row) -> Result<()> {
         out.clear();
@@ -2605,7 +2562,7 @@ impl ProjectedProduce<'_> {
     }
 }
 
-impl Operator for ProjectedProduce<'_> {
+impl Operator for Produce<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         let Some(row) = self.input.next(cx)? else {
             return Ok(None);
