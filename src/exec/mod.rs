@@ -331,6 +331,24 @@ fn read_only_item(e: &CExpr) -> bool {
     }
 }
 
+/// Opens a Sort (a Top with `limit`) over `input`; see [`SortLayout::fuse`].
+fn open_sort<'p>(
+    input: &'p Plan,
+    keys: &'p [(CExpr, bool)],
+    limit: Option<&'p CExpr>,
+    narrow: Option<&'p [Slot]>,
+    arg: Row,
+) -> Op<'p> {
+    let (input, layout) = SortLayout::fuse(input, keys, narrow);
+    Box::new(Sort {
+        input: open(input, arg),
+        keys,
+        limit,
+        layout,
+        out: None,
+    })
+}
+
 /// Whether `plan` is a Sort or Top, under any SKIP and LIMIT.
 fn sorts_under(plan: &Plan) -> bool {
     match plan {
@@ -343,43 +361,9 @@ fn sorts_under(plan: &Plan) -> bool {
 /// Opens a Sort, Top, Skip or Limit; `narrow`: the columns of the Produce above, which
 /// the sort under it keeps (see [`sorts_under`]).
 fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<'p> {
-    // A projection under a sort that keeps just the returned columns is fused into it
-    // when every sort key is one of them (else a key may read what only the projected
-    // row holds), and when no item can fail: the fused sort skips the columns of rows
-    // that cannot make a top-k, so an item that fails on one of them would fail only
-    // without the fusion.
-    let fused = |input: &'p Plan, keys: &'p [(CExpr, bool)]| match (input, narrow) {
-        (Plan::Projection { input, items }, Some(columns))
-            if key_positions(keys, columns).is_some()
-                && items.iter().all(|(_, e)| read_only_item(e)) =>
-        {
-            (input.as_ref(), Some(items.as_slice()))
-        }
-        _ => (input, None),
-    };
     match plan {
-        Plan::Sort { input, keys } => {
-            let (input, project) = fused(input, keys);
-            Box::new(Sort {
-                input: open(input, arg),
-                keys,
-                limit: None,
-                narrow,
-                project,
-                out: None,
-            })
-        }
-        Plan::Top { input, keys, limit } => {
-            let (input, project) = fused(input, keys);
-            Box::new(Sort {
-                input: open(input, arg),
-                keys,
-                limit: Some(limit),
-                narrow,
-                project,
-                out: None,
-            })
-        }
+        Plan::Sort { input, keys } => open_sort(input, keys, None, narrow, arg),
+        Plan::Top { input, keys, limit } => open_sort(input, keys, Some(limit), narrow, arg),
         Plan::Skip { input, count } => Box::new(SkipLimit {
             input: open_ordered(input, arg, narrow),
             count,
@@ -2149,13 +2133,7 @@ struct Sort<'p> {
     input: Op<'p>,
     keys: &'p [(CExpr, bool)],
     limit: Option<&'p CExpr>,
-    /// The slots a Produce right above keeps (through SKIP and LIMIT): the sort keeps
-    /// just those of each row, in that order, and hands over its rows as the results.
-    narrow: Option<&'p [Slot]>,
-    /// The items of a projection right under the sort, fused into it: the sort reads the
-    /// projection's input and evaluates the returned columns itself, those of a row that
-    /// cannot make a top-k never.
-    project: Option<&'p [(Slot, CExpr)]>,
+    layout: SortLayout<'p>,
     out: Option<std::vec::IntoIter<Row>>,
 }
 
@@ -2183,14 +2161,18 @@ fn key_positions(keys: &[(CExpr, bool)], columns: &[Slot]) -> Option<Vec<usize>>
 }
 
 impl<'p> SortLayout<'p> {
-    /// `narrow`: the returned columns; `project`: the items of a projection fused into the
-    /// sort (given only when every key is a returned column).
-    fn new(
+    /// The layout of a sort over `input` whose Produce above keeps the columns `narrow`
+    /// (none: the sort is not right under the results, and keeps whole rows), and the
+    /// operator the sort then reads. A Projection in `input` is fused into the sort when
+    /// every key is a returned column (else a key may read what only the projected row
+    /// holds) and no item can fail ([`read_only_item`]): the fused sort evaluates the
+    /// returned columns itself, and those of a row that cannot make a top-k never, so an
+    /// item failing on such a row would fail only without the fusion.
+    fn fuse(
+        input: &'p Plan,
         keys: &'p [(CExpr, bool)],
         narrow: Option<&'p [Slot]>,
-        project: Option<&'p [(Slot, CExpr)]>,
-    ) -> Self {
-        let projected = |s: Slot| project.and_then(|items| items.iter().find(|(p, _)| *p == s));
+    ) -> (&'p Plan, Self) {
         let slots: Option<Vec<usize>> = keys
             .iter()
             .map(|(e, _)| match e {
@@ -2202,6 +2184,17 @@ impl<'p> SortLayout<'p> {
             None => slots.clone(),
             Some(columns) => key_positions(keys, columns),
         };
+        let (input, project) = match input {
+            Plan::Projection { input, items }
+                if narrow.is_some()
+                    && kept.is_some()
+                    && items.iter().all(|(_, e)| read_only_item(e)) =>
+            {
+                (input.as_ref(), Some(items.as_slice()))
+            }
+            _ => (input, None),
+        };
+        let projected = |s: Slot| project.and_then(|items| items.iter().find(|(p, _)| *p == s));
         let incoming = if project.is_some() {
             None
         } else {
@@ -2215,12 +2208,13 @@ impl<'p> SortLayout<'p> {
             })
             .collect();
         let columns = narrow.map(|columns| result_columns(columns, project));
-        SortLayout {
+        let layout = SortLayout {
             columns,
             exprs,
             incoming,
             kept,
-        }
+        };
+        (input, layout)
     }
 
     /// Whether an incoming row's keys are evaluated.
@@ -2233,35 +2227,24 @@ impl<'p> SortLayout<'p> {
         self.kept.is_none()
     }
 
-    /// What the sort keeps of `row`.
+    /// What the sort keeps of `row`, in a vector of exactly its size (kept rows become
+    /// results: one grown by pushes is twice as large, and `one_hop_sorted` took 6.8 µs
+    /// instead of 5.0).
     fn keep(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Row> {
-        match &self.columns {
-            Some(columns) => {
-                let mut out = Row::with_capacity(columns.len());
-                Produce::build(columns, cx, row, &mut out)?;
-                Ok(out)
-            }
-            None => Ok(row.clone()),
-        }
+        let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), Vec::len));
+        self.keep_into(cx, &mut out, row)?;
+        Ok(out)
     }
 
     /// Overwrites kept row `dst` with what the sort keeps of `row`.
     fn keep_into(&self, cx: &mut Cx<'_>, dst: &mut Row, row: &Row) -> Result<()> {
         match &self.columns {
-            Some(columns) => {
-                for (d, c) in dst.iter_mut().zip(columns) {
-                    match c {
-                        Column::Eval(e) => *d = cx.eval(e, row)?,
-                        Column::Slot(s) => match row.get(*s) {
-                            Some(v) => d.clone_from(v),
-                            None => *d = Value::Null,
-                        },
-                    }
-                }
+            Some(columns) => Produce::build(columns, cx, row, dst),
+            None => {
+                copy_row(dst, row);
+                Ok(())
             }
-            None => copy_row(dst, row),
         }
-        Ok(())
     }
 }
 
@@ -2283,8 +2266,7 @@ impl Sort<'_> {
                 Some(l) => Some(count_arg(cx, l, "LIMIT")?),
                 None => None,
             };
-            let keys = self.keys;
-            let layout = SortLayout::new(keys, self.narrow, self.project);
+            let (keys, layout) = (self.keys, &self.layout);
             let by_keys = |(ka, ra, ia): SortSide<'_>, (kb, rb, ib): SortSide<'_>| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
                     let o = order(sort_key(ia, ka, ra, i), sort_key(ib, kb, rb, i));
@@ -2296,7 +2278,7 @@ impl Sort<'_> {
                 std::cmp::Ordering::Equal
             };
             let rows = match limit {
-                Some(l) => top_k(cx, &mut self.input, l, &layout, &by_keys)?,
+                Some(l) => top_k(cx, &mut self.input, l, layout, &by_keys)?,
                 None => {
                     let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
                     let mut k = Vec::new();
