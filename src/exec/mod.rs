@@ -1851,12 +1851,19 @@ impl Aggregation<'_> {
                 hash
             }
         };
+        let gi = self.add_group(cx, groups, keys)?;
+        index.insert(hash, gi);
+        Ok(gi)
+    }
+
+    /// Makes a group with the key values in `keys` (taken out of it), and fresh states;
+    /// its number.
+    fn add_group(&self, cx: &Cx<'_>, groups: &mut Groups, keys: &mut Vec<Value>) -> Result<usize> {
         groups.keys.append(keys);
         self.fresh(cx, &mut groups.states)?;
         let gi = groups.count;
         groups.count += 1;
         cx.check_rows(groups.count)?;
-        index.insert(hash, gi);
         Ok(gi)
     }
 

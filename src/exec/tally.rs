@@ -52,9 +52,8 @@ struct SlotClasses {
     of: HashMap<u64, usize, IdHash>,
     /// Class `c`'s key values at `values[c * keys.len()..]`.
     values: Vec<Value>,
-    /// The classes by the hash of their values.
-    by_values: hashbrown::HashTable<usize>,
-    hashes: Vec<u64>,
+    /// The classes by their values.
+    index: GroupIndex,
 }
 
 impl<'a, 'p> Tally<'a, 'p> {
@@ -196,8 +195,7 @@ impl<'a, 'p> Tally<'a, 'p> {
                     keys: vec![i],
                     of: HashMap::default(),
                     values: Vec::new(),
-                    by_values: hashbrown::HashTable::new(),
-                    hashes: Vec::new(),
+                    index: GroupIndex::default(),
                 }),
             }
         }
@@ -219,23 +217,19 @@ impl<'a, 'p> Tally<'a, 'p> {
                     };
                     self.key_buf.push(cx.eval(e, &self.scratch)?);
                 }
-                let hash = self.index.hash(&self.key_buf);
-                let (values, hashes, key_buf) = (&sc.values, &sc.hashes, &self.key_buf);
-                let shared = sc.by_values.find(hash, |&c| {
-                    hashes.get(c) == Some(&hash)
-                        && values
-                            .get(c * width..(c + 1) * width)
-                            .is_some_and(|v| v.iter().zip(key_buf).all(|(a, b)| equivalent(a, b)))
+                let hash = sc.index.hash(&self.key_buf);
+                let (values, key_buf) = (&sc.values, &self.key_buf);
+                let shared = sc.index.find(hash, |c| {
+                    values
+                        .get(c * width..(c + 1) * width)
+                        .is_some_and(|v| v.iter().zip(key_buf).all(|(a, b)| equivalent(a, b)))
                 });
                 if shared.is_some() {
                     return Ok(None);
                 }
-                let c = sc.hashes.len();
-                sc.hashes.push(hash);
+                let c = sc.of.len();
+                sc.index.insert(hash, c);
                 sc.values.append(&mut self.key_buf);
-                let hashes = &sc.hashes;
-                sc.by_values
-                    .insert_unique(hash, c, |&c| hashes.get(c).copied().unwrap_or_default());
                 sc.of.insert(id, c);
                 cx.check_rows(sc.of.len())?;
             }
@@ -257,8 +251,8 @@ impl<'a, 'p> Tally<'a, 'p> {
             let gi = match earlier.get(&c.key) {
                 Some(&gi) => gi,
                 None => {
-                    let first = self.groups.keys.len();
-                    self.groups.keys.resize(first + n, Value::Null);
+                    self.key_buf.clear();
+                    self.key_buf.resize(n, Value::Null);
                     for sc in classes {
                         let class = c.key.0.get(sc.at).and_then(|id| sc.of.get(id));
                         let Some(&class) = class else {
@@ -267,16 +261,13 @@ impl<'a, 'p> Tally<'a, 'p> {
                         let width = sc.keys.len();
                         let values = sc.values.get(class * width..(class + 1) * width);
                         for (&k, v) in sc.keys.iter().zip(values.unwrap_or_default()) {
-                            if let Some(slot) = self.groups.keys.get_mut(first + k) {
+                            if let Some(slot) = self.key_buf.get_mut(k) {
                                 slot.clone_from(v);
                             }
                         }
                     }
-                    self.agg.fresh(cx, &mut self.groups.states)?;
-                    let gi = self.groups.count;
-                    self.groups.count += 1;
-                    cx.check_rows(self.groups.count)?;
-                    gi
+                    self.agg
+                        .add_group(cx, &mut self.groups, &mut self.key_buf)?
                 }
             };
             self.agg.count_rows(gi, c.rows, &mut self.groups)?;
