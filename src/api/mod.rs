@@ -258,12 +258,11 @@ impl Catalog for DbCatalog<'_> {
     }
     fn indexes(&self, label: &str) -> Vec<IndexStats> {
         self.graph
-            .schema_defs_with_keys()
+            .indexes_on(label)
             .into_iter()
-            .filter(|(d, _)| d.label == label)
             .map(|(d, keys)| IndexStats {
                 unique: d.kind == crate::graph::SchemaKind::Unique,
-                props: d.properties,
+                props: d.properties.clone(),
                 keys,
             })
             .collect()

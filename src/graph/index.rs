@@ -521,12 +521,13 @@ impl Graph {
         self.indexes.iter().map(|ix| ix.def.clone()).collect()
     }
 
-    /// Every index and constraint definition, in creation order, with the number of
+    /// The indexes and constraints on `label`, in creation order, each with the number of
     /// distinct keys its index holds (for the planner's estimates).
-    pub fn schema_defs_with_keys(&self) -> Vec<(SchemaDef, usize)> {
+    pub fn indexes_on(&self, label: &str) -> Vec<(&SchemaDef, usize)> {
         self.indexes
             .iter()
-            .map(|ix| (ix.def.clone(), ix.entries.len()))
+            .filter(|ix| ix.def.label == label)
+            .map(|ix| (&ix.def, ix.entries.len()))
             .collect()
     }
 

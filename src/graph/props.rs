@@ -1,10 +1,11 @@
 //! Property lists of node and relationship records.
 //!
 //! A record written one statement at a time owns its properties: a thin vector (one word
-//! in the record) of (key, value) pairs sorted by key. A bulk load (import, snapshot restore) packs the records it
-//! makes into column tables, one per set of keys ([`BulkTables`]): each key's values sit in
-//! one array in record order, so a scan that reads one property of many records reads an
-//! array front to back instead of one heap block per record. A column of integers (or of
+//! in the record) of (key, value) pairs sorted by key. A bulk load (import, snapshot
+//! restore) packs the records it makes into column tables, one per set of keys
+//! ([`BulkTables`]): each key's values sit in one array in record order, so a scan that
+//! reads one property of many records reads an array front to back instead of one heap
+//! block per record. A column of integers (or of
 //! floats) holds them unboxed, 8 bytes a row instead of a 32-byte [`Value`]; reads hand
 //! such a value out by copy, others by reference ([`PropRef`], two words). A packed record
 //! is a row of its table; its first write copies the row out (the table keeps the stale

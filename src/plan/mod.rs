@@ -31,7 +31,8 @@ pub struct StoreName {
 pub enum CExpr {
     Const(Value),
     Slot(Slot),
-    /// `$name`, looked up when the query runs. A parameter: its number among the plan's ([`QueryPlan::params`]) and its name.
+    /// `$name`, looked up when the query runs: its number among the plan's parameters
+    /// ([`QueryPlan::params`]) and its name.
     Param(usize, Arc<str>),
     Prop(Box<CExpr>, StoreName),
     Index(Box<CExpr>, Box<CExpr>),
