@@ -590,19 +590,16 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
         }
         // A projection right under the Produce: each column is evaluated straight into the
         // result row (no projected copy of the whole row).
-        Plan::Produce { input, columns } => match input.as_ref() {
-            Plan::Projection {
-                input: inner,
-                items,
-            } => Box::new(Produce {
-                input: open(inner, arg),
-                columns: result_columns(columns, Some(items)),
-            }),
-            _ => Box::new(Produce {
+        Plan::Produce { input, columns } => {
+            let (input, items) = match input.as_ref() {
+                Plan::Projection { input, items } => (input.as_ref(), Some(items.as_slice())),
+                other => (other, None),
+            };
+            Box::new(Produce {
                 input: open(input, arg),
-                columns: result_columns(columns, None),
-            }),
-        },
+                columns: result_columns(columns, items),
+            })
+        }
         Plan::Union { parts, distinct } => Box::new(Union {
             parts: parts.iter().map(|p| open(p, arg.clone())).collect(),
             pos: 0,
