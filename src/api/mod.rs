@@ -51,7 +51,7 @@ impl NodeData {
                 .iter()
                 .map(|l| g.syms.name(*l).to_string())
                 .collect(),
-            key: rec.key.as_deref().map(str::to_string),
+            key: g.key_of(id).map(|k| k.to_string()),
             properties: g.props_map(&rec.props),
         }
     }

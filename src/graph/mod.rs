@@ -167,7 +167,6 @@ impl std::fmt::Debug for Labels {
 #[derive(Debug, Clone)]
 pub struct NodeRec {
     pub labels: Labels,
-    pub key: Option<Arc<str>>,
     pub props: Props,
     pub deleted: bool,
 }
@@ -214,6 +213,9 @@ pub struct Graph {
     label_index: label_index::LabelIndex,
     type_counts: HashMap<Sym, u64>,
     keys: HashMap<Arc<str>, NodeId>,
+    /// The key of every node record that has one, tombstoned ones included (few nodes have
+    /// a key: kept beside the records, not in each).
+    node_keys: HashMap<NodeId, Arc<str>>,
     /// Every property key ever written (for schema listings; never shrinks).
     prop_keys: BTreeSet<Sym>,
     live_nodes: usize,
@@ -377,6 +379,14 @@ impl Graph {
         self.keys.get(key).copied()
     }
 
+    /// The key of node `id`, if it has one (tombstoned nodes included).
+    pub fn key_of(&self, id: NodeId) -> Option<&Arc<str>> {
+        if self.node_keys.is_empty() {
+            return None;
+        }
+        self.node_keys.get(&id)
+    }
+
     /// Live relationships at `node` in direction `dir`, as (relationship, other node). With
     /// `Both`, a self-loop appears once.
     pub fn rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
@@ -490,7 +500,6 @@ impl Graph {
         let ls = Labels::new(labels);
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
-            key: key.clone(),
             props,
             deleted: false,
         }));
@@ -498,7 +507,8 @@ impl Graph {
             self.label_index.insert(l, id, self.bulk);
         }
         if let Some(k) = key {
-            self.keys.insert(k, id);
+            self.keys.insert(k.clone(), id);
+            self.node_keys.insert(id, k);
         }
         self.live_nodes += 1;
         undo.push(Undo::CreatedNode(id));
@@ -560,12 +570,11 @@ impl Graph {
         };
         n.deleted = true;
         let labels = n.labels.clone();
-        let key = n.key.clone();
         for &l in labels.iter() {
             self.label_index.remove(l, id);
         }
-        if let Some(k) = key {
-            self.keys.remove(&k);
+        if let Some(k) = self.node_keys.get(&id) {
+            self.keys.remove(k);
         }
         self.live_nodes -= 1;
         undo.push(Undo::DeletedNode(id));
@@ -720,7 +729,7 @@ impl Graph {
                         for &l in n.labels.iter() {
                             self.label_index.remove(l, id);
                         }
-                        if let Some(k) = n.key {
+                        if let Some(k) = self.node_keys.remove(&id) {
                             self.keys.remove(&k);
                         }
                         if !n.deleted {
@@ -745,8 +754,8 @@ impl Graph {
                     if let Some(n) = self.g.node_weight_mut(ni(id)) {
                         n.deleted = false;
                         let labels = n.labels.clone();
-                        if let Some(k) = n.key.clone() {
-                            self.keys.insert(k, id);
+                        if let Some(k) = self.node_keys.get(&id) {
+                            self.keys.insert(k.clone(), id);
                         }
                         for &l in labels.iter() {
                             self.label_index.insert(l, id, false);
@@ -836,6 +845,7 @@ impl Graph {
                 if self.node_rec(*id).is_some_and(|n| n.deleted) {
                     // Any relationship still attached is tombstoned too (checked before).
                     self.g.remove_node(ni(*id));
+                    self.node_keys.remove(id);
                 }
             }
         }
@@ -1004,7 +1014,6 @@ impl Graph {
     pub(crate) fn fill_holes(&mut self, nodes: u32, rels: u32, holes: &mut Holes) {
         let placeholder = || NodeRec {
             labels: Labels::default(),
-            key: None,
             props: Props::default(),
             deleted: true,
         };
@@ -1194,7 +1203,8 @@ mod tests {
     fn records_are_compact() {
         assert_eq!(std::mem::size_of::<Labels>(), 16);
         assert_eq!(std::mem::size_of::<Props>(), 16);
-        assert!(std::mem::size_of::<NodeRec>() <= 56);
+        assert!(std::mem::size_of::<NodeRec>() <= 40);
+        assert!(std::mem::size_of::<Option<NodeRec>>() <= 40);
         assert!(std::mem::size_of::<RelRec>() <= 24);
     }
 

@@ -112,11 +112,18 @@ impl From<SchemaItem> for SchemaDef {
 /// One item of a snapshot, as written: borrows from the graph so that saving never copies it.
 pub(crate) enum SnapOut<'a> {
     Symbols(&'a [Arc<str>]),
-    Bounds { nodes: u32, rels: u32 },
-    Node(u32, &'a NodeRec),
+    Bounds {
+        nodes: u32,
+        rels: u32,
+    },
+    /// A node: its id, record and key.
+    Node(u32, &'a NodeRec, Option<&'a str>),
     Rel(u32, u32, u32, &'a RelRec),
     Schema(&'a [SchemaItem]),
-    End { nodes: u64, rels: u64 },
+    End {
+        nodes: u64,
+        rels: u64,
+    },
 }
 
 /// One committed transaction in the log. Names are numbered per record: `names[i]` is the
@@ -497,9 +504,9 @@ impl Encode for SnapOut<'_> {
                 nodes.encode(e)?;
                 rels.encode(e)
             }
-            SnapOut::Node(id, rec) => {
+            SnapOut::Node(id, rec, key) => {
                 2u8.encode(e)?;
-                enc_node(*id, &rec.labels, rec.key.as_deref(), rec.props.iter(), e)
+                enc_node(*id, &rec.labels, *key, rec.props.iter(), e)
             }
             SnapOut::Rel(id, start, end, rec) => {
                 3u8.encode(e)?;

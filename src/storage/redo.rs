@@ -111,7 +111,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
             NodeItem {
                 id: id.0,
                 labels: names.labels(g, &n.labels),
-                key: n.key.as_deref().map(str::to_string),
+                key: g.key_of(id).map(|k| k.to_string()),
                 props: names.props(g, &n.props),
             }
         }));

@@ -81,7 +81,7 @@ pub(crate) fn write(
     })?;
     let mut nodes = 0u64;
     for (id, rec) in g.node_records() {
-        w.item(SnapOut::Node(id.0, rec))?;
+        w.item(SnapOut::Node(id.0, rec, g.key_of(id).map(|k| k.as_ref())))?;
         nodes += 1;
     }
     let mut rels = 0u64;
