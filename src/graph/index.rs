@@ -11,7 +11,7 @@
 //! predicate accepts (the planner keeps the predicate as a filter after the seek).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{btree_map, BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use super::{Graph, NodeRec, PropRef, Sym, Undo, UndoLog};
@@ -123,40 +123,73 @@ pub(crate) struct PropIndex {
     def: SchemaDef,
     label: Sym,
     props: Vec<Sym>,
-    entries: BTreeMap<IndexKey, NodeSet>,
+    entries: Entries,
 }
 
-/// The nodes of one index entry: most entries (all of a unique index) hold one node,
-/// without an allocation of their own.
-#[derive(Debug, Clone)]
+/// The nodes of one index entry: most entries (all of a unique index) hold one node; the
+/// others point into their index's [`Sets`]. Eight bytes, so that an integer entry is 16.
+#[derive(Debug, Clone, Copy)]
 enum NodeSet {
     One(NodeId),
-    /// Boxed so that an entry's value stays 16 bytes.
-    #[allow(clippy::box_collection)]
-    Many(Box<BTreeSet<NodeId>>),
+    /// The set at this position of [`Sets::sets`] (two nodes or more).
+    Many(u32),
 }
 
-impl NodeSet {
-    fn insert(&mut self, id: NodeId) {
-        match self {
-            NodeSet::One(n) if *n == id => {}
-            NodeSet::One(n) => *self = NodeSet::Many(Box::new(BTreeSet::from([*n, id]))),
-            NodeSet::Many(set) => {
-                set.insert(id);
+/// The node sets of an index's entries that hold two nodes or more, with the free places.
+#[derive(Debug, Clone, Default)]
+struct Sets {
+    sets: Vec<BTreeSet<NodeId>>,
+    free: Vec<u32>,
+}
+
+impl Sets {
+    fn set(&self, at: u32) -> Option<&BTreeSet<NodeId>> {
+        self.sets.get(at as usize)
+    }
+
+    /// Adds `id` to the entry `s`; returns how many nodes it then holds.
+    fn insert(&mut self, s: &mut NodeSet, id: NodeId) -> usize {
+        match *s {
+            NodeSet::One(n) if n == id => 1,
+            NodeSet::One(n) => {
+                let set = BTreeSet::from([n, id]);
+                let at = match self.free.pop() {
+                    Some(at) => {
+                        if let Some(slot) = self.sets.get_mut(at as usize) {
+                            *slot = set;
+                        }
+                        at
+                    }
+                    None => {
+                        self.sets.push(set);
+                        (self.sets.len() - 1) as u32
+                    }
+                };
+                *s = NodeSet::Many(at);
+                2
             }
+            NodeSet::Many(at) => self.sets.get_mut(at as usize).map_or(0, |set| {
+                set.insert(id);
+                set.len()
+            }),
         }
     }
 
-    /// Removes `id`; true when no node is left.
-    fn remove(&mut self, id: NodeId) -> bool {
-        match self {
-            NodeSet::One(n) => *n == id,
-            NodeSet::Many(set) => {
-                // A set holds two nodes or more: down to one, it becomes `One`.
+    /// Removes `id` from the entry `s`; true when no node is left.
+    fn remove(&mut self, s: &mut NodeSet, id: NodeId) -> bool {
+        match *s {
+            NodeSet::One(n) => n == id,
+            NodeSet::Many(at) => {
+                let Some(set) = self.sets.get_mut(at as usize) else {
+                    return true;
+                };
+                // A set holds two nodes or more: down to one, the entry holds it alone.
                 set.remove(&id);
                 if set.len() == 1 {
                     if let Some(&n) = set.first() {
-                        *self = NodeSet::One(n);
+                        *set = BTreeSet::new();
+                        self.free.push(at);
+                        *s = NodeSet::One(n);
                     }
                 }
                 false
@@ -164,34 +197,260 @@ impl NodeSet {
         }
     }
 
-    fn len(&self) -> usize {
-        match self {
+    fn len(&self, s: NodeSet) -> usize {
+        match s {
             NodeSet::One(_) => 1,
-            NodeSet::Many(set) => set.len(),
+            NodeSet::Many(at) => self.set(at).map_or(0, BTreeSet::len),
         }
     }
 
-    /// The nodes in id order.
-    fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
-        let (one, many) = match self {
-            NodeSet::One(n) => (Some(*n), None),
-            NodeSet::Many(set) => (None, Some(set.iter().copied())),
-        };
-        one.into_iter().chain(many.into_iter().flatten())
+    /// Appends the nodes of entry `s` to `out`, in id order.
+    fn extend(&self, s: NodeSet, out: &mut Vec<NodeId>) {
+        match s {
+            NodeSet::One(n) => out.push(n),
+            NodeSet::Many(at) => out.extend(self.set(at).into_iter().flatten()),
+        }
     }
 }
 
-/// Adds `id` under `key`; returns how many nodes the entry then holds.
-fn add_entry(entries: &mut BTreeMap<IndexKey, NodeSet>, key: IndexKey, id: NodeId) -> usize {
-    match entries.entry(key) {
-        std::collections::btree_map::Entry::Vacant(e) => {
-            e.insert(NodeSet::One(id));
-            1
+/// The integer that ties with `f` in the ORDER BY order (`1` with `1.0`), if one does.
+fn int_twin(f: f64) -> Option<i64> {
+    let twin = f as i64;
+    (compare::cmp_int_float(twin, f) == Some(Ordering::Equal)).then_some(twin)
+}
+
+/// The integer bound that admits exactly the integers a numeric bound admits, as lower
+/// (`lower == true`) or upper bound; `None` when it admits no integer.
+fn int_bound(b: &Bound<IndexKey>, lower: bool) -> Option<Bound<i64>> {
+    let (v, inclusive) = match b {
+        Bound::Unbounded => return Some(Bound::Unbounded),
+        Bound::Included(k) => (k.values().first()?, true),
+        Bound::Excluded(k) => (k.values().first()?, false),
+    };
+    let f = match v {
+        Value::Int(i) => {
+            return Some(if inclusive {
+                Bound::Included(*i)
+            } else {
+                Bound::Excluded(*i)
+            })
         }
-        std::collections::btree_map::Entry::Occupied(mut e) => {
-            e.get_mut().insert(id);
-            e.get().len()
+        Value::Float(f) => *f,
+        _ => return None,
+    };
+    if f.is_nan() {
+        // NaN sorts above every number: no integer lies above it, all lie below.
+        return (!lower).then_some(Bound::Unbounded);
+    }
+    if let Some(i) = int_twin(f) {
+        return Some(if inclusive {
+            Bound::Included(i)
+        } else {
+            Bound::Excluded(i)
+        });
+    }
+    // `f` lies strictly between two integers (or beyond every `i64`).
+    let edge = if lower { f.ceil() } else { f.floor() };
+    match int_twin(edge) {
+        Some(i) => Some(Bound::Included(i)),
+        // Beyond the integers: all of them on one side.
+        None if (edge > 0.0) == lower => None,
+        None => Some(Bound::Unbounded),
+    }
+}
+
+/// The entries of one index. Keys of one integer, the common case (ids), sit in a map of
+/// their own, 16 bytes an entry instead of 40; every other key (floats, strings, tuples) in
+/// a map by [`IndexKey`]. An integer and a float that tie (`1`, `1.0`) are in different
+/// maps: lookups and constraint checks consult both.
+#[derive(Debug, Clone, Default)]
+struct Entries {
+    ints: BTreeMap<i64, NodeSet>,
+    rest: BTreeMap<IndexKey, NodeSet>,
+    sets: Sets,
+}
+
+impl Entries {
+    /// The number of distinct keys (`1` and `1.0` counted twice).
+    fn len(&self) -> usize {
+        self.ints.len() + self.rest.len()
+    }
+
+    /// Adds `id` under `key`; returns how many nodes then hold an equal key.
+    fn insert(&mut self, key: IndexKey, id: NodeId) -> usize {
+        let Entries { ints, rest, sets } = self;
+        if let IndexKey::One(Value::Int(i)) = key {
+            let held = match ints.entry(i) {
+                btree_map::Entry::Vacant(e) => {
+                    e.insert(NodeSet::One(id));
+                    1
+                }
+                btree_map::Entry::Occupied(mut e) => sets.insert(e.get_mut(), id),
+            };
+            let twins = rest.get(&key).map_or(0, |s| sets.len(*s));
+            return held + twins;
         }
+        let twins = match &key {
+            IndexKey::One(Value::Float(f)) => int_twin(*f)
+                .and_then(|i| ints.get(&i))
+                .map_or(0, |s| sets.len(*s)),
+            _ => 0,
+        };
+        let held = match rest.entry(key) {
+            btree_map::Entry::Vacant(e) => {
+                e.insert(NodeSet::One(id));
+                1
+            }
+            btree_map::Entry::Occupied(mut e) => sets.insert(e.get_mut(), id),
+        };
+        held + twins
+    }
+
+    /// Takes `id` out of the entry of `key`.
+    fn remove(&mut self, key: &IndexKey, id: NodeId) {
+        let Entries { ints, rest, sets } = self;
+        if let IndexKey::One(Value::Int(i)) = key {
+            if ints.get_mut(i).is_some_and(|s| sets.remove(s, id)) {
+                ints.remove(i);
+            }
+        } else if rest.get_mut(key).is_some_and(|s| sets.remove(s, id)) {
+            rest.remove(key);
+        }
+    }
+
+    /// Appends the nodes whose key equals `key` to `out`, in id order.
+    fn eq_into(&self, key: &IndexKey, out: &mut Vec<NodeId>) {
+        let twin = match key {
+            IndexKey::One(Value::Int(i)) => Some(*i),
+            IndexKey::One(Value::Float(f)) => int_twin(*f),
+            _ => None,
+        };
+        let from = out.len();
+        if let Some(s) = twin.and_then(|i| self.ints.get(&i)) {
+            self.sets.extend(*s, out);
+        }
+        let ints_found = out.len() > from;
+        if let Some(s) = self.rest.get(key) {
+            self.sets.extend(*s, out);
+            if ints_found {
+                if let Some(found) = out.get_mut(from..) {
+                    found.sort_unstable();
+                }
+            }
+        }
+    }
+
+    /// Appends the nodes of the keys between `lo` and `hi` to `out` (in no set order).
+    fn range_into(&self, lo: Bound<IndexKey>, hi: Bound<IndexKey>, out: &mut Vec<NodeId>) {
+        if let (Some(ilo), Some(ihi)) = (int_bound(&lo, true), int_bound(&hi, false)) {
+            if valid_int_range(ilo, ihi) {
+                for s in self.ints.range((ilo, ihi)).map(|(_, s)| s) {
+                    self.sets.extend(*s, out);
+                }
+            }
+        }
+        if valid_range(&lo, &hi) {
+            for s in self.rest.range((lo, hi)).map(|(_, s)| s) {
+                self.sets.extend(*s, out);
+            }
+        }
+    }
+
+    /// Appends the nodes whose string key starts with `prefix` to `out`.
+    fn prefix_into(&self, prefix: &std::sync::Arc<str>, out: &mut Vec<NodeId>) {
+        let lo = Bound::Included(IndexKey::One(Value::String(prefix.clone())));
+        let hi = Bound::Excluded(IndexKey::One(Value::Bool(false)));
+        for (k, s) in self.rest.range((lo, hi)) {
+            match k.values().first() {
+                Some(Value::String(v)) if v.starts_with(prefix.as_ref()) => {
+                    self.sets.extend(*s, out)
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// The entries of `keyed` (taken in node id order, so that a key's nodes stay in id
+    /// order); fails with a key held twice when `unique`. Integer keys are gathered 16 bytes
+    /// each (not as 40-byte [`IndexKey`]s) and grouped in place: what a build leaves behind
+    /// in the allocator counts in the process's memory too.
+    fn build(
+        keyed: impl IntoIterator<Item = (IndexKey, NodeId)>,
+        unique: bool,
+    ) -> std::result::Result<Entries, IndexKey> {
+        let mut ints: Vec<(i64, NodeSet)> = Vec::new();
+        let mut others: Vec<(IndexKey, NodeId)> = Vec::new();
+        for (k, id) in keyed {
+            match k {
+                IndexKey::One(Value::Int(i)) => ints.push((i, NodeSet::One(id))),
+                k => others.push((k, id)),
+            }
+        }
+        let node = |s: &NodeSet| match s {
+            NodeSet::One(n) => n.0,
+            NodeSet::Many(_) => u32::MAX,
+        };
+        ints.sort_unstable_by_key(|(k, s)| (*k, node(s)));
+        others.sort_by(|a, b| a.0.cmp(&b.0));
+        if unique {
+            let twice = ints.windows(2).find_map(|w| match w {
+                [(a, _), (b, _)] if a == b => Some(IndexKey::One(Value::Int(*a))),
+                _ => None,
+            });
+            let twice = twice.or_else(|| {
+                others.windows(2).find_map(|w| match w {
+                    [(a, _), (b, _)] if a == b => Some(a.clone()),
+                    _ => None,
+                })
+            });
+            // A float whose integer twin is held too (`1.0` and `1`).
+            let twice = twice.or_else(|| {
+                others.iter().find_map(|(k, _)| match k {
+                    IndexKey::One(Value::Float(f)) => int_twin(*f)
+                        .filter(|i| ints.binary_search_by_key(i, |(k, _)| *k).is_ok())
+                        .map(|_| k.clone()),
+                    _ => None,
+                })
+            });
+            if let Some(k) = twice {
+                return Err(k);
+            }
+        }
+        let mut sets = Sets::default();
+        ints.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
+            }
+            if let NodeSet::One(id) = later.1 {
+                sets.insert(&mut kept.1, id);
+            }
+            true
+        });
+        let mut rest: Vec<(IndexKey, NodeSet)> = Vec::new();
+        for (k, id) in others {
+            match rest.last_mut() {
+                Some((last, s)) if *last == k => {
+                    sets.insert(s, id);
+                }
+                _ => rest.push((k, NodeSet::One(id))),
+            }
+        }
+        // Sorted input: the maps are built in one go, their nodes packed full.
+        Ok(Entries {
+            ints: ints.into_iter().collect(),
+            rest: rest.into_iter().collect(),
+            sets,
+        })
+    }
+}
+
+/// Whether a BTree range over these integer bounds is valid (`BTreeMap::range` panics on
+/// inverted bounds).
+fn valid_int_range(lo: Bound<i64>, hi: Bound<i64>) -> bool {
+    match (lo, hi) {
+        (Bound::Included(a), Bound::Included(b)) => a <= b,
+        (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => a < b,
+        _ => true,
     }
 }
 
@@ -322,9 +581,7 @@ impl Graph {
         };
         for ix in &mut self.indexes {
             if let Some(k) = ix.key_of(n) {
-                if ix.entries.get_mut(&k).is_some_and(|set| set.remove(id)) {
-                    ix.entries.remove(&k);
-                }
+                ix.entries.remove(&k, id);
             }
         }
     }
@@ -343,7 +600,7 @@ impl Graph {
         for ix in &mut self.indexes {
             if let Some(k) = ix.key_of(n) {
                 let shown = (ix.def.kind == SchemaKind::Unique).then(|| k.clone());
-                let len = add_entry(&mut ix.entries, k, id);
+                let len = ix.entries.insert(k, id);
                 if let Some(k) = shown.filter(|_| len > 1 && failure.is_none()) {
                     failure = Some(violation(&ix.def, k.values()));
                 }
@@ -370,29 +627,15 @@ impl Graph {
             def,
             label,
             props,
-            entries: BTreeMap::new(),
+            entries: Entries::default(),
         };
-        // Sorted (stably: nodes of one key stay in id order) and grouped, then built in one
-        // go, which packs the tree's nodes full.
-        let mut keyed: Vec<(IndexKey, NodeId)> = self
+        // Taken in id order, then sorted and grouped by `Entries::build`.
+        let keyed = self
             .nodes_with_label(label)
             .into_iter()
-            .filter_map(|id| Some((ix.key_of(self.node_rec(id)?)?, id)))
-            .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut grouped: Vec<(IndexKey, NodeSet)> = Vec::new();
-        for (k, id) in keyed {
-            match grouped.last_mut() {
-                Some((last, set)) if *last == k => {
-                    if ix.def.kind == SchemaKind::Unique {
-                        return Err(violation(&ix.def, k.values()));
-                    }
-                    set.insert(id);
-                }
-                _ => grouped.push((k, NodeSet::One(id))),
-            }
-        }
-        ix.entries = grouped.into_iter().collect();
+            .filter_map(|id| Some((ix.key_of(self.node_rec(id)?)?, id)));
+        ix.entries = Entries::build(keyed, ix.def.kind == SchemaKind::Unique)
+            .map_err(|k| violation(&ix.def, k.values()))?;
         Ok(ix)
     }
 
@@ -558,9 +801,7 @@ impl Graph {
             return false;
         };
         if values.len() == ix.props.len() && !values.iter().any(Value::is_null) {
-            if let Some(set) = ix.entries.get(&IndexKey::of(values)) {
-                out.extend(set.iter());
-            }
+            ix.entries.eq_into(&IndexKey::of(values), out);
         }
         true
     }
@@ -611,26 +852,13 @@ impl Graph {
                         }
                     }
                 }
-                if valid_range(&lo, &hi) {
-                    for set in ix.entries.range((lo, hi)).map(|(_, s)| s) {
-                        out.extend(set.iter());
-                    }
-                }
+                ix.entries.range_into(lo, hi, &mut out);
             }
             IndexQuery::Prefix(prefix) => {
                 if ix.props.len() != 1 {
                     return None;
                 }
-                let lo = Bound::Included(IndexKey::One(Value::String(prefix.clone())));
-                let hi = Bound::Excluded(IndexKey::One(Value::Bool(false)));
-                for (k, set) in ix.entries.range((lo, hi)) {
-                    match k.values().first() {
-                        Some(Value::String(s)) if s.starts_with(prefix.as_ref()) => {
-                            out.extend(set.iter())
-                        }
-                        _ => break,
-                    }
-                }
+                ix.entries.prefix_into(prefix, &mut out);
             }
         }
         out.sort_unstable();
@@ -647,17 +875,98 @@ mod tests {
     #[test]
     fn entries_are_compact() {
         assert_eq!(std::mem::size_of::<IndexKey>(), 32);
-        assert_eq!(std::mem::size_of::<NodeSet>(), 16);
+        assert_eq!(std::mem::size_of::<NodeSet>(), 8);
+        let mut sets = Sets::default();
         let mut set = NodeSet::One(NodeId(4));
-        set.insert(NodeId(2));
-        set.insert(NodeId(9));
-        assert_eq!(
-            set.iter().collect::<Vec<_>>(),
-            [NodeId(2), NodeId(4), NodeId(9)]
-        );
-        assert!(!set.remove(NodeId(4)) && !set.remove(NodeId(9)));
+        assert_eq!(sets.insert(&mut set, NodeId(2)), 2);
+        assert_eq!(sets.insert(&mut set, NodeId(9)), 3);
+        let mut nodes = Vec::new();
+        sets.extend(set, &mut nodes);
+        assert_eq!(nodes, [NodeId(2), NodeId(4), NodeId(9)]);
+        assert!(!sets.remove(&mut set, NodeId(4)) && !sets.remove(&mut set, NodeId(9)));
         assert!(matches!(set, NodeSet::One(NodeId(2))));
-        assert!(set.remove(NodeId(2)));
+        assert_eq!(sets.free, [0]);
+        // The freed place is used again.
+        let mut other = NodeSet::One(NodeId(7));
+        sets.insert(&mut other, NodeId(8));
+        assert!(matches!(other, NodeSet::Many(0)));
+        assert!(sets.remove(&mut set, NodeId(2)));
+    }
+
+    /// The nodes an index holds under keys between `lo` and `hi`, sorted.
+    fn ranged(e: &Entries, lo: Bound<Value>, hi: Bound<Value>) -> Vec<u32> {
+        let mut out = Vec::new();
+        e.range_into(lo.map(IndexKey::One), hi.map(IndexKey::One), &mut out);
+        let mut ids: Vec<u32> = out.into_iter().map(|n| n.0).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn integer_keys_and_their_float_twins_are_found_together() {
+        // Node i holds key keys[i].
+        let keys = [
+            Value::Int(1),
+            Value::Float(1.0),
+            Value::Float(1.5),
+            Value::Int(2),
+            Value::Int(-3),
+            Value::Float(f64::NAN),
+            Value::String("a".into()),
+            Value::Int(i64::MAX),
+            Value::Float(-0.0),
+        ];
+        let keyed = |order: &mut dyn Iterator<Item = usize>| {
+            order
+                .map(|i| (IndexKey::One(keys[i].clone()), NodeId(i as u32)))
+                .collect::<Vec<_>>()
+        };
+        let built = Entries::build(keyed(&mut (0..keys.len())), false).unwrap();
+        let mut grown = Entries::default();
+        for i in (0..keys.len()).rev() {
+            grown.insert(IndexKey::One(keys[i].clone()), NodeId(i as u32));
+        }
+        // A unique build fails on the tie of 1 and 1.0.
+        assert!(Entries::build(keyed(&mut (0..keys.len())), true).is_err());
+        assert!(Entries::build(keyed(&mut (1..keys.len())), true).is_ok());
+        // Two nodes under one integer key: grouped, in id order.
+        let two = |k: i64, ids: [u32; 3]| ids.map(|n| (IndexKey::One(Value::Int(k)), NodeId(n)));
+        assert!(Entries::build(two(2, [5, 3, 9]), true).is_err());
+        let twice = Entries::build(two(2, [5, 3, 9]), false).unwrap();
+        let mut out = Vec::new();
+        twice.eq_into(&IndexKey::One(Value::Int(2)), &mut out);
+        assert_eq!(out, [NodeId(3), NodeId(5), NodeId(9)]);
+        assert_eq!(twice.len(), 1);
+        assert_eq!(
+            grown.insert(IndexKey::One(Value::Float(2.0)), NodeId(20)),
+            2
+        );
+        grown.remove(&IndexKey::One(Value::Float(2.0)), NodeId(20));
+
+        for e in [&built, &grown] {
+            let mut out = Vec::new();
+            e.eq_into(&IndexKey::One(Value::Float(1.0)), &mut out);
+            assert_eq!(out, [NodeId(0), NodeId(1)]);
+            out.clear();
+            e.eq_into(&IndexKey::One(Value::Int(1)), &mut out);
+            assert_eq!(out, [NodeId(0), NodeId(1)]);
+            out.clear();
+            e.eq_into(&IndexKey::One(Value::Int(0)), &mut out);
+            assert_eq!(out, [NodeId(8)]);
+            use Bound::{Excluded as X, Included as I, Unbounded as U};
+            let (f, i) = (Value::Float, Value::Int);
+            assert_eq!(ranged(e, I(f(1.0)), X(i(2))), [0, 1, 2]);
+            assert_eq!(ranged(e, X(f(1.0)), I(f(2.0))), [2, 3]);
+            assert_eq!(ranged(e, X(f(0.5)), X(f(1.75))), [0, 1, 2]);
+            assert_eq!(ranged(e, I(f(-1e300)), X(f(0.1))), [4, 8]);
+            assert_eq!(ranged(e, I(f(1e300)), I(f(f64::NAN))), [5]);
+            assert_eq!(ranged(e, X(f(f64::NAN)), U), Vec::<u32>::new());
+            assert_eq!(ranged(e, I(f(9.3e18)), U), [5]);
+            assert_eq!(ranged(e, I(i(i64::MAX)), I(f(f64::INFINITY))), [7]);
+            assert_eq!(ranged(e, X(i(2)), X(f(2.5))), Vec::<u32>::new());
+            assert_eq!(ranged(e, I(f(f64::NEG_INFINITY)), I(f(f64::NAN))).len(), 8);
+            assert_eq!(e.len(), 9);
+        }
     }
 
     fn person(g: &mut Graph, id: i64, log: &mut UndoLog) -> NodeId {
