@@ -11,9 +11,8 @@
 //!
 //! Two layouts, chosen per node and direction:
 //! - *frozen*, what a bulk load ([`TypedAdjacency::rebuild`]) builds: every node direction's
-//!   groups packed into two shared arrays (a header and `(type, start)` per group in
-//!   `frozen`, the relationships of all groups back to back in `rels`), with no allocation
-//!   of its own;
+//!   groups packed into two shared arrays (`(type, start)` per group in `frozen`, the
+//!   relationships of all groups back to back in `rels`), with no allocation of its own;
 //! - *moved*, for a node direction written since: its own `Vec` of groups, each a `Vec`.
 //!
 //! The first write to a frozen node direction copies its groups into the moved layout (once:
@@ -33,6 +32,8 @@ pub(super) type Quad = (NodeId, Sym, RelId, NodeId);
 const EMPTY: u32 = u32::MAX;
 /// Set in a head that indexes `moved` (clear: it indexes `frozen`).
 const MOVED: u32 = 1 << 31;
+/// Set in the type of the last frozen group of a node direction.
+const LAST: Sym = 1 << 31;
 
 /// One direction of one node in the moved layout: groups by type, in first-use order.
 #[derive(Debug, Default, Clone)]
@@ -73,10 +74,11 @@ impl Groups {
 pub(super) struct TypedAdjacency {
     /// Per node slot.
     heads: Vec<Heads>,
-    /// Per frozen node direction: a header (number of groups, end of the last group in
-    /// `rels`), then (type, start in `rels`) per group, types ascending. A group ends where
-    /// the next one starts.
-    frozen: Vec<(u32, u32)>,
+    /// Per frozen node direction: (type, start in `rels`) per group, types ascending, the
+    /// last with [`LAST`] set in its type; then one entry whose start is the end of `rels`.
+    /// A group ends where the next entry starts (groups are in `rels` in `frozen` order),
+    /// so a node direction needs no header of its own.
+    frozen: Vec<(Sym, u32)>,
     /// The entries of the frozen groups, each group oldest first.
     rels: Vec<Entry>,
     /// Node directions in the moved layout.
@@ -141,19 +143,18 @@ impl TypedAdjacency {
         &mut self.moved[at]
     }
 
-    /// The frozen groups whose header is at `h`: type and relationships of each.
+    /// The frozen groups of the node direction whose first group is at `h`: type and
+    /// relationships of each.
     fn frozen_groups(&self, h: usize) -> impl Iterator<Item = (Sym, &[Entry])> + '_ {
-        let (count, end) = self.frozen.get(h).copied().unwrap_or((0, 0));
-        let groups = self
-            .frozen
-            .get(h + 1..h + 1 + count as usize)
-            .unwrap_or(&[]);
-        groups.iter().enumerate().map(move |(gi, &(ty, start))| {
-            let stop = groups.get(gi + 1).map_or(end, |g| g.1);
-            (
-                ty,
+        let mut at = Some(h);
+        std::iter::from_fn(move || {
+            let i = at?;
+            let (&(ty, start), &(_, stop)) = (self.frozen.get(i)?, self.frozen.get(i + 1)?);
+            at = (ty & LAST == 0).then_some(i + 1);
+            Some((
+                ty & !LAST,
                 self.rels.get(start as usize..stop as usize).unwrap_or(&[]),
-            )
+            ))
         })
     }
 
@@ -179,9 +180,8 @@ impl TypedAdjacency {
     /// Replaces every group by those of `out` and `inc`: (node, type, relationship, other
     /// end) sorted by node, then type, then relationship. All of them are frozen.
     pub(super) fn rebuild(&mut self, nodes: usize, out: &[Quad], inc: &[Quad]) {
-        let node_dirs = |list: &[Quad]| list.chunk_by(|a, b| a.0 == b.0).count();
         let groups = |list: &[Quad]| list.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).count();
-        let entries = node_dirs(out) + node_dirs(inc) + groups(out) + groups(inc);
+        let entries = groups(out) + groups(inc) + 1;
         let total = out.len() + inc.len();
         *self = TypedAdjacency {
             heads: vec![Heads::EMPTY; nodes],
@@ -191,7 +191,9 @@ impl TypedAdjacency {
         };
         // Offsets are u32 and frozen indices stay below MOVED; a graph too large for that
         // (billions of relationships) keeps the moved layout instead.
-        let fits = entries < MOVED as usize && total <= u32::MAX as usize;
+        let fits = entries < MOVED as usize
+            && total <= u32::MAX as usize
+            && out.iter().chain(inc).all(|q| q.1 & LAST == 0);
         for (list, out) in [(out, true), (inc, false)] {
             for run in list.chunk_by(|a, b| a.0 == b.0) {
                 let Some(&(node, _, _, _)) = run.first() else {
@@ -204,18 +206,15 @@ impl TypedAdjacency {
                     continue;
                 }
                 let h = self.frozen.len();
-                self.frozen.push((0, 0));
-                let mut count = 0;
                 for group in run.chunk_by(|a, b| a.1 == b.1) {
                     let Some(&(_, ty, _, _)) = group.first() else {
                         continue;
                     };
                     self.frozen.push((ty, self.rels.len() as u32));
                     self.rels.extend(group.iter().map(|t| (t.2, t.3)));
-                    count += 1;
                 }
-                if let Some(header) = self.frozen.get_mut(h) {
-                    *header = (count, self.rels.len() as u32);
+                if let Some(last) = self.frozen.last_mut() {
+                    last.0 |= LAST;
                 }
                 let i = node.0 as usize;
                 if self.heads.len() <= i {
@@ -225,6 +224,10 @@ impl TypedAdjacency {
                     heads.set(out, h as u32);
                 }
             }
+        }
+        // The end of the last group.
+        if fits {
+            self.frozen.push((0, self.rels.len() as u32));
         }
     }
 
