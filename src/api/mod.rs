@@ -71,7 +71,7 @@ impl RelData {
             rel_type: g.syms.name(rec.ty).to_string(),
             start,
             end,
-            properties: g.props_map(&rec.props),
+            properties: g.props_map(g.rel_props(id)),
         }
     }
 }

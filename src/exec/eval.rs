@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::graph::{Graph, PropRef, Props};
+use crate::graph::{Graph, PropRef, PropsRef};
 use crate::plan::{CExpr, MapProjectionOp, PathStep};
 use crate::value::compare::{compare_op, equals, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
@@ -52,7 +52,7 @@ pub fn property(g: &Graph, base: &Value, key: &str) -> Result<Value> {
 pub fn properties_of(g: &Graph, v: &Value) -> Result<Option<BTreeMap<String, Value>>> {
     Ok(match v {
         Value::Node(id) => Some(g.props_map(&g.node(*id)?.props)),
-        Value::Relationship(id) => Some(g.props_map(&g.rel(*id)?.props)),
+        Value::Relationship(id) => Some(g.props_map(g.live_rel_props(*id)?)),
         Value::Map(m) => Some(m.clone()),
         Value::Null => None,
         other => {
@@ -674,7 +674,7 @@ pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<P
 /// The properties of the node or relationship in `slot` (`Some(None)`: the slot is null);
 /// `None` when it holds anything else or an entity that is gone.
 #[inline(always)]
-fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<&'r Props>> {
+fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<PropsRef<'r>>> {
     match row.get(slot)? {
         Value::Null => Some(None),
         v => Some(Some(props_of(g, v)?.ok()?)),
@@ -684,10 +684,10 @@ fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<&'r Pr
 /// The properties of the node or relationship `v` is (an error when it is gone); `None`
 /// for any other value.
 #[inline(always)]
-fn props_of<'g>(g: &'g Graph, v: &Value) -> Option<Result<&'g Props>> {
+fn props_of<'g>(g: &'g Graph, v: &Value) -> Option<Result<PropsRef<'g>>> {
     match v {
-        Value::Node(id) => Some(g.node(*id).map(|n| &n.props)),
-        Value::Relationship(id) => Some(g.rel(*id).map(|r| &r.props)),
+        Value::Node(id) => Some(g.node(*id).map(|n| PropsRef::Props(&n.props))),
+        Value::Relationship(id) => Some(g.live_rel_props(*id)),
         _ => None,
     }
 }

@@ -282,7 +282,7 @@ impl EntityView for View<'_> {
         })
     }
     fn rel_properties(&self, id: RelId) -> Result<BTreeMap<String, Value>> {
-        Ok(self.0.props_map(&self.0.rel(id)?.props))
+        Ok(self.0.props_map(self.0.live_rel_props(id)?))
     }
 }
 

@@ -329,8 +329,7 @@ fn entity_keys(cx: &Cx<'_>, v: &Value) -> Result<Vec<Arc<str>>> {
             .map(|(k, _)| g.syms.name(k))
             .collect(),
         Value::Relationship(id) => g
-            .rel(*id)?
-            .props
+            .live_rel_props(*id)?
             .iter()
             .map(|(k, _)| g.syms.name(k))
             .collect(),

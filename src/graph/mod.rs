@@ -18,10 +18,11 @@ mod adjacency;
 mod index;
 mod label_index;
 mod props;
+mod rel_props;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
-pub use props::{PropRef, Props};
+pub use props::{PropRef, Props, PropsRef};
 pub use stats::ANY_LABEL;
 
 use std::collections::{BTreeSet, HashMap};
@@ -174,8 +175,9 @@ pub struct NodeRec {
 #[derive(Debug, Clone)]
 pub struct RelRec {
     pub ty: Sym,
-    pub props: Props,
     pub deleted: bool,
+    /// Where its properties are ([`Graph::rel_props`] reads them): 8 bytes a record.
+    at: rel_props::At,
 }
 
 /// One reversible change.
@@ -226,6 +228,8 @@ pub struct Graph {
     /// made again).
     schema_gen: u64,
     adjacency: adjacency::TypedAdjacency,
+    /// The properties of relationships, beside their records.
+    rel_props: rel_props::RelProps,
     indexes: Vec<index::PropIndex>,
     triples: stats::TripleCounts,
     /// Bulk loading: relationships are created without adjacency groups or triple counts,
@@ -318,6 +322,20 @@ impl Graph {
             Some(r) if !r.deleted => Ok(r),
             _ => Err(deleted_rel(id)),
         }
+    }
+
+    /// The properties of relationship `id` (none for one that does not exist).
+    #[inline]
+    pub fn rel_props(&self, id: RelId) -> PropsRef<'_> {
+        let at = self.rel_rec(id).map_or(rel_props::At::None, |r| r.at);
+        self.rel_props.get(id, at)
+    }
+
+    /// The properties of a live relationship, or `DeletedEntityAccess`.
+    #[inline]
+    pub fn live_rel_props(&self, id: RelId) -> Result<PropsRef<'_>> {
+        let r = self.rel(id)?;
+        Ok(self.rel_props.get(id, r.at))
     }
 
     pub fn node_is_live(&self, id: NodeId) -> bool {
@@ -541,10 +559,17 @@ impl Graph {
             ni(end),
             RelRec {
                 ty,
-                props,
                 deleted: false,
+                at: rel_props::At::None,
             },
         ));
+        let at = match props.pending() {
+            Some((shape, row)) => self.rel_props.add_pending(id, shape, row),
+            None => self.rel_props.add(id, props),
+        };
+        if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+            r.at = at;
+        }
         *self.type_counts.entry(ty).or_default() += 1;
         if !self.bulk {
             self.adjacency.add(start, end, ty, id);
@@ -643,15 +668,23 @@ impl Graph {
         value: Value,
         undo: &mut UndoLog,
     ) -> Result<Option<Value>> {
-        let r = self
-            .g
-            .edge_weight_mut(ei(id))
-            .filter(|r| !r.deleted)
-            .ok_or_else(|| deleted_rel(id))?;
-        let old = r.props.set(key, value);
+        self.rel(id)?;
+        let old = self.put_rel_prop(id, key, value);
         self.prop_keys.insert(key);
         undo.push(Undo::RelProp(id, key, old.clone()));
         Ok(old)
+    }
+
+    /// Sets a relationship property (null removes it), whatever the relationship's state;
+    /// returns the old value.
+    fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Value) -> Option<Value> {
+        let at = self.g.edge_weight(ei(id))?.at;
+        let old = self.rel_props.own_mut(id, at).set(key, value);
+        let at = self.rel_props.settle(id);
+        if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+            r.at = at;
+        }
+        old
     }
 
     /// Adds a label; returns whether it was new.
@@ -778,9 +811,7 @@ impl Graph {
                     let _ = self.put_node_prop(id, key, old.unwrap_or(Value::Null));
                 }
                 Undo::RelProp(id, key, old) => {
-                    if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-                        r.props.set(key, old.unwrap_or(Value::Null));
-                    }
+                    self.put_rel_prop(id, key, old.unwrap_or(Value::Null));
                 }
                 Undo::AddedLabel(id, label) => {
                     let _ = self.change_label(id, label, false, None);
@@ -822,6 +853,7 @@ impl Graph {
     fn remove_rel_slot(&mut self, id: RelId) -> Option<RelRec> {
         let ends = self.endpoints(id);
         let r = self.g.remove_edge(ei(id))?;
+        self.rel_props.remove(id, r.at);
         if let Some((s, e)) = ends {
             self.adjacency.remove(s, e, r.ty, id);
         }
@@ -858,13 +890,17 @@ impl Graph {
     }
 
     pub fn rel_prop(&self, id: RelId, key: &str) -> Result<Option<PropRef<'_>>> {
-        let r = self.rel(id)?;
-        Ok(self.syms.get(key).and_then(|k| r.props.get(k)))
+        let props = self.live_rel_props(id)?;
+        Ok(self.syms.get(key).and_then(|k| props.get(k)))
     }
 
     /// Properties as a name -> value map.
-    pub fn props_map(&self, props: &Props) -> std::collections::BTreeMap<String, Value> {
+    pub fn props_map<'p>(
+        &self,
+        props: impl Into<PropsRef<'p>>,
+    ) -> std::collections::BTreeMap<String, Value> {
         props
+            .into()
             .iter()
             .map(|(k, v)| (self.syms.name(k).to_string(), v.into_owned()))
             .collect()
@@ -937,8 +973,13 @@ impl Graph {
         for r in self.g.node_weights_mut() {
             tables.resolve(&mut r.props);
         }
-        for r in self.g.edge_weights_mut() {
-            tables.resolve(&mut r.props);
+        let mut owned = Vec::new();
+        self.rel_props
+            .resolve(&mut tables, &mut |id| owned.push(id));
+        for id in owned {
+            if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+                r.at = rel_props::At::Own;
+            }
         }
     }
 
@@ -1038,8 +1079,8 @@ impl Graph {
         };
         let rel = || RelRec {
             ty: 0,
-            props: Props::default(),
             deleted: true,
+            at: rel_props::At::None,
         };
         for _ in 0..free_rels {
             holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
@@ -1205,7 +1246,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Props>(), 16);
         assert!(std::mem::size_of::<NodeRec>() <= 40);
         assert!(std::mem::size_of::<Option<NodeRec>>() <= 40);
-        assert!(std::mem::size_of::<RelRec>() <= 24);
+        assert!(std::mem::size_of::<Option<RelRec>>() <= 8);
     }
 
     #[test]
@@ -1281,10 +1322,84 @@ mod tests {
             assert_eq!(props.get(n), Some(PropRef::Int(i as i64)));
         }
         for (i, id) in rels.iter().enumerate() {
-            let props = &g.rel(*id).unwrap().props;
-            assert!(props.is_packed());
+            let props = g.live_rel_props(*id).unwrap();
+            assert!(matches!(props, PropsRef::Row(..)));
             assert_eq!(props.get(w), Some(PropRef::Int(-(i as i64))));
         }
+    }
+
+    /// Relationship properties kept beside the records: runs of table rows after a bulk
+    /// load, owned ones otherwise; writes, rollbacks and removals keep each relationship's
+    /// own properties.
+    #[test]
+    fn relationship_properties_live_beside_their_records() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let (w, x, t) = (g.syms.intern("w"), g.syms.intern("x"), g.syms.intern("T"));
+        let rows = props::PACK_MIN_ROWS as i64;
+        let props_of = |pairs: &[(Sym, i64)]| {
+            Props::from_pairs(pairs.iter().map(|(k, v)| (*k, Value::Int(*v))).collect())
+        };
+        // What each relationship was given, in creation order.
+        let mut given: Vec<Props> = Vec::new();
+        (0..rows).for_each(|i| given.push(props_of(&[(w, i)])));
+        (0..3).for_each(|i| given.push(props_of(&[(x, i)])));
+        (0..5).for_each(|_| given.push(Props::default()));
+        (0..rows).for_each(|i| given.push(props_of(&[(w, 100 + i), (x, i)])));
+        (0..rows).for_each(|i| given.push(props_of(&[(w, 200 + i)])));
+
+        g.begin_bulk();
+        let a = g
+            .create_node(&[], None, Props::default(), &mut log)
+            .unwrap();
+        let rels: Vec<RelId> = given
+            .iter()
+            .map(|p| g.create_rel(a, a, t, p.clone(), &mut log).unwrap())
+            .collect();
+        g.end_bulk();
+        g.purge(&log);
+        log.clear();
+        let read = |g: &Graph, id: RelId| g.rel_props(id).to_props();
+        for (id, p) in rels.iter().zip(&given) {
+            assert_eq!(&read(&g, *id), p);
+        }
+        let row = |g: &Graph, i: usize| matches!(g.rel_props(rels[i]), PropsRef::Row(..));
+        let first = rows as usize;
+        assert!(row(&g, 0) && row(&g, first + 8) && row(&g, first + 8 + 2 * first - 1));
+        // Three rows are too few for a table: they are owned again.
+        assert!(!row(&g, first) && g.rel_props.owned() == 3);
+
+        // A write copies the row out; the other rows keep theirs; rollback restores it.
+        let before = read(&g, rels[1]);
+        g.set_rel_prop(rels[1], x, Value::Int(7), &mut log).unwrap();
+        g.set_rel_prop(rels[1], w, Value::Null, &mut log).unwrap();
+        assert_eq!(read(&g, rels[1]), props_of(&[(x, 7)]));
+        assert_eq!(read(&g, rels[2]), given[2]);
+        g.rollback(&mut log);
+        assert_eq!(read(&g, rels[1]), before);
+        // Rolled back into its owned copy (the row is not taken back).
+        assert_eq!(g.rel_props.owned(), 4);
+
+        // Removing the only property leaves none, and nothing owned.
+        g.set_rel_prop(rels[0], w, Value::Null, &mut log).unwrap();
+        assert_eq!(read(&g, rels[0]), Props::default());
+        assert_eq!(g.rel_props.owned(), 4);
+        log.clear();
+
+        // New relationships own theirs; a purged one's go with it.
+        let made = g
+            .create_rel(a, a, t, props_of(&[(x, 1)]), &mut log)
+            .unwrap();
+        let bare = g.create_rel(a, a, t, Props::default(), &mut log).unwrap();
+        assert_eq!(read(&g, made), props_of(&[(x, 1)]));
+        assert_eq!(read(&g, bare), Props::default());
+        assert_eq!(g.rel_props.owned(), 5);
+        g.delete_rel(made, &mut log).unwrap();
+        g.delete_rel(rels[first], &mut log).unwrap();
+        assert!(g.live_rel_props(made).is_err());
+        g.purge(&log);
+        assert_eq!(g.rel_props.owned(), 3);
+        assert_eq!(read(&g, rels[first + 1]), given[first + 1]);
     }
 
     #[test]

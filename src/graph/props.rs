@@ -102,6 +102,94 @@ pub struct PropTable {
     columns: Box<[Column]>,
 }
 
+/// Properties read in place: a record's own [`Props`], or a row of a table (relationships
+/// keep theirs beside their records, see [`super::rel_props`]). Two words, passed by copy.
+#[derive(Debug, Clone, Copy)]
+pub enum PropsRef<'a> {
+    Props(&'a Props),
+    Row(&'a PropTable, u32),
+}
+
+impl<'a> From<&'a Props> for PropsRef<'a> {
+    fn from(p: &'a Props) -> PropsRef<'a> {
+        PropsRef::Props(p)
+    }
+}
+
+impl<'a> PropsRef<'a> {
+    #[inline(always)]
+    pub fn get(self, key: Sym) -> Option<PropRef<'a>> {
+        match self {
+            PropsRef::Props(p) => p.get(key),
+            PropsRef::Row(table, row) => table.get(row, key),
+        }
+    }
+
+    /// The properties in key order.
+    pub fn iter(self) -> impl ExactSizeIterator<Item = (Sym, PropRef<'a>)> + 'a {
+        let (own, row) = match self {
+            PropsRef::Props(p) => (Some(p.iter()), None),
+            PropsRef::Row(table, row) => (None, Some(table.row(row))),
+        };
+        Either(own, row)
+    }
+
+    /// An owned copy.
+    pub fn to_props(self) -> Props {
+        match self {
+            PropsRef::Props(p) => p.clone(),
+            PropsRef::Row(..) => Props(Repr::Own(
+                self.iter().map(|(k, v)| (k, v.into_owned())).collect(),
+            )),
+        }
+    }
+}
+
+/// One of two iterators of the same items (the one present).
+struct Either<A, B>(Option<A>, Option<B>);
+
+impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Either<A, B> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either(Some(a), _) => a.next(),
+            Either(_, Some(b)) => b.next(),
+            _ => None,
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Either(Some(a), _) => a.size_hint(),
+            Either(_, Some(b)) => b.size_hint(),
+            _ => (0, Some(0)),
+        }
+    }
+}
+
+impl<T, A: ExactSizeIterator<Item = T>, B: ExactSizeIterator<Item = T>> ExactSizeIterator
+    for Either<A, B>
+{
+}
+
+impl PropTable {
+    /// The value of `key` in `row`.
+    #[inline(always)]
+    fn get(&self, row: u32, key: Sym) -> Option<PropRef<'_>> {
+        self.columns.get(find(&self.keys, key, |k| *k)?)?.get(row)
+    }
+
+    /// The properties of `row` in key order.
+    fn row(&self, row: u32) -> impl ExactSizeIterator<Item = (Sym, PropRef<'_>)> + '_ {
+        // Every column holds a value for every row.
+        self.keys
+            .iter()
+            .zip(self.columns.iter())
+            .map(move |(k, c)| (*k, c.get(row).unwrap_or(PropRef::Stored(&Value::Null))))
+    }
+}
+
 /// The values of one key in a table, one per row. A bulk load fills it in the narrowest
 /// form its values so far allow, so that a column of numbers never holds a [`Value`] per
 /// row, not even while it grows.
@@ -197,6 +285,21 @@ impl PartialEq for Props {
     reason = "indices come from searches of the same slice"
 )]
 impl Props {
+    /// No properties.
+    pub const EMPTY: Props = Props(Repr::Own(ThinVec::new()));
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// During a bulk load: the (table, row) of pending properties.
+    pub(super) fn pending(&self) -> Option<(u32, u32)> {
+        match self.0 {
+            Repr::Pending(shape, row) => Some((shape, row)),
+            _ => None,
+        }
+    }
+
     /// Properties from (key, value) pairs without nulls, built in one allocation (a later
     /// pair with the same key wins, as a `set` would).
     pub fn from_pairs(mut pairs: Vec<(Sym, Value)>) -> Props {
@@ -221,10 +324,7 @@ impl Props {
     pub fn get(&self, key: Sym) -> Option<PropRef<'_>> {
         match &self.0 {
             Repr::Own(pairs) => find(pairs, key, |(k, _)| *k).map(|i| PropRef::Stored(&pairs[i].1)),
-            Repr::Packed(table, row) => table
-                .columns
-                .get(find(&table.keys, key, |k| *k)?)?
-                .get(*row),
+            Repr::Packed(table, row) => table.get(*row, key),
             Repr::Pending(..) => None,
         }
     }
@@ -431,21 +531,44 @@ impl BulkTables {
 /// The tables of a bulk load; the small ones are handed back to their records.
 pub(super) struct Finished(Vec<Result<Arc<PropTable>, Growing>>);
 
+/// What became of a table of a bulk load.
+pub(super) enum Resolved {
+    Table(Arc<PropTable>),
+    /// Too small to keep: its rows go back to their records ([`Finished::take_small`]).
+    Small,
+}
+
 impl Finished {
+    /// What became of table `shape`.
+    pub(super) fn table(&self, shape: u32) -> Option<Resolved> {
+        match self.0.get(shape as usize)? {
+            Ok(table) => Some(Resolved::Table(table.clone())),
+            Err(_) => Some(Resolved::Small),
+        }
+    }
+
+    /// The properties of `row` of small table `shape`, moved out.
+    pub(super) fn take_small(&mut self, shape: u32, row: u32) -> Props {
+        match self.0.get_mut(shape as usize) {
+            Some(Err((keys, columns))) => Props(Repr::Own(
+                keys.iter()
+                    .zip(columns.iter_mut())
+                    .filter_map(|(k, column)| Some((*k, column.take(row)?)))
+                    .collect(),
+            )),
+            _ => Props::default(),
+        }
+    }
+
     /// Turns a pending row into a row of its table, or back into owned properties when the
     /// table is small.
     pub(super) fn resolve(&mut self, props: &mut Props) {
         let Repr::Pending(shape, row) = props.0 else {
             return;
         };
-        props.0 = match self.0.get_mut(shape as usize) {
+        props.0 = match self.0.get(shape as usize) {
             Some(Ok(table)) => Repr::Packed(table.clone(), row),
-            Some(Err((keys, columns))) => Repr::Own(
-                keys.iter()
-                    .zip(columns.iter_mut())
-                    .filter_map(|(k, column)| Some((*k, column.take(row)?)))
-                    .collect(),
-            ),
+            Some(Err(_)) => self.take_small(shape, row).0,
             None => Repr::default(),
         };
     }

@@ -16,7 +16,7 @@ use bincode::error::{DecodeError, EncodeError};
 use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::graph::{NodeRec, PropRef, RelRec, SchemaDef, SchemaKind};
+use crate::graph::{NodeRec, PropRef, PropsRef, RelRec, SchemaDef, SchemaKind};
 use crate::value::temporal::{Duration, Temporal};
 use crate::value::Value;
 
@@ -118,7 +118,8 @@ pub(crate) enum SnapOut<'a> {
     },
     /// A node: its id, record and key.
     Node(u32, &'a NodeRec, Option<&'a str>),
-    Rel(u32, u32, u32, &'a RelRec),
+    /// A relationship: its id, ends, record and properties.
+    Rel(u32, u32, u32, &'a RelRec, PropsRef<'a>),
     Schema(&'a [SchemaItem]),
     End {
         nodes: u64,
@@ -508,9 +509,9 @@ impl Encode for SnapOut<'_> {
                 2u8.encode(e)?;
                 enc_node(*id, &rec.labels, *key, rec.props.iter(), e)
             }
-            SnapOut::Rel(id, start, end, rec) => {
+            SnapOut::Rel(id, start, end, rec, props) => {
                 3u8.encode(e)?;
-                enc_rel([*id, *start, *end, rec.ty], rec.props.iter(), e)
+                enc_rel([*id, *start, *end, rec.ty], props.iter(), e)
             }
             SnapOut::Schema(items) => {
                 4u8.encode(e)?;

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::graph::{Graph, Props, Sym, Undo, UndoLog};
+use crate::graph::{Graph, Props, PropsRef, Sym, Undo, UndoLog};
 use crate::value::{NodeId, RelId, Value};
 
 use super::codec::{NodeItem, RedoOp, RelItem, WalRecord};
@@ -29,8 +29,9 @@ impl Names {
         })
     }
 
-    fn props(&mut self, g: &Graph, props: &Props) -> Vec<(u32, Value)> {
+    fn props<'p>(&mut self, g: &Graph, props: impl Into<PropsRef<'p>>) -> Vec<(u32, Value)> {
         props
+            .into()
             .iter()
             .map(|(k, v)| (self.of(g, k), v.into_owned()))
             .collect()
@@ -41,7 +42,13 @@ impl Names {
     }
 
     /// The final value of each of `keys` in `props` (null: removed).
-    fn changed(&mut self, g: &Graph, keys: &BTreeSet<Sym>, props: &Props) -> Vec<(u32, Value)> {
+    fn changed<'p>(
+        &mut self,
+        g: &Graph,
+        keys: &BTreeSet<Sym>,
+        props: impl Into<PropsRef<'p>>,
+    ) -> Vec<(u32, Value)> {
+        let props = props.into();
         keys.iter()
             .map(|k| {
                 (
@@ -124,7 +131,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         let props = if r.deleted {
             Vec::new()
         } else {
-            names.props(g, &r.props)
+            names.props(g, g.rel_props(id))
         };
         ops.push(RedoOp::CreateRel(RelItem {
             id: id.0,
@@ -152,7 +159,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         if new_rels.contains(&id) || r.deleted {
             continue;
         }
-        let props = names.changed(g, &t.keys, &r.props);
+        let props = names.changed(g, &t.keys, g.rel_props(id));
         ops.push(RedoOp::SetRel { id: id.0, props });
     }
     ops.extend(deleted_rels.into_iter().map(|r| RedoOp::DeleteRel(r.0)));

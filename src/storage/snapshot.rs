@@ -86,7 +86,7 @@ pub(crate) fn write(
     }
     let mut rels = 0u64;
     for (id, start, end, rec) in g.rel_records() {
-        w.item(SnapOut::Rel(id.0, start.0, end.0, rec))?;
+        w.item(SnapOut::Rel(id.0, start.0, end.0, rec, g.rel_props(id)))?;
         rels += 1;
     }
     let schema: Vec<SchemaItem> = g.schema_defs().into_iter().map(Into::into).collect();

@@ -1,0 +1,189 @@
+//! Relationship properties, kept beside the relationship records.
+//!
+//! A relationship record is petgraph's edge weight, and every edge slot is as large as the
+//! largest weight: a 16-byte [`Props`] in each made the slot 40 bytes, for the many
+//! relationships with no property as for the others. The record now only says where its
+//! properties are ([`At`]), and the slot is 24 bytes:
+//! - *none*;
+//! - *own*: in a map by relationship id, for relationships written one statement at a time
+//!   (and any relationship written since its bulk load);
+//! - *row*: a bulk load (import, snapshot restore) packs properties into column tables,
+//!   each key set its own table. Consecutive relationships whose rows are consecutive rows
+//!   of one table form a *run*; the runs, ordered by first id, are all a bulk-loaded
+//!   relationship needs to find its row. A file of one type and one key set is one run.
+//!
+//! See docs/decisions/0017-relationship-properties-beside-the-records.md.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::props::{Finished, PropTable, Props, PropsRef, Resolved};
+use crate::value::RelId;
+
+/// Where a relationship's properties are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    None,
+    Own,
+    Row,
+}
+
+/// A run of relationships `start ..` whose properties are rows `row ..` of one table.
+#[derive(Debug, Clone)]
+struct Run {
+    len: u32,
+    row: u32,
+    table: RunTable,
+}
+
+#[derive(Debug, Clone)]
+enum RunTable {
+    /// During a bulk load: table `0` of the load's current tables.
+    Pending(u32),
+    Ready(Arc<PropTable>),
+}
+
+/// The properties of every relationship that has some.
+#[derive(Debug, Default, Clone)]
+pub(super) struct RelProps {
+    own: HashMap<RelId, Props, foldhash::fast::RandomState>,
+    /// The first relationship of each run, ascending once a bulk load has packed its rows.
+    starts: Vec<u32>,
+    /// In `starts` order.
+    runs: Vec<Run>,
+}
+
+/// The properties of a relationship without any.
+static EMPTY: Props = Props::EMPTY;
+
+impl RelProps {
+    /// The properties of relationship `id`, stored `at`.
+    #[inline]
+    pub(super) fn get(&self, id: RelId, at: At) -> PropsRef<'_> {
+        match at {
+            At::None => PropsRef::Props(&EMPTY),
+            At::Own => PropsRef::Props(self.own.get(&id).unwrap_or(&EMPTY)),
+            At::Row => self.row(id).unwrap_or(PropsRef::Props(&EMPTY)),
+        }
+    }
+
+    fn row(&self, id: RelId) -> Option<PropsRef<'_>> {
+        let i = self.starts.partition_point(|s| *s <= id.0).checked_sub(1)?;
+        let (start, run) = (self.starts.get(i)?, self.runs.get(i)?);
+        let offset = id.0 - start;
+        match &run.table {
+            RunTable::Ready(table) if offset < run.len => {
+                Some(PropsRef::Row(table, run.row + offset))
+            }
+            _ => None,
+        }
+    }
+
+    /// Stores the (owned) properties of a new relationship written outside a bulk load;
+    /// returns where they are.
+    pub(super) fn add(&mut self, id: RelId, props: Props) -> At {
+        if props.is_empty() {
+            return At::None;
+        }
+        self.own.insert(id, props);
+        At::Own
+    }
+
+    /// During a bulk load: records that relationship `id` holds pending row `row` of table
+    /// `shape`, extending the last run when it continues it.
+    pub(super) fn add_pending(&mut self, id: RelId, shape: u32, row: u32) -> At {
+        if let (Some(start), Some(run)) = (self.starts.last(), self.runs.last_mut()) {
+            if matches!(run.table, RunTable::Pending(s) if s == shape)
+                && start + run.len == id.0
+                && run.row + run.len == row
+            {
+                run.len += 1;
+                return At::Row;
+            }
+        }
+        self.starts.push(id.0);
+        self.runs.push(Run {
+            len: 1,
+            row,
+            table: RunTable::Pending(shape),
+        });
+        At::Row
+    }
+
+    /// Turns the pending runs into runs of their finished tables. A run of a table too small
+    /// to keep gets its rows back as owned properties: `own_again` is called with each of
+    /// its relationships, whose record must then say [`At::Own`].
+    pub(super) fn resolve(&mut self, tables: &mut Finished, own_again: &mut dyn FnMut(RelId)) {
+        let mut kept: Vec<(u32, Run)> = Vec::with_capacity(self.runs.len());
+        for (start, run) in self.starts.drain(..).zip(self.runs.drain(..)) {
+            let RunTable::Pending(shape) = run.table else {
+                kept.push((start, run));
+                continue;
+            };
+            match tables.table(shape) {
+                Some(Resolved::Table(table)) => kept.push((
+                    start,
+                    Run {
+                        table: RunTable::Ready(table),
+                        ..run
+                    },
+                )),
+                Some(Resolved::Small) => {
+                    for i in 0..run.len {
+                        let id = RelId(start + i);
+                        let props = tables.take_small(shape, run.row + i);
+                        if !props.is_empty() {
+                            self.own.insert(id, props);
+                            own_again(id);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        // Free slots are reused first, so a load's ids need not ascend.
+        kept.sort_by_key(|(start, _)| *start);
+        (self.starts, self.runs) = kept.into_iter().unzip();
+    }
+
+    /// The properties of `id`, moved to the owned map (before a write to them); they were
+    /// stored `at`.
+    pub(super) fn own_mut(&mut self, id: RelId, at: At) -> &mut Props {
+        let copied = match at {
+            At::Row => self.row(id).map(PropsRef::to_props),
+            At::None | At::Own => None,
+        };
+        let props = self.own.entry(id).or_default();
+        if let Some(c) = copied {
+            *props = c;
+        }
+        props
+    }
+
+    /// Forgets the owned properties of `id` when they are empty; returns where the
+    /// properties of `id` now are (after a write to them).
+    pub(super) fn settle(&mut self, id: RelId) -> At {
+        match self.own.get(&id) {
+            Some(p) if p.is_empty() => {
+                self.own.remove(&id);
+                At::None
+            }
+            Some(_) => At::Own,
+            None => At::None,
+        }
+    }
+
+    /// How many relationships own their properties.
+    #[cfg(test)]
+    pub(super) fn owned(&self) -> usize {
+        self.own.len()
+    }
+
+    /// Forgets the properties of a relationship removed for good (a row stays in its table,
+    /// unused).
+    pub(super) fn remove(&mut self, id: RelId, at: At) {
+        if at == At::Own {
+            self.own.remove(&id);
+        }
+    }
+}
