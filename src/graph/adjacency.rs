@@ -246,9 +246,23 @@ impl TypedAdjacency {
                 .get((head & !MOVED) as usize)
                 .map_or(&[], |g| g.get(ty));
         }
-        self.frozen_groups(head as usize)
-            .find(|(t, _)| *t == ty)
-            .map_or(&[], |(_, rels)| rels)
+        // The groups' types ascend: stop at the first one not below `ty`.
+        let mut i = head as usize;
+        while let Some(&(t, start)) = self.frozen.get(i) {
+            let found = t & !LAST;
+            if found >= ty {
+                if found > ty {
+                    break;
+                }
+                let stop = self.frozen.get(i + 1).map_or(start, |e| e.1);
+                return self.rels.get(start as usize..stop as usize).unwrap_or(&[]);
+            }
+            if t & LAST != 0 {
+                break;
+            }
+            i += 1;
+        }
+        &[]
     }
 }
 

@@ -12,7 +12,7 @@
 //!   of one table form a *run*; the runs, ordered by first id, are all a bulk-loaded
 //!   relationship needs to find its row. A file of one type and one key set is one run.
 //!
-//! See docs/decisions/0017-relationship-properties-beside-the-records.md.
+//! See docs/decisions/0018-records-beside-petgraph-slots.md.
 
 use std::collections::HashMap;
 use std::sync::Arc;
