@@ -430,6 +430,20 @@ def ratio(a, b):
     return f"{r:,.0f}×" if r >= 100 else f"{r:.2f}×"
 
 
+def memory(report):
+    """(growth, count) for the nodes and for the relationships of an engine's load."""
+    load = report.get("load", {})
+    before = load.get("rss_before")
+    mid = load.get("rss_after_nodes")
+    after = load.get("rss_after_relationships")
+    # Indexes built after the relationships are node data: their growth moves to nodes.
+    imported = load.get("rss_before_indexes", after)
+    indexes = 0 if after is None or imported is None else after - imported
+    nodes = None if mid is None or before is None else mid - before + indexes
+    rels = None if imported is None or mid is None else imported - mid
+    return (nodes, load.get("nodes")), (rels, load.get("relationships"))
+
+
 def per(delta, count):
     if not count or delta is None:
         return "—"
@@ -539,17 +553,7 @@ def section(persons, data, reports, queries):
              "nodes (as Kùzu's primary-key index and the floor's id map do)",
              "floor": rss_note + " (the id map is built with the nodes)"}
     for e in engines:
-        load = reports[e].get("load", {})
-        before = load.get("rss_before")
-        mid = load.get("rss_after_nodes")
-        after = load.get("rss_after_relationships")
-        # Indexes built after the relationships are node data: their growth moves to nodes.
-        imported = load.get("rss_before_indexes", after)
-        indexes = 0 if after is None or imported is None else after - imported
-        node_b = per(None if mid is None or before is None else mid - before + indexes,
-                     load.get("nodes"))
-        rel_b = per(None if imported is None or mid is None else imported - mid,
-                    load.get("relationships"))
+        node_b, rel_b = (per(*m) for m in memory(reports[e]))
         lines.append(f"| {ENGINES[e]} | {node_b} | {rel_b} | "
                      f"{reports[e].get('memory_note', notes.get(e, ''))} |")
     lines.append("")
@@ -576,6 +580,17 @@ def section(persons, data, reports, queries):
             slower = [f"`{n}` {ratio(b, o)}" for n, b, o in pairs if b >= o]
             lines.append(f"- Faster than {ENGINES[p]}: {len(pairs) - len(slower)} of {len(pairs)} "
                          f"read queries" + (f"; slower on {', '.join(slower)}." if slower else "."))
+    if "kuzu" in engines and "baobab" in engines:
+        ours, theirs = memory(reports["baobab"]), memory(reports["kuzu"])
+        parts = []
+        for what, (b, k) in zip(("node", "relationship"), zip(ours, theirs)):
+            if b[0] is None or k[0] is None or not b[1] or not k[1]:
+                continue
+            b_per, k_per = round(b[0] / b[1]), round(k[0] / k[1])
+            parts.append(f"{b_per:,} bytes per {what} against {k_per:,}"
+                         f" ({'at most' if b_per <= k_per else 'more than'} Kùzu's)")
+        if parts:
+            lines.append(f"- Memory after load: {'; '.join(parts)}.")
     loads = {e: med(e, "bulk_load") for e in engines if med(e, "bulk_load")}
     def load_rate(e):
         rels = reports[e].get("load", {}).get("relationships")
