@@ -552,7 +552,6 @@ impl Graph {
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
         if self.bulk {
             self.bulk_props.share(&mut props);
-            self.bulk_props.add(&mut props);
         }
         let id = rid(self.g.add_edge(
             ni(start),
@@ -563,6 +562,11 @@ impl Graph {
                 at: rel_props::At::None,
             },
         ));
+        // A slot freed since an earlier bulk load lies inside one of its runs: a
+        // relationship reusing it keeps its own properties.
+        if self.bulk && !self.rel_props.in_run(id) {
+            self.bulk_props.add(&mut props);
+        }
         let at = match props.pending() {
             Some((shape, row)) => self.rel_props.add_pending(id, shape, row),
             None => self.rel_props.add(id, props),
@@ -1400,6 +1404,48 @@ mod tests {
         g.purge(&log);
         assert_eq!(g.rel_props.owned(), 3);
         assert_eq!(read(&g, rels[first + 1]), given[first + 1]);
+    }
+
+    /// A slot freed after a bulk load lies inside one of its runs; a relationship that gets
+    /// it in a later bulk load must not be taken for a row of the old run, nor hide the
+    /// rows around it.
+    #[test]
+    fn a_later_bulk_load_reusing_a_slot_inside_a_run_keeps_every_property() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let (w, t) = (g.syms.intern("w"), g.syms.intern("T"));
+        let n = 2 * props::PACK_MIN_ROWS as i64;
+        let one = |v: i64| Props::from_pairs(vec![(w, Value::Int(v))]);
+        let mut expected: HashMap<RelId, Props> = HashMap::new();
+        g.begin_bulk();
+        let a = g
+            .create_node(&[], None, Props::default(), &mut log)
+            .unwrap();
+        for i in 0..n {
+            let r = g.create_rel(a, a, t, one(i), &mut log).unwrap();
+            expected.insert(r, one(i));
+        }
+        g.end_bulk();
+        g.purge(&log);
+        log.clear();
+        let freed = RelId(5);
+        g.delete_rel(freed, &mut log).unwrap();
+        g.purge(&log);
+        log.clear();
+        expected.remove(&freed);
+
+        g.begin_bulk();
+        let mut reused = false;
+        for i in 0..n {
+            let r = g.create_rel(a, a, t, one(1000 + i), &mut log).unwrap();
+            reused |= r == freed;
+            expected.insert(r, one(1000 + i));
+        }
+        g.end_bulk();
+        assert!(reused);
+        for (r, p) in &expected {
+            assert_eq!(&g.rel_props(*r).to_props(), p, "relationship {}", r.0);
+        }
     }
 
     #[test]

@@ -47,10 +47,13 @@ enum RunTable {
 #[derive(Debug, Default, Clone)]
 pub(super) struct RelProps {
     own: HashMap<RelId, Props, foldhash::fast::RandomState>,
-    /// The first relationship of each run, ascending once a bulk load has packed its rows.
+    /// The first relationship of each run whose table is finished, ascending.
     starts: Vec<u32>,
     /// In `starts` order.
     runs: Vec<Run>,
+    /// During a bulk load: the runs of pending rows (first relationship, run), in the order
+    /// they were made.
+    pending: Vec<(u32, Run)>,
 }
 
 /// The properties of a relationship without any.
@@ -67,16 +70,32 @@ impl RelProps {
         }
     }
 
-    fn row(&self, id: RelId) -> Option<PropsRef<'_>> {
+    /// The run holding `id`, with the offset of `id` in it. Runs never overlap: a slot
+    /// inside a run is not given to another run ([`RelProps::in_run`]).
+    fn run_of(&self, id: RelId) -> Option<(&Run, u32)> {
         let i = self.starts.partition_point(|s| *s <= id.0).checked_sub(1)?;
         let (start, run) = (self.starts.get(i)?, self.runs.get(i)?);
         let offset = id.0 - start;
-        match &run.table {
-            RunTable::Ready(table) if offset < run.len => {
-                Some(PropsRef::Row(table, run.row + offset))
-            }
+        (offset < run.len).then_some((run, offset))
+    }
+
+    fn row(&self, id: RelId) -> Option<PropsRef<'_>> {
+        match self.run_of(id)? {
+            (
+                Run {
+                    table: RunTable::Ready(table),
+                    row,
+                    ..
+                },
+                offset,
+            ) => Some(PropsRef::Row(table, row + offset)),
             _ => None,
         }
+    }
+
+    /// Whether `id` lies inside a run (its slot was freed and is being used again).
+    pub(super) fn in_run(&self, id: RelId) -> bool {
+        !self.starts.is_empty() && self.run_of(id).is_some()
     }
 
     /// Stores the (owned) properties of a new relationship written outside a bulk load;
@@ -92,21 +111,23 @@ impl RelProps {
     /// During a bulk load: records that relationship `id` holds pending row `row` of table
     /// `shape`, extending the last run when it continues it.
     pub(super) fn add_pending(&mut self, id: RelId, shape: u32, row: u32) -> At {
-        if let (Some(start), Some(run)) = (self.starts.last(), self.runs.last_mut()) {
+        if let Some((start, run)) = self.pending.last_mut() {
             if matches!(run.table, RunTable::Pending(s) if s == shape)
-                && start + run.len == id.0
+                && *start + run.len == id.0
                 && run.row + run.len == row
             {
                 run.len += 1;
                 return At::Row;
             }
         }
-        self.starts.push(id.0);
-        self.runs.push(Run {
-            len: 1,
-            row,
-            table: RunTable::Pending(shape),
-        });
+        self.pending.push((
+            id.0,
+            Run {
+                len: 1,
+                row,
+                table: RunTable::Pending(shape),
+            },
+        ));
         At::Row
     }
 
@@ -114,8 +135,8 @@ impl RelProps {
     /// to keep gets its rows back as owned properties: `own_again` is called with each of
     /// its relationships, whose record must then say [`At::Own`].
     pub(super) fn resolve(&mut self, tables: &mut Finished, own_again: &mut dyn FnMut(RelId)) {
-        let mut kept: Vec<(u32, Run)> = Vec::with_capacity(self.runs.len());
-        for (start, run) in self.starts.drain(..).zip(self.runs.drain(..)) {
+        let mut kept: Vec<(u32, Run)> = self.starts.drain(..).zip(self.runs.drain(..)).collect();
+        for (start, run) in std::mem::take(&mut self.pending) {
             let RunTable::Pending(shape) = run.table else {
                 kept.push((start, run));
                 continue;
