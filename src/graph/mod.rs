@@ -978,8 +978,9 @@ impl Graph {
             tables.resolve(&mut r.props);
         }
         let mut owned = Vec::new();
+        let bound = self.rel_bound();
         self.rel_props
-            .resolve(&mut tables, &mut |id| owned.push(id));
+            .resolve(&mut tables, bound, &mut |id| owned.push(id));
         for id in owned {
             if let Some(r) = self.g.edge_weight_mut(ei(id)) {
                 r.at = rel_props::At::Own;

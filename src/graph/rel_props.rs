@@ -5,8 +5,10 @@
 //! relationships with no property as for the others. The record now only says where its
 //! properties are ([`At`]), and the slot is 24 bytes:
 //! - *none*;
-//! - *own*: in a map by relationship id, for relationships written one statement at a time
-//!   (and any relationship written since its bulk load);
+//! - *own*: for relationships written one statement at a time (and any relationship written
+//!   since its bulk load): a slot per relationship id from the end of the last bulk load on
+//!   (what a graph built by writes uses, as fast and as large as the record's field was),
+//!   a map for the few below it;
 //! - *row*: a bulk load (import, snapshot restore) packs properties into column tables,
 //!   each key set its own table. Consecutive relationships whose rows are consecutive rows
 //!   of one table form a *run*; the runs, ordered by first id, are all a bulk-loaded
@@ -46,7 +48,7 @@ enum RunTable {
 /// The properties of every relationship that has some.
 #[derive(Debug, Default, Clone)]
 pub(super) struct RelProps {
-    own: HashMap<RelId, Props, foldhash::fast::RandomState>,
+    own: Owned,
     /// The first relationship of each run whose table is finished, ascending.
     starts: Vec<u32>,
     /// In `starts` order.
@@ -59,13 +61,73 @@ pub(super) struct RelProps {
 /// The properties of a relationship without any.
 static EMPTY: Props = Props::EMPTY;
 
+/// Owned properties by relationship id.
+#[derive(Debug, Default, Clone)]
+struct Owned {
+    /// Ids from `base` on, one slot each (empty for a relationship without).
+    dense: Vec<Props>,
+    base: u32,
+    /// Ids below `base` (written after a bulk load made them).
+    sparse: HashMap<RelId, Props, foldhash::fast::RandomState>,
+}
+
+impl Owned {
+    fn get(&self, id: RelId) -> Option<&Props> {
+        match id.0.checked_sub(self.base) {
+            Some(i) => self.dense.get(i as usize),
+            None => self.sparse.get(&id),
+        }
+    }
+
+    /// The properties of `id`, made empty if it had none.
+    fn slot(&mut self, id: RelId) -> &mut Props {
+        match id.0.checked_sub(self.base) {
+            Some(i) => {
+                let i = i as usize;
+                if self.dense.len() <= i {
+                    self.dense.resize_with(i + 1, Props::default);
+                }
+                #[allow(clippy::indexing_slicing)] // just made long enough
+                &mut self.dense[i]
+            }
+            None => self.sparse.entry(id).or_default(),
+        }
+    }
+
+    fn remove(&mut self, id: RelId) {
+        match id.0.checked_sub(self.base) {
+            Some(i) => {
+                if let Some(p) = self.dense.get_mut(i as usize) {
+                    *p = Props::default();
+                }
+            }
+            None => {
+                self.sparse.remove(&id);
+            }
+        }
+    }
+
+    /// After a bulk load that made relationships up to `bound`: a graph without dense
+    /// slots yet starts them there, so that writes to loaded relationships go to the map.
+    fn loaded(&mut self, bound: u32) {
+        if self.dense.is_empty() && bound > self.base {
+            self.base = bound;
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.dense.iter().filter(|p| !p.is_empty()).count() + self.sparse.len()
+    }
+}
+
 impl RelProps {
     /// The properties of relationship `id`, stored `at`.
     #[inline]
     pub(super) fn get(&self, id: RelId, at: At) -> PropsRef<'_> {
         match at {
             At::None => PropsRef::Props(&EMPTY),
-            At::Own => PropsRef::Props(self.own.get(&id).unwrap_or(&EMPTY)),
+            At::Own => PropsRef::Props(self.own.get(id).unwrap_or(&EMPTY)),
             At::Row => self.row(id).unwrap_or(PropsRef::Props(&EMPTY)),
         }
     }
@@ -104,7 +166,7 @@ impl RelProps {
         if props.is_empty() {
             return At::None;
         }
-        self.own.insert(id, props);
+        *self.own.slot(id) = props;
         At::Own
     }
 
@@ -134,7 +196,14 @@ impl RelProps {
     /// Turns the pending runs into runs of their finished tables. A run of a table too small
     /// to keep gets its rows back as owned properties: `own_again` is called with each of
     /// its relationships, whose record must then say [`At::Own`].
-    pub(super) fn resolve(&mut self, tables: &mut Finished, own_again: &mut dyn FnMut(RelId)) {
+    /// `bound` is the graph's relationship bound: the load made no relationship above it.
+    pub(super) fn resolve(
+        &mut self,
+        tables: &mut Finished,
+        bound: u32,
+        own_again: &mut dyn FnMut(RelId),
+    ) {
+        self.own.loaded(bound);
         let mut kept: Vec<(u32, Run)> = self.starts.drain(..).zip(self.runs.drain(..)).collect();
         for (start, run) in std::mem::take(&mut self.pending) {
             let RunTable::Pending(shape) = run.table else {
@@ -154,7 +223,7 @@ impl RelProps {
                         let id = RelId(start + i);
                         let props = tables.take_small(shape, run.row + i);
                         if !props.is_empty() {
-                            self.own.insert(id, props);
+                            *self.own.slot(id) = props;
                             own_again(id);
                         }
                     }
@@ -174,7 +243,7 @@ impl RelProps {
             At::Row => self.row(id).map(PropsRef::to_props),
             At::None | At::Own => None,
         };
-        let props = self.own.entry(id).or_default();
+        let props = self.own.slot(id);
         if let Some(c) = copied {
             *props = c;
         }
@@ -184,9 +253,9 @@ impl RelProps {
     /// Forgets the owned properties of `id` when they are empty; returns where the
     /// properties of `id` now are (after a write to them).
     pub(super) fn settle(&mut self, id: RelId) -> At {
-        match self.own.get(&id) {
+        match self.own.get(id) {
             Some(p) if p.is_empty() => {
-                self.own.remove(&id);
+                self.own.remove(id);
                 At::None
             }
             Some(_) => At::Own,
@@ -204,7 +273,7 @@ impl RelProps {
     /// unused).
     pub(super) fn remove(&mut self, id: RelId, at: At) {
         if at == At::Own {
-            self.own.remove(&id);
+            self.own.remove(id);
         }
     }
 }
