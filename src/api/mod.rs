@@ -68,7 +68,7 @@ impl RelData {
     ) -> RelData {
         RelData {
             id,
-            rel_type: g.syms.name(rec.ty).to_string(),
+            rel_type: g.syms.name(rec.ty()).to_string(),
             start,
             end,
             properties: g.props_map(g.rel_props(id)),

@@ -184,7 +184,7 @@ pub(super) fn reaches_only(g: &Graph, types: &[Sym], dir: Dir, label: Sym) -> bo
 /// Whether a relationship the expansion must differ from could be one of its matches (one
 /// of type `ty`).
 fn distinct_conflict(g: &Graph, s: &ExpandSpec, row: &Row, ty: Sym) -> bool {
-    let mut of_type = |r: RelId| g.rel(r).map_or(true, |rec| rec.ty == ty);
+    let mut of_type = |r: RelId| g.rel(r).map_or(true, |rec| rec.ty() == ty);
     s.distinct_from
         .iter()
         .any(|d| row.get(*d).is_some_and(|v| rel_list_any(v, &mut of_type)))

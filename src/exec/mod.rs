@@ -270,7 +270,7 @@ impl EntityView for View<'_> {
                 format!("relationship {} does not exist", id.0),
             )
         })?;
-        Ok(self.0.syms.name(r.ty))
+        Ok(self.0.syms.name(r.ty()))
     }
     fn rel_endpoints(&self, id: RelId) -> Result<(NodeId, NodeId)> {
         self.0.endpoints(id).ok_or_else(|| {

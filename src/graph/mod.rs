@@ -172,12 +172,74 @@ pub struct NodeRec {
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct RelRec {
-    pub ty: Sym,
-    pub deleted: bool,
-    /// Where its properties are ([`Graph::rel_props`] reads them): 8 bytes a record.
-    at: rel_props::At,
+/// A relationship record: its type, whether it is tombstoned and where its properties are
+/// ([`Graph::rel_props`] reads them), packed in one `u32` that is never zero, so that
+/// petgraph's slot (`Option<RelRec>` and the links) is 20 bytes. Bits 0-1: where the
+/// properties are; bit 2: tombstoned; bits 3-31: the type plus one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct RelRec(std::num::NonZeroU32);
+
+impl RelRec {
+    /// The largest type symbol a record holds.
+    const MAX_TYPE: Sym = (u32::MAX >> 3) - 1;
+    const DELETED: u32 = 1 << 2;
+
+    /// A live record of type `ty`, without properties (`None` when `ty` is above
+    /// [`RelRec::MAX_TYPE`]).
+    fn new(ty: Sym) -> Option<RelRec> {
+        if ty > RelRec::MAX_TYPE {
+            return None;
+        }
+        std::num::NonZeroU32::new((ty + 1) << 3).map(RelRec)
+    }
+
+    pub fn ty(self) -> Sym {
+        (self.0.get() >> 3) - 1
+    }
+
+    pub fn deleted(self) -> bool {
+        self.0.get() & RelRec::DELETED != 0
+    }
+
+    fn set_deleted(&mut self, deleted: bool) {
+        let bits = if deleted {
+            self.0.get() | RelRec::DELETED
+        } else {
+            self.0.get() & !RelRec::DELETED
+        };
+        if let Some(b) = std::num::NonZeroU32::new(bits) {
+            self.0 = b;
+        }
+    }
+
+    fn at(self) -> rel_props::At {
+        match self.0.get() & 3 {
+            1 => rel_props::At::Own,
+            2 => rel_props::At::Row,
+            _ => rel_props::At::None,
+        }
+    }
+
+    fn set_at(&mut self, at: rel_props::At) {
+        let code = match at {
+            rel_props::At::None => 0,
+            rel_props::At::Own => 1,
+            rel_props::At::Row => 2,
+        };
+        if let Some(b) = std::num::NonZeroU32::new(self.0.get() & !3 | code) {
+            self.0 = b;
+        }
+    }
+}
+
+impl std::fmt::Debug for RelRec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelRec")
+            .field("ty", &self.ty())
+            .field("deleted", &self.deleted())
+            .field("at", &self.at())
+            .finish()
+    }
 }
 
 /// One reversible change.
@@ -319,7 +381,7 @@ impl Graph {
 
     pub fn rel(&self, id: RelId) -> Result<&RelRec> {
         match self.rel_rec(id) {
-            Some(r) if !r.deleted => Ok(r),
+            Some(r) if !r.deleted() => Ok(r),
             _ => Err(deleted_rel(id)),
         }
     }
@@ -327,7 +389,7 @@ impl Graph {
     /// The properties of relationship `id` (none for one that does not exist).
     #[inline]
     pub fn rel_props(&self, id: RelId) -> PropsRef<'_> {
-        let at = self.rel_rec(id).map_or(rel_props::At::None, |r| r.at);
+        let at = self.rel_rec(id).map_or(rel_props::At::None, |r| r.at());
         self.rel_props.get(id, at)
     }
 
@@ -335,7 +397,7 @@ impl Graph {
     #[inline]
     pub fn live_rel_props(&self, id: RelId) -> Result<PropsRef<'_>> {
         let r = self.rel(id)?;
-        Ok(self.rel_props.get(id, r.at))
+        Ok(self.rel_props.get(id, r.at()))
     }
 
     pub fn node_is_live(&self, id: NodeId) -> bool {
@@ -420,7 +482,7 @@ impl Graph {
         }
         let mut push = |e: petgraph::stable_graph::EdgeReference<'_, RelRec, u32>, other| {
             let r = e.weight();
-            if !r.deleted {
+            if !r.deleted() {
                 out.push((rid(e.id()), nid(other)));
             }
         };
@@ -462,7 +524,7 @@ impl Graph {
                         continue;
                     }
                     // Tombstones only exist while a transaction that deleted is open.
-                    if self.dead_rels > 0 && self.rel_rec(r).is_none_or(|rec| rec.deleted) {
+                    if self.dead_rels > 0 && self.rel_rec(r).is_none_or(|rec| rec.deleted()) {
                         continue;
                     }
                     out.push((r, other));
@@ -549,19 +611,17 @@ impl Graph {
     ) -> Result<RelId> {
         self.node(start)?;
         self.node(end)?;
+        let rec = RelRec::new(ty).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ResourceLimit,
+                "too many distinct names (labels, types and keys) for a relationship type",
+            )
+        })?;
         self.prop_keys.extend(props.iter().map(|(k, _)| k));
         if self.bulk {
             self.bulk_props.share(&mut props);
         }
-        let id = rid(self.g.add_edge(
-            ni(start),
-            ni(end),
-            RelRec {
-                ty,
-                deleted: false,
-                at: rel_props::At::None,
-            },
-        ));
+        let id = rid(self.g.add_edge(ni(start), ni(end), rec));
         // A slot freed since an earlier bulk load lies inside one of its runs: a
         // relationship reusing it keeps its own properties.
         if self.bulk && !self.rel_props.in_run(id) {
@@ -572,7 +632,7 @@ impl Graph {
             None => self.rel_props.add(id, props),
         };
         if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-            r.at = at;
+            r.set_at(at);
         }
         *self.type_counts.entry(ty).or_default() += 1;
         if !self.bulk {
@@ -614,15 +674,15 @@ impl Graph {
         let Some(r) = self.g.edge_weight_mut(ei(id)) else {
             return Ok(false);
         };
-        if r.deleted {
+        if r.deleted() {
             return Ok(false);
         }
         self.count_rel(id, false);
         let Some(r) = self.g.edge_weight_mut(ei(id)) else {
             return Ok(false);
         };
-        r.deleted = true;
-        let ty = r.ty;
+        r.set_deleted(true);
+        let ty = r.ty();
         if let Some(c) = self.type_counts.get_mut(&ty) {
             *c = c.saturating_sub(1);
         }
@@ -682,11 +742,11 @@ impl Graph {
     /// Sets a relationship property (null removes it), whatever the relationship's state;
     /// returns the old value.
     fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Value) -> Option<Value> {
-        let at = self.g.edge_weight(ei(id))?.at;
+        let at = self.g.edge_weight(ei(id))?.at();
         let old = self.rel_props.own_mut(id, at).set(key, value);
         let at = self.rel_props.settle(id);
         if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-            r.at = at;
+            r.set_at(at);
         }
         old
     }
@@ -775,12 +835,12 @@ impl Graph {
                     }
                 }
                 Undo::CreatedRel(id) => {
-                    if self.rel_rec(id).is_some_and(|r| !r.deleted) {
+                    if self.rel_rec(id).is_some_and(|r| !r.deleted()) {
                         self.count_rel(id, false);
                     }
                     if let Some(r) = self.remove_rel_slot(id) {
-                        if !r.deleted {
-                            if let Some(c) = self.type_counts.get_mut(&r.ty) {
+                        if !r.deleted() {
+                            if let Some(c) = self.type_counts.get_mut(&r.ty()) {
                                 *c = c.saturating_sub(1);
                             }
                             self.live_rels -= 1;
@@ -804,8 +864,8 @@ impl Graph {
                 }
                 Undo::DeletedRel(id) => {
                     if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-                        r.deleted = false;
-                        *self.type_counts.entry(r.ty).or_default() += 1;
+                        r.set_deleted(false);
+                        *self.type_counts.entry(r.ty()).or_default() += 1;
                         self.live_rels += 1;
                         self.dead_rels = self.dead_rels.saturating_sub(1);
                         self.count_rel(id, true);
@@ -857,11 +917,11 @@ impl Graph {
     fn remove_rel_slot(&mut self, id: RelId) -> Option<RelRec> {
         let ends = self.endpoints(id);
         let r = self.g.remove_edge(ei(id))?;
-        self.rel_props.remove(id, r.at);
+        self.rel_props.remove(id, r.at());
         if let Some((s, e)) = ends {
-            self.adjacency.remove(s, e, r.ty, id);
+            self.adjacency.remove(s, e, r.ty(), id);
         }
-        if r.deleted {
+        if r.deleted() {
             self.dead_rels = self.dead_rels.saturating_sub(1);
         }
         Some(r)
@@ -871,7 +931,7 @@ impl Graph {
     pub fn purge(&mut self, undo: &UndoLog) {
         for u in undo {
             if let Undo::DeletedRel(id) = u {
-                if self.rel_rec(*id).is_some_and(|r| r.deleted) {
+                if self.rel_rec(*id).is_some_and(|r| r.deleted()) {
                     self.remove_rel_slot(*id);
                 }
             }
@@ -983,7 +1043,7 @@ impl Graph {
             .resolve(&mut tables, bound, &mut |id| owned.push(id));
         for id in owned {
             if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-                r.at = rel_props::At::Own;
+                r.set_at(rel_props::At::Own);
             }
         }
     }
@@ -1020,10 +1080,10 @@ impl Graph {
         let mut inc = Vec::with_capacity(self.live_rels);
         let mut by_sets: HashMap<(u32, Sym, u32), u64> = HashMap::new();
         for (id, start, end, rec) in self.rel_records() {
-            out.push((start, rec.ty, id, end));
-            inc.push((end, rec.ty, id, start));
+            out.push((start, rec.ty(), id, end));
+            inc.push((end, rec.ty(), id, start));
             let set = |n: NodeId| set_of.get(n.0 as usize).copied().unwrap_or(0);
-            *by_sets.entry((set(start), rec.ty, set(end))).or_default() += 1;
+            *by_sets.entry((set(start), rec.ty(), set(end))).or_default() += 1;
         }
         out.sort_unstable();
         inc.sort_unstable();
@@ -1051,7 +1111,7 @@ impl Graph {
     pub fn rel_records(&self) -> impl Iterator<Item = (RelId, NodeId, NodeId, &RelRec)> + '_ {
         self.g.edge_references().filter_map(|e| {
             let r = e.weight();
-            (!r.deleted).then(|| (rid(e.id()), nid(e.source()), nid(e.target()), r))
+            (!r.deleted()).then(|| (rid(e.id()), nid(e.source()), nid(e.target()), r))
         })
     }
 
@@ -1082,10 +1142,10 @@ impl Graph {
                 a
             }
         };
-        let rel = || RelRec {
-            ty: 0,
-            deleted: true,
-            at: rel_props::At::None,
+        let rel = || {
+            let mut r = RelRec(std::num::NonZeroU32::MIN);
+            r.set_deleted(true);
+            r
         };
         for _ in 0..free_rels {
             holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
@@ -1251,7 +1311,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Props>(), 16);
         assert!(std::mem::size_of::<NodeRec>() <= 40);
         assert!(std::mem::size_of::<Option<NodeRec>>() <= 40);
-        assert!(std::mem::size_of::<Option<RelRec>>() <= 8);
+        assert_eq!(std::mem::size_of::<Option<RelRec>>(), 4);
     }
 
     #[test]
@@ -1447,6 +1507,26 @@ mod tests {
         for (r, p) in &expected {
             assert_eq!(&g.rel_props(*r).to_props(), p, "relationship {}", r.0);
         }
+    }
+
+    #[test]
+    fn a_relationship_record_keeps_its_type_and_flags_in_four_bytes() {
+        for ty in [0, 1, 77, RelRec::MAX_TYPE] {
+            let mut r = RelRec::new(ty).unwrap();
+            assert_eq!(
+                (r.ty(), r.deleted(), r.at()),
+                (ty, false, rel_props::At::None)
+            );
+            for at in [rel_props::At::Row, rel_props::At::Own, rel_props::At::None] {
+                r.set_at(at);
+                r.set_deleted(true);
+                assert_eq!((r.ty(), r.deleted(), r.at()), (ty, true, at));
+                r.set_deleted(false);
+                assert_eq!((r.ty(), r.deleted(), r.at()), (ty, false, at));
+            }
+        }
+        assert!(RelRec::new(RelRec::MAX_TYPE + 1).is_none());
+        assert!(RelRec::new(Sym::MAX).is_none());
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Graph {
         let (Some(rec), Some((s, e))) = (self.rel_rec(r), self.endpoints(r)) else {
             return;
         };
-        let ty = rec.ty;
+        let ty = rec.ty();
         // Through the petgraph field, so the labels stay borrowed while the counts change.
         let g = &self.g;
         let labels = |n| {

@@ -511,7 +511,7 @@ impl Encode for SnapOut<'_> {
             }
             SnapOut::Rel(id, start, end, rec, props) => {
                 3u8.encode(e)?;
-                enc_rel([*id, *start, *end, rec.ty], props.iter(), e)
+                enc_rel([*id, *start, *end, rec.ty()], props.iter(), e)
             }
             SnapOut::Schema(items) => {
                 4u8.encode(e)?;

@@ -127,8 +127,8 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
         let (Some(r), Some((start, end))) = (g.rel_rec(id), g.endpoints(id)) else {
             continue;
         };
-        let ty = names.of(g, r.ty);
-        let props = if r.deleted {
+        let ty = names.of(g, r.ty());
+        let props = if r.deleted() {
             Vec::new()
         } else {
             names.props(g, g.rel_props(id))
@@ -156,7 +156,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     }
     for (id, t) in rels {
         let Some(r) = g.rel_rec(id) else { continue };
-        if new_rels.contains(&id) || r.deleted {
+        if new_rels.contains(&id) || r.deleted() {
             continue;
         }
         let props = names.changed(g, &t.keys, g.rel_props(id));
