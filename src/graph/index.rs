@@ -456,7 +456,7 @@ fn valid_int_range(lo: Bound<i64>, hi: Bound<i64>) -> bool {
 
 impl PropIndex {
     fn key_of(&self, n: &NodeRec) -> Option<IndexKey> {
-        if n.deleted || n.labels.binary_search(&self.label).is_err() {
+        if n.deleted() || n.labels.binary_search(&self.label).is_err() {
             return None;
         }
         if let [p] = self.props.as_slice() {

@@ -76,16 +76,21 @@ impl Interner {
 
 /// A node's labels, ascending and distinct. Up to [`Labels::INLINE`] are kept in the record
 /// itself (most nodes have one or two); more take one allocation. Reads see a `[Sym]`.
+///
+/// The node record's tombstone flag rides along in the padding of either form (see
+/// [`NodeRec::deleted`]), which keeps the record at 32 bytes; it plays no part in
+/// comparisons and a [`Labels`] made by [`Labels::new`] has it clear.
 #[derive(Clone)]
 pub struct Labels(LabelRepr);
 
 #[derive(Clone)]
 enum LabelRepr {
-    /// The first `len` symbols.
-    Inline(u8, [Sym; Labels::INLINE]),
-    /// More than `INLINE` symbols, behind a thin pointer so that `Labels` stays 16 bytes.
+    /// The first `len` symbols, and the tombstone flag.
+    Inline(u8, bool, [Sym; Labels::INLINE]),
+    /// More than `INLINE` symbols, behind a thin pointer so that `Labels` stays 16 bytes,
+    /// and the tombstone flag.
     #[allow(clippy::box_collection)]
-    Heap(Box<Vec<Sym>>),
+    Heap(bool, Box<Vec<Sym>>),
 }
 
 impl Labels {
@@ -96,24 +101,36 @@ impl Labels {
         let mut v = labels.to_vec();
         v.sort_unstable();
         v.dedup();
-        Labels::from_sorted(v)
+        Labels::from_sorted(v, false)
     }
 
-    fn from_sorted(v: Vec<Sym>) -> Labels {
+    fn from_sorted(v: Vec<Sym>, flag: bool) -> Labels {
         if v.len() > Labels::INLINE {
-            return Labels(LabelRepr::Heap(Box::new(v)));
+            return Labels(LabelRepr::Heap(flag, Box::new(v)));
         }
         let mut inline = [0; Labels::INLINE];
         for (slot, l) in inline.iter_mut().zip(&v) {
             *slot = *l;
         }
-        Labels(LabelRepr::Inline(v.len() as u8, inline))
+        Labels(LabelRepr::Inline(v.len() as u8, flag, inline))
     }
 
     pub fn as_slice(&self) -> &[Sym] {
         match &self.0 {
-            LabelRepr::Inline(len, inline) => inline.get(..*len as usize).unwrap_or(&[]),
-            LabelRepr::Heap(v) => v,
+            LabelRepr::Inline(len, _, inline) => inline.get(..*len as usize).unwrap_or(&[]),
+            LabelRepr::Heap(_, v) => v,
+        }
+    }
+
+    fn flag(&self) -> bool {
+        match self.0 {
+            LabelRepr::Inline(_, flag, _) | LabelRepr::Heap(flag, _) => flag,
+        }
+    }
+
+    fn set_flag(&mut self, to: bool) {
+        match &mut self.0 {
+            LabelRepr::Inline(_, flag, _) | LabelRepr::Heap(flag, _) => *flag = to,
         }
     }
 
@@ -124,7 +141,7 @@ impl Labels {
         };
         let mut v = self.to_vec();
         v.insert(i, label);
-        *self = Labels::from_sorted(v);
+        *self = Labels::from_sorted(v, self.flag());
         true
     }
 
@@ -135,14 +152,14 @@ impl Labels {
         };
         let mut v = self.to_vec();
         v.remove(i);
-        *self = Labels::from_sorted(v);
+        *self = Labels::from_sorted(v, self.flag());
         true
     }
 }
 
 impl Default for Labels {
     fn default() -> Labels {
-        Labels(LabelRepr::Inline(0, [0; Labels::INLINE]))
+        Labels(LabelRepr::Inline(0, false, [0; Labels::INLINE]))
     }
 }
 
@@ -169,7 +186,18 @@ impl std::fmt::Debug for Labels {
 pub struct NodeRec {
     pub labels: Labels,
     pub props: Props,
-    pub deleted: bool,
+}
+
+impl NodeRec {
+    /// Whether the node is tombstoned (deleted, not yet purged). Kept in the labels' spare
+    /// bits: a field of its own would make every node slot 8 bytes larger.
+    pub fn deleted(&self) -> bool {
+        self.labels.flag()
+    }
+
+    fn set_deleted(&mut self, deleted: bool) {
+        self.labels.set_flag(deleted);
+    }
 }
 
 /// A relationship record: its type, whether it is tombstoned and where its properties are
@@ -374,7 +402,7 @@ impl Graph {
     /// A live node's record, or `DeletedEntityAccess`.
     pub fn node(&self, id: NodeId) -> Result<&NodeRec> {
         match self.node_rec(id) {
-            Some(n) if !n.deleted => Ok(n),
+            Some(n) if !n.deleted() => Ok(n),
             _ => Err(deleted_node(id)),
         }
     }
@@ -401,7 +429,7 @@ impl Graph {
     }
 
     pub fn node_is_live(&self, id: NodeId) -> bool {
-        self.node_rec(id).is_some_and(|n| !n.deleted)
+        self.node_rec(id).is_some_and(|n| !n.deleted())
     }
 
     /// (start, end) of a relationship, live or tombstoned.
@@ -440,7 +468,7 @@ impl Graph {
     pub fn all_nodes(&self) -> Vec<NodeId> {
         self.g
             .node_indices()
-            .filter(|i| self.g.node_weight(*i).is_some_and(|n| !n.deleted))
+            .filter(|i| self.g.node_weight(*i).is_some_and(|n| !n.deleted()))
             .map(nid)
             .collect()
     }
@@ -581,7 +609,6 @@ impl Graph {
         let id = nid(self.g.add_node(NodeRec {
             labels: ls.clone(),
             props,
-            deleted: false,
         }));
         for &l in ls.iter() {
             self.label_index.insert(l, id, self.bulk);
@@ -650,14 +677,14 @@ impl Graph {
         let Some(n) = self.g.node_weight_mut(ni(id)) else {
             return Ok(false);
         };
-        if n.deleted {
+        if n.deleted() {
             return Ok(false);
         }
         self.unindex_node(id);
         let Some(n) = self.g.node_weight_mut(ni(id)) else {
             return Ok(false);
         };
-        n.deleted = true;
+        n.set_deleted(true);
         let labels = n.labels.clone();
         for &l in labels.iter() {
             self.label_index.remove(l, id);
@@ -829,7 +856,7 @@ impl Graph {
                         if let Some(k) = self.node_keys.remove(&id) {
                             self.keys.remove(&k);
                         }
-                        if !n.deleted {
+                        if !n.deleted() {
                             self.live_nodes -= 1;
                         }
                     }
@@ -849,7 +876,7 @@ impl Graph {
                 }
                 Undo::DeletedNode(id) => {
                     if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                        n.deleted = false;
+                        n.set_deleted(false);
                         let labels = n.labels.clone();
                         if let Some(k) = self.node_keys.get(&id) {
                             self.keys.insert(k.clone(), id);
@@ -895,7 +922,7 @@ impl Graph {
     pub fn check_deleted_nodes_detached(&self, undo: &UndoLog) -> Result<()> {
         for u in undo {
             if let Undo::DeletedNode(id) = u {
-                if self.node_rec(*id).is_some_and(|n| n.deleted)
+                if self.node_rec(*id).is_some_and(|n| n.deleted())
                     && !self.rels_of(*id, Dir::Both, &[]).is_empty()
                 {
                     return Err(Error::runtime(
@@ -938,7 +965,7 @@ impl Graph {
         }
         for u in undo {
             if let Undo::DeletedNode(id) = u {
-                if self.node_rec(*id).is_some_and(|n| n.deleted) {
+                if self.node_rec(*id).is_some_and(|n| n.deleted()) {
                     // Any relationship still attached is tombstoned too (checked before).
                     self.g.remove_node(ni(*id));
                     self.node_keys.remove(id);
@@ -1102,7 +1129,7 @@ impl Graph {
         self.g.node_indices().filter_map(|i| {
             self.g
                 .node_weight(i)
-                .filter(|n| !n.deleted)
+                .filter(|n| !n.deleted())
                 .map(|n| (nid(i), n))
         })
     }
@@ -1118,10 +1145,13 @@ impl Graph {
     /// Fills every unused node slot below `nodes` and relationship slot below `rels` with a
     /// placeholder (the graph must hold no unused slot, or they are filled first).
     pub(crate) fn fill_holes(&mut self, nodes: u32, rels: u32, holes: &mut Holes) {
-        let placeholder = || NodeRec {
-            labels: Labels::default(),
-            props: Props::default(),
-            deleted: true,
+        let placeholder = || {
+            let mut n = NodeRec {
+                labels: Labels::default(),
+                props: Props::default(),
+            };
+            n.set_deleted(true);
+            n
         };
         let free_nodes = self.g.node_bound() - self.g.node_count();
         for _ in 0..free_nodes {
@@ -1309,8 +1339,27 @@ mod tests {
     fn records_are_compact() {
         assert_eq!(std::mem::size_of::<Labels>(), 16);
         assert_eq!(std::mem::size_of::<Props>(), 16);
-        assert!(std::mem::size_of::<NodeRec>() <= 40);
-        assert!(std::mem::size_of::<Option<NodeRec>>() <= 40);
+        assert_eq!(std::mem::size_of::<NodeRec>(), 32);
+        assert_eq!(std::mem::size_of::<Option<NodeRec>>(), 32);
+        // The tombstone flag kept in the labels survives their changes of form.
+        let mut n = NodeRec {
+            labels: Labels::new(&[4]),
+            props: Props::default(),
+        };
+        n.set_deleted(true);
+        for l in [1, 9, 7, 2] {
+            assert!(n.labels.insert(l) && n.deleted());
+        }
+        assert_eq!(n.labels.as_slice(), [1, 2, 4, 7, 9]);
+        for l in [9, 1, 4] {
+            assert!(n.labels.remove(l) && n.deleted());
+        }
+        n.set_deleted(false);
+        assert!(n.labels.insert(3) && !n.deleted());
+        n.set_deleted(true);
+        assert!(n.labels.remove(3));
+        // Equal labels compare equal whatever the flag.
+        assert!(n.labels == Labels::new(&[2, 7]));
         assert_eq!(std::mem::size_of::<Option<RelRec>>(), 4);
     }
 

@@ -106,7 +106,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     let mut ops = Vec::new();
     for id in created_nodes {
         let Some(n) = g.node_rec(id) else { continue };
-        ops.push(RedoOp::CreateNode(if n.deleted {
+        ops.push(RedoOp::CreateNode(if n.deleted() {
             // Gone again before the commit: only its id matters.
             NodeItem {
                 id: id.0,
@@ -143,7 +143,7 @@ pub(crate) fn record_of(g: &Graph, undo: &UndoLog) -> Option<WalRecord> {
     }
     for (id, t) in nodes {
         let Some(n) = g.node_rec(id) else { continue };
-        if new_nodes.contains(&id) || n.deleted {
+        if new_nodes.contains(&id) || n.deleted() {
             continue;
         }
         let labels = t.labels.then(|| names.labels(g, &n.labels));
