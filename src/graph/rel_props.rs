@@ -3,7 +3,7 @@
 //! A relationship record is petgraph's edge weight, and every edge slot is as large as the
 //! largest weight: a 16-byte [`Props`] in each made the slot 40 bytes, for the many
 //! relationships with no property as for the others. The record now only says where its
-//! properties are ([`At`]), and the slot is 24 bytes:
+//! properties are ([`At`]), and the slot is 20 bytes (the record packed, see `RelRec`):
 //! - *none*;
 //! - *own*: for relationships written one statement at a time (and any relationship written
 //!   since its bulk load): a slot per relationship id from the end of the last bulk load on
