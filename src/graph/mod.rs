@@ -221,8 +221,14 @@ impl RelRec {
         std::num::NonZeroU32::new((ty + 1) << 3).map(RelRec)
     }
 
+    /// A tombstone of type 0 (the placeholders of [`Graph::fill_holes`]).
+    const PLACEHOLDER: RelRec = match std::num::NonZeroU32::new((1 << 3) | RelRec::DELETED) {
+        Some(bits) => RelRec(bits),
+        None => RelRec(std::num::NonZeroU32::MIN),
+    };
+
     pub fn ty(self) -> Sym {
-        (self.0.get() >> 3) - 1
+        (self.0.get() >> 3).saturating_sub(1)
     }
 
     pub fn deleted(self) -> bool {
@@ -1172,11 +1178,7 @@ impl Graph {
                 a
             }
         };
-        let rel = || {
-            let mut r = RelRec(std::num::NonZeroU32::MIN);
-            r.set_deleted(true);
-            r
-        };
+        let rel = || RelRec::PLACEHOLDER;
         for _ in 0..free_rels {
             holes.rels.push(rid(self.g.add_edge(anchor, anchor, rel())));
         }
@@ -1575,6 +1577,11 @@ mod tests {
             }
         }
         assert!(RelRec::new(RelRec::MAX_TYPE + 1).is_none());
+        let p = RelRec::PLACEHOLDER;
+        assert_eq!(
+            (p.ty(), p.deleted(), p.at()),
+            (0, true, rel_props::At::None)
+        );
         assert!(RelRec::new(Sym::MAX).is_none());
     }
 

@@ -236,7 +236,7 @@ impl RelProps {
         (self.starts, self.runs) = kept.into_iter().unzip();
     }
 
-    /// The properties of `id`, moved to the owned map (before a write to them); they were
+    /// The properties of `id`, made owned (before a write to them); they were
     /// stored `at`.
     pub(super) fn own_mut(&mut self, id: RelId, at: At) -> &mut Props {
         let copied = match at {
