@@ -552,17 +552,18 @@ impl Graph {
                 if dir != wanted && dir != Dir::Both {
                     continue;
                 }
-                for &(r, other) in self.adjacency.get(node, outgoing, *ty).iter().rev() {
+                let group = self.adjacency.get(node, outgoing, *ty);
+                group.for_each_rev(|(r, other)| {
                     // A self-loop walked both ways is one match, from its start.
                     if !outgoing && dir == Dir::Both && other == node {
-                        continue;
+                        return;
                     }
                     // Tombstones only exist while a transaction that deleted is open.
                     if self.dead_rels > 0 && self.rel_rec(r).is_none_or(|rec| rec.deleted()) {
-                        continue;
+                        return;
                     }
                     out.push((r, other));
-                }
+                });
             }
         }
     }
