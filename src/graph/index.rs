@@ -260,7 +260,7 @@ fn int_bound(b: &Bound<IndexKey>, lower: bool) -> Option<Bound<i64>> {
 }
 
 /// The entries of one index. Keys of one integer, the common case (ids), sit in a map of
-/// their own, 16 bytes an entry instead of 40; every other key (floats, strings, tuples) in
+/// their own, 16 bytes an entry instead of 48; every other key (floats, strings, tuples) in
 /// a map by [`IndexKey`]. An integer and a float that tie (`1`, `1.0`) are in different
 /// maps: lookups and constraint checks consult both.
 #[derive(Debug, Clone, Default)]
