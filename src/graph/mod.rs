@@ -1586,6 +1586,120 @@ mod tests {
         assert!(RelRec::new(Sym::MAX).is_none());
     }
 
+    /// Relationship properties and adjacency against a plain model, over random mixes of
+    /// bulk loads (some reusing freed slots), writes, deletions, commits and rollbacks.
+    #[test]
+    fn relationship_properties_and_groups_follow_a_model_through_random_work() {
+        use std::collections::BTreeMap;
+        type Model = BTreeMap<RelId, (NodeId, NodeId, Sym, Props)>;
+        let check = |g: &Graph, model: &Model, round: &str| {
+            let live: Vec<RelId> = g.rel_records().map(|(r, ..)| r).collect();
+            assert_eq!(live, model.keys().copied().collect::<Vec<_>>(), "{round}");
+            for (r, (a, b, t, p)) in model {
+                assert_eq!(
+                    &g.rel_props(*r).to_props(),
+                    p,
+                    "{round}: relationship {}",
+                    r.0
+                );
+                let mut found = Vec::new();
+                g.rels_into(*a, Dir::Out, &[*t], &mut found);
+                assert!(
+                    found.contains(&(*r, *b)),
+                    "{round}: {} missing at its start",
+                    r.0
+                );
+                found.clear();
+                g.rels_into(*b, Dir::In, &[*t], &mut found);
+                assert!(
+                    found.contains(&(*r, *a)),
+                    "{round}: {} missing at its end",
+                    r.0
+                );
+            }
+        };
+        for seed in 1..=12u64 {
+            let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = move |n: u64| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % n
+            };
+            let mut g = Graph::new();
+            let mut log = UndoLog::new();
+            let keys = [g.syms.intern("w"), g.syms.intern("v")];
+            let types = [g.syms.intern("A"), g.syms.intern("B")];
+            let nodes: Vec<NodeId> = (0..6)
+                .map(|_| {
+                    g.create_node(&[], None, Props::default(), &mut log)
+                        .unwrap()
+                })
+                .collect();
+            g.purge(&log);
+            log.clear();
+            let mut model = Model::new();
+            // Mostly one key set, so that a bulk load fills a table large enough to keep.
+            let mut props_for = |next: &mut dyn FnMut(u64) -> u64| {
+                let shape = if next(4) == 0 { next(4) } else { 1 };
+                let mut pairs = Vec::new();
+                if shape & 1 == 1 {
+                    pairs.push((keys[0], Value::Int(next(1000) as i64)));
+                }
+                if shape & 2 == 2 {
+                    pairs.push((keys[1], Value::Int(next(1000) as i64)));
+                }
+                Props::from_pairs(pairs)
+            };
+            for round in 0..40 {
+                let what = format!("seed {seed} round {round}");
+                let bulk = round % 10 == 0;
+                if bulk {
+                    g.begin_bulk();
+                }
+                let saved = model.clone();
+                for _ in 0..if bulk { 300 } else { 6 } {
+                    let op = if bulk { 0 } else { next(4) };
+                    // Deletions ahead of a bulk load free slots inside its predecessor's runs.
+                    let op = if round % 10 == 9 && op == 0 { 2 } else { op };
+                    let some = model.keys().nth(next(model.len().max(1) as u64) as usize);
+                    match (op, some.copied()) {
+                        (1, Some(r)) => {
+                            let (k, v) = (keys[next(2) as usize], next(3) as i64);
+                            let v = if v == 0 { Value::Null } else { Value::Int(v) };
+                            g.set_rel_prop(r, k, v.clone(), &mut log).unwrap();
+                            if let Some(entry) = model.get_mut(&r) {
+                                entry.3.set(k, v);
+                            }
+                        }
+                        (2, Some(r)) => {
+                            g.delete_rel(r, &mut log).unwrap();
+                            model.remove(&r);
+                        }
+                        _ => {
+                            let (a, b) = (nodes[next(6) as usize], nodes[next(6) as usize]);
+                            let t = types[next(2) as usize];
+                            let p = props_for(&mut next);
+                            let r = g.create_rel(a, b, t, p.clone(), &mut log).unwrap();
+                            model.insert(r, (a, b, t, p));
+                        }
+                    }
+                }
+                if bulk {
+                    g.end_bulk();
+                }
+                if !bulk && next(3) == 0 {
+                    g.rollback(&mut log);
+                    model = saved;
+                } else {
+                    g.purge(&log);
+                }
+                log.clear();
+                check(&g, &model, &what);
+            }
+        }
+    }
+
     #[test]
     fn duplicate_keys_are_refused() {
         let mut g = Graph::new();
