@@ -1640,7 +1640,7 @@ mod tests {
             log.clear();
             let mut model = Model::new();
             // Mostly one key set, so that a bulk load fills a table large enough to keep.
-            let mut props_for = |next: &mut dyn FnMut(u64) -> u64| {
+            let props_for = |next: &mut dyn FnMut(u64) -> u64| {
                 let shape = if next(4) == 0 { next(4) } else { 1 };
                 let mut pairs = Vec::new();
                 if shape & 1 == 1 {
