@@ -343,7 +343,7 @@ impl Entries {
     /// Appends the nodes of the keys between `lo` and `hi` to `out` (in no set order).
     fn range_into(&self, lo: Bound<IndexKey>, hi: Bound<IndexKey>, out: &mut Vec<NodeId>) {
         if let (Some(ilo), Some(ihi)) = (int_bound(&lo, true), int_bound(&hi, false)) {
-            if valid_int_range(ilo, ihi) {
+            if valid_range(&ilo, &ihi) {
                 for s in self.ints.range((ilo, ihi)).map(|(_, s)| s) {
                     self.sets.extend(*s, out);
                 }
@@ -392,30 +392,6 @@ impl Entries {
         };
         ints.sort_unstable_by_key(|(k, s)| (*k, node(s)));
         others.sort_by(|a, b| a.0.cmp(&b.0));
-        if unique {
-            let twice = ints.windows(2).find_map(|w| match w {
-                [(a, _), (b, _)] if a == b => Some(IndexKey::One(Value::Int(*a))),
-                _ => None,
-            });
-            let twice = twice.or_else(|| {
-                others.windows(2).find_map(|w| match w {
-                    [(a, _), (b, _)] if a == b => Some(a.clone()),
-                    _ => None,
-                })
-            });
-            // A float whose integer twin is held too (`1.0` and `1`).
-            let twice = twice.or_else(|| {
-                others.iter().find_map(|(k, _)| match k {
-                    IndexKey::One(Value::Float(f)) => int_twin(*f)
-                        .filter(|i| ints.binary_search_by_key(i, |(k, _)| *k).is_ok())
-                        .map(|_| k.clone()),
-                    _ => None,
-                })
-            });
-            if let Some(k) = twice {
-                return Err(k);
-            }
-        }
         let mut sets = Sets::default();
         ints.dedup_by(|later, kept| {
             if later.0 != kept.0 {
@@ -435,22 +411,33 @@ impl Entries {
                 _ => rest.push((k, NodeSet::One(id))),
             }
         }
+        if unique {
+            // A key held twice is an entry of two nodes or more; or a float whose integer
+            // twin is held too (`1.0` and `1`).
+            let many = |s: &NodeSet| matches!(s, NodeSet::Many(_));
+            let twice = ints
+                .iter()
+                .find(|(_, s)| many(s))
+                .map(|(i, _)| IndexKey::One(Value::Int(*i)))
+                .or_else(|| rest.iter().find(|(_, s)| many(s)).map(|(k, _)| k.clone()))
+                .or_else(|| {
+                    rest.iter().find_map(|(k, _)| match k {
+                        IndexKey::One(Value::Float(f)) => int_twin(*f)
+                            .filter(|i| ints.binary_search_by_key(i, |(k, _)| *k).is_ok())
+                            .map(|_| k.clone()),
+                        _ => None,
+                    })
+                });
+            if let Some(k) = twice {
+                return Err(k);
+            }
+        }
         // Sorted input: the maps are built in one go, their nodes packed full.
         Ok(Entries {
             ints: ints.into_iter().collect(),
             rest: rest.into_iter().collect(),
             sets,
         })
-    }
-}
-
-/// Whether a BTree range over these integer bounds is valid (`BTreeMap::range` panics on
-/// inverted bounds).
-fn valid_int_range(lo: Bound<i64>, hi: Bound<i64>) -> bool {
-    match (lo, hi) {
-        (Bound::Included(a), Bound::Included(b)) => a <= b,
-        (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => a < b,
-        _ => true,
     }
 }
 
@@ -501,7 +488,7 @@ fn family(v: &Value) -> Option<(Bound<IndexKey>, Bound<IndexKey>)> {
     }
 }
 
-fn bound_key(b: &Bound<IndexKey>) -> Option<&IndexKey> {
+fn bound_key<K>(b: &Bound<K>) -> Option<&K> {
     match b {
         Bound::Included(k) | Bound::Excluded(k) => Some(k),
         Bound::Unbounded => None,
@@ -540,7 +527,7 @@ fn tighter(a: Bound<IndexKey>, b: Bound<IndexKey>, lower: bool) -> Bound<IndexKe
 
 /// Whether a BTree range over these bounds is non-empty and valid (`BTreeMap::range` panics
 /// on inverted bounds).
-fn valid_range(lo: &Bound<IndexKey>, hi: &Bound<IndexKey>) -> bool {
+fn valid_range<K: Ord>(lo: &Bound<K>, hi: &Bound<K>) -> bool {
     match (bound_key(lo), bound_key(hi)) {
         (Some(a), Some(b)) => match a.cmp(b) {
             Ordering::Less => true,
