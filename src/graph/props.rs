@@ -138,9 +138,7 @@ impl<'a> PropsRef<'a> {
     pub fn to_props(self) -> Props {
         match self {
             PropsRef::Props(p) => p.clone(),
-            PropsRef::Row(..) => Props(Repr::Own(
-                self.iter().map(|(k, v)| (k, v.into_owned())).collect(),
-            )),
+            PropsRef::Row(table, row) => Props(Repr::Own(table.owned_row(row))),
         }
     }
 }
@@ -178,6 +176,11 @@ impl PropTable {
     #[inline(always)]
     fn get(&self, row: u32, key: Sym) -> Option<PropRef<'_>> {
         self.columns.get(find(&self.keys, key, |k| *k)?)?.get(row)
+    }
+
+    /// A copy of the properties of `row`.
+    fn owned_row(&self, row: u32) -> ThinVec<(Sym, Value)> {
+        self.row(row).map(|(k, v)| (k, v.into_owned())).collect()
     }
 
     /// The properties of `row` in key order.
@@ -389,12 +392,7 @@ impl Props {
     fn take_pairs(&mut self) -> ThinVec<(Sym, Value)> {
         match std::mem::take(&mut self.0) {
             Repr::Own(pairs) => pairs,
-            Repr::Packed(table, row) => table
-                .keys
-                .iter()
-                .zip(table.columns.iter())
-                .filter_map(|(k, column)| Some((*k, column.get(row)?.into_owned())))
-                .collect(),
+            Repr::Packed(table, row) => table.owned_row(row),
             Repr::Pending(..) => ThinVec::new(),
         }
     }
