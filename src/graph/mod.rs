@@ -235,15 +235,16 @@ impl RelRec {
         self.0.get() & RelRec::DELETED != 0
     }
 
-    fn set_deleted(&mut self, deleted: bool) {
-        let bits = if deleted {
-            self.0.get() | RelRec::DELETED
-        } else {
-            self.0.get() & !RelRec::DELETED
-        };
-        if let Some(b) = std::num::NonZeroU32::new(bits) {
+    /// Replaces the bits under `mask` by `bits` (the type's bits, never all clear, keep the
+    /// value non-zero).
+    fn set_bits(&mut self, mask: u32, bits: u32) {
+        if let Some(b) = std::num::NonZeroU32::new(self.0.get() & !mask | bits) {
             self.0 = b;
         }
+    }
+
+    fn set_deleted(&mut self, deleted: bool) {
+        self.set_bits(RelRec::DELETED, if deleted { RelRec::DELETED } else { 0 });
     }
 
     fn at(self) -> rel_props::At {
@@ -260,9 +261,7 @@ impl RelRec {
             rel_props::At::Own => 1,
             rel_props::At::Row => 2,
         };
-        if let Some(b) = std::num::NonZeroU32::new(self.0.get() & !3 | code) {
-            self.0 = b;
-        }
+        self.set_bits(3, code);
     }
 }
 
@@ -656,15 +655,8 @@ impl Graph {
             self.bulk_props.share(&mut props);
         }
         let id = rid(self.g.add_edge(ni(start), ni(end), rec));
-        // A slot freed since an earlier bulk load lies inside one of its runs: a
-        // relationship reusing it keeps its own properties.
-        if self.bulk && !self.rel_props.in_run(id) {
-            self.bulk_props.add(&mut props);
-        }
-        let at = match props.pending() {
-            Some((shape, row)) => self.rel_props.add_pending(id, shape, row),
-            None => self.rel_props.add(id, props),
-        };
+        let bulk = self.bulk.then_some(&mut self.bulk_props);
+        let at = self.rel_props.add(id, props, bulk);
         if let Some(r) = self.g.edge_weight_mut(ei(id)) {
             r.set_at(at);
         }
@@ -1071,11 +1063,8 @@ impl Graph {
         for r in self.g.node_weights_mut() {
             tables.resolve(&mut r.props);
         }
-        let mut owned = Vec::new();
         let bound = self.rel_bound();
-        self.rel_props
-            .resolve(&mut tables, bound, &mut |id| owned.push(id));
-        for id in owned {
+        for id in self.rel_props.resolve(&mut tables, bound) {
             if let Some(r) = self.g.edge_weight_mut(ei(id)) {
                 r.set_at(rel_props::At::Own);
             }

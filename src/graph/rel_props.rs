@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::props::{Finished, PropTable, Props, PropsRef, Resolved};
+use super::props::{BulkTables, Finished, PropTable, Props, PropsRef, Resolved};
 use crate::value::RelId;
 
 /// Where a relationship's properties are.
@@ -142,27 +142,24 @@ impl RelProps {
     }
 
     fn row(&self, id: RelId) -> Option<PropsRef<'_>> {
-        match self.run_of(id)? {
-            (
-                Run {
-                    table: RunTable::Ready(table),
-                    row,
-                    ..
-                },
-                offset,
-            ) => Some(PropsRef::Row(table, row + offset)),
-            _ => None,
+        let (run, offset) = self.run_of(id)?;
+        match &run.table {
+            RunTable::Ready(table) => Some(PropsRef::Row(table, run.row + offset)),
+            RunTable::Pending(_) => None,
         }
     }
 
-    /// Whether `id` lies inside a run (its slot was freed and is being used again).
-    pub(super) fn in_run(&self, id: RelId) -> bool {
-        !self.starts.is_empty() && self.run_of(id).is_some()
-    }
-
-    /// Stores the (owned) properties of a new relationship written outside a bulk load;
-    /// returns where they are.
-    pub(super) fn add(&mut self, id: RelId, props: Props) -> At {
+    /// Stores the properties of new relationship `id`; returns where they are. During a
+    /// bulk load (`bulk`), they move into the load's tables as a pending row, unless the
+    /// slot of `id` was freed inside a run of an earlier load (runs never overlap): then
+    /// they stay owned, as outside a bulk load.
+    pub(super) fn add(&mut self, id: RelId, mut props: Props, bulk: Option<&mut BulkTables>) -> At {
+        if let Some(bulk) = bulk.filter(|_| self.run_of(id).is_none()) {
+            bulk.add(&mut props);
+        }
+        if let Some((shape, row)) = props.pending() {
+            return self.add_pending(id, shape, row);
+        }
         if props.is_empty() {
             return At::None;
         }
@@ -172,7 +169,7 @@ impl RelProps {
 
     /// During a bulk load: records that relationship `id` holds pending row `row` of table
     /// `shape`, extending the last run when it continues it.
-    pub(super) fn add_pending(&mut self, id: RelId, shape: u32, row: u32) -> At {
+    fn add_pending(&mut self, id: RelId, shape: u32, row: u32) -> At {
         if let Some((start, run)) = self.pending.last_mut() {
             if matches!(run.table, RunTable::Pending(s) if s == shape)
                 && *start + run.len == id.0
@@ -194,16 +191,12 @@ impl RelProps {
     }
 
     /// Turns the pending runs into runs of their finished tables. A run of a table too small
-    /// to keep gets its rows back as owned properties: `own_again` is called with each of
-    /// its relationships, whose record must then say [`At::Own`].
-    /// `bound` is the graph's relationship bound: the load made no relationship above it.
-    pub(super) fn resolve(
-        &mut self,
-        tables: &mut Finished,
-        bound: u32,
-        own_again: &mut dyn FnMut(RelId),
-    ) {
+    /// to keep gets its rows back as owned properties: returns those relationships, whose
+    /// records must then say [`At::Own`]. `bound` is the graph's relationship bound: the
+    /// load made no relationship above it.
+    pub(super) fn resolve(&mut self, tables: &mut Finished, bound: u32) -> Vec<RelId> {
         self.own.loaded(bound);
+        let mut owned = Vec::new();
         let mut kept: Vec<(u32, Run)> = self.starts.drain(..).zip(self.runs.drain(..)).collect();
         for (start, run) in std::mem::take(&mut self.pending) {
             let RunTable::Pending(shape) = run.table else {
@@ -224,7 +217,7 @@ impl RelProps {
                         let props = tables.take_small(shape, run.row + i);
                         if !props.is_empty() {
                             *self.own.slot(id) = props;
-                            own_again(id);
+                            owned.push(id);
                         }
                     }
                 }
@@ -234,6 +227,7 @@ impl RelProps {
         // Free slots are reused first, so a load's ids need not ascend.
         kept.sort_by_key(|(start, _)| *start);
         (self.starts, self.runs) = kept.into_iter().unzip();
+        owned
     }
 
     /// The properties of `id`, made owned (before a write to them); they were
