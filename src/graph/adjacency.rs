@@ -203,7 +203,10 @@ impl TypedAdjacency {
     pub(super) fn rebuild(&mut self, nodes: usize, out: &[Quad], inc: &[Quad]) {
         let same_group = |a: &Quad, b: &Quad| a.0 == b.0 && a.1 == b.1;
         // A group's relationships ascend: consecutive ids end `len - 1` above the first.
-        let is_run = |g: &[Quad]| matches!((g.first(), g.last()), (Some(a), Some(z)) if z.2 .0 - a.2 .0 == g.len() as u32 - 1);
+        let is_run = |g: &[Quad]| match (g.first(), g.last()) {
+            (Some(a), Some(z)) => z.2 .0 - a.2 .0 == g.len() as u32 - 1,
+            _ => false,
+        };
         let cells_of = |g: &[Quad]| if is_run(g) { g.len() + 1 } else { 2 * g.len() };
         let (mut entries, mut cells) = (1, 0);
         for g in out.chunk_by(same_group).chain(inc.chunk_by(same_group)) {
