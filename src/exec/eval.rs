@@ -261,11 +261,9 @@ impl Cx<'_> {
             CExpr::HasKey(x, key) => {
                 let v = self.eval(x, row)?;
                 match v {
-                    Value::Node(id) => Ok(Value::Bool({
-                        let g = self.graph();
-                        g.node(id)?;
-                        g.key_of(id).map(|k| k.as_ref()) == Some(key.as_ref())
-                    })),
+                    Value::Node(id) => Ok(Value::Bool(
+                        self.graph().live_key_of(id)?.map(|k| k.as_ref()) == Some(key.as_ref()),
+                    )),
                     _ => Ok(Value::Null),
                 }
             }

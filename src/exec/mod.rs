@@ -256,8 +256,7 @@ impl EntityView for View<'_> {
         Ok(g.node(id)?.labels.iter().map(|l| g.syms.name(*l)).collect())
     }
     fn node_key(&self, id: NodeId) -> Result<Option<Arc<str>>> {
-        self.0.node(id)?;
-        Ok(self.0.key_of(id).cloned())
+        Ok(self.0.live_key_of(id)?.cloned())
     }
     fn node_properties(&self, id: NodeId) -> Result<BTreeMap<String, Value>> {
         Ok(self.0.props_map(&self.0.node(id)?.props))

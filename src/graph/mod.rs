@@ -500,6 +500,12 @@ impl Graph {
         self.node_keys.get(&id)
     }
 
+    /// The key of a live node, or `DeletedEntityAccess`.
+    pub fn live_key_of(&self, id: NodeId) -> Result<Option<&Arc<str>>> {
+        self.node(id)?;
+        Ok(self.key_of(id))
+    }
+
     /// Live relationships at `node` in direction `dir`, as (relationship, other node). With
     /// `Both`, a self-loop appears once.
     pub fn rels_of(&self, node: NodeId, dir: Dir, types: &[Sym]) -> Vec<(RelId, NodeId)> {
