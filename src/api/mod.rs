@@ -93,7 +93,7 @@ pub struct Schema {
 /// mention.
 #[derive(Debug, Clone, Default)]
 pub struct QueryResult {
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
     pub rows: Vec<Vec<Value>>,
     pub stats: WriteStats,
     /// The plan, for EXPLAIN and PROFILE.
@@ -125,7 +125,7 @@ impl QueryResult {
 /// let db = Database::in_memory();
 /// db.execute("CREATE (:Country {name: 'Mali'})", &Params::new())?;
 /// let r = db.execute("MATCH (c:Country) RETURN c.name AS name", &Params::new())?;
-/// assert_eq!(r.columns, vec!["name"]);
+/// assert_eq!(r.columns[..], ["name"]);
 /// assert_eq!(r.rows, vec![vec![Value::from("Mali")]]);
 /// # Ok::<(), baobab::Error>(())
 /// ```
@@ -133,7 +133,7 @@ pub struct Database {
     graph: RwLock<Graph>,
     procedures: RwLock<HashMap<String, ProcedureDef>>,
     /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
-    csv_base: RwLock<Option<std::path::PathBuf>>,
+    csv_base: RwLock<Option<Arc<std::path::Path>>>,
     /// The file behind the database, if any. Locked only while the graph's write lock is
     /// held (or on a path that holds no graph lock at all).
     store: Option<Mutex<Store>>,
@@ -146,14 +146,14 @@ pub struct Database {
 /// Values kept by query text, at most `capacity` of them (the cache starts over when
 /// full): parsed statements and plans.
 struct TextCache<V> {
-    map: Mutex<HashMap<String, V>>,
+    map: Mutex<HashMap<String, V, foldhash::fast::RandomState>>,
     capacity: usize,
 }
 
 impl<V: Clone> TextCache<V> {
     fn new(capacity: usize) -> TextCache<V> {
         TextCache {
-            map: Mutex::new(HashMap::new()),
+            map: Mutex::new(HashMap::default()),
             capacity,
         }
     }
@@ -591,11 +591,11 @@ impl Database {
     /// process's current folder). `file:///abs/path` and absolute paths are not affected.
     pub fn set_csv_base(&self, dir: Option<std::path::PathBuf>) {
         if let Ok(mut base) = self.csv_base.write() {
-            *base = dir;
+            *base = dir.map(Arc::from);
         }
     }
 
-    fn csv_base(&self) -> Option<std::path::PathBuf> {
+    fn csv_base(&self) -> Option<Arc<std::path::Path>> {
         self.csv_base.read().ok().and_then(|b| b.clone())
     }
 
@@ -890,7 +890,7 @@ impl Database {
 fn explain_result(plan: &QueryPlan) -> QueryResult {
     let text = plan.root.explain();
     QueryResult {
-        columns: vec!["plan".into()],
+        columns: vec!["plan".to_string()].into(),
         rows: vec![vec![Value::String(text.as_str().into())]],
         plan: Some(text),
         ..QueryResult::default()
@@ -904,7 +904,7 @@ struct Run<'a> {
     profile: bool,
     query: &'a str,
     limits: Limits,
-    csv_base: Option<std::path::PathBuf>,
+    csv_base: Option<Arc<std::path::Path>>,
 }
 
 impl Run<'_> {

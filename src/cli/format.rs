@@ -536,7 +536,7 @@ mod tests {
     #[test]
     fn tables_cut_long_cells() {
         let mut r = QueryResult::default();
-        r.columns = vec!["v".to_string(), "w".to_string()];
+        r.columns = vec!["v".to_string(), "w".to_string()].into();
         r.rows = vec![
             vec![Value::from("x"), Value::Int(1)],
             vec![Value::from("a long long long long long text"), Value::Null],

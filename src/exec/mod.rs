@@ -102,32 +102,53 @@ pub struct Limits {
 /// up once per run instead of by name once per row.
 pub struct ParamTable<'a> {
     map: &'a BTreeMap<String, Value>,
-    by_number: Vec<(Arc<str>, Option<&'a Value>)>,
+    /// The first parameters, beside the table (no allocation per run for most plans), and
+    /// the rest: each the address of its name in the plan and its value.
+    few: [(usize, Option<&'a Value>); FEW_PARAMS],
+    more: Vec<(usize, Option<&'a Value>)>,
+}
+
+/// How many parameters a [`ParamTable`] holds without allocating.
+const FEW_PARAMS: usize = 4;
+
+/// The address of a parameter's name in its plan: while the plan runs its names are alive,
+/// so no other name shares the address.
+fn name_address(name: &Arc<str>) -> usize {
+    Arc::as_ptr(name).cast::<u8>() as usize
 }
 
 impl<'a> ParamTable<'a> {
     pub fn new(map: &'a BTreeMap<String, Value>) -> ParamTable<'a> {
         ParamTable {
             map,
-            by_number: Vec::new(),
+            few: [(0, None); FEW_PARAMS],
+            more: Vec::new(),
         }
     }
 
     /// Looks up the parameters a plan reads, numbered as in `names`.
     pub fn resolve(&mut self, names: &[Arc<str>]) {
         let map = self.map;
-        self.by_number = names
-            .iter()
-            .map(|n| (n.clone(), map.get(n.as_ref())))
-            .collect();
+        let entry = |n: &Arc<str>| (name_address(n), map.get(n.as_ref()));
+        self.more.clear();
+        for (i, n) in names.iter().enumerate() {
+            match self.few.get_mut(i) {
+                Some(slot) => *slot = entry(n),
+                None => self.more.push(entry(n)),
+            }
+        }
     }
 
     /// Parameter number `index`, named `name` (by name when the number is not the one
     /// resolved for it).
     #[inline]
     pub fn get(&self, index: usize, name: &Arc<str>) -> Option<&'a Value> {
-        match self.by_number.get(index) {
-            Some((n, v)) if Arc::ptr_eq(n, name) => *v,
+        let resolved = match index.checked_sub(FEW_PARAMS) {
+            None => self.few.get(index),
+            Some(i) => self.more.get(i),
+        };
+        match resolved {
+            Some((at, v)) if *at == name_address(name) => *v,
             _ => self.map.get(name.as_ref()),
         }
     }
@@ -142,7 +163,7 @@ pub struct Cx<'a> {
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
     /// The folder LOAD CSV resolves relative paths against (`None`: the current folder).
-    pub csv_base: Option<std::path::PathBuf>,
+    pub csv_base: Option<Arc<std::path::Path>>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
     /// Rows and time per operator of a PROFILE run (by counter id).
@@ -2147,11 +2168,15 @@ struct Sort<'p> {
 /// an incoming row that hold its keys, `None` when the keys are evaluated (`exprs`).
 /// `kept`: positions of the keys in the kept rows, `None` when some key is not a returned
 /// column: then the keys are evaluated once per row and kept beside it.
+/// `from_keys`: for each returned column, the key that is that column, when the keys are
+/// evaluated and kept in place (a top-k's incoming row): the column takes the key's value
+/// instead of being evaluated again.
 struct SortLayout<'p> {
     columns: Option<Vec<Column<'p>>>,
     exprs: Vec<&'p CExpr>,
     incoming: Option<Vec<usize>>,
     kept: Option<Vec<usize>>,
+    from_keys: Vec<Option<usize>>,
 }
 
 /// The positions in `columns` of the keys of a sort, when each is a slot among them.
@@ -2212,11 +2237,18 @@ impl<'p> SortLayout<'p> {
             })
             .collect();
         let columns = narrow.map(|columns| result_columns(columns, project));
+        let from_keys = match (&columns, &kept, incoming.is_none()) {
+            (Some(columns), Some(kept), true) => (0..columns.len())
+                .map(|j| kept.iter().position(|p| *p == j))
+                .collect(),
+            _ => Vec::new(),
+        };
         let layout = SortLayout {
             columns,
             exprs,
             incoming,
             kept,
+            from_keys,
         };
         (input, layout)
     }
@@ -2234,21 +2266,37 @@ impl<'p> SortLayout<'p> {
     /// What the sort keeps of `row`, in a vector of exactly its size (kept rows become
     /// results: one grown by pushes is twice as large, and `one_hop_sorted` took 6.8 µs
     /// instead of 5.0).
-    fn keep(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Row> {
+    fn keep(&self, cx: &mut Cx<'_>, row: &Row, keys: &mut [Value]) -> Result<Row> {
         let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), Vec::len));
-        self.keep_into(cx, &mut out, row)?;
+        self.keep_into(cx, &mut out, row, keys)?;
         Ok(out)
     }
 
-    /// Overwrites kept row `dst` with what the sort keeps of `row`.
-    fn keep_into(&self, cx: &mut Cx<'_>, dst: &mut Row, row: &Row) -> Result<()> {
-        match &self.columns {
-            Some(columns) => Produce::build(columns, cx, row, dst),
-            None => {
-                copy_row(dst, row);
-                Ok(())
-            }
+    /// Overwrites kept row `dst` with what the sort keeps of `row`, whose evaluated keys
+    /// are `keys` (taken from it where they are columns; empty when not evaluated).
+    fn keep_into(
+        &self,
+        cx: &mut Cx<'_>,
+        dst: &mut Row,
+        row: &Row,
+        keys: &mut [Value],
+    ) -> Result<()> {
+        let Some(columns) = &self.columns else {
+            copy_row(dst, row);
+            return Ok(());
+        };
+        if keys.is_empty() || self.from_keys.is_empty() {
+            return Produce::build(columns, cx, row, dst);
         }
+        dst.clear();
+        for (c, from) in columns.iter().zip(&self.from_keys) {
+            let v = match from.and_then(|i| keys.get_mut(i)) {
+                Some(key) => std::mem::take(key),
+                None => c.value(cx, row)?,
+            };
+            dst.push(v);
+        }
+        Ok(())
     }
 }
 
@@ -2289,7 +2337,7 @@ impl Sort<'_> {
                     self.input.drain(cx, &mut |cx, row| {
                         cx.tick()?;
                         sort_keys(cx, &layout.exprs, layout.stores_keys(), row, &mut k)?;
-                        rows.push((std::mem::take(&mut k), layout.keep(cx, row)?));
+                        rows.push((std::mem::take(&mut k), layout.keep(cx, row, &mut [])?));
                         cx.check_rows(rows.len())
                     })?;
                     let at = layout.kept.as_deref();
@@ -2378,16 +2426,12 @@ fn top_k(
         seq += 1;
         sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
         if heap.len() < limit {
-            let keys = if layout.stores_keys() {
-                std::mem::take(&mut k)
+            let (keys, row) = if layout.stores_keys() {
+                (std::mem::take(&mut k), layout.keep(cx, row, &mut [])?)
             } else {
-                Vec::new()
+                (Vec::new(), layout.keep(cx, row, &mut k)?)
             };
-            heap.push(Kept {
-                keys,
-                row: layout.keep(cx, row)?,
-                seq,
-            });
+            heap.push(Kept { keys, row, seq });
             cx.check_rows(heap.len())?;
             // Up from the new leaf while it sorts after its parent.
             let mut i = heap.len() - 1;
@@ -2410,8 +2454,10 @@ fn top_k(
         }
         if layout.stores_keys() {
             std::mem::swap(&mut worst.keys, &mut k);
+            layout.keep_into(cx, &mut worst.row, row, &mut [])?;
+        } else {
+            layout.keep_into(cx, &mut worst.row, row, &mut k)?;
         }
-        layout.keep_into(cx, &mut worst.row, row)?;
         worst.seq = seq;
         // Down from the root while a child sorts after it.
         let mut i = 0;
@@ -2510,6 +2556,17 @@ enum Column<'p> {
     Eval(&'p CExpr),
     /// A slot of that row the projection passes through.
     Slot(Slot),
+}
+
+impl Column<'_> {
+    /// The column's value for input `row`.
+    #[inline]
+    fn value(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Value> {
+        Ok(match self {
+            Column::Eval(e) => cx.eval(e, row)?,
+            Column::Slot(s) => row.get(*s).cloned().unwrap_or_default(),
+        })
+    }
 }
 
 /// The result columns `columns` over the input of a projection with `items` (none: the

@@ -384,7 +384,7 @@ pub enum Plan {
 /// A planned statement.
 pub struct QueryPlan {
     pub root: Plan,
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
     /// Row width.
     pub slots: usize,
     pub writes: bool,

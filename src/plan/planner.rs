@@ -283,7 +283,7 @@ impl<'a> Planner<'a> {
         count::fold_distinct_ends(&mut root);
         Ok(QueryPlan {
             root,
-            columns,
+            columns: columns.into(),
             slots: self.slots,
             writes: self.writes,
             params: self.params,

@@ -286,6 +286,12 @@ fn order_paths(a: &Path, b: &Path) -> Ordering {
 /// with integers and floats interleaved (`1` and `1.0` are tied) and NaN after `+Infinity`.
 /// This is a total preorder: ties are exactly the [`equivalent`] values.
 pub fn order(a: &Value, b: &Value) -> Ordering {
+    // Sort keys are mostly integers or strings: those first, without ranking the types.
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => return x.cmp(y),
+        (Value::String(x), Value::String(y)) => return x.cmp(y),
+        _ => {}
+    }
     let (ra, rb) = (type_rank(a), type_rank(b));
     if ra != rb {
         return ra.cmp(&rb);

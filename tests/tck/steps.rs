@@ -242,7 +242,7 @@ impl Scenario {
         let Some((header, rows)) = table.split_first() else {
             return Err(Failure::new("result table has no header"));
         };
-        if &r.columns != header {
+        if r.columns[..] != header[..] {
             return Err(Failure::new(format!(
                 "columns differ: expected {header:?}, got {:?}",
                 r.columns
