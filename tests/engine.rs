@@ -512,6 +512,7 @@ fn results_built_by_the_fused_operators_equal_those_of_the_plain_plan() {
         "MATCH (n:T) RETURN n.i ORDER BY n.k + n.i % 5, n.i SKIP 7 LIMIT 20",
         "MATCH (n:T) RETURN n.k AS k, n.i AS i ORDER BY k LIMIT 15",
         "MATCH (n:T) RETURN n.k AS k, n.s AS s, n.i AS i ORDER BY i DESC, k LIMIT 11",
+        "MATCH (n:T) RETURN n.k AS k, n.s AS s, n.i AS i ORDER BY k, s DESC, i LIMIT 13",
         "MATCH (n:T) RETURN n.k AS k ORDER BY k SKIP 3",
         "MATCH (n:T) RETURN DISTINCT n.k AS k, n.s AS s ORDER BY s DESC, k LIMIT 12",
         "MATCH (n:T) RETURN n.s AS s, count(*) AS c, collect(n.i)[0] AS first ORDER BY c DESC, s",

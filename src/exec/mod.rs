@@ -2177,6 +2177,7 @@ struct SortLayout<'p> {
     incoming: Option<Vec<usize>>,
     kept: Option<Vec<usize>>,
     from_keys: Vec<Option<usize>>,
+    lazy: bool,
 }
 
 /// The positions in `columns` of the keys of a sort, when each is a slot among them.
@@ -2229,7 +2230,7 @@ impl<'p> SortLayout<'p> {
         } else {
             kept.as_ref().and(slots)
         };
-        let exprs = keys
+        let exprs: Vec<&CExpr> = keys
             .iter()
             .map(|(e, _)| match e {
                 CExpr::Slot(s) => projected(*s).map_or(e, |(_, item)| item),
@@ -2243,12 +2244,16 @@ impl<'p> SortLayout<'p> {
                 .collect(),
             _ => Vec::new(),
         };
+        // Keys that cannot fail may be left unevaluated for rows that lose on an earlier
+        // key (a top-k's rows, see [`beats_lazily`]).
+        let lazy = incoming.is_none() && exprs.iter().all(|e| read_only_item(e));
         let layout = SortLayout {
             columns,
             exprs,
             incoming,
             kept,
             from_keys,
+            lazy,
         };
         (input, layout)
     }
@@ -2330,7 +2335,7 @@ impl Sort<'_> {
                 std::cmp::Ordering::Equal
             };
             let rows = match limit {
-                Some(l) => top_k(cx, &mut self.input, l, layout, &by_keys)?,
+                Some(l) => top_k(cx, &mut self.input, l, keys, layout, &by_keys)?,
                 None => {
                     let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
                     let mut k = Vec::new();
@@ -2410,6 +2415,7 @@ fn top_k(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
     limit: usize,
+    keys: &[(CExpr, bool)],
     layout: &SortLayout<'_>,
     by_keys: &SortOrder<'_>,
 ) -> Result<Vec<Row>> {
@@ -2424,8 +2430,8 @@ fn top_k(
     input.drain(cx, &mut |cx, row| {
         cx.tick()?;
         seq += 1;
-        sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
         if heap.len() < limit {
+            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
             let (keys, row) = if layout.stores_keys() {
                 (std::mem::take(&mut k), layout.keep(cx, row, &mut [])?)
             } else {
@@ -2449,7 +2455,14 @@ fn top_k(
             return Ok(());
         };
         // Equal keys: the later row loses.
-        if by_keys((&k, row, incoming), (&worst.keys, &worst.row, kept)) != Ordering::Less {
+        let worst_side = (worst.keys.as_slice(), &worst.row, kept);
+        let beats = if layout.lazy {
+            beats_lazily(cx, keys, &layout.exprs, row, &mut k, worst_side)?
+        } else {
+            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
+            by_keys((&k, row, incoming), worst_side) == Ordering::Less
+        };
+        if !beats {
             return Ok(());
         }
         if layout.stores_keys() {
@@ -2479,6 +2492,37 @@ fn top_k(
     })?;
     heap.sort_by(order);
     Ok(heap.into_iter().map(|kept| kept.row).collect())
+}
+
+/// Whether `row` sorts before `worst`, its keys evaluated into `k` one at a time while
+/// they tie (a row that loses on its first key costs one evaluation), and all of them when
+/// it wins. Equal keys: the row loses.
+fn beats_lazily(
+    cx: &mut Cx<'_>,
+    keys: &[(CExpr, bool)],
+    exprs: &[&CExpr],
+    row: &Row,
+    k: &mut Vec<Value>,
+    (worst_keys, worst, at): SortSide<'_>,
+) -> Result<bool> {
+    use std::cmp::Ordering;
+    k.clear();
+    for (i, (e, (_, desc))) in exprs.iter().zip(keys).enumerate() {
+        let v = cx.eval(e, row)?;
+        let o = order(&v, sort_key(at, worst_keys, worst, i));
+        k.push(v);
+        match if *desc { o.reverse() } else { o } {
+            Ordering::Less => {
+                for e in exprs.iter().skip(i + 1) {
+                    k.push(cx.eval(e, row)?);
+                }
+                return Ok(true);
+            }
+            Ordering::Greater => return Ok(false),
+            Ordering::Equal => {}
+        }
+    }
+    Ok(false)
 }
 
 struct SkipLimit<'p> {
