@@ -2345,8 +2345,12 @@ impl Sort<'_> {
                         rows.push((std::mem::take(&mut k), layout.keep(cx, row, &mut [])?));
                         cx.check_rows(rows.len())
                     })?;
-                    let at = layout.kept.as_deref();
-                    rows.sort_by(|(ka, ra), (kb, rb)| by_keys((ka, ra, at), (kb, rb, at)));
+                    match layout.kept.as_deref() {
+                        Some(at) => rows.sort_by(|(_, a), (_, b)| order_at(keys, at, a, b)),
+                        None => {
+                            rows.sort_by(|(ka, a), (kb, b)| by_keys((ka, a, None), (kb, b, None)))
+                        }
+                    }
                     rows.into_iter().map(|(_, r)| r).collect()
                 }
             };
@@ -2397,6 +2401,19 @@ fn sort_keys(
 /// are read in it (see [`SortLayout`]).
 type SortSide<'a> = (&'a [Value], &'a Row, Option<&'a [usize]>);
 
+/// How a sort orders two kept rows whose keys are at positions `at`: [`SortOrder`] without
+/// looking for the keys (one-hop's sort of 20 rows took a third of it).
+fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp::Ordering {
+    const NULL: &Value = &Value::Null;
+    for ((_, desc), p) in keys.iter().zip(at) {
+        let o = order(a.get(*p).unwrap_or(NULL), b.get(*p).unwrap_or(NULL));
+        if o.is_ne() {
+            return if *desc { o.reverse() } else { o };
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
 /// How a sort orders two rows.
 type SortOrder<'a> = dyn Fn(SortSide<'_>, SortSide<'_>) -> std::cmp::Ordering + 'a;
 
@@ -2422,7 +2439,11 @@ fn top_k(
     use std::cmp::Ordering;
     let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
     let order = |a: &Kept, b: &Kept| {
-        by_keys((&a.keys, &a.row, kept), (&b.keys, &b.row, kept)).then(a.seq.cmp(&b.seq))
+        match kept {
+            Some(at) => order_at(keys, at, &a.row, &b.row),
+            None => by_keys((&a.keys, &a.row, None), (&b.keys, &b.row, None)),
+        }
+        .then(a.seq.cmp(&b.seq))
     };
     let mut heap: Vec<Kept> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
     let mut seq = 0u64;

@@ -285,13 +285,18 @@ fn order_paths(a: &Path, b: &Path) -> Ordering {
 /// alternating node/relationship ids, strings by code point, `false < true`, numbers by value
 /// with integers and floats interleaved (`1` and `1.0` are tied) and NaN after `+Infinity`.
 /// This is a total preorder: ties are exactly the [`equivalent`] values.
+#[inline]
 pub fn order(a: &Value, b: &Value) -> Ordering {
-    // Sort keys are mostly integers or strings: those first, without ranking the types.
+    // Sort keys are mostly integers or strings: those in place, without ranking the types.
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => return x.cmp(y),
-        (Value::String(x), Value::String(y)) => return x.cmp(y),
-        _ => {}
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        _ => order_ranked(a, b),
     }
+}
+
+/// [`order`] of any two values.
+fn order_ranked(a: &Value, b: &Value) -> Ordering {
     let (ra, rb) = (type_rank(a), type_rank(b));
     if ra != rb {
         return ra.cmp(&rb);
