@@ -2336,23 +2336,31 @@ impl Sort<'_> {
             };
             let rows = match limit {
                 Some(l) => top_k(cx, &mut self.input, l, keys, layout, &by_keys)?,
-                None => {
-                    let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
-                    let mut k = Vec::new();
-                    self.input.drain(cx, &mut |cx, row| {
-                        cx.tick()?;
-                        sort_keys(cx, &layout.exprs, layout.stores_keys(), row, &mut k)?;
-                        rows.push((std::mem::take(&mut k), layout.keep(cx, row, &mut [])?));
-                        cx.check_rows(rows.len())
-                    })?;
-                    match layout.kept.as_deref() {
-                        Some(at) => rows.sort_by(|(_, a), (_, b)| order_at(keys, at, a, b)),
-                        None => {
-                            rows.sort_by(|(ka, a), (kb, b)| by_keys((ka, a, None), (kb, b, None)))
-                        }
+                // Keys among the kept columns: the rows alone are sorted.
+                None => match layout.kept.as_deref() {
+                    Some(at) => {
+                        let mut rows: Vec<Row> = Vec::new();
+                        self.input.drain(cx, &mut |cx, row| {
+                            cx.tick()?;
+                            rows.push(layout.keep(cx, row, &mut [])?);
+                            cx.check_rows(rows.len())
+                        })?;
+                        rows.sort_by(|a, b| order_at(keys, at, a, b));
+                        rows
                     }
-                    rows.into_iter().map(|(_, r)| r).collect()
-                }
+                    None => {
+                        let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+                        let mut k = Vec::new();
+                        self.input.drain(cx, &mut |cx, row| {
+                            cx.tick()?;
+                            sort_keys(cx, &layout.exprs, true, row, &mut k)?;
+                            rows.push((std::mem::take(&mut k), layout.keep(cx, row, &mut [])?));
+                            cx.check_rows(rows.len())
+                        })?;
+                        rows.sort_by(|(ka, a), (kb, b)| by_keys((ka, a, None), (kb, b, None)));
+                        rows.into_iter().map(|(_, r)| r).collect()
+                    }
+                },
             };
             self.out = Some(rows.into_iter());
         }
