@@ -117,6 +117,26 @@ impl Cx<'_> {
     }
 
     /// Evaluates `e` on `row`.
+    /// Pushes the value of `e` onto `out`. A property of a node in a slot is read straight
+    /// into `out`: returned through `eval`, the value was stored and loaded again in pieces,
+    /// and building result rows of properties took a tenth of `one_hop_sorted`.
+    #[inline(always)]
+    pub fn push_eval(&mut self, e: &CExpr, row: &Row, out: &mut Vec<Value>) -> Result<()> {
+        if let CExpr::Prop(base, key) = e {
+            if let (CExpr::Slot(s), Some(k)) = (base.as_ref(), key.sym) {
+                if let Some(Value::Node(id)) = row.get(*s) {
+                    if let Ok(n) = self.graph().node(*id) {
+                        out.push(n.props.get(k).map_or(Value::Null, PropRef::into_owned));
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let v = self.eval(e, row)?;
+        out.push(v);
+        Ok(())
+    }
+
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),

@@ -2295,11 +2295,10 @@ impl<'p> SortLayout<'p> {
         }
         dst.clear();
         for (c, from) in columns.iter().zip(&self.from_keys) {
-            let v = match from.and_then(|i| keys.get_mut(i)) {
-                Some(key) => std::mem::take(key),
-                None => c.value(cx, row)?,
-            };
-            dst.push(v);
+            match from.and_then(|i| keys.get_mut(i)) {
+                Some(key) => dst.push(std::mem::take(key)),
+                None => c.push_to(cx, row, dst)?,
+            }
         }
         Ok(())
     }
@@ -2399,7 +2398,7 @@ fn sort_keys(
     k.clear();
     if evaluated {
         for e in exprs {
-            k.push(cx.eval(e, row)?);
+            cx.push_eval(e, row, k)?;
         }
     }
     Ok(())
@@ -2537,13 +2536,15 @@ fn beats_lazily(
     use std::cmp::Ordering;
     k.clear();
     for (i, (e, (_, desc))) in exprs.iter().zip(keys).enumerate() {
-        let v = cx.eval(e, row)?;
-        let o = order(&v, sort_key(at, worst_keys, worst, i));
-        k.push(v);
+        cx.push_eval(e, row, k)?;
+        let o = order(
+            k.get(i).unwrap_or(&Value::Null),
+            sort_key(at, worst_keys, worst, i),
+        );
         match if *desc { o.reverse() } else { o } {
             Ordering::Less => {
                 for e in exprs.iter().skip(i + 1) {
-                    k.push(cx.eval(e, row)?);
+                    cx.push_eval(e, row, k)?;
                 }
                 return Ok(true);
             }
@@ -2632,13 +2633,16 @@ enum Column<'p> {
 }
 
 impl Column<'_> {
-    /// The column's value for input `row`.
+    /// Pushes the column's value for input `row` onto `out`.
     #[inline]
-    fn value(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Value> {
-        Ok(match self {
-            Column::Eval(e) => cx.eval(e, row)?,
-            Column::Slot(s) => row.get(*s).cloned().unwrap_or_default(),
-        })
+    fn push_to(&self, cx: &mut Cx<'_>, row: &Row, out: &mut Row) -> Result<()> {
+        match self {
+            Column::Eval(e) => cx.push_eval(e, row, out),
+            Column::Slot(s) => {
+                out.push(row.get(*s).cloned().unwrap_or_default());
+                Ok(())
+            }
+        }
     }
 }
 
@@ -2668,11 +2672,12 @@ impl Produce<'_> {
     /// The result row of input `row`, built in `out` (cleared first).
     fn build(columns: &[Column<'_>], cx: &mut Cx<'_>, row: &Row, out: &mut Row) -> Result<()> {
         out.clear();
+        // The match written out: through `Column::push_to`, one-hop took 2.5 µs, not 2.4.
         for c in columns {
-            out.push(match c {
-                Column::Eval(e) => cx.eval(e, row)?,
-                Column::Slot(s) => row.get(*s).cloned().unwrap_or_default(),
-            });
+            match c {
+                Column::Eval(e) => cx.push_eval(e, row, out)?,
+                Column::Slot(s) => out.push(row.get(*s).cloned().unwrap_or_default()),
+            }
         }
         Ok(())
     }

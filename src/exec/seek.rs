@@ -96,13 +96,24 @@ impl Fanout for IndexSeek<'_> {
             out.extend(self.items(cx, row)?);
             return Ok(());
         };
-        self.values.clear();
-        for e in exprs {
-            let v = cx.eval(e, row)?;
-            self.values.push(v);
-        }
+        // One value (the usual seek) is evaluated in place, with no buffer to fill.
+        let one;
+        let values = match exprs.as_slice() {
+            [e] => {
+                one = cx.eval(e, row)?;
+                std::slice::from_ref(&one)
+            }
+            _ => {
+                self.values.clear();
+                for e in exprs {
+                    let v = cx.eval(e, row)?;
+                    self.values.push(v);
+                }
+                &self.values
+            }
+        };
         let g = cx.graph();
-        if !g.index_eq_into(self.label, self.props, &self.values, out) {
+        if !g.index_eq_into(self.label, self.props, values, out) {
             out.extend(self.label_nodes(g));
         }
         Ok(())
