@@ -79,6 +79,19 @@ fn storable() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Scalars with many ties across types (integers and floats that are equal, repeated
+/// strings), or null (the property is then absent).
+fn scalar_or_null() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (-3i64..=3).prop_map(Value::Int),
+        (-3i32..=3).prop_map(|f| Value::Float(f64::from(f) / 2.0)),
+        Just(Value::Float(f64::NAN)),
+        "[ab]{0,2}".prop_map(Value::from),
+    ]
+}
+
 /// Whether `v` or anything inside it satisfies `p`.
 fn holds(v: &Value, p: &dyn Fn(&Value) -> bool) -> bool {
     p(v) || match v {
@@ -327,6 +340,39 @@ proptest! {
         let desc: Vec<Value> = r.rows.into_iter().map(|mut row| row.remove(0)).collect();
         for w in desc.windows(2) {
             prop_assert_ne!(order(&w[0], &w[1]), Ordering::Less, "{:?}", desc);
+        }
+    }
+
+    /// A top-k (lazy keys, kept rows read by position) answers the first `k` rows of the
+    /// full sort, ties in arrival order, over keys of mixed types with many ties.
+    #[test]
+    fn a_top_k_is_the_start_of_the_full_sort(
+        rows in prop::collection::vec((scalar_or_null(), scalar_or_null()), 0..40),
+        k in 0i64..12,
+    ) {
+        let db = Database::in_memory();
+        let rows: Vec<Value> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                let map = [("a", a), ("b", b), ("i", Value::Int(i as i64))]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
+                Value::Map(map)
+            })
+            .collect();
+        db.execute("UNWIND $p AS r CREATE (:T {a: r.a, b: r.b, i: r.i})", &param(&Value::List(rows)))
+            .unwrap();
+        let query = "MATCH (n:T) RETURN n.b AS b, n.i AS i, n.a AS a ORDER BY a DESC, b";
+        let all = db.execute(query, &Params::new()).unwrap().rows;
+        let mut params = Params::new();
+        params.insert("k".to_string(), Value::Int(k));
+        let top = db.execute(&format!("{query} LIMIT $k"), &params).unwrap().rows;
+        let expected: Vec<Vec<Value>> = all.into_iter().take(k as usize).collect();
+        prop_assert_eq!(top.len(), expected.len());
+        for (t, e) in top.iter().zip(&expected) {
+            prop_assert!(t.iter().zip(e).all(|(x, y)| same(x, y)), "{:?} against {:?}", top, expected);
         }
     }
 
