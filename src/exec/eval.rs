@@ -116,7 +116,6 @@ impl Cx<'_> {
         })??
     }
 
-    /// Evaluates `e` on `row`.
     /// Pushes the value of `e` onto `out`. A property of a node in a slot is read straight
     /// into `out`: returned through `eval`, the value was stored and loaded again in pieces,
     /// and building result rows of properties took a tenth of `one_hop_sorted`.
@@ -137,6 +136,7 @@ impl Cx<'_> {
         Ok(())
     }
 
+    /// Evaluates `e` on `row`.
     pub fn eval(&mut self, e: &CExpr, row: &Row) -> Result<Value> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),

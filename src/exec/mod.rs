@@ -2170,7 +2170,8 @@ struct Sort<'p> {
 /// column: then the keys are evaluated once per row and kept beside it.
 /// `from_keys`: for each returned column, the key that is that column, when the keys are
 /// evaluated and kept in place (a top-k's incoming row): the column takes the key's value
-/// instead of being evaluated again.
+/// instead of being evaluated again. `lazy`: every key is evaluated and cannot fail, so a
+/// top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
 struct SortLayout<'p> {
     columns: Option<Vec<Column<'p>>>,
     exprs: Vec<&'p CExpr>,
