@@ -290,8 +290,19 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
     // Sort keys are mostly integers or strings: those in place, without ranking the types.
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::String(x), Value::String(y)) => order_strings(x, y),
         _ => order_ranked(a, b),
+    }
+}
+
+/// Strings by code point (their UTF-8 bytes), the first bytes compared in place: sort keys
+/// such as names mostly differ there, and the library comparison is a call to `memcmp`.
+#[inline]
+fn order_strings(x: &str, y: &str) -> Ordering {
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    match (a.first(), b.first()) {
+        (Some(p), Some(q)) if p != q => p.cmp(q),
+        _ => a.cmp(b),
     }
 }
 
