@@ -2426,8 +2426,11 @@ fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp:
 type SortOrder<'a> = dyn Fn(SortSide<'_>, SortSide<'_>) -> std::cmp::Ordering + 'a;
 
 /// A row a top-k keeps: its evaluated sort keys (none when the keys are slots of the row)
-/// and its arrival number, which breaks ties (the sort is stable).
+/// and its arrival number, which breaks ties (the sort is stable). `first` is a copy of its
+/// first key, beside the heap's other entries: most comparisons end there, without reading
+/// the row.
 struct Kept {
+    first: Value,
     keys: Vec<Value>,
     row: Row,
     seq: u64,
@@ -2446,13 +2449,19 @@ fn top_k(
 ) -> Result<Vec<Row>> {
     use std::cmp::Ordering;
     let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
-    let order = |a: &Kept, b: &Kept| {
+    let first_desc = keys.first().is_some_and(|(_, desc)| *desc);
+    let by_kept = |a: &Kept, b: &Kept| {
+        let o = order(&a.first, &b.first);
+        if o.is_ne() {
+            return if first_desc { o.reverse() } else { o };
+        }
         match kept {
             Some(at) => order_at(keys, at, &a.row, &b.row),
             None => by_keys((&a.keys, &a.row, None), (&b.keys, &b.row, None)),
         }
         .then(a.seq.cmp(&b.seq))
     };
+    let first_of = |keys: &[Value], row: &Row| sort_key(kept, keys, row, 0).clone();
     let mut heap: Vec<Kept> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
     let mut seq = 0u64;
     let mut k = Vec::new();
@@ -2466,14 +2475,22 @@ fn top_k(
             } else {
                 (Vec::new(), layout.keep(cx, row, &mut k)?)
             };
-            heap.push(Kept { keys, row, seq });
+            let first = first_of(&keys, &row);
+            heap.push(Kept {
+                first,
+                keys,
+                row,
+                seq,
+            });
             cx.check_rows(heap.len())?;
             // Up from the new leaf while it sorts after its parent.
             let mut i = heap.len() - 1;
             while i > 0 {
                 let parent = (i - 1) / 2;
                 match (heap.get(i), heap.get(parent)) {
-                    (Some(c), Some(p)) if order(c, p) == Ordering::Greater => heap.swap(i, parent),
+                    (Some(c), Some(p)) if by_kept(c, p) == Ordering::Greater => {
+                        heap.swap(i, parent)
+                    }
                     _ => break,
                 }
                 i = parent;
@@ -2500,6 +2517,7 @@ fn top_k(
         } else {
             layout.keep_into(cx, &mut worst.row, row, &mut k)?;
         }
+        worst.first = first_of(&worst.keys, &worst.row);
         worst.seq = seq;
         // Down from the root while a child sorts after it.
         let mut i = 0;
@@ -2507,19 +2525,19 @@ fn top_k(
             let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut child = l;
             if let (Some(a), Some(b)) = (heap.get(l), heap.get(r)) {
-                if order(b, a) == Ordering::Greater {
+                if by_kept(b, a) == Ordering::Greater {
                     child = r;
                 }
             }
             match (heap.get(child), heap.get(i)) {
-                (Some(c), Some(p)) if order(c, p) == Ordering::Greater => heap.swap(i, child),
+                (Some(c), Some(p)) if by_kept(c, p) == Ordering::Greater => heap.swap(i, child),
                 _ => break,
             }
             i = child;
         }
         Ok(())
     })?;
-    heap.sort_by(order);
+    heap.sort_by(by_kept);
     Ok(heap.into_iter().map(|kept| kept.row).collect())
 }
 
