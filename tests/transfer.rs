@@ -684,3 +684,49 @@ fn graphviz_accepts_the_dot_export() {
         assert!(svg.contains("<svg"), "{svg}");
     }
 }
+
+/// A string repeated down a column is one allocation shared by the records that hold it
+/// (names and categories make up much of an imported graph); the values read back equal
+/// the text of each field.
+#[test]
+fn imported_strings_repeated_in_a_column_share_one_allocation() {
+    let dir = temp_dir("shared-strings");
+    let mut text = String::from("id:ID,name,gender,:LABEL\n");
+    for i in 0..300 {
+        let gender = ["female", "male", ""][i % 3];
+        text.push_str(&format!("p{i},name {},{gender},Person\n", i % 7));
+    }
+    let people = write(&dir, "people.csv", &text);
+    let options = ImportOptions {
+        nodes: vec![files(None, &people)],
+        ..ImportOptions::default()
+    };
+    let db = Database::in_memory();
+    db.import_csv(&options, &mut |_| {}).unwrap();
+    let rows = query(
+        &db,
+        "MATCH (p:Person) RETURN p.id, p.name, p.gender ORDER BY p.id",
+    );
+    assert_eq!(rows.len(), 300);
+    let string = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let mut first_of: std::collections::HashMap<String, std::sync::Arc<str>> = Default::default();
+    for row in &rows {
+        let id = row[0].as_str().unwrap();
+        let i: usize = id[1..].parse().unwrap();
+        assert_eq!(row[1], Value::from(format!("name {}", i % 7)));
+        match ["female", "male", ""][i % 3] {
+            "" => assert_eq!(row[2], Value::Null),
+            g => assert_eq!(row[2], Value::from(g)),
+        }
+        for v in &row[1..] {
+            if let Some(s) = string(v) {
+                let first = first_of.entry(s.to_string()).or_insert_with(|| s.clone());
+                assert!(std::sync::Arc::ptr_eq(first, &s), "{s} is held twice");
+            }
+        }
+    }
+    assert_eq!(first_of.len(), 7 + 2);
+}
