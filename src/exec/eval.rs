@@ -116,20 +116,15 @@ impl Cx<'_> {
         })??
     }
 
-    /// Pushes the value of `e` onto `out`. A property of a node in a slot is read straight
-    /// into `out`: returned through `eval`, the value was stored and loaded again in pieces,
-    /// and building result rows of properties took a tenth of `one_hop_sorted`.
+    /// Pushes the value of `e` onto `out`. What [`in_graph`] reads in place (a stored
+    /// property of an entity in a slot, a slot, a constant) goes straight into `out`:
+    /// returned through `eval`, the value was stored and loaded again in pieces, and
+    /// building result rows of properties took a tenth of `one_hop_sorted`.
     #[inline(always)]
     pub fn push_eval(&mut self, e: &CExpr, row: &Row, out: &mut Vec<Value>) -> Result<()> {
-        if let CExpr::Prop(base, key) = e {
-            if let (CExpr::Slot(s), Some(k)) = (base.as_ref(), key.sym) {
-                if let Some(Value::Node(id)) = row.get(*s) {
-                    if let Ok(n) = self.graph().node(*id) {
-                        out.push(n.props.get(k).map_or(Value::Null, PropRef::into_owned));
-                        return Ok(());
-                    }
-                }
-            }
+        if let Some(v) = in_graph(e, row, self.graph()) {
+            out.push(v.into_owned());
+            return Ok(());
         }
         let v = self.eval(e, row)?;
         out.push(v);
@@ -676,7 +671,7 @@ fn stored(e: &CExpr) -> Option<(crate::plan::Slot, crate::graph::Sym)> {
 /// A constant, a slot, or a stored property of the node or relationship in a slot, read in
 /// place; `None` for anything else (and for an entity that is gone, whose error the normal
 /// evaluation reports).
-#[inline]
+#[inline(always)]
 pub(super) fn in_graph<'r>(e: &'r CExpr, row: &'r Row, g: &'r Graph) -> Option<PropRef<'r>> {
     const NULL: &Value = &Value::Null;
     if let Some(v) = in_place(e, row) {
