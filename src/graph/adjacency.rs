@@ -208,10 +208,13 @@ impl TypedAdjacency {
             _ => false,
         };
         let cells_of = |g: &[Quad]| if is_run(g) { g.len() + 1 } else { 2 * g.len() };
-        let (mut entries, mut cells) = (1, 0);
+        // Sizes, and whether every type leaves the flag bits clear (a group's type is
+        // that of its first entry).
+        let (mut entries, mut cells, mut narrow_types) = (1, 0, true);
         for g in out.chunk_by(same_group).chain(inc.chunk_by(same_group)) {
             entries += 1;
             cells += cells_of(g);
+            narrow_types &= g.first().is_none_or(|q| q.1 & !TYPE == 0);
         }
         *self = TypedAdjacency {
             heads: vec![Heads::EMPTY; nodes],
@@ -221,9 +224,7 @@ impl TypedAdjacency {
         };
         // Offsets are u32 and frozen indices stay below MOVED; a graph too large for that
         // (billions of relationships) keeps the moved layout instead.
-        let fits = entries < MOVED as usize
-            && cells <= u32::MAX as usize
-            && out.iter().chain(inc).all(|q| q.1 & !TYPE == 0);
+        let fits = entries < MOVED as usize && cells <= u32::MAX as usize && narrow_types;
         for (list, out) in [(out, true), (inc, false)] {
             for run in list.chunk_by(|a, b| a.0 == b.0) {
                 let Some(&(node, _, _, _)) = run.first() else {
