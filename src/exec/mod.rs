@@ -130,6 +130,7 @@ impl<'a> ParamTable<'a> {
     pub fn resolve(&mut self, names: &[Arc<str>]) {
         let map = self.map;
         let entry = |n: &Arc<str>| (name_address(n), map.get(n.as_ref()));
+        self.few = [(0, None); FEW_PARAMS];
         self.more.clear();
         for (i, n) in names.iter().enumerate() {
             match self.few.get_mut(i) {

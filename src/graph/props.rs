@@ -564,9 +564,9 @@ impl Finished {
         let Repr::Pending(shape, row) = props.0 else {
             return;
         };
-        props.0 = match self.0.get(shape as usize) {
-            Some(Ok(table)) => Repr::Packed(table.clone(), row),
-            Some(Err(_)) => self.take_small(shape, row).0,
+        props.0 = match self.table(shape) {
+            Some(Resolved::Table(table)) => Repr::Packed(table, row),
+            Some(Resolved::Small) => self.take_small(shape, row).0,
             None => Repr::default(),
         };
     }

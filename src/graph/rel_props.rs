@@ -133,7 +133,7 @@ impl RelProps {
     }
 
     /// The run holding `id`, with the offset of `id` in it. Runs never overlap: a slot
-    /// inside a run is not given to another run ([`RelProps::in_run`]).
+    /// inside a run is not given to another run ([`RelProps::add`]).
     fn run_of(&self, id: RelId) -> Option<(&Run, u32)> {
         let i = self.starts.partition_point(|s| *s <= id.0).checked_sub(1)?;
         let (start, run) = (self.starts.get(i)?, self.runs.get(i)?);
