@@ -131,16 +131,24 @@ impl QueryResult {
 /// ```
 pub struct Database {
     graph: RwLock<Graph>,
-    procedures: RwLock<HashMap<String, ProcedureDef>>,
-    /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
-    csv_base: RwLock<Option<Arc<std::path::Path>>>,
+    /// What statements run with besides the graph, behind one lock: a statement reads it
+    /// once. Locked only while a lock of the graph is held, never the other way round
+    /// (decision 0020); its write lock waits for running statements.
+    settings: RwLock<Settings>,
     /// The file behind the database, if any. Locked only while the graph's write lock is
     /// held (or on a path that holds no graph lock at all).
     store: Option<Mutex<Store>>,
     warnings: Mutex<Vec<String>>,
-    limits: RwLock<QueryLimits>,
     /// Plans of recent queries by text (see [`Database::prepare_cached`]).
     plans: TextCache<CachedPlan>,
+}
+
+/// A database's procedures, default limits and LOAD CSV folder.
+struct Settings {
+    procedures: HashMap<String, ProcedureDef>,
+    limits: QueryLimits,
+    /// Where LOAD CSV resolves relative paths (`None`: the process's current folder).
+    csv_base: Option<std::path::PathBuf>,
 }
 
 /// Values kept by query text, at most `capacity` of them (the cache starts over when
@@ -566,37 +574,40 @@ impl Database {
     pub(crate) fn with_graph(graph: Graph) -> Database {
         Database {
             graph: RwLock::new(graph),
-            procedures: RwLock::new(HashMap::new()),
-            csv_base: RwLock::new(None),
+            settings: RwLock::new(Settings {
+                procedures: HashMap::new(),
+                limits: QueryLimits::default(),
+                csv_base: None,
+            }),
             store: None,
             warnings: Mutex::new(Vec::new()),
-            limits: RwLock::new(QueryLimits::default()),
             plans: TextCache::new(PLAN_CACHE),
         }
     }
 
     /// Sets the limits of every later statement that does not set its own.
     pub fn set_default_limits(&self, limits: QueryLimits) {
-        if let Ok(mut l) = self.limits.write() {
-            *l = limits;
+        if let Ok(mut s) = self.settings.write() {
+            s.limits = limits;
         }
     }
 
     /// The limits statements run under by default.
     pub fn default_limits(&self) -> QueryLimits {
-        self.limits.read().map(|l| *l).unwrap_or_default()
+        self.settings.read().map(|s| s.limits).unwrap_or_default()
     }
 
     /// Sets the folder that LOAD CSV resolves relative paths against (`None`: the
     /// process's current folder). `file:///abs/path` and absolute paths are not affected.
     pub fn set_csv_base(&self, dir: Option<std::path::PathBuf>) {
-        if let Ok(mut base) = self.csv_base.write() {
-            *base = dir.map(Arc::from);
+        if let Ok(mut s) = self.settings.write() {
+            s.csv_base = dir;
         }
     }
 
-    fn csv_base(&self) -> Option<Arc<std::path::Path>> {
-        self.csv_base.read().ok().and_then(|b| b.clone())
+    /// The settings, read-locked. Called with a lock of the graph held (decision 0020).
+    fn settings(&self) -> Result<std::sync::RwLockReadGuard<'_, Settings>> {
+        self.settings.read().map_err(|_| poisoned())
     }
 
     /// Runs `f` with the graph locked for writing, for bulk loaders that bypass Cypher and
@@ -642,9 +653,8 @@ impl Database {
         outputs: &[&str],
         body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
     ) {
-        self.plans.clear();
-        if let Ok(mut p) = self.procedures.write() {
-            p.insert(
+        if let Ok(mut s) = self.settings.write() {
+            s.procedures.insert(
                 name.to_string(),
                 ProcedureDef {
                     inputs,
@@ -653,6 +663,8 @@ impl Database {
                 },
             );
         }
+        // After the new procedure is in: a plan made before it may be kept meanwhile.
+        self.plans.clear();
     }
 
     /// [`Database::prepare`], reusing the plan made for the same text while the store's
@@ -737,13 +749,13 @@ impl Database {
         params: &Params,
         options: &ExecuteOptions,
     ) -> Result<QueryResult> {
-        let limits = options.resolve(&self.default_limits());
-        let procedures = self.procedures.read().map_err(|_| poisoned())?;
         // Plan under a read lock; a read-only plan also runs under it.
         let work = {
             let g = self.lock_read()?;
-            let action = self.prepare_cached(&g, &procedures, query)?;
+            let settings = self.settings()?;
+            let action = self.prepare_cached(&g, &settings.procedures, query)?;
             if matches!(action, Action::Checkpoint) {
+                drop(settings);
                 drop(g);
                 self.checkpoint()?;
                 return Ok(QueryResult::default());
@@ -754,11 +766,10 @@ impl Database {
                     let mut undo = UndoLog::new();
                     let run = Run {
                         params,
-                        procedures: &procedures,
+                        settings: &settings,
                         profile,
                         query,
-                        limits,
-                        csv_base: self.csv_base(),
+                        limits: options.resolve(&settings.limits),
                     };
                     return run.plan(GraphAccess::Read(&g), &mut undo, &plan);
                 }
@@ -773,15 +784,17 @@ impl Database {
         let mut g = self.lock_write()?;
         let mut undo = UndoLog::new();
         let r = match &work {
-            Runnable::Plan(plan, profile) => Run {
-                params,
-                procedures: &procedures,
-                profile: *profile,
-                query,
-                limits,
-                csv_base: self.csv_base(),
+            Runnable::Plan(plan, profile) => {
+                let settings = self.settings()?;
+                Run {
+                    params,
+                    settings: &settings,
+                    profile: *profile,
+                    query,
+                    limits: options.resolve(&settings.limits),
+                }
+                .plan(GraphAccess::Write(&mut g), &mut undo, plan)
             }
-            .plan(GraphAccess::Write(&mut g), &mut undo, plan),
             Runnable::Schema(s) => schema::run(&mut g, s, &mut undo).map_err(|e| e.locate(query)),
         };
         match r {
@@ -900,11 +913,10 @@ fn explain_result(plan: &QueryPlan) -> QueryResult {
 /// What a plan runs with.
 struct Run<'a> {
     params: &'a Params,
-    procedures: &'a HashMap<String, ProcedureDef>,
+    settings: &'a Settings,
     profile: bool,
     query: &'a str,
     limits: Limits,
-    csv_base: Option<Arc<std::path::Path>>,
 }
 
 impl Run<'_> {
@@ -916,9 +928,10 @@ impl Run<'_> {
         plan: &QueryPlan,
     ) -> Result<QueryResult> {
         let query = self.query;
-        let mut cx = Cx::new(access, undo, self.params, self.procedures, self.limits);
+        let settings = self.settings;
+        let mut cx = Cx::new(access, undo, self.params, &settings.procedures, self.limits);
         cx.params.resolve(&plan.params);
-        cx.csv_base = self.csv_base;
+        cx.csv_base = settings.csv_base.as_deref();
         let profiled = self.profile.then(|| {
             let mut root = plan.root.clone();
             root.instrument(&mut 0);
@@ -936,7 +949,10 @@ impl Run<'_> {
             rows,
             stats,
             plan: profiled.map(|root| root.explain_profiled(&cx.profile)),
-            ..QueryResult::default()
+            // Not `..QueryResult::default()`: that clones the empty columns' `Arc` only to
+            // drop it, two atomic operations on a shared counter per statement.
+            nodes: HashMap::new(),
+            rels: HashMap::new(),
         };
         materialize(graph, &mut result);
         Ok(result)
@@ -950,7 +966,7 @@ fn collect_rows(
     plan: &QueryPlan,
 ) -> Result<Vec<Vec<Value>>> {
     let mut rows = Vec::new();
-    let mut op = exec::open(root, vec![Value::Null; plan.slots]);
+    let mut op = exec::open(root, exec::null_row(plan.slots));
     if plan.columns.is_empty() {
         op.drain(cx, &mut |_, _| Ok(()))?;
     } else {
@@ -1028,7 +1044,6 @@ impl Transaction<'_> {
         params: &Params,
         options: &ExecuteOptions,
     ) -> Result<QueryResult> {
-        let limits = options.resolve(&self.db.default_limits());
         if self.failed {
             return Err(Error::new(
                 ErrorKind::TransactionError,
@@ -1039,17 +1054,16 @@ impl Transaction<'_> {
             .graph
             .as_mut()
             .ok_or_else(|| Error::internal("transaction already finished"))?;
-        let procedures = self.db.procedures.read().map_err(|_| poisoned())?;
-        let action = self.db.prepare_cached(g, &procedures, query)?;
+        let settings = self.db.settings()?;
+        let action = self.db.prepare_cached(g, &settings.procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
         let r = match action.prepared(hint)? {
             Ok(Runnable::Plan(plan, profile)) => Run {
                 params,
-                procedures: &procedures,
+                settings: &settings,
                 profile,
                 query,
-                limits,
-                csv_base: self.db.csv_base(),
+                limits: options.resolve(&settings.limits),
             }
             .plan(GraphAccess::Write(g), &mut self.undo, &plan),
             Ok(Runnable::Schema(s)) => {

@@ -229,7 +229,7 @@ impl Operator for LoadCsv<'_> {
                     ))
                 }
             };
-            let path = resolve(&url, cx.csv_base.as_deref())?;
+            let path = resolve(&url, cx.csv_base)?;
             let source = Source::open(&path, self.delimiter, self.headers)?;
             self.current = Some((row, source));
         }

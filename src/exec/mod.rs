@@ -164,7 +164,7 @@ pub struct Cx<'a> {
     pub procedures: &'a HashMap<String, ProcedureDef>,
     pub limits: Limits,
     /// The folder LOAD CSV resolves relative paths against (`None`: the current folder).
-    pub csv_base: Option<Arc<std::path::Path>>,
+    pub csv_base: Option<&'a std::path::Path>,
     regexes: HashMap<String, regex::Regex>,
     ticks: u32,
     /// Rows and time per operator of a PROFILE run (by counter id).
@@ -405,6 +405,12 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
 }
 
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
+/// A row of `width` nulls, written in place (`vec![Value::Null; width]` clones the null
+/// into each slot through `Value::clone`).
+pub fn null_row(width: usize) -> Row {
+    std::iter::repeat_with(|| Value::Null).take(width).collect()
+}
+
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
     open_filtered(plan, arg, Vec::new())
 }
@@ -1793,7 +1799,7 @@ impl Aggregation<'_> {
             .chain(self.aggs.iter().map(|(s, _)| s + 1))
             .max()
             .unwrap_or(0);
-        let mut row = vec![Value::Null; width];
+        let mut row = null_row(width);
         let mut keys = groups.keys.into_iter();
         let mut states = groups.states.into_iter();
         for _ in 0..groups.count {

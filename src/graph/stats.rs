@@ -10,7 +10,8 @@ use crate::value::RelId;
 /// Stands for "any label" in a (label, type, label) triple.
 pub const ANY_LABEL: Sym = Sym::MAX;
 
-pub(super) type TripleCounts = HashMap<(Sym, Sym, Sym), u64>;
+/// foldhash: the planner and expansions read these counts per statement.
+pub(super) type TripleCounts = HashMap<(Sym, Sym, Sym), u64, foldhash::fast::RandomState>;
 
 /// Adds (`add`) or takes away `n` relationships of type `ty` from nodes labelled `from` to
 /// nodes labelled `to`, in every (label or any, type, label or any) triple but the (any,

@@ -399,7 +399,7 @@ pub struct QueryPlan {
 macro_rules! plan_children {
     ($plan:expr, $iter:ident) => {
         match $plan {
-            Plan::Argument => vec![],
+            Plan::Argument => Kids::Fixed(None, None),
             Plan::AllNodesScan { input, .. }
             | Plan::NodeByLabelScan { input, .. }
             | Plan::NodeByKey { input, .. }
@@ -424,16 +424,39 @@ macro_rules! plan_children {
             | Plan::Delete { input, .. }
             | Plan::ProcedureCall { input, .. }
             | Plan::LoadCsv { input, .. }
-            | Plan::Produce { input, .. } => vec![input],
+            | Plan::Produce { input, .. } => Kids::Fixed(Some(input), None),
             Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
-                vec![input, inner]
+                Kids::Fixed(Some(input), Some(inner))
             }
-            Plan::HashJoin { input, build, .. } => vec![input, build],
-            Plan::Merge { input, matcher, .. } => vec![input, matcher],
-            Plan::Foreach { input, body, .. } => vec![input, body],
-            Plan::Union { parts, .. } => parts.$iter().collect(),
+            Plan::HashJoin { input, build, .. } => Kids::Fixed(Some(input), Some(build)),
+            Plan::Merge { input, matcher, .. } => Kids::Fixed(Some(input), Some(matcher)),
+            Plan::Foreach { input, body, .. } => Kids::Fixed(Some(input), Some(body)),
+            Plan::Union { parts, .. } => Kids::Many(parts.$iter().collect()),
         }
     };
+}
+
+/// An operator's inputs: one or two held in place (walking a plan allocates only at a
+/// UNION).
+enum Kids<T> {
+    Fixed(Option<T>, Option<T>),
+    Many(Vec<T>),
+}
+
+impl<T> IntoIterator for Kids<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<
+        std::iter::Chain<std::option::IntoIter<T>, std::option::IntoIter<T>>,
+        std::vec::IntoIter<T>,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let (a, b, rest) = match self {
+            Kids::Fixed(a, b) => (a, b, Vec::new()),
+            Kids::Many(rest) => (None, None, rest),
+        };
+        a.into_iter().chain(b).chain(rest)
+    }
 }
 
 impl Plan {
@@ -604,12 +627,18 @@ impl Plan {
 
     /// The operator's inputs (the main input first).
     pub fn children(&self) -> Vec<&Plan> {
+        self.kids().into_iter().collect()
+    }
+
+    /// [`Plan::children`] without collecting them.
+    fn kids(&self) -> Kids<&Plan> {
         plan_children!(self, iter)
     }
 
     /// The operator's inputs, mutably (same order as [`Plan::children`]).
     fn children_mut(&mut self) -> Vec<&mut Plan> {
-        plan_children!(self, iter_mut)
+        let kids: Kids<&mut Plan> = plan_children!(self, iter_mut);
+        kids.into_iter().collect()
     }
 
     /// Wraps every operator of the tree in a [`Plan::Profiled`] counter, numbered from
@@ -746,7 +775,7 @@ impl Plan {
                 | Plan::SetProperty { .. }
                 | Plan::Delete { .. }
                 | Plan::Foreach { .. }
-        ) || self.children().iter().any(|c| c.has_writer())
+        ) || self.kids().into_iter().any(|c| c.has_writer())
     }
 
     /// Whether rows come from this plan without reading the graph: only LOAD CSV, UNWIND
