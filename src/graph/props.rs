@@ -68,8 +68,11 @@ pub enum PropRef<'a> {
 }
 
 impl PropRef<'_> {
+    /// The value, owned: a stored integer is copied in place (`Value::clone` is a call).
+    #[inline]
     pub fn into_owned(self) -> Value {
         match self {
+            PropRef::Stored(Value::Int(i)) => Value::Int(*i),
             PropRef::Stored(v) => v.clone(),
             PropRef::Int(i) => Value::Int(i),
             PropRef::Float(f) => Value::Float(f),
