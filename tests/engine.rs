@@ -491,6 +491,24 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
     assert_eq!(skip, all[5..8].to_vec());
 }
 
+/// An expansion builds its rows in a scratch row that still holds the last row's values:
+/// a slot that is null in the next input row (an OPTIONAL MATCH that found nothing) must
+/// be null in its output too.
+#[test]
+fn an_expansion_keeps_the_nulls_of_the_rows_it_extends() {
+    let t = TestDb::new();
+    t.run(
+        "CREATE (a1:A {n: 1})-[:R]->(:B {n: 10}), (a1)-[:S]->(:C {n: 100}), \
+         (a2:A {n: 2})-[:S]->(:C {n: 200}), (a3:A {n: 3})-[:R]->(:B {n: 30}), \
+         (a3)-[:S]->(:C {n: 300})",
+    );
+    t.check(
+        "MATCH (a:A) OPTIONAL MATCH (a)-[:R]->(b) MATCH (a)-[:S]->(c) \
+         RETURN a.n, b.n, c.n ORDER BY a.n",
+        &["1 | 10 | 100", "2 | null | 200", "3 | 30 | 300"],
+    );
+}
+
 /// A sort right under the results keeps only the returned columns and hands its rows over
 /// as the results, and a projection right under them evaluates straight into the result
 /// rows; under PROFILE every operator is wrapped, so the same query runs with a separate

@@ -636,6 +636,7 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
 pub fn set_node(row: &mut Row, slot: usize, n: NodeId) {
     match row.get_mut(slot) {
         Some(Value::Node(x)) => *x = n,
+        Some(v @ (Value::Null | Value::Relationship(_))) => overwrite_id_like(v, Value::Node(n)),
         _ => set_slot(row, slot, Value::Node(n)),
     }
 }
@@ -644,8 +645,20 @@ pub fn set_node(row: &mut Row, slot: usize, n: NodeId) {
 pub fn set_rel(row: &mut Row, slot: usize, r: RelId) {
     match row.get_mut(slot) {
         Some(Value::Relationship(x)) => *x = r,
+        Some(v @ (Value::Null | Value::Node(_))) => overwrite_id_like(v, Value::Relationship(r)),
         _ => set_slot(row, slot, Value::Relationship(r)),
     }
+}
+
+/// Writes `new` over `v`, which must be a null, a node or a relationship: nothing to drop,
+/// so the old value is forgotten instead of going through `Value`'s drop (a call).
+#[inline(always)]
+pub(super) fn overwrite_id_like(v: &mut Value, new: Value) {
+    debug_assert!(matches!(
+        v,
+        Value::Null | Value::Node(_) | Value::Relationship(_)
+    ));
+    std::mem::forget(std::mem::replace(v, new));
 }
 
 /// The value of a constant or of a slot that is set, without evaluating (or copying) it.
