@@ -1855,10 +1855,20 @@ impl Aggregation<'_> {
                 .all(|((_, e), slot)| eval::in_graph(e, row, g).map(|v| *slot = v).is_some())
         {
             let here = here.get(..n).unwrap_or_default();
+            let lone_string = match here {
+                [PropRef::Stored(Value::String(s))] => Some(s),
+                _ => None,
+            };
+            if let Some(gi) = lone_string.and_then(|s| index.of_string(s)) {
+                return Ok(gi);
+            }
             let hash = index.hash_with(here.iter().copied());
             if let Some(gi) = index.find(hash, |gi| {
                 groups.has_keys(gi, self.keys, |i| here.get(i).copied())
             }) {
+                if let Some(s) = lone_string {
+                    index.remember_string(s, gi);
+                }
                 return Ok(gi);
             }
             // A new group: its keys are the values just read, and hash the same once
@@ -1969,9 +1979,37 @@ struct GroupIndex {
     table: hashbrown::HashTable<usize>,
     /// By group number.
     hashes: Vec<u64>,
+    /// The groups of the last few strings met as a lone key, by the string's allocation
+    /// (see [`GroupIndex::of_string`]).
+    strings: [Option<(Arc<str>, usize)>; STRING_MEMO],
+    next_string: usize,
 }
 
+/// How many strings a [`GroupIndex`] remembers by allocation.
+const STRING_MEMO: usize = 4;
+
 impl GroupIndex {
+    /// The group of a lone string key, when the string is one of the last few met: a
+    /// bulk load shares the strings repeated in a column (decision 0014), so grouping by
+    /// such a property meets the same few allocations again and again, and they are
+    /// recognised by address instead of being hashed and compared. Each remembered string
+    /// is held, so its address cannot be reused by another while it is remembered.
+    fn of_string(&self, s: &Arc<str>) -> Option<usize> {
+        self.strings
+            .iter()
+            .flatten()
+            .find(|(kept, _)| Arc::ptr_eq(kept, s))
+            .map(|(_, gi)| *gi)
+    }
+
+    /// Remembers that the string `s`, a lone key, belongs to group `gi`.
+    fn remember_string(&mut self, s: &Arc<str>, gi: usize) {
+        if let Some(slot) = self.strings.get_mut(self.next_string % STRING_MEMO) {
+            *slot = Some((s.clone(), gi));
+        }
+        self.next_string = self.next_string.wrapping_add(1);
+    }
+
     fn hash(&self, keys: &[Value]) -> u64 {
         self.hash_with(keys.iter().map(PropRef::Stored))
     }
@@ -2022,7 +2060,7 @@ const ENTITY_TRIAL: usize = 8192;
 
 /// Rows after which an aggregation that counts by entities checks whether their
 /// combinations fall into far fewer groups ([`Aggregation::count_by_entities`]).
-const COUNT_TRIAL: usize = 1024;
+const COUNT_TRIAL: usize = 256;
 
 /// Most keys an aggregation reads in place (as references) to find a group.
 const IN_PLACE_KEYS: usize = 8;
