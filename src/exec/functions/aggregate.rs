@@ -39,14 +39,19 @@ enum SeenNodes {
     /// With the relationships, in `entities`; the number is the bound on node ids when
     /// this is the statement's only group (else 0).
     Hashed(u32),
-    /// As bits, once the only group has seen [`NODE_BITS_FROM`] nodes: no hashing, and
-    /// at most a bit per node of the store. `len` counts them.
+    /// As bits, once the only group has seen [`bits_from`] nodes: no hashing, and at most
+    /// a bit per node of the store. `len` counts them.
     Bits { bits: NodeBits, len: usize },
 }
 
-/// Nodes a DISTINCT of the only group hashes before it keeps them as bits: below it, the
-/// bit array (a bit per node in the store) would cost more to clear than hashing saves.
-const NODE_BITS_FROM: usize = 256;
+/// Nodes a DISTINCT of the only group hashes before it keeps them as bits, in a store
+/// whose node ids are below `bound`: below it, the bit array (a bit per node) would cost
+/// more to clear than hashing saves. Clearing 2,048 bits (256 bytes) costs about what
+/// hashing one node does. A fixed 256 made two-hop's distinct count (450 rows, 48,000
+/// nodes) hash 256 nodes and then move them.
+fn bits_from(bound: u32) -> usize {
+    (bound as usize / 2048).max(16)
+}
 
 impl<A> Distinct<A> {
     /// Adds an entity id; false when it was there.
@@ -64,7 +69,7 @@ impl<A> Distinct<A> {
                     None => self.entities.insert(id),
                 }
             }
-            SeenNodes::Hashed(bound) if *bound > 0 && self.entities.len() >= NODE_BITS_FROM => {
+            SeenNodes::Hashed(bound) if *bound > 0 && self.entities.len() >= bits_from(*bound) => {
                 let (mut bits, mut len) = (NodeBits::new(*bound), 0);
                 // Nodes move to the bits; relationships (and nodes past the bound) stay.
                 self.entities.retain(|&e| {
@@ -79,7 +84,7 @@ impl<A> Distinct<A> {
                 if *bound > 0 && self.entities.capacity() == 0 {
                     // The only group: room up front for the nodes it hashes before it
                     // turns to bits, so the set does not grow step by step.
-                    self.entities.reserve(NODE_BITS_FROM);
+                    self.entities.reserve(bits_from(*bound));
                 }
                 self.entities.insert(id)
             }
