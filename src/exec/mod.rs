@@ -262,9 +262,9 @@ impl<'a> Cx<'a> {
 
     /// The symbols of the named relationship types that exist: empty for "any type";
     /// `None` when types are named but none exists, so no relationship can match.
-    fn type_filter(&self, names: &[Arc<str>]) -> Option<Vec<Sym>> {
+    fn type_filter(&self, names: &[Arc<str>]) -> Option<Few<Sym>> {
         let g = self.graph();
-        let syms: Vec<Sym> = names.iter().filter_map(|n| g.syms.get(n)).collect();
+        let syms: Few<Sym> = names.iter().filter_map(|n| g.syms.get(n)).collect();
         (names.is_empty() || !syms.is_empty()).then_some(syms)
     }
 }
@@ -336,6 +336,10 @@ pub trait Operator {
 pub type Sink<'s> = dyn FnMut(&mut Cx<'_>, &Row) -> Result<()> + 's;
 
 type Op<'p> = Box<dyn Operator + 'p>;
+
+/// The small vectors an operator builds when it opens (a sort's keys and columns, a
+/// result's columns): a handful of entries, held in place, so opening allocates less.
+pub(super) type Few<T> = smallvec::SmallVec<[T; 4]>;
 
 /// Hash maps and sets keyed by values (grouping, DISTINCT, UNION, hash joins): foldhash,
 /// seeded per map like std's SipHash but several times faster on the short keys rows have.
@@ -1062,7 +1066,7 @@ impl FarIndex {
 /// Relationship type names resolved to symbols, kept once every name has one (symbols
 /// never change or go), so an operator resolves them once rather than per row.
 #[derive(Default)]
-struct TypeCache(Option<Vec<Sym>>);
+struct TypeCache(Option<Few<Sym>>);
 
 impl TypeCache {
     /// As [`Cx::type_filter`]: `None` when no named type exists (nothing can match).
@@ -1070,7 +1074,7 @@ impl TypeCache {
         if self.0.is_none() {
             let syms = cx.type_filter(names)?;
             if syms.len() < names.len() {
-                return Some(std::borrow::Cow::Owned(syms));
+                return Some(std::borrow::Cow::Owned(syms.into_vec()));
             }
             self.0 = Some(syms);
         }
@@ -2227,16 +2231,16 @@ struct Sort<'p> {
 /// instead of being evaluated again. `lazy`: every key is evaluated and cannot fail, so a
 /// top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
 struct SortLayout<'p> {
-    columns: Option<Vec<Column<'p>>>,
-    exprs: Vec<&'p CExpr>,
-    incoming: Option<Vec<usize>>,
-    kept: Option<Vec<usize>>,
-    from_keys: Vec<Option<usize>>,
+    columns: Option<Few<Column<'p>>>,
+    exprs: Few<&'p CExpr>,
+    incoming: Option<Few<usize>>,
+    kept: Option<Few<usize>>,
+    from_keys: Few<Option<usize>>,
     lazy: bool,
 }
 
 /// The positions in `columns` of the keys of a sort, when each is a slot among them.
-fn key_positions(keys: &[(CExpr, bool)], columns: &[Slot]) -> Option<Vec<usize>> {
+fn key_positions(keys: &[(CExpr, bool)], columns: &[Slot]) -> Option<Few<usize>> {
     keys.iter()
         .map(|(e, _)| match e {
             CExpr::Slot(s) => columns.iter().position(|c| c == s),
@@ -2258,7 +2262,7 @@ impl<'p> SortLayout<'p> {
         keys: &'p [(CExpr, bool)],
         narrow: Option<&'p [Slot]>,
     ) -> (&'p Plan, Self) {
-        let slots: Option<Vec<usize>> = keys
+        let slots: Option<Few<usize>> = keys
             .iter()
             .map(|(e, _)| match e {
                 CExpr::Slot(s) => Some(*s),
@@ -2285,7 +2289,7 @@ impl<'p> SortLayout<'p> {
         } else {
             kept.as_ref().and(slots)
         };
-        let exprs: Vec<&CExpr> = keys
+        let exprs: Few<&CExpr> = keys
             .iter()
             .map(|(e, _)| match e {
                 CExpr::Slot(s) => projected(*s).map_or(e, |(_, item)| item),
@@ -2297,7 +2301,7 @@ impl<'p> SortLayout<'p> {
             (Some(columns), Some(kept), true) => (0..columns.len())
                 .map(|j| kept.iter().position(|p| *p == j))
                 .collect(),
-            _ => Vec::new(),
+            _ => Few::new(),
         };
         // Keys that cannot fail may be left unevaluated for rows that lose on an earlier
         // key (a top-k's rows, see [`beats_lazily`]).
@@ -2327,7 +2331,7 @@ impl<'p> SortLayout<'p> {
     /// results: one grown by pushes is twice as large, and `one_hop_sorted` took 6.8 µs
     /// instead of 5.0).
     fn keep(&self, cx: &mut Cx<'_>, row: &Row, keys: &mut [Value]) -> Result<Row> {
-        let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), Vec::len));
+        let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), |c| c.len()));
         self.keep_into(cx, &mut out, row, keys)?;
         Ok(out)
     }
@@ -2760,7 +2764,7 @@ impl Column<'_> {
 
 /// The result columns `columns` over the input of a projection with `items` (none: the
 /// columns are slots of the rows as they are).
-fn result_columns<'p>(columns: &[Slot], items: Option<&'p [(Slot, CExpr)]>) -> Vec<Column<'p>> {
+fn result_columns<'p>(columns: &[Slot], items: Option<&'p [(Slot, CExpr)]>) -> Few<Column<'p>> {
     columns
         .iter()
         .map(
@@ -2777,7 +2781,7 @@ fn result_columns<'p>(columns: &[Slot], items: Option<&'p [(Slot, CExpr)]>) -> V
 /// Projection evaluates every item before writing any).
 struct Produce<'p> {
     input: Op<'p>,
-    columns: Vec<Column<'p>>,
+    columns: Few<Column<'p>>,
 }
 
 impl Produce<'_> {
