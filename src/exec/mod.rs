@@ -450,7 +450,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
         }
         Plan::Argument => Box::new(Once(Some(arg))),
         Plan::AllNodesScan { input, slot } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::All,
@@ -458,7 +458,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             filters,
         ),
         Plan::NodeByLabelScan { input, slot, label } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::Label(label),
@@ -466,7 +466,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             filters,
         ),
         Plan::NodeByKey { input, slot, key } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::Key(key),
@@ -480,7 +480,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             props,
             seek,
         } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             seek::IndexSeek {
                 slot: *slot,
                 label,
@@ -491,7 +491,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             filters,
         ),
         Plan::NodeCountFromCountStore { input, slot, label } => per_row(
-            open(input, arg),
+            source(input, arg),
             seek::CountStore {
                 slot: *slot,
                 label: label.as_ref(),
@@ -518,7 +518,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             id: *id,
         }),
         Plan::Expand { input, spec } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             Expand {
                 spec,
                 into_cache: FarIndex::default(),
@@ -546,7 +546,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             rel_filter,
             distinct_ends,
         } => per_row_filtered(
-            open(input, arg),
+            source(input, arg),
             VarExpand {
                 spec,
                 hops: *hops,
@@ -566,7 +566,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             hops,
             all,
         } => per_row(
-            open(input, arg),
+            source(input, arg),
             Shortest {
                 from: *from,
                 to: *to,
@@ -613,7 +613,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             open_ordered(plan, arg, None)
         }
         Plan::Unwind { input, expr, slot } => {
-            per_row_filtered(open(input, arg), Unwind { expr, slot: *slot }, filters)
+            per_row_filtered(source(input, arg), Unwind { expr, slot: *slot }, filters)
         }
         // A sort under the Produce (through SKIP and LIMIT) keeps just the columns and
         // its rows are the results: no Produce.
@@ -692,7 +692,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
             name,
             args,
             yields,
-        } => per_row(open(input, arg), ProcCall { name, args, yields }),
+        } => per_row(source(input, arg), ProcCall { name, args, yields }),
         Plan::LoadCsv {
             input,
             url,
@@ -710,6 +710,40 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
 }
 
 struct Once(Option<Row>);
+
+/// The input of a [`PerRow`]: the argument row itself when the plan below is `Argument`
+/// (every statement's first scan or seek), without an operator for it.
+enum Source<'p> {
+    Arg(Option<Row>),
+    Op(Op<'p>),
+}
+
+/// The [`Source`] of `plan` given argument row `arg`.
+fn source(plan: &Plan, arg: Row) -> Source<'_> {
+    match plan {
+        Plan::Argument => Source::Arg(Some(arg)),
+        other => Source::Op(open(other, arg)),
+    }
+}
+
+impl Source<'_> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        match self {
+            Source::Arg(row) => Ok(row.take()),
+            Source::Op(op) => op.next(cx),
+        }
+    }
+
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        match self {
+            Source::Arg(row) => match row.take() {
+                Some(row) => sink(cx, &row),
+                None => Ok(()),
+            },
+            Source::Op(op) => op.drain(cx, sink),
+        }
+    }
+}
 
 impl Operator for Once {
     fn next(&mut self, _: &mut Cx<'_>) -> Result<Option<Row>> {
@@ -749,7 +783,7 @@ trait Fanout {
 /// Runs a [`Fanout`] over the input rows. Filters that sat right above it are tested on a
 /// scratch row the fanout fills in place, so a row that fails them is never copied.
 struct PerRow<'p, F: Fanout> {
-    input: Op<'p>,
+    input: Source<'p>,
     fanout: F,
     current: Option<Row>,
     /// The current row's items not yet emitted, last first (taken with `pop`).
@@ -761,12 +795,12 @@ struct PerRow<'p, F: Fanout> {
     scratch: Row,
 }
 
-fn per_row<'p, F: Fanout + 'p>(input: Op<'p>, fanout: F) -> Op<'p> {
+fn per_row<'p, F: Fanout + 'p>(input: Source<'p>, fanout: F) -> Op<'p> {
     per_row_filtered(input, fanout, Vec::new())
 }
 
 fn per_row_filtered<'p, F: Fanout + 'p>(
-    input: Op<'p>,
+    input: Source<'p>,
     fanout: F,
     filters: Vec<&'p CExpr>,
 ) -> Op<'p> {
