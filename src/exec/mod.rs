@@ -408,13 +408,13 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
     }
 }
 
-/// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 /// A row of `width` nulls, written in place (`vec![Value::Null; width]` clones the null
 /// into each slot through `Value::clone`).
 pub fn null_row(width: usize) -> Row {
     std::iter::repeat_with(|| Value::Null).take(width).collect()
 }
 
+/// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
     open_filtered(plan, arg, Vec::new())
 }
