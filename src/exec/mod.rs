@@ -950,7 +950,14 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
 /// waited for the clone's stores (13 % of tag co-occurrence).
 fn copy_row(dst: &mut Row, src: &Row) {
     if dst.len() != src.len() {
-        dst.clone_from(src);
+        // The first copy into a scratch row: mostly nulls and entities, copied in place.
+        dst.clear();
+        dst.extend(src.iter().map(|v| match v {
+            Value::Null => Value::Null,
+            Value::Node(n) => Value::Node(*n),
+            Value::Relationship(r) => Value::Relationship(*r),
+            other => other.clone(),
+        }));
         return;
     }
     for (d, s) in dst.iter_mut().zip(src) {
