@@ -376,6 +376,64 @@ proptest! {
         }
     }
 
+    /// A full sort by a string key (or an integer key) and a tie-breaker orders the rows as
+    /// the strings' code points (the integers) do, in either direction: the sort first tells
+    /// rows apart by a number made of the key's first bytes, and strings here often share
+    /// them (or are prefixes of one another).
+    #[test]
+    fn a_sort_by_strings_or_integers_follows_their_order(
+        strings in prop::collection::vec("[ab\u{0}\u{e9}]{0,10}", 0..30),
+        ints in prop::collection::vec(any::<i64>(), 0..30),
+        desc in any::<bool>(),
+    ) {
+        let db = Database::in_memory();
+        let rows: Vec<Value> = strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Value::List(vec![Value::from(s.clone()), Value::Int(i as i64)]))
+            .collect();
+        db.execute("UNWIND $p AS r CREATE (:S {s: r[0], i: r[1]})", &param(&Value::List(rows)))
+            .unwrap();
+        let rows: Vec<Value> = ints
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Value::List(vec![Value::Int(*n), Value::Int(i as i64)]))
+            .collect();
+        db.execute("UNWIND $p AS r CREATE (:I {n: r[0], i: r[1]})", &param(&Value::List(rows)))
+            .unwrap();
+        let dir = if desc { "DESC" } else { "ASC" };
+        let got = db
+            .execute(&format!("MATCH (x:S) RETURN x.s AS s, x.i AS i ORDER BY s {dir}, i"), &Params::new())
+            .unwrap()
+            .rows;
+        let mut expected: Vec<(String, i64)> =
+            strings.iter().enumerate().map(|(i, s)| (s.clone(), i as i64)).collect();
+        expected.sort_by(|(a, i), (b, j)| {
+            let o = a.as_bytes().cmp(b.as_bytes());
+            if desc { o.reverse() } else { o }.then(i.cmp(j))
+        });
+        let expected: Vec<Vec<Value>> = expected
+            .into_iter()
+            .map(|(s, i)| vec![Value::from(s), Value::Int(i)])
+            .collect();
+        prop_assert_eq!(got, expected);
+        let got = db
+            .execute(&format!("MATCH (x:I) RETURN x.n AS n, x.i AS i ORDER BY n {dir}, i"), &Params::new())
+            .unwrap()
+            .rows;
+        let mut expected: Vec<(i64, i64)> =
+            ints.iter().enumerate().map(|(i, n)| (*n, i as i64)).collect();
+        expected.sort_by(|(a, i), (b, j)| {
+            let o = a.cmp(b);
+            if desc { o.reverse() } else { o }.then(i.cmp(j))
+        });
+        let expected: Vec<Vec<Value>> = expected
+            .into_iter()
+            .map(|(n, i)| vec![Value::Int(n), Value::Int(i)])
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+
     #[test]
     fn distinct_keeps_one_of_each_equivalence_class(values in prop::collection::vec(value(), 0..12)) {
         let db = Database::in_memory();

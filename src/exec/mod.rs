@@ -2444,8 +2444,7 @@ impl Sort<'_> {
                             rows.push(layout.keep(cx, row, &mut [])?);
                             cx.check_rows(rows.len())
                         })?;
-                        rows.sort_by(|a, b| order_at(keys, at, a, b));
-                        rows
+                        sort_kept(keys, at, rows)
                     }
                     None => {
                         let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
@@ -2519,6 +2518,55 @@ fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp:
         }
     }
     std::cmp::Ordering::Equal
+}
+
+/// Kept rows sorted by their keys at positions `at`, stable. When every row's first key is
+/// a string, or every one an integer, the rows are first told apart by a number that orders
+/// as that key does (a string's first eight bytes, an integer itself): most comparisons
+/// then end on two numbers, without reading the keys. In one-hop, twenty rows by last name
+/// took a tenth of the query, much of it in `memcmp` over names that begin alike.
+fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], rows: Vec<Row>) -> Vec<Row> {
+    let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
+        return rows;
+    };
+    let prefix = |r: &Row| match r.get(first) {
+        Some(Value::String(s)) => Some((0u8, string_prefix(s))),
+        // Flipping the sign bit orders integers as unsigned numbers.
+        Some(Value::Int(i)) => Some((1u8, (*i as u64) ^ (1 << 63))),
+        _ => None,
+    };
+    let kinds = rows.iter().map(prefix).map(|p| p.map(|(kind, _)| kind));
+    let one_kind = {
+        let mut kinds = kinds.peekable();
+        match kinds.next() {
+            Some(Some(k)) => kinds.all(|other| other == Some(k)),
+            _ => false,
+        }
+    };
+    let mut rows = rows;
+    if !one_kind {
+        rows.sort_by(|a, b| order_at(keys, at, a, b));
+        return rows;
+    }
+    let mut keyed: Vec<(u64, Row)> = rows
+        .into_iter()
+        .map(|r| (prefix(&r).map_or(0, |(_, p)| p), r))
+        .collect();
+    keyed.sort_by(|(pa, a), (pb, b)| {
+        let o = pa.cmp(pb);
+        if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, a, b))
+    });
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The first eight bytes of `s`, big-endian, zero-padded: a number that orders as the
+/// strings do (by code point, which is UTF-8 byte order), ties left to the strings.
+fn string_prefix(s: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, s) in bytes.iter_mut().zip(s.as_bytes()) {
+        *b = *s;
+    }
+    u64::from_be_bytes(bytes)
 }
 
 /// How a sort orders two rows.
