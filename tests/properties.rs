@@ -139,6 +139,40 @@ fn param(v: &Value) -> Params {
     p
 }
 
+/// Nodes made from `keys` (node `i` holds key `keys[i]` and `i`), sorted by Cypher with
+/// `ORDER BY key [DESC], i`, and the rows expected: by `cmp` on the keys, reversed when
+/// `desc`, then by `i`.
+fn sorted_both_ways<K: Clone + Into<Value>>(
+    keys: &[K],
+    desc: bool,
+    cmp: impl Fn(&K, &K) -> Ordering,
+) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let db = Database::in_memory();
+    let rows = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Value::List(vec![k.clone().into(), Value::Int(i as i64)]))
+        .collect();
+    db.execute(
+        "UNWIND $p AS r CREATE (:T {k: r[0], i: r[1]})",
+        &param(&Value::List(rows)),
+    )
+    .unwrap();
+    let dir = if desc { "DESC" } else { "ASC" };
+    let query = format!("MATCH (x:T) RETURN x.k AS k, x.i AS i ORDER BY k {dir}, i");
+    let got = db.execute(&query, &Params::new()).unwrap().rows;
+    let mut expected: Vec<(&K, i64)> = keys.iter().zip(0..).collect();
+    expected.sort_by(|(a, i), (b, j)| {
+        let o = cmp(a, b);
+        if desc { o.reverse() } else { o }.then(i.cmp(j))
+    });
+    let expected = expected
+        .into_iter()
+        .map(|(k, i)| vec![k.clone().into(), Value::Int(i)])
+        .collect();
+    (got, expected)
+}
+
 /// 256 cases per property, or `PROPTEST_CASES`; failures are reported, not stored.
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -386,51 +420,9 @@ proptest! {
         ints in prop::collection::vec(any::<i64>(), 0..30),
         desc in any::<bool>(),
     ) {
-        let db = Database::in_memory();
-        let rows: Vec<Value> = strings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Value::List(vec![Value::from(s.clone()), Value::Int(i as i64)]))
-            .collect();
-        db.execute("UNWIND $p AS r CREATE (:S {s: r[0], i: r[1]})", &param(&Value::List(rows)))
-            .unwrap();
-        let rows: Vec<Value> = ints
-            .iter()
-            .enumerate()
-            .map(|(i, n)| Value::List(vec![Value::Int(*n), Value::Int(i as i64)]))
-            .collect();
-        db.execute("UNWIND $p AS r CREATE (:I {n: r[0], i: r[1]})", &param(&Value::List(rows)))
-            .unwrap();
-        let dir = if desc { "DESC" } else { "ASC" };
-        let got = db
-            .execute(&format!("MATCH (x:S) RETURN x.s AS s, x.i AS i ORDER BY s {dir}, i"), &Params::new())
-            .unwrap()
-            .rows;
-        let mut expected: Vec<(String, i64)> =
-            strings.iter().enumerate().map(|(i, s)| (s.clone(), i as i64)).collect();
-        expected.sort_by(|(a, i), (b, j)| {
-            let o = a.as_bytes().cmp(b.as_bytes());
-            if desc { o.reverse() } else { o }.then(i.cmp(j))
-        });
-        let expected: Vec<Vec<Value>> = expected
-            .into_iter()
-            .map(|(s, i)| vec![Value::from(s), Value::Int(i)])
-            .collect();
+        let (got, expected) = sorted_both_ways(&strings, desc, |a, b| a.as_bytes().cmp(b.as_bytes()));
         prop_assert_eq!(got, expected);
-        let got = db
-            .execute(&format!("MATCH (x:I) RETURN x.n AS n, x.i AS i ORDER BY n {dir}, i"), &Params::new())
-            .unwrap()
-            .rows;
-        let mut expected: Vec<(i64, i64)> =
-            ints.iter().enumerate().map(|(i, n)| (*n, i as i64)).collect();
-        expected.sort_by(|(a, i), (b, j)| {
-            let o = a.cmp(b);
-            if desc { o.reverse() } else { o }.then(i.cmp(j))
-        });
-        let expected: Vec<Vec<Value>> = expected
-            .into_iter()
-            .map(|(n, i)| vec![Value::Int(n), Value::Int(i)])
-            .collect();
+        let (got, expected) = sorted_both_ways(&ints, desc, |a, b| a.cmp(b));
         prop_assert_eq!(got, expected);
     }
 
