@@ -2525,7 +2525,7 @@ fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp:
 /// as that key does (a string's first eight bytes, an integer itself): most comparisons
 /// then end on two numbers, without reading the keys. In one-hop, twenty rows by last name
 /// took a tenth of the query, much of it in `memcmp` over names that begin alike.
-fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], rows: Vec<Row>) -> Vec<Row> {
+fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Row> {
     let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
         return rows;
     };
@@ -2535,15 +2535,11 @@ fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], rows: Vec<Row>) -> Vec<Row> {
         Some(Value::Int(i)) => Some((1u8, (*i as u64) ^ (1 << 63))),
         _ => None,
     };
-    let kinds = rows.iter().map(prefix).map(|p| p.map(|(kind, _)| kind));
-    let one_kind = {
-        let mut kinds = kinds.peekable();
-        match kinds.next() {
-            Some(Some(k)) => kinds.all(|other| other == Some(k)),
-            _ => false,
-        }
-    };
-    let mut rows = rows;
+    let kind = |r: &Row| prefix(r).map(|(kind, _)| kind);
+    let one_kind = rows
+        .first()
+        .and_then(kind)
+        .is_some_and(|k| rows.iter().all(|r| kind(r) == Some(k)));
     if !one_kind {
         rows.sort_by(|a, b| order_at(keys, at, a, b));
         return rows;
