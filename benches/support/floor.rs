@@ -11,7 +11,7 @@ use std::path::Path;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{Incoming, Outgoing};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use super::csv_table::{int, Table};
 
@@ -45,7 +45,59 @@ pub enum Rel {
     Likes,
 }
 
-pub type Rows = Vec<Vec<Json>>;
+/// One value of an answer, as the floor computes it: a number, or a string borrowed from
+/// the graph. Answers become JSON only to be compared ([`to_json`]), outside the timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'g> {
+    Int(i64),
+    Str(&'g str),
+}
+
+impl From<i64> for Cell<'_> {
+    fn from(n: i64) -> Self {
+        Cell::Int(n)
+    }
+}
+
+impl From<&i64> for Cell<'_> {
+    fn from(n: &i64) -> Self {
+        Cell::Int(*n)
+    }
+}
+
+impl From<usize> for Cell<'_> {
+    fn from(n: usize) -> Self {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl<'g> From<&'g str> for Cell<'g> {
+    fn from(s: &'g str) -> Self {
+        Cell::Str(s)
+    }
+}
+
+impl<'g> From<&'g String> for Cell<'g> {
+    fn from(s: &'g String) -> Self {
+        Cell::Str(s)
+    }
+}
+
+pub type Rows<'g> = Vec<Vec<Cell<'g>>>;
+
+/// An answer as JSON rows, for comparing it with the other engines'.
+pub fn to_json(rows: &[Vec<Cell<'_>>]) -> Vec<Vec<Json>> {
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Cell::Int(n) => Json::from(*n),
+                    Cell::Str(s) => Json::from(*s),
+                })
+                .collect()
+        })
+        .collect()
+}
 
 pub struct Floor {
     pub graph: DiGraph<Node, Rel>,
@@ -199,8 +251,8 @@ impl Floor {
 
     /// The answer to query `name` of `benches/queries.toml`, or None for a query the floor
     /// does not compute. `person` and `far_person` are the substitution parameters.
-    pub fn answer(&self, name: &str, person: i64, far_person: i64) -> Option<Rows> {
-        let one = |n: usize| vec![vec![json!(n)]];
+    pub fn answer(&self, name: &str, person: i64, far_person: i64) -> Option<Rows<'_>> {
+        let one = |n: usize| vec![vec![Cell::from(n)]];
         Some(match name {
             "point_lookup" => match self.person(person).map(|p| &self.graph[p]) {
                 Some(Node::Person {
@@ -208,7 +260,11 @@ impl Floor {
                     last_name,
                     birth_year,
                     ..
-                }) => vec![vec![json!(first_name), json!(last_name), json!(birth_year)]],
+                }) => vec![vec![
+                    Cell::from(first_name),
+                    Cell::from(last_name),
+                    Cell::from(birth_year),
+                ]],
                 _ => Vec::new(),
             },
             "one_hop_sorted" => {
@@ -225,7 +281,7 @@ impl Floor {
                 friends.sort();
                 friends
                     .into_iter()
-                    .map(|(last, id)| vec![json!(id), json!(last)])
+                    .map(|(last, id)| vec![Cell::from(id), Cell::from(last)])
                     .collect()
             }
             "two_hop_distinct_count" => {
@@ -251,7 +307,7 @@ impl Floor {
                 }
                 groups
                     .into_iter()
-                    .map(|(g, n)| vec![json!(g), json!(n)])
+                    .map(|(g, n)| vec![Cell::from(g), Cell::from(n)])
                     .collect()
             }
             "two_hop_join_top10" => {
@@ -271,7 +327,7 @@ impl Floor {
                 rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
                 rows.truncate(10);
                 rows.into_iter()
-                    .map(|(n, c)| vec![json!(c), json!(n)])
+                    .map(|(n, c)| vec![Cell::from(c), Cell::from(n)])
                     .collect()
             }
             "var_length_1_3_count" => match self.person(person) {
@@ -304,7 +360,9 @@ impl Floor {
                 posts.truncate(20);
                 posts
                     .into_iter()
-                    .map(|(date, post, author)| vec![json!(post), json!(author), json!(date)])
+                    .map(|(date, post, author)| {
+                        vec![Cell::from(post), Cell::from(author), Cell::from(date)]
+                    })
                     .collect()
             }
             "triangle_count" => {
@@ -340,7 +398,7 @@ impl Floor {
                 rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
                 rows.truncate(10);
                 rows.into_iter()
-                    .map(|(n, t1, t2)| vec![json!(t1), json!(t2), json!(n)])
+                    .map(|(n, t1, t2)| vec![Cell::from(t1), Cell::from(t2), Cell::from(n)])
                     .collect()
             }
             _ => return None,
