@@ -396,6 +396,7 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
             skip: true,
             remaining: None,
             drain: false,
+            sorted: sorts_under(input),
         }),
         Plan::Limit { input, count } => Box::new(SkipLimit {
             input: open_ordered(input, arg, narrow),
@@ -403,6 +404,7 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
             skip: false,
             remaining: None,
             drain: input.has_writer(),
+            sorted: sorts_under(input),
         }),
         other => open(other, arg),
     }
@@ -2476,7 +2478,12 @@ impl Operator for Sort<'_> {
 
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
         let rows = self.sorted(cx)?;
-        out.extend(rows);
+        if out.is_empty() {
+            // The sorted rows are the results: their vector is handed over, not copied.
+            *out = std::mem::take(rows).collect();
+        } else {
+            out.extend(rows);
+        }
         cx.check_rows(out.len())
     }
 }
@@ -2764,6 +2771,9 @@ struct SkipLimit<'p> {
     /// LIMIT over writes that may stream: pull the rest of the input once the limit is
     /// reached, so every write still happens.
     drain: bool,
+    /// The input is a sort (under any SKIP and LIMIT): it holds all its rows before it
+    /// hands over the first, so they may be collected at once and cut.
+    sorted: bool,
 }
 
 impl Operator for SkipLimit<'_> {
@@ -2793,8 +2803,29 @@ impl Operator for SkipLimit<'_> {
         }
     }
 
-    /// Moves the rows its input hands over (a sort's own rows).
+    /// Moves the rows its input hands over (a sort's own rows). Over a sort, they are
+    /// collected at once and cut: one by one, `out` grew by doubling.
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+        if self.sorted && self.remaining.is_none() {
+            let what = if self.skip { "SKIP" } else { "LIMIT" };
+            let n = count_arg(cx, self.count, what)?;
+            // LIMIT 0 does not run its input (see `next`).
+            self.remaining = Some(n);
+            if self.skip || n > 0 {
+                let start = out.len();
+                self.input.collect_into(cx, out)?;
+                let cut = start.saturating_add(n).min(out.len());
+                if self.skip {
+                    out.drain(start..cut);
+                } else {
+                    out.truncate(cut);
+                }
+                // Everything is handed over: `next` finds the input at its end.
+                self.remaining = Some(0);
+                self.drain = false;
+                return Ok(());
+            }
+        }
         while let Some(row) = self.next(cx)? {
             out.push(row);
             cx.check_rows(out.len())?;
