@@ -76,7 +76,8 @@ const FAST_MILLIS: f64 = 1.0;
 const FAST_RUNS: usize = 5;
 
 /// Runs `query` once for its answer (`answer` turns its result into JSON rows), then `runs`
-/// timed times (once if it is slow). Only the query is timed, up to its result in the
+/// timed times (once if it is slow, `FAST_RUNS` times as often if it is quick). Only the
+/// query is timed, up to its result in the
 /// engine's own form (dropped inside the timing); turning it into JSON for the answer check
 /// is not, as in compare.py, because that is work of this harness and not of the query.
 fn timed<R>(
@@ -91,7 +92,8 @@ fn timed<R>(
 }
 
 /// [`timed`] when the first run is done already: `first` is its answer and took
-/// `first_ms`; `query` then runs `runs` timed times (once if the first run was slow).
+/// `first_ms`; `query` then runs `runs` timed times (once if the first run was slow,
+/// `FAST_RUNS` times as often if it was quick).
 fn timed_after<R>(
     runs: usize,
     first: Result<Json, String>,
