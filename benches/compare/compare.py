@@ -138,7 +138,8 @@ def median(xs):
 
 
 def timed(runs, run, answer_of=lambda result: result):
-    """Runs `run` once for its answer, then `runs` timed times (once if it is slow).
+    """Runs `run` once for its answer, then `runs` timed times (once if it is slow,
+    FAST_RUNS times as often if it is quick).
 
     Only `run` is timed: the query up to its rows in the engine's own form. `answer_of`
     turns the first run's rows into the form the answers are compared in, outside the
