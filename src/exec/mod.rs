@@ -2541,13 +2541,17 @@ fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Ro
     let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
         return rows;
     };
-    let prefix = |r: &Row| match r.get(first) {
-        Some(Value::String(s)) => Some((0u8, string_prefix(s))),
-        // Flipping the sign bit orders integers as unsigned numbers.
-        Some(Value::Int(i)) => Some((1u8, (*i as u64) ^ (1 << 63))),
+    let kind = |r: &Row| match r.get(first) {
+        Some(Value::String(_)) => Some(0u8),
+        Some(Value::Int(_)) => Some(1u8),
         _ => None,
     };
-    let kind = |r: &Row| prefix(r).map(|(kind, _)| kind);
+    let prefix = |r: &Row| match r.get(first) {
+        Some(Value::String(s)) => string_prefix(s),
+        // Flipping the sign bit orders integers as unsigned numbers.
+        Some(Value::Int(i)) => (*i as u64) ^ (1 << 63),
+        _ => 0,
+    };
     let one_kind = rows
         .first()
         .and_then(kind)
@@ -2556,10 +2560,7 @@ fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Ro
         rows.sort_by(|a, b| order_at(keys, at, a, b));
         return rows;
     }
-    let mut keyed: Vec<(u64, Row)> = rows
-        .into_iter()
-        .map(|r| (prefix(&r).map_or(0, |(_, p)| p), r))
-        .collect();
+    let mut keyed: Vec<(u64, Row)> = rows.into_iter().map(|r| (prefix(&r), r)).collect();
     keyed.sort_by(|(pa, a), (pb, b)| {
         let o = pa.cmp(pb);
         if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, a, b))
@@ -2781,12 +2782,22 @@ struct SkipLimit<'p> {
     sorted: bool,
 }
 
+impl SkipLimit<'_> {
+    /// The rows still to skip or to hand over: the count, evaluated the first time.
+    fn counted(&mut self, cx: &mut Cx<'_>) -> Result<usize> {
+        if let Some(n) = self.remaining {
+            return Ok(n);
+        }
+        let what = if self.skip { "SKIP" } else { "LIMIT" };
+        let n = count_arg(cx, self.count, what)?;
+        self.remaining = Some(n);
+        Ok(n)
+    }
+}
+
 impl Operator for SkipLimit<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        if self.remaining.is_none() {
-            let what = if self.skip { "SKIP" } else { "LIMIT" };
-            self.remaining = Some(count_arg(cx, self.count, what)?);
-        }
+        self.counted(cx)?;
         let remaining = self.remaining.get_or_insert(0);
         if self.skip {
             while *remaining > 0 {
@@ -2812,10 +2823,8 @@ impl Operator for SkipLimit<'_> {
     /// collected at once and cut: one by one, `out` grew by doubling.
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
         if self.sorted && self.remaining.is_none() {
-            let what = if self.skip { "SKIP" } else { "LIMIT" };
-            let n = count_arg(cx, self.count, what)?;
+            let n = self.counted(cx)?;
             // LIMIT 0 does not run its input (see `next`).
-            self.remaining = Some(n);
             if self.skip || n > 0 {
                 let start = out.len();
                 self.input.collect_into(cx, out)?;
