@@ -2,7 +2,7 @@
 //! is bounded by the session timeout, so a hang fails the test instead of blocking the run.
 #![cfg(unix)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rexpect::session::{spawn_command, PtySession};
@@ -11,12 +11,28 @@ const PROMPT: &str = "baobab> ";
 /// Longest wait for any expected output.
 const TIMEOUT_MS: u64 = 20_000;
 
-/// A fresh data folder, so history starts empty and stays out of the user's.
-fn data_dir(name: &str) -> std::path::PathBuf {
+/// A fresh data folder, so history starts empty and stays out of the user's; removed when
+/// the test ends, passed or failed.
+struct DataDir(PathBuf);
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for DataDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn data_dir(name: &str) -> DataDir {
     let dir = std::env::temp_dir().join(format!("baobab-repl-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    DataDir(dir)
 }
 
 fn shell(data: &Path) -> PtySession {
@@ -238,5 +254,4 @@ fn save_writes_a_file_and_open_switches_to_it() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"n\":2}\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }
