@@ -418,7 +418,7 @@ pub fn null_row(width: usize) -> Row {
 
 /// Instantiates `plan` with `arg` as the row its [`Plan::Argument`] leaves yield.
 pub fn open(plan: &Plan, arg: Row) -> Op<'_> {
-    open_filtered(plan, arg, Vec::new())
+    open_filtered(plan, arg, Few::new())
 }
 
 /// Whether filters directly above `plan` can be tested inside it (see [`PerRow`]).
@@ -438,7 +438,7 @@ fn takes_filters(plan: &Plan) -> bool {
 
 /// [`open`] with `filters` (innermost first) applied to the plan's rows: inside the scan
 /// or expansion that makes them when it can take them, above it otherwise.
-fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p> {
+fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p> {
     if !filters.is_empty() && !takes_filters(plan) {
         return filters.into_iter().fold(open(plan, arg), |input, pred| {
             Box::new(Filter { input, pred })
@@ -446,7 +446,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Vec<&'p CExpr>) -> Op<'p
     }
     match plan {
         Plan::Filter { input, pred } => {
-            let mut inner = vec![pred];
+            let mut inner: Few<&CExpr> = smallvec::smallvec![pred];
             inner.extend(filters);
             open_filtered(input, arg, inner)
         }
@@ -791,20 +791,20 @@ struct PerRow<'p, F: Fanout> {
     /// The current row's items not yet emitted, last first (taken with `pop`).
     items: Vec<F::Item>,
     /// Innermost first, as the Filter operators they replace would have run.
-    filters: Vec<&'p CExpr>,
+    filters: Few<&'p CExpr>,
     /// Whether the filters the fanout implies have been dropped.
     filters_checked: bool,
     scratch: Row,
 }
 
 fn per_row<'p, F: Fanout + 'p>(input: Source<'p>, fanout: F) -> Op<'p> {
-    per_row_filtered(input, fanout, Vec::new())
+    per_row_filtered(input, fanout, Few::new())
 }
 
 fn per_row_filtered<'p, F: Fanout + 'p>(
     input: Source<'p>,
     fanout: F,
-    filters: Vec<&'p CExpr>,
+    filters: Few<&'p CExpr>,
 ) -> Op<'p> {
     Box::new(PerRow {
         input,

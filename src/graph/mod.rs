@@ -558,6 +558,9 @@ impl Graph {
                     continue;
                 }
                 let group = self.adjacency.get(node, outgoing, *ty);
+                // Room for the whole group at once: grown by pushes from empty, the buffer
+                // of a fresh expansion moved four times on the way to 20 relationships.
+                out.reserve(group.len());
                 group.for_each_rev(|(r, other)| {
                     // A self-loop walked both ways is one match, from its start.
                     if !outgoing && dir == Dir::Both && other == node {
