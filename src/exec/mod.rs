@@ -1628,6 +1628,27 @@ impl Operator for Optional<'_> {
             self.current = Some((row.clone(), open(self.inner, row)));
         }
     }
+
+    /// Runs the inner plan on each input row as the input hands it over, passing the inner
+    /// rows on by reference (pulled, each was a copy).
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let (inner, nulls) = (self.inner, self.nulls);
+        self.input.drain(cx, &mut |cx, row| {
+            let mut yielded = false;
+            open(inner, row.clone()).drain(cx, &mut |cx, r| {
+                yielded = true;
+                sink(cx, r)
+            })?;
+            if yielded {
+                return Ok(());
+            }
+            let mut row = row.clone();
+            for s in nulls {
+                set_slot(&mut row, *s, Value::Null);
+            }
+            sink(cx, &row)
+        })
+    }
 }
 
 struct Apply<'p> {
@@ -1650,6 +1671,13 @@ impl Operator for Apply<'_> {
             };
             self.current = Some(open(self.inner, row));
         }
+    }
+
+    /// [`Optional::drain`] without the nulls.
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let inner = self.inner;
+        self.input
+            .drain(cx, &mut |cx, row| open(inner, row.clone()).drain(cx, sink))
     }
 }
 
@@ -2233,6 +2261,23 @@ impl Operator for Distinct<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// Passes on each new row as the input hands it over (pulled, each was a copy).
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let (slots, seen) = (self.slots, &mut self.seen);
+        self.input.drain(cx, &mut |cx, row| {
+            cx.tick()?;
+            let key: Vec<EquivKey> = slots
+                .iter()
+                .map(|s| EquivKey(row.get(*s).cloned().unwrap_or_default()))
+                .collect();
+            if seen.insert(key) {
+                cx.check_rows(seen.len())?;
+                sink(cx, row)?;
+            }
+            Ok(())
+        })
     }
 }
 
