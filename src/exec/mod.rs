@@ -2005,7 +2005,7 @@ impl Aggregation<'_> {
                 AggState::Func(f) => {
                     args.clear();
                     for a in &call.args {
-                        args.push(cx.eval(a, row)?);
+                        cx.push_eval(a, row, args)?;
                     }
                     f.update(args)?;
                     cx.check_rows(f.held())?;
