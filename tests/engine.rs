@@ -140,6 +140,44 @@ fn match_where_return_order_skip_limit() {
 }
 
 #[test]
+fn limit_stops_its_input_once_it_has_its_rows() {
+    let t = TestDb::new();
+    t.run("UNWIND range(1, 5) AS i CREATE (:N {i: i})");
+    // A row past the limit would divide by zero: it must never be computed, whether
+    // the rows reach the LIMIT through a projection, an aggregation or a subquery.
+    t.check(
+        "UNWIND [1, 2, 0] AS x RETURN 10 / x AS q LIMIT 2",
+        &["10", "5"],
+    );
+    t.check(
+        "UNWIND [1, 2, 0] AS x WITH 10 / x AS q LIMIT 2 RETURN sum(q)",
+        &["15"],
+    );
+    t.check(
+        "MATCH (n:N) WITH n ORDER BY n.i LIMIT 3 \
+         UNWIND [1, 0] AS d WITH n, n.i / d AS q LIMIT 1 RETURN n.i, q",
+        &["1 | 1"],
+    );
+    t.error(
+        "UNWIND [1, 2, 0] AS x RETURN 10 / x AS q LIMIT 3",
+        ErrorKind::ArithmeticError,
+        None,
+    );
+    // Nested limits, each with its own count; SKIP before LIMIT.
+    t.check(
+        "MATCH (n:N) WITH n ORDER BY n.i LIMIT 4 WITH n SKIP 1 LIMIT 2 RETURN collect(n.i)",
+        &["[2, 3]"],
+    );
+    t.check(
+        "MATCH (n:N) WITH n ORDER BY n.i LIMIT 4 \
+         CALL { WITH n MATCH (m:N) WHERE m.i > n.i RETURN m.i AS later LIMIT 1 } \
+         RETURN n.i, later LIMIT 2",
+        &["1 | 2", "2 | 3"],
+    );
+    t.check("MATCH (n:N) RETURN count(n) AS c LIMIT 0", &[]);
+}
+
+#[test]
 fn optional_match_and_null_propagation() {
     let t = TestDb::new();
     t.run("CREATE (:A {v: 1})-[:R]->(:B), (:A {v: 2})");
