@@ -795,6 +795,20 @@ trait Fanout {
         out.extend(self.items(cx, row)?);
         Ok(())
     }
+    /// The items for one input row a part at a time: appends the part that starts at
+    /// `cursor` (0 for the first) to `out`, moves `cursor` past it, and tells whether more
+    /// parts follow. By default, all of them at once ([`Fanout::items_into`]).
+    fn items_from(
+        &mut self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        out: &mut Vec<Self::Item>,
+        cursor: &mut u32,
+    ) -> Result<bool> {
+        let _ = cursor;
+        self.items_into(cx, row, out)?;
+        Ok(false)
+    }
     /// The output row for one item built in `out`, which holds `row` or an earlier output
     /// for the same `row`: sets every slot the fanout binds, in place; false to skip the
     /// item.
@@ -825,6 +839,10 @@ struct PerRow<'p, F: Fanout> {
     /// Whether the filters the fanout implies have been dropped.
     filters_checked: bool,
     scratch: Row,
+    /// Where the current row's next part of items starts, if more parts follow
+    /// ([`Fanout::items_from`]).
+    cursor: u32,
+    more: bool,
 }
 
 fn per_row<'p, F: Fanout + 'p>(input: Source<'p>, fanout: F) -> Op<'p> {
@@ -844,6 +862,8 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
         filters,
         filters_checked: false,
         scratch: Row::new(),
+        cursor: 0,
+        more: false,
     })
 }
 
@@ -932,17 +952,29 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             items,
             filters,
             scratch,
+            cursor,
+            more,
             ..
         } = self;
         if let Some(row) = current.take() {
-            // Items an earlier `next` left, kept last first.
+            // Items an earlier `next` left, kept last first, and the parts after them.
             items.reverse();
             push_items(fanout, filters, cx, &row, items, scratch, sink)?;
+            while std::mem::take(more) {
+                *more = fanout.items_from(cx, &row, items, cursor)?;
+                push_items(fanout, filters, cx, &row, items, scratch, sink)?;
+            }
         }
         input.drain(cx, &mut |cx, row| {
-            items.clear();
-            fanout.items_into(cx, row, items)?;
-            push_items(fanout, filters, cx, row, items, scratch, sink)
+            let mut at = 0;
+            loop {
+                items.clear();
+                let more = fanout.items_from(cx, row, items, &mut at)?;
+                push_items(fanout, filters, cx, row, items, scratch, sink)?;
+                if !more {
+                    return Ok(());
+                }
+            }
         })
     }
 
@@ -961,11 +993,23 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                     }
                 }
             }
+            // The current row's items are used up: its next part, if one follows.
+            if let (true, Some(row)) = (self.more, &self.current) {
+                self.items.clear();
+                self.more = self
+                    .fanout
+                    .items_from(cx, row, &mut self.items, &mut self.cursor)?;
+                self.items.reverse();
+                continue;
+            }
             let Some(row) = self.input.next(cx)? else {
                 return Ok(None);
             };
             self.items.clear();
-            self.fanout.items_into(cx, &row, &mut self.items)?;
+            self.cursor = 0;
+            self.more = self
+                .fanout
+                .items_from(cx, &row, &mut self.items, &mut self.cursor)?;
             self.items.reverse();
             if !self.filters.is_empty() {
                 copy_row(&mut self.scratch, &row);
@@ -1052,10 +1096,49 @@ impl Fanout for Scan<'_> {
         })
     }
 
+    /// In a read-only statement, all nodes or a label's nodes a part at a time: a LIMIT
+    /// may stop the scan long before its end, and collecting every node first made `MATCH
+    /// (n) RETURN n LIMIT 25` cost as much as a scan of the whole store. A statement that
+    /// writes reads them all first, so that the nodes it creates are not scanned.
+    fn items_from(
+        &mut self,
+        cx: &mut Cx<'_>,
+        row: &Row,
+        out: &mut Vec<NodeId>,
+        cursor: &mut u32,
+    ) -> Result<bool> {
+        if !cx.read_only() {
+            self.items_into(cx, row, out)?;
+            return Ok(false);
+        }
+        let g = cx.graph();
+        let next = match &self.kind {
+            ScanKind::All => g.nodes_from(*cursor, SCAN_PART, out),
+            ScanKind::Label(l) => match g.syms.get(l) {
+                Some(s) => g.nodes_with_label_from(s, *cursor, SCAN_PART, out),
+                None => None,
+            },
+            ScanKind::Key(_) => {
+                self.items_into(cx, row, out)?;
+                None
+            }
+        };
+        match next {
+            Some(at) => {
+                *cursor = at;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
         emit_live_node(cx, self.slot, n, out)
     }
 }
+
+/// How many nodes a scan reads at a time ([`Scan::items_from`]).
+const SCAN_PART: usize = 1024;
 
 /// Whether a relationship in `v` (one, or a list of them, nested) satisfies `test`.
 fn rel_list_any(v: &Value, test: &mut impl FnMut(RelId) -> bool) -> bool {

@@ -87,6 +87,45 @@ impl NodeSet {
         }
     }
 
+    /// Up to `max` ids from `from` on, in order, appended to `out`; the id to go on from
+    /// when more may follow.
+    fn ids_from(&self, from: u32, max: usize, out: &mut Vec<NodeId>) -> Option<u32> {
+        let mut taken = 0;
+        match self {
+            NodeSet::Sparse(set) => {
+                for n in set.range(NodeId(from)..) {
+                    if taken == max {
+                        return Some(n.0);
+                    }
+                    out.push(*n);
+                    taken += 1;
+                }
+                None
+            }
+            NodeSet::Dense { bits, .. } => {
+                let first = from as usize / 64;
+                for (i, &w) in bits.iter().enumerate().skip(first) {
+                    // In the first word, the bits below `from` are not wanted.
+                    let mut w = if i == first {
+                        w & (!0u64 << (from % 64))
+                    } else {
+                        w
+                    };
+                    while w != 0 {
+                        let id = (i * 64) as u32 + w.trailing_zeros();
+                        if taken == max {
+                            return Some(id);
+                        }
+                        out.push(NodeId(id));
+                        taken += 1;
+                        w &= w - 1;
+                    }
+                }
+                None
+            }
+        }
+    }
+
     /// The same set in whichever form is clearly smaller (a factor of two either way keeps
     /// the current one).
     fn compacted(self) -> NodeSet {
@@ -149,6 +188,17 @@ impl LabelIndex {
     /// `label`'s nodes in id order.
     pub(super) fn nodes(&self, label: Sym) -> Vec<NodeId> {
         self.0.get(&label).map(NodeSet::ids).unwrap_or_default()
+    }
+
+    /// [`NodeSet::ids_from`] of `label`'s nodes.
+    pub(super) fn nodes_from(
+        &self,
+        label: Sym,
+        from: u32,
+        max: usize,
+        out: &mut Vec<NodeId>,
+    ) -> Option<u32> {
+        self.0.get(&label)?.ids_from(from, max, out)
     }
 
     pub(super) fn count(&self, label: Sym) -> usize {

@@ -478,9 +478,39 @@ impl Graph {
             .collect()
     }
 
+    /// Up to `max` live nodes from id `from` on, in id order, appended to `out`; the id
+    /// to go on from when more may follow.
+    pub fn nodes_from(&self, from: u32, max: usize, out: &mut Vec<NodeId>) -> Option<u32> {
+        let bound = self.node_bound();
+        let mut at = from;
+        let mut taken = 0;
+        while at < bound {
+            if taken == max {
+                return Some(at);
+            }
+            if self.node_rec(NodeId(at)).is_some_and(|n| !n.deleted()) {
+                out.push(NodeId(at));
+                taken += 1;
+            }
+            at += 1;
+        }
+        None
+    }
+
     /// Live nodes with `label`, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> Vec<NodeId> {
         self.label_index.nodes(label)
+    }
+
+    /// [`Graph::nodes_from`] for the nodes with `label`.
+    pub fn nodes_with_label_from(
+        &self,
+        label: Sym,
+        from: u32,
+        max: usize,
+        out: &mut Vec<NodeId>,
+    ) -> Option<u32> {
+        self.label_index.nodes_from(label, from, max, out)
     }
 
     pub fn label_count(&self, label: Sym) -> usize {
