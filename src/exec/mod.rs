@@ -3196,6 +3196,25 @@ impl Operator for Union<'_> {
         }
         Ok(None)
     }
+
+    /// Drains each part in turn, passing its rows on by reference (pulled, each was a
+    /// copy); UNION without ALL passes a row only the first time it comes.
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        let seen = &mut self.seen;
+        while let Some(part) = self.parts.get_mut(self.pos) {
+            part.drain(cx, &mut |cx, row| {
+                if let Some(seen) = seen.as_mut() {
+                    if !seen.insert(row.iter().cloned().map(EquivKey).collect()) {
+                        return Ok(());
+                    }
+                    cx.check_rows(seen.len())?;
+                }
+                sink(cx, row)
+            })?;
+            self.pos += 1;
+        }
+        Ok(())
+    }
 }
 
 struct ProcCall<'p> {
