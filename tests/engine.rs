@@ -217,7 +217,12 @@ fn scans_read_in_parts_see_every_node_once() {
             "MATCH (n) WITH n SKIP 1999 RETURN count(n.i), sum(n.i)",
             &[&format!("{} | {rest}", n + 1 - 1999)],
         );
-        // Rows pulled one by one (a UNION pulls its parts), then counted by value.
+        // Rows pulled one by one: a hash join pulls the rows of the side it builds on.
+        t.check(
+            "MATCH (a:N), (b:N) WHERE a.i = b.i RETURN count(*), sum(b.i)",
+            &[&format!("{n} | {sum}")],
+        );
+        // Parts one after the other, then counted by value.
         let rows = t.run("MATCH (n:N) RETURN n.i AS i UNION ALL MATCH (n) RETURN n.i AS i");
         let mut seen = std::collections::HashMap::new();
         for r in &rows {
