@@ -3042,8 +3042,8 @@ impl Operator for SkipLimit<'_> {
         let me = cx.stop_number();
         let mut left = n;
         let r = self.input.drain(cx, &mut |cx, row| {
-            // Asked again after the stop (an operator that runs its input once per row
-            // of its own): still stopped.
+            // Every operator returns at the stop's `?`, so no row comes after it; one
+            // that did would be stopped again.
             if left == 0 {
                 return Err(cx.stop(me));
             }
