@@ -238,6 +238,37 @@ fn scans_read_in_parts_see_every_node_once() {
 }
 
 #[test]
+fn optional_match_and_subqueries_run_their_inner_plan_on_every_row() {
+    let t = TestDb::new();
+    t.run(
+        "CREATE (a:P {n: 1})-[:K]->(:Q {v: 10}), (a)-[:K]->(q:Q {v: 11})-[:L]->(:R {w: 'x'}), \
+         (:P {n: 2}), (c:P {n: 3})-[:K]->(:Q {v: 30}), (c)-[:K]->(q)",
+    );
+    // The inner plan, opened once, is started over on each row: what the last row left
+    // (its argument, its expansion's items) must not leak into the next.
+    t.check(
+        "MATCH (p:P) OPTIONAL MATCH (p)-[:K]->(q:Q) WHERE q.v > 10 \
+         RETURN p.n, q.v ORDER BY p.n, q.v",
+        &["1 | 11", "2 | null", "3 | 11", "3 | 30"],
+    );
+    t.check(
+        "MATCH (p:P) OPTIONAL MATCH (p)-[:K]->(:Q)-[:L]->(r) RETURN p.n, r.w ORDER BY p.n",
+        &["1 | 'x'", "2 | null", "3 | 'x'"],
+    );
+    t.check(
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN q.v AS v } \
+         RETURN p.n, v ORDER BY p.n, v",
+        &["1 | 10", "1 | 11", "3 | 11", "3 | 30"],
+    );
+    // An inner plan that cannot start over (a LIMIT) is opened again instead.
+    t.check(
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN q.v AS v ORDER BY v LIMIT 1 } \
+         RETURN p.n, v ORDER BY p.n",
+        &["1 | 10", "3 | 11"],
+    );
+}
+
+#[test]
 fn optional_match_and_null_propagation() {
     let t = TestDb::new();
     t.run("CREATE (:A {v: 1})-[:R]->(:B), (:A {v: 2})");

@@ -360,6 +360,16 @@ pub trait Operator {
             cx.check_rows(out.len())
         })
     }
+
+    /// Starts the operator over on the argument row `arg`, as opening its plan again with
+    /// `arg` would; false when it cannot, and then the caller opens the plan anew. Scans,
+    /// seeks and expansions (with the filters they test) over the argument can: an
+    /// OPTIONAL MATCH or a subquery made of them opens its inner plan once, not once per
+    /// row.
+    fn rebind(&mut self, arg: &Row) -> bool {
+        let _ = arg;
+        false
+    }
 }
 
 /// What [`Operator::drain`] hands its rows to.
@@ -943,6 +953,25 @@ fn push_items<F: Fanout>(
 }
 
 impl<F: Fanout> Operator for PerRow<'_, F> {
+    /// Forgets the current row and its items, and takes `arg` as its input's argument:
+    /// what it does between two input rows anyway.
+    fn rebind(&mut self, arg: &Row) -> bool {
+        let rebound = match &mut self.input {
+            Source::Arg(row) => {
+                *row = Some(arg.clone());
+                true
+            }
+            Source::Op(op) => op.rebind(arg),
+        };
+        if rebound {
+            self.current = None;
+            self.items.clear();
+            self.more = false;
+            self.cursor = 0;
+        }
+        rebound
+    }
+
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
         self.drop_implied_filters(cx);
         let PerRow {
@@ -1746,9 +1775,10 @@ impl Operator for Optional<'_> {
     /// rows on by reference (pulled, each was a copy).
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
         let (inner, nulls) = (self.inner, self.nulls);
+        let mut op = None;
         self.input.drain(cx, &mut |cx, row| {
             let mut yielded = false;
-            open(inner, row.clone()).drain(cx, &mut |cx, r| {
+            reopened(&mut op, inner, row).drain(cx, &mut |cx, r| {
                 yielded = true;
                 sink(cx, r)
             })?;
@@ -1789,9 +1819,20 @@ impl Operator for Apply<'_> {
     /// [`Optional::drain`] without the nulls.
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
         let inner = self.inner;
-        self.input
-            .drain(cx, &mut |cx, row| open(inner, row.clone()).drain(cx, sink))
+        let mut op = None;
+        self.input.drain(cx, &mut |cx, row| {
+            reopened(&mut op, inner, row).drain(cx, sink)
+        })
     }
+}
+
+/// `plan` run again on argument row `arg`: the operator in `op` started over
+/// ([`Operator::rebind`]), or else `plan` opened anew and kept in `op`.
+fn reopened<'o, 'p>(op: &'o mut Option<Op<'p>>, plan: &'p Plan, arg: &Row) -> &'o mut Op<'p> {
+    if !op.as_mut().is_some_and(|o| o.rebind(arg)) {
+        *op = None;
+    }
+    op.get_or_insert_with(|| open(plan, arg.clone()))
 }
 
 struct Projection<'p> {
