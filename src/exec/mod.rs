@@ -211,7 +211,8 @@ impl<'a> Cx<'a> {
     /// to change, which LIMIT `limit` then takes back ([`Cx::stopped`]).
     fn stop(&mut self, limit: u32) -> Error {
         self.stopping = Some(limit);
-        Error::internal(String::new())
+        // Never shown: the message names the stop should one ever escape its LIMIT.
+        Error::internal("a LIMIT's stop went past it")
     }
 
     /// Whether the error that reached LIMIT `limit` is its own stop (then taken back).
