@@ -260,6 +260,22 @@ fn optional_match_and_subqueries_run_their_inner_plan_on_every_row() {
          RETURN p.n, v ORDER BY p.n, v",
         &["1 | 10", "1 | 11", "3 | 11", "3 | 30"],
     );
+    // Counts, aggregations, projections and filters start over too.
+    t.check(
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN count(q) AS c, sum(q.v) AS s } \
+         RETURN p.n, c, s ORDER BY p.n",
+        &["1 | 2 | 21", "2 | 0 | 0", "3 | 2 | 41"],
+    );
+    t.check(
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN count(q) AS c } \
+         RETURN p.n, c ORDER BY p.n",
+        &["1 | 2", "2 | 0", "3 | 2"],
+    );
+    t.check(
+        "MATCH (p:P) CALL { WITH p WITH p WHERE p.n > 1 RETURN p.n * 10 AS m } \
+         RETURN p.n, m ORDER BY p.n",
+        &["2 | 20", "3 | 30"],
+    );
     // An inner plan that cannot start over (a LIMIT) is opened again instead.
     t.check(
         "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN q.v AS v ORDER BY v LIMIT 1 } \

@@ -213,6 +213,10 @@ impl Operator for ExpandCount<'_> {
         Ok(None)
     }
 
+    fn rebind(&mut self, arg: &Row) -> bool {
+        self.input.rebind(arg)
+    }
+
     /// Counts on the input's rows as they are handed over, each copied into one scratch
     /// row with its count. Pulled, every input row was a fresh copy: a fifth of a count
     /// of friends' posts went to cloning rows.

@@ -364,9 +364,9 @@ pub trait Operator {
 
     /// Starts the operator over on the argument row `arg`, as opening its plan again with
     /// `arg` would; false when it cannot, and then the caller opens the plan anew. Scans,
-    /// seeks and expansions (with the filters they test) over the argument can: an
-    /// OPTIONAL MATCH or a subquery made of them opens its inner plan once, not once per
-    /// row.
+    /// seeks, expansions, counts, filters, projections and aggregations over the argument
+    /// can: an OPTIONAL MATCH or a subquery made of them opens its inner plan once, not
+    /// once per row.
     fn rebind(&mut self, arg: &Row) -> bool {
         let _ = arg;
         false
@@ -632,9 +632,14 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             current: None,
             yielded: false,
         }),
-        Plan::Apply { input, inner } => Box::new(Apply {
+        Plan::Apply {
+            input,
+            inner,
+            slots,
+        } => Box::new(Apply {
             input: open(input, arg),
             inner,
+            slots,
             current: None,
         }),
         Plan::Projection { input, items } => Box::new(Projection {
@@ -791,6 +796,11 @@ impl Source<'_> {
 impl Operator for Once {
     fn next(&mut self, _: &mut Cx<'_>) -> Result<Option<Row>> {
         Ok(self.0.take())
+    }
+
+    fn rebind(&mut self, arg: &Row) -> bool {
+        self.0 = Some(arg.clone());
+        true
     }
 }
 
@@ -1736,6 +1746,10 @@ impl Operator for Filter<'_> {
             Ok(())
         })
     }
+
+    fn rebind(&mut self, arg: &Row) -> bool {
+        self.input.rebind(arg)
+    }
 }
 
 struct Optional<'p> {
@@ -1798,31 +1812,50 @@ impl Operator for Optional<'_> {
 struct Apply<'p> {
     input: Op<'p>,
     inner: &'p Plan,
-    current: Option<Op<'p>>,
+    /// The columns the inner plan returns.
+    slots: &'p [Slot],
+    /// The input row and the inner plan running on it.
+    current: Option<(Row, Op<'p>)>,
+}
+
+/// Writes the returned columns `slots` of inner row `inner` into `out`, which holds the
+/// outer row.
+fn join_returned(out: &mut Row, slots: &[Slot], inner: &Row) {
+    for s in slots {
+        set_slot(out, *s, inner.get(*s).cloned().unwrap_or_default());
+    }
 }
 
 impl Operator for Apply<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         loop {
-            if let Some(op) = &mut self.current {
+            if let Some((outer, op)) = &mut self.current {
                 if let Some(r) = op.next(cx)? {
-                    return Ok(Some(r));
+                    let mut out = outer.clone();
+                    join_returned(&mut out, self.slots, &r);
+                    return Ok(Some(out));
                 }
                 self.current = None;
             }
             let Some(row) = self.input.next(cx)? else {
                 return Ok(None);
             };
-            self.current = Some(open(self.inner, row));
+            self.current = Some((row.clone(), open(self.inner, row)));
         }
     }
 
-    /// [`Optional::drain`] without the nulls.
+    /// [`Optional::drain`] without the nulls; each inner row's columns are joined onto the
+    /// outer row in one scratch row.
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
-        let inner = self.inner;
+        let (inner, slots) = (self.inner, self.slots);
         let mut op = None;
+        let mut out = Row::new();
         self.input.drain(cx, &mut |cx, row| {
-            reopened(&mut op, inner, row).drain(cx, sink)
+            reopened(&mut op, inner, row).drain(cx, &mut |cx, r| {
+                copy_row(&mut out, row);
+                join_returned(&mut out, slots, r);
+                sink(cx, &out)
+            })
         })
     }
 }
@@ -1842,6 +1875,10 @@ struct Projection<'p> {
 }
 
 impl Operator for Projection<'_> {
+    fn rebind(&mut self, arg: &Row) -> bool {
+        self.input.rebind(arg)
+    }
+
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         let Some(mut row) = self.input.next(cx)? else {
             return Ok(None);
@@ -2367,6 +2404,15 @@ pub(crate) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
 pub(super) type NodeMap<V> = HashMap<NodeId, V, IdHash>;
 
 impl Operator for Aggregation<'_> {
+    /// Forgets the groups of the last run (they are made anew from the input's rows).
+    fn rebind(&mut self, arg: &Row) -> bool {
+        let rebound = self.input.rebind(arg);
+        if rebound {
+            self.out = None;
+        }
+        rebound
+    }
+
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         if self.out.is_none() {
             let groups = self.run(cx)?;

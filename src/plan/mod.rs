@@ -281,10 +281,13 @@ pub enum Plan {
         inner: Box<Plan>,
         nulls: Vec<Slot>,
     },
-    /// For each input row, the rows of `inner` run with it as argument.
+    /// For each input row, the rows of `inner` run with it as argument: the input row with
+    /// `slots` (the columns the inner plan returns) set from each of them. An inner row
+    /// need not hold the argument's other slots (an aggregation's does not).
     Apply {
         input: Box<Plan>,
         inner: Box<Plan>,
+        slots: Vec<Slot>,
     },
     Projection {
         input: Box<Plan>,
@@ -425,7 +428,7 @@ macro_rules! plan_children {
             | Plan::ProcedureCall { input, .. }
             | Plan::LoadCsv { input, .. }
             | Plan::Produce { input, .. } => Kids::Fixed(Some(input), None),
-            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner } => {
+            Plan::Optional { input, inner, .. } | Plan::Apply { input, inner, .. } => {
                 Kids::Fixed(Some(input), Some(inner))
             }
             Plan::HashJoin { input, build, .. } => Kids::Fixed(Some(input), Some(build)),

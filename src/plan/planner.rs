@@ -488,7 +488,7 @@ impl<'a> Planner<'a> {
                             body: Box::new(inner),
                         }
                     } else {
-                        for (name, s) in cols.iter().zip(slots) {
+                        for (name, &s) in cols.iter().zip(&slots) {
                             if scope.get(name).is_some() {
                                 return Err(err(
                                     detail::VARIABLE_ALREADY_BOUND,
@@ -507,6 +507,7 @@ impl<'a> Planner<'a> {
                         Plan::Apply {
                             input: Box::new(plan),
                             inner: Box::new(inner),
+                            slots,
                         }
                     }
                 }
