@@ -2447,17 +2447,29 @@ struct Distinct<'p> {
     seen: ValueSet<Vec<EquivKey>>,
 }
 
+/// Whether `key` is new to `seen` (then added, and the set counted against the row limit):
+/// DISTINCT's and UNION's test of a row.
+fn first_seen(cx: &Cx<'_>, seen: &mut ValueSet<Vec<EquivKey>>, key: Vec<EquivKey>) -> Result<bool> {
+    let new = seen.insert(key);
+    if new {
+        cx.check_rows(seen.len())?;
+    }
+    Ok(new)
+}
+
+/// The values of `slots` of `row`, as DISTINCT compares them.
+fn distinct_key(slots: &[Slot], row: &Row) -> Vec<EquivKey> {
+    slots
+        .iter()
+        .map(|s| EquivKey(row.get(*s).cloned().unwrap_or_default()))
+        .collect()
+}
+
 impl Operator for Distinct<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         while let Some(row) = self.input.next(cx)? {
             cx.tick()?;
-            let key: Vec<EquivKey> = self
-                .slots
-                .iter()
-                .map(|s| EquivKey(row.get(*s).cloned().unwrap_or_default()))
-                .collect();
-            if self.seen.insert(key) {
-                cx.check_rows(self.seen.len())?;
+            if first_seen(cx, &mut self.seen, distinct_key(self.slots, &row))? {
                 return Ok(Some(row));
             }
         }
@@ -2469,12 +2481,7 @@ impl Operator for Distinct<'_> {
         let (slots, seen) = (self.slots, &mut self.seen);
         self.input.drain(cx, &mut |cx, row| {
             cx.tick()?;
-            let key: Vec<EquivKey> = slots
-                .iter()
-                .map(|s| EquivKey(row.get(*s).cloned().unwrap_or_default()))
-                .collect();
-            if seen.insert(key) {
-                cx.check_rows(seen.len())?;
+            if first_seen(cx, seen, distinct_key(slots, row))? {
                 sink(cx, row)?;
             }
             Ok(())
@@ -3271,13 +3278,9 @@ impl Operator for Union<'_> {
         while let Some(part) = self.parts.get_mut(self.pos) {
             match part.next(cx)? {
                 Some(row) => {
-                    if let Some(seen) = &mut self.seen {
-                        if !seen.insert(row.iter().cloned().map(EquivKey).collect()) {
-                            continue;
-                        }
-                        cx.check_rows(seen.len())?;
+                    if union_passes(cx, &mut self.seen, &row)? {
+                        return Ok(Some(row));
                     }
-                    return Ok(Some(row));
                 }
                 None => self.pos += 1,
             }
@@ -3291,17 +3294,27 @@ impl Operator for Union<'_> {
         let seen = &mut self.seen;
         while let Some(part) = self.parts.get_mut(self.pos) {
             part.drain(cx, &mut |cx, row| {
-                if let Some(seen) = seen.as_mut() {
-                    if !seen.insert(row.iter().cloned().map(EquivKey).collect()) {
-                        return Ok(());
-                    }
-                    cx.check_rows(seen.len())?;
+                if union_passes(cx, seen, row)? {
+                    sink(cx, row)?;
                 }
-                sink(cx, row)
+                Ok(())
             })?;
             self.pos += 1;
         }
         Ok(())
+    }
+}
+
+/// Whether UNION passes `row` on: always under UNION ALL (no `seen`), else the first time
+/// it comes.
+fn union_passes(
+    cx: &Cx<'_>,
+    seen: &mut Option<ValueSet<Vec<EquivKey>>>,
+    row: &Row,
+) -> Result<bool> {
+    match seen {
+        Some(seen) => first_seen(cx, seen, row.iter().cloned().map(EquivKey).collect()),
+        None => Ok(true),
     }
 }
 
