@@ -226,6 +226,32 @@ impl HashJoin<'_> {
     }
 }
 
+/// The build side's rows that join `left`: none when its key is null or unmatched.
+fn matches_of<'t>(
+    cx: &mut Cx<'_>,
+    table: &'t Option<ValueMap<EquivKey, Vec<Row>>>,
+    left_key: &CExpr,
+    left: &Row,
+) -> Result<&'t [Row]> {
+    let key = cx.eval(left_key, left)?;
+    if key.is_null() {
+        return Ok(&[]);
+    }
+    Ok(table
+        .as_ref()
+        .and_then(|t| t.get(&EquivKey(key)))
+        .map_or(&[], Vec::as_slice))
+}
+
+/// Writes the build side's `slots` of `right` into `out`, which holds the left row.
+fn join_right(out: &mut Row, slots: &[Slot], right: &Row) {
+    for s in slots {
+        if let Some(v) = right.get(*s) {
+            set_slot(out, *s, v.clone());
+        }
+    }
+}
+
 impl Operator for HashJoin<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         if self.table.is_none() {
@@ -239,20 +265,12 @@ impl Operator for HashJoin<'_> {
                 return Ok(None);
             };
             cx.tick()?;
-            let key = cx.eval(self.left_key, &left)?;
-            if key.is_null() {
-                continue;
-            }
-            let Some(matches) = self.table.as_ref().and_then(|t| t.get(&EquivKey(key))) else {
-                continue;
-            };
-            for right in matches.iter().rev() {
+            for right in matches_of(cx, &self.table, self.left_key, &left)?
+                .iter()
+                .rev()
+            {
                 let mut out = left.clone();
-                for s in self.slots {
-                    if let Some(v) = right.get(*s) {
-                        set_slot(&mut out, *s, v.clone());
-                    }
-                }
+                join_right(&mut out, self.slots, right);
                 self.pending.push(out);
             }
         }
@@ -272,20 +290,9 @@ impl Operator for HashJoin<'_> {
         let mut out = Row::new();
         self.input.drain(cx, &mut |cx, left| {
             cx.tick()?;
-            let key = cx.eval(left_key, left)?;
-            if key.is_null() {
-                return Ok(());
-            }
-            let Some(matches) = table.as_ref().and_then(|t| t.get(&EquivKey(key))) else {
-                return Ok(());
-            };
-            for right in matches {
+            for right in matches_of(cx, table, left_key, left)? {
                 copy_row(&mut out, left);
-                for s in slots {
-                    if let Some(v) = right.get(*s) {
-                        set_slot(&mut out, *s, v.clone());
-                    }
-                }
+                join_right(&mut out, slots, right);
                 sink(cx, &out)?;
             }
             Ok(())
