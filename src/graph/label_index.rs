@@ -71,20 +71,9 @@ impl NodeSet {
     }
 
     fn ids(&self) -> Vec<NodeId> {
-        match self {
-            NodeSet::Sparse(set) => set.iter().copied().collect(),
-            NodeSet::Dense { bits, len } => {
-                let mut out = Vec::with_capacity(*len);
-                for (i, &w) in bits.iter().enumerate() {
-                    let mut w = w;
-                    while w != 0 {
-                        out.push(NodeId((i * 64) as u32 + w.trailing_zeros()));
-                        w &= w - 1;
-                    }
-                }
-                out
-            }
-        }
+        let mut out = Vec::with_capacity(self.len());
+        self.ids_from(0, usize::MAX, &mut out);
+        out
     }
 
     /// Up to `max` ids from `from` on, in order, appended to `out`; the id to go on from

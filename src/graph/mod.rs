@@ -471,11 +471,9 @@ impl Graph {
 
     /// All live nodes in id order.
     pub fn all_nodes(&self) -> Vec<NodeId> {
-        self.g
-            .node_indices()
-            .filter(|i| self.g.node_weight(*i).is_some_and(|n| !n.deleted()))
-            .map(nid)
-            .collect()
+        let mut out = Vec::new();
+        self.nodes_from(0, usize::MAX, &mut out);
+        out
     }
 
     /// Up to `max` live nodes from id `from` on, in id order, appended to `out`; the id
