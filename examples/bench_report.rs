@@ -77,9 +77,9 @@ const FAST_RUNS: usize = 5;
 
 /// Runs `query` once for its answer (`answer` turns its result into JSON rows), then `runs`
 /// timed times (once if it is slow, `FAST_RUNS` times as often if it is quick). Only the
-/// query is timed, up to its result in the
-/// engine's own form (dropped inside the timing); turning it into JSON for the answer check
-/// is not, as in compare.py, because that is work of this harness and not of the query.
+/// query is timed, up to its result in the engine's own form (dropped inside the timing);
+/// turning it into JSON for the answer check is not, as in compare.py, because that is work
+/// of this harness and not of the query.
 fn timed<R>(
     runs: usize,
     mut query: impl FnMut() -> Result<R, String>,
