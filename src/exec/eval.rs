@@ -712,7 +712,7 @@ fn props_in<'r>(row: &'r Row, slot: usize, g: &'r Graph) -> Option<Option<PropsR
 #[inline(always)]
 fn props_of<'g>(g: &'g Graph, v: &Value) -> Option<Result<PropsRef<'g>>> {
     match v {
-        Value::Node(id) => Some(g.node(*id).map(|n| PropsRef::Props(&n.props))),
+        Value::Node(id) => Some(g.node_props(*id)),
         Value::Relationship(id) => Some(g.live_rel_props(*id)),
         _ => None,
     }

@@ -19,6 +19,7 @@ mod index;
 mod label_index;
 mod props;
 mod rel_props;
+mod runs;
 mod stats;
 
 pub use index::{IndexQuery, SchemaDef, SchemaKind};
@@ -333,6 +334,8 @@ pub struct Graph {
     /// During a bulk load: the property tables its records' properties move into, and the
     /// strings they share.
     bulk_props: props::BulkTables,
+    /// The runs of bulk-loaded nodes whose properties are found from their ids.
+    packed: runs::PackedRuns,
 }
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
@@ -409,6 +412,16 @@ impl Graph {
         match self.node_rec(id) {
             Some(n) if !n.deleted() => Ok(n),
             _ => Err(deleted_node(id)),
+        }
+    }
+
+    /// The properties of a live node: a node still in its bulk load's run is found from
+    /// its id alone, without loading its record (see [`runs`]).
+    #[inline(always)]
+    pub fn node_props(&self, id: NodeId) -> Result<PropsRef<'_>> {
+        match self.packed.props(id) {
+            Some(p) => Ok(p),
+            None => self.node(id).map(|n| PropsRef::Props(&n.props)),
         }
     }
 
@@ -722,6 +735,7 @@ impl Graph {
         };
         n.set_deleted(true);
         let labels = n.labels.clone();
+        self.packed.unpack(id);
         for &l in labels.iter() {
             self.label_index.remove(l, id);
         }
@@ -780,6 +794,7 @@ impl Graph {
         if upkeep {
             self.unindex_node(id);
         }
+        self.packed.unpack(id);
         let old = self
             .g
             .node_weight_mut(ni(id))
@@ -885,6 +900,7 @@ impl Graph {
             match u {
                 Undo::CreatedNode(id) => {
                     self.unindex_node(id);
+                    self.packed.unpack(id);
                     if let Some(n) = self.g.remove_node(ni(id)) {
                         for &l in n.labels.iter() {
                             self.label_index.remove(l, id);
@@ -1100,6 +1116,11 @@ impl Graph {
         for r in self.g.node_weights_mut() {
             tables.resolve(&mut r.props);
         }
+        let records = self.g.node_indices().filter_map(|i| {
+            let rec = self.g.node_weight(i)?;
+            (!rec.deleted()).then(|| (nid(i), rec.props.packed()))
+        });
+        self.packed = runs::PackedRuns::build(records, self.g.node_bound() as u32);
         let bound = self.rel_bound();
         for id in self.rel_props.resolve(&mut tables, bound) {
             if let Some(r) = self.g.edge_weight_mut(ei(id)) {
@@ -1431,6 +1452,69 @@ mod tests {
             !Arc::ptr_eq(&text(&g, d), &text(&g, e)),
             "only during the load"
         );
+    }
+
+    /// A bulk-loaded node is read from its run, by id, until its record changes: a write,
+    /// a removal, a deletion, a freed and reused slot and their rollbacks each read what
+    /// the record says.
+    #[test]
+    fn nodes_read_from_their_run_see_every_change() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let n = g.syms.intern("n");
+        let count = 2 * props::PACK_MIN_ROWS.max(runs::MIN_RUN as usize) as i64;
+        let one = |v: i64| Props::from_pairs(vec![(n, Value::Int(v))]);
+        g.begin_bulk();
+        let nodes: Vec<NodeId> = (0..count)
+            .map(|i| g.create_node(&[], None, one(i), &mut log).unwrap())
+            .collect();
+        g.end_bulk();
+        let mut created = std::mem::take(&mut log);
+        let read =
+            |g: &Graph, id: NodeId| g.node_props(id).map(|p| p.get(n).map(PropRef::into_owned));
+        for (i, id) in nodes.iter().enumerate() {
+            assert!(matches!(g.node_props(*id), Ok(PropsRef::Row(..))));
+            assert_eq!(read(&g, *id).unwrap(), Some(Value::Int(i as i64)));
+        }
+
+        g.set_node_prop(nodes[5], n, Value::Int(500), &mut log)
+            .unwrap();
+        g.set_node_prop(nodes[6], n, Value::Null, &mut log).unwrap();
+        assert_eq!(read(&g, nodes[5]).unwrap(), Some(Value::Int(500)));
+        assert_eq!(read(&g, nodes[6]).unwrap(), None);
+        g.rollback(&mut log);
+        assert_eq!(read(&g, nodes[5]).unwrap(), Some(Value::Int(5)));
+        assert_eq!(read(&g, nodes[6]).unwrap(), Some(Value::Int(6)));
+
+        g.delete_node(nodes[7], &mut log).unwrap();
+        assert!(read(&g, nodes[7]).is_err());
+        g.rollback(&mut log);
+        assert_eq!(read(&g, nodes[7]).unwrap(), Some(Value::Int(7)));
+
+        g.delete_node(nodes[8], &mut log).unwrap();
+        g.purge(&log);
+        log.clear();
+        let reused = g.create_node(&[], None, one(-1), &mut log).unwrap();
+        assert_eq!(reused, nodes[8], "the freed slot is handed out again");
+        assert_eq!(read(&g, reused).unwrap(), Some(Value::Int(-1)));
+        g.rollback(&mut log);
+        assert!(read(&g, nodes[8]).is_err());
+
+        for (i, id) in nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| ![5, 6, 7, 8].contains(i))
+        {
+            assert_eq!(read(&g, *id).unwrap(), Some(Value::Int(i as i64)));
+        }
+
+        // The load rolled back: new nodes take the freed slots.
+        g.rollback(&mut created);
+        for i in 0..count {
+            let id = g.create_node(&[], None, one(1000 + i), &mut log).unwrap();
+            assert!(nodes.contains(&id), "a freed slot is handed out again");
+            assert_eq!(read(&g, id).unwrap(), Some(Value::Int(1000 + i)));
+        }
     }
 
     /// Packing between the nodes and the relationships of a load (what import and snapshot

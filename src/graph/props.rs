@@ -306,6 +306,14 @@ impl Props {
         }
     }
 
+    /// The table and row of packed properties.
+    pub(super) fn packed(&self) -> Option<(&Arc<PropTable>, u32)> {
+        match &self.0 {
+            Repr::Packed(table, row) => Some((table, *row)),
+            _ => None,
+        }
+    }
+
     /// Properties from (key, value) pairs without nulls, built in one allocation (a later
     /// pair with the same key wins, as a `set` would).
     pub fn from_pairs(mut pairs: Vec<(Sym, Value)>) -> Props {
