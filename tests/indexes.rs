@@ -624,6 +624,46 @@ fn where_conjuncts_run_right_after_their_variables_are_bound() {
     assert!(first_expand.contains("rows=15,"), "{text}");
 }
 
+/// A conjunct that reads one side of a hash join filters that side before the join: the
+/// scan it builds on, or the rows it probes with; one that reads both stays above.
+#[test]
+fn where_conjuncts_filter_each_side_of_a_hash_join() {
+    let db = Database::in_memory();
+    run(
+        &db,
+        "UNWIND range(1, 60) AS i CREATE (:A {i: i, x: i % 10}), (:B {j: i, y: i % 7})",
+    );
+    let q = "MATCH (a:A), (b:B) WHERE a.x = b.y AND b.j > 30 AND a.i < 20 AND a.i + b.j < 70
+             RETURN a.i, b.j ORDER BY a.i, b.j";
+    let p = plan(&db, q);
+    let lines: Vec<&str> = p.lines().collect();
+    let join = lines
+        .iter()
+        .position(|l| l.contains("HashJoin"))
+        .expect("a hash join");
+    // A filter right above each scan, under the join; the one on both sides above it.
+    for label in [":A", ":B"] {
+        let at = lines.iter().position(|l| l.contains(label)).expect(label);
+        assert!(
+            at > join && lines[at - 1].contains("+Filter"),
+            "{label}:\n{p}"
+        );
+    }
+    assert!(lines[join - 1].contains("+Filter"), "{p}");
+    let unpushed = "MATCH (a:A), (b:B) WITH a, b
+                    WHERE a.x = b.y AND b.j > 30 AND a.i < 20 AND a.i + b.j < 70
+                    RETURN a.i, b.j ORDER BY a.i, b.j";
+    let expected = rows(&db, unpushed);
+    assert!(expected.len() > 10, "{expected:?}");
+    assert_eq!(rows(&db, q), expected);
+    // The join builds on the 30 rows that pass the filter of its scan.
+    let r = db.execute(&format!("PROFILE {q}"), &Params::new()).unwrap();
+    let text = r.plan.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let build = lines.iter().position(|l| l.contains(":B")).unwrap();
+    assert!(lines[build - 1].contains("rows=30,"), "{text}");
+}
+
 #[test]
 fn order_by_with_limit_is_a_top() {
     let (plain, _) = pair(&[]);

@@ -3,7 +3,9 @@
 //! expansions that follow.
 //!
 //! A conjunct moves down only past scans, seeks, expansions and filters that bind none of
-//! its slots; anything else (projections, OPTIONAL, subqueries, the argument) stops it.
+//! its slots, and into the side of a hash join that binds all of them (or the other side,
+//! when it reads none of the build side's); anything else (projections, OPTIONAL,
+//! subqueries, the argument) stops it.
 //! Conjuncts with sub-plans or expressions that bind slots of their own stay on top.
 
 use std::collections::BTreeSet;
@@ -71,6 +73,28 @@ pub(super) fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
 
 /// Places `pred` (reading `needs`) as low in `plan` as it may go.
 fn push(mut plan: Plan, pred: CExpr, needs: &BTreeSet<Slot>) -> Plan {
+    // A hash join is an inner join: a conjunct that reads only its build side's node, or
+    // nothing of it, filters that side before the join instead of the joined rows.
+    if let Plan::HashJoin {
+        input,
+        build,
+        slots,
+        ..
+    } = &mut plan
+    {
+        let side = if !needs.is_empty() && needs.iter().all(|s| slots.contains(s)) {
+            Some(build)
+        } else if needs.iter().all(|s| !slots.contains(s)) {
+            Some(input)
+        } else {
+            None
+        };
+        if let Some(side) = side {
+            let below = std::mem::replace(side.as_mut(), Plan::Argument);
+            **side = push(below, pred, needs);
+            return plan;
+        }
+    }
     let movable = transparent_binds(&plan).is_some_and(|b| b.iter().all(|s| !needs.contains(s)));
     if movable {
         if let Some(input) = plan.children_mut().into_iter().next() {
