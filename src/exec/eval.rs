@@ -100,6 +100,21 @@ impl Cx<'_> {
         truth(&self.eval(e, row)?)
     }
 
+    /// Keeps the nodes of `ids` whose rows would pass every filter of `sifts`, read from
+    /// the store without building the rows (a node that is gone does not pass).
+    pub(super) fn sift_nodes(&mut self, sifts: &[Sift<'_>], ids: &mut Vec<NodeId>) -> Result<()> {
+        for s in sifts {
+            if ids.is_empty() {
+                break;
+            }
+            // A constant or parameter: no slot of the row is read.
+            let value = self.eval(s.value, &Row::new())?;
+            let g = self.graph();
+            ids.retain(|&id| s.passes(g, id, &value));
+        }
+        Ok(())
+    }
+
     /// The truth of comparison `a op b` when both operands are read in place (see
     /// [`read_with`]); `None` when `op` is no comparison or an operand must be evaluated.
     #[inline]
@@ -751,6 +766,71 @@ fn read_with<R>(
         Some(v) => v.with(f),
         None => f(NULL),
     })
+}
+
+/// A filter a node scan tests on a whole part of its nodes before it builds their rows:
+/// `n.key op v` or `v op n.key`, where `n` is the scanned node, `op` a comparison and `v`
+/// a constant or a parameter. A failing node then costs a read of one property, not a
+/// row, a call of the filter and its evaluation. Comparisons never fail, so testing one
+/// ahead of the row changes no outcome.
+pub(super) struct Sift<'p> {
+    key: crate::graph::Sym,
+    op: BinaryOp,
+    value: &'p CExpr,
+    /// `v op n.key`.
+    swapped: bool,
+}
+
+impl<'p> Sift<'p> {
+    /// `pred` as a sift of the node in `slot`, if it has that form.
+    pub(super) fn of(pred: &'p CExpr, slot: usize) -> Option<Sift<'p>> {
+        let CExpr::Bin(op, a, b) = pred else {
+            return None;
+        };
+        if !matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        ) {
+            return None;
+        }
+        let key_of = |e: &CExpr| match e {
+            CExpr::Prop(base, key) if matches!(base.as_ref(), CExpr::Slot(s) if *s == slot) => {
+                key.sym
+            }
+            _ => None,
+        };
+        let known = |e: &CExpr| matches!(e, CExpr::Const(_) | CExpr::Param(..));
+        let (key, value, swapped) = match (key_of(a), key_of(b)) {
+            (Some(key), _) if known(b) => (key, b.as_ref(), false),
+            (_, Some(key)) if known(a) => (key, a.as_ref(), true),
+            _ => return None,
+        };
+        Some(Sift {
+            key,
+            op: *op,
+            value,
+            swapped,
+        })
+    }
+
+    /// Whether node `id`'s row passes the filter, `value` being the constant or parameter.
+    fn passes(&self, g: &Graph, id: NodeId, value: &Value) -> bool {
+        let Ok(props) = g.node_props(id) else {
+            return false;
+        };
+        let test = |stored: &Value| {
+            let t = if self.swapped {
+                compared(self.op, value, stored)
+            } else {
+                compared(self.op, stored, value)
+            };
+            t == Some(Some(true))
+        };
+        match props.get(self.key) {
+            Some(stored) => stored.with(test),
+            None => test(&Value::Null),
+        }
+    }
 }
 
 /// The truth of a comparison (`None` inside: null), or `None` when `op` is no comparison.

@@ -25,7 +25,7 @@ mod shortest;
 mod tally;
 mod write;
 
-use eval::set_slot;
+use eval::{set_slot, Sift};
 use functions::{Aggregator, EntityView};
 
 /// A row of slots.
@@ -845,6 +845,32 @@ trait Fanout {
         let _ = (cx, pred);
         false
     }
+    /// The slot of the node each item binds, when the fanout can test filters on the
+    /// nodes' properties before building their rows ([`Fanout::sift`]).
+    fn sifted_slot(&self) -> Option<Slot> {
+        None
+    }
+    /// Drops from `items` those whose rows would fail `sifts` (see [`eval::Sift`]).
+    fn sift(&self, cx: &mut Cx<'_>, sifts: &[Sift<'_>], items: &mut Vec<Self::Item>) -> Result<()> {
+        let _ = (cx, sifts, items);
+        Ok(())
+    }
+}
+
+/// [`Fanout::items_from`], then [`Fanout::sift`] on the items it added.
+fn fill<F: Fanout>(
+    fanout: &mut F,
+    sifts: &[Sift<'_>],
+    cx: &mut Cx<'_>,
+    row: &Row,
+    items: &mut Vec<F::Item>,
+    cursor: &mut u32,
+) -> Result<bool> {
+    let more = fanout.items_from(cx, row, items, cursor)?;
+    if !sifts.is_empty() {
+        fanout.sift(cx, sifts, items)?;
+    }
+    Ok(more)
 }
 
 /// Runs a [`Fanout`] over the input rows. Filters that sat right above it are tested on a
@@ -857,6 +883,8 @@ struct PerRow<'p, F: Fanout> {
     items: Vec<F::Item>,
     /// Innermost first, as the Filter operators they replace would have run.
     filters: Few<&'p CExpr>,
+    /// The first filters, when the fanout tests them on its items before it builds rows.
+    sifts: Few<Sift<'p>>,
     /// Whether the filters the fanout implies have been dropped.
     filters_checked: bool,
     scratch: Row,
@@ -881,6 +909,7 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
         current: None,
         items: Vec::new(),
         filters,
+        sifts: Few::new(),
         filters_checked: false,
         scratch: Row::new(),
         cursor: 0,
@@ -909,13 +938,21 @@ impl<F: Fanout> PerRow<'_, F> {
         Ok(None)
     }
 
-    /// Drops the filters every row of the fanout passes (once).
+    /// Drops the filters every row of the fanout passes, and makes the first ones it can
+    /// test on its items sifts (once). Only in a read-only statement: counts stay true,
+    /// and no write between two rows can change a property tested ahead of its row.
     fn drop_implied_filters(&mut self, cx: &Cx<'_>) {
         if !self.filters_checked {
             self.filters_checked = true;
             if cx.read_only() {
                 let fanout = &self.fanout;
                 self.filters.retain(|pred| !fanout.implies(cx, pred));
+                if let Some(slot) = fanout.sifted_slot() {
+                    while let Some(s) = self.filters.first().and_then(|p| Sift::of(p, slot)) {
+                        self.sifts.push(s);
+                        self.filters.remove(0);
+                    }
+                }
             }
         }
     }
@@ -991,6 +1028,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             current,
             items,
             filters,
+            sifts,
             scratch,
             cursor,
             more,
@@ -1001,7 +1039,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             items.reverse();
             push_items(fanout, filters, cx, &row, items, scratch, sink)?;
             while std::mem::take(more) {
-                *more = fanout.items_from(cx, &row, items, cursor)?;
+                *more = fill(fanout, sifts, cx, &row, items, cursor)?;
                 push_items(fanout, filters, cx, &row, items, scratch, sink)?;
             }
         }
@@ -1009,7 +1047,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             let mut at = 0;
             loop {
                 items.clear();
-                let more = fanout.items_from(cx, row, items, &mut at)?;
+                let more = fill(fanout, sifts, cx, row, items, &mut at)?;
                 push_items(fanout, filters, cx, row, items, scratch, sink)?;
                 if !more {
                     return Ok(());
@@ -1036,9 +1074,14 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             // The current row's items are used up: its next part, if one follows.
             if let (true, Some(row)) = (self.more, &self.current) {
                 self.items.clear();
-                self.more = self
-                    .fanout
-                    .items_from(cx, row, &mut self.items, &mut self.cursor)?;
+                self.more = fill(
+                    &mut self.fanout,
+                    &self.sifts,
+                    cx,
+                    row,
+                    &mut self.items,
+                    &mut self.cursor,
+                )?;
                 self.items.reverse();
                 continue;
             }
@@ -1047,9 +1090,14 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             };
             self.items.clear();
             self.cursor = 0;
-            self.more = self
-                .fanout
-                .items_from(cx, &row, &mut self.items, &mut self.cursor)?;
+            self.more = fill(
+                &mut self.fanout,
+                &self.sifts,
+                cx,
+                &row,
+                &mut self.items,
+                &mut self.cursor,
+            )?;
             self.items.reverse();
             if !self.filters.is_empty() {
                 copy_row(&mut self.scratch, &row);
@@ -1174,6 +1222,14 @@ impl Fanout for Scan<'_> {
 
     fn emit_into(&self, cx: &Cx<'_>, _: &Row, n: NodeId, out: &mut Row) -> bool {
         emit_live_node(cx, self.slot, n, out)
+    }
+
+    fn sifted_slot(&self) -> Option<Slot> {
+        Some(self.slot)
+    }
+
+    fn sift(&self, cx: &mut Cx<'_>, sifts: &[Sift<'_>], items: &mut Vec<NodeId>) -> Result<()> {
+        cx.sift_nodes(sifts, items)
     }
 }
 
