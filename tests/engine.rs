@@ -244,20 +244,24 @@ fn scans_read_in_parts_see_every_node_once() {
 /// as a returned column, is true.
 #[test]
 fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
-    let value = |i: i64| match i % 5 {
-        0 => None,
-        1 | 4 => Some(format!("{}", i % 100)),
-        2 => Some(format!("{}.5", i % 100)),
+    // In blocks, so that an import packs each into a table of its own, read by id: no `x`;
+    // `x` of mixed types (a column of values); `x` and `z` integers (a column of integers).
+    let value = |i: i64| match (i, i % 4) {
+        (..600, _) => None,
+        (2400.., _) | (_, 0 | 3) => Some(format!("{}", i % 100)),
+        (_, 1) => Some(format!("{}.5", i % 100)),
         _ => Some(format!("\"{}\"", (b'a' + (i % 26) as u8) as char)),
     };
+    let z = |i: i64| if i >= 2400 { ", \"z\": 0" } else { "" };
     for bulk in [false, true] {
         let t = TestDb::new();
         if bulk {
             let lines: String = (0..3000)
                 .map(|i| {
                     let x = value(i).map(|v| format!(",\"x\":{v}")).unwrap_or_default();
+                    let z = z(i);
                     format!(
-                        "{{\"type\":\"node\",\"id\":{i},\"labels\":[\"N\"],\"properties\":{{\"i\":{i}{x}}}}}\n"
+                        "{{\"type\":\"node\",\"id\":{i},\"labels\":[\"N\"],\"properties\":{{\"i\":{i}{x}{z}}}}}\n"
                     )
                 })
                 .collect();
@@ -265,7 +269,8 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
         } else {
             for i in 0..3000 {
                 let x = value(i).map(|v| format!(", x: {v}")).unwrap_or_default();
-                t.run(&format!("CREATE (:N {{i: {i}{x}}})"));
+                let z = z(i).replace('"', "");
+                t.run(&format!("CREATE (:N {{i: {i}{x}{z}}})"));
             }
         }
         // Changed and deleted after the load: read through their records, or gone.

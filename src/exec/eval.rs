@@ -109,8 +109,14 @@ impl Cx<'_> {
             }
             // A constant or parameter: no slot of the row is read.
             let value = self.eval(s.value, &Row::new())?;
-            let g = self.graph();
-            ids.retain(|&id| s.passes(g, id, &value));
+            self.graph().retain_nodes_by_prop(
+                ids,
+                s.key,
+                // Left to itself, the compiler called this per node: the filtered scan
+                // of the benchmark took 127-133 µs at 10k instead of 108.
+                #[inline(always)]
+                |stored| s.passes(stored, &value),
+            );
         }
         Ok(())
     }
@@ -813,11 +819,10 @@ impl<'p> Sift<'p> {
         })
     }
 
-    /// Whether node `id`'s row passes the filter, `value` being the constant or parameter.
-    fn passes(&self, g: &Graph, id: NodeId, value: &Value) -> bool {
-        let Ok(props) = g.node_props(id) else {
-            return false;
-        };
+    /// Whether a node whose property is `stored` (`None`: missing) passes the filter,
+    /// `value` being the constant or parameter.
+    #[inline(always)]
+    fn passes(&self, stored: Option<PropRef<'_>>, value: &Value) -> bool {
         let test = |stored: &Value| {
             let t = if self.swapped {
                 compared(self.op, value, stored)
@@ -826,26 +831,37 @@ impl<'p> Sift<'p> {
             };
             t == Some(Some(true))
         };
-        match props.get(self.key) {
-            Some(stored) => stored.with(test),
-            None => test(&Value::Null),
+        match (stored, value) {
+            // Integers compared as such, with no value built (most sifts).
+            (Some(PropRef::Int(a)), Value::Int(b)) => {
+                let (a, b) = if self.swapped { (*b, a) } else { (a, *b) };
+                int_compared(self.op, a, b) == Some(true)
+            }
+            (Some(stored), _) => stored.with(test),
+            (None, _) => test(&Value::Null),
         }
     }
+}
+
+/// `a op b` for two integers; `None` when `op` is no comparison.
+#[inline(always)]
+fn int_compared(op: BinaryOp, a: i64, b: i64) -> Option<bool> {
+    Some(match op {
+        BinaryOp::Eq => a == b,
+        BinaryOp::Ne => a != b,
+        BinaryOp::Lt => a < b,
+        BinaryOp::Le => a <= b,
+        BinaryOp::Gt => a > b,
+        BinaryOp::Ge => a >= b,
+        _ => return None,
+    })
 }
 
 /// The truth of a comparison (`None` inside: null), or `None` when `op` is no comparison.
 #[inline]
 fn compared(op: BinaryOp, l: &Value, r: &Value) -> Option<Option<bool>> {
     if let (Value::Int(a), Value::Int(b)) = (l, r) {
-        return Some(Some(match op {
-            BinaryOp::Eq => a == b,
-            BinaryOp::Ne => a != b,
-            BinaryOp::Lt => a < b,
-            BinaryOp::Le => a <= b,
-            BinaryOp::Gt => a > b,
-            BinaryOp::Ge => a >= b,
-            _ => return None,
-        }));
+        return int_compared(op, *a, *b).map(Some);
     }
     Some(match op {
         BinaryOp::Eq => equals(l, r),

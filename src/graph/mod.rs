@@ -415,6 +415,25 @@ impl Graph {
         }
     }
 
+    /// Keeps the nodes of `ids` whose property `key` (`None`: missing) passes `keep`; a
+    /// node that is gone does not pass. Ids in ascending order (a scan's) read the columns
+    /// of their runs with one search per run.
+    pub fn retain_nodes_by_prop<'g>(
+        &'g self,
+        ids: &mut Vec<NodeId>,
+        key: Sym,
+        mut keep: impl FnMut(Option<PropRef<'g>>) -> bool,
+    ) {
+        let mut reader = self.packed.reader(key);
+        ids.retain(|&id| match reader.get(id) {
+            Some(v) => keep(v),
+            None => match self.node(id) {
+                Ok(n) => keep(n.props.get(key)),
+                Err(_) => false,
+            },
+        });
+    }
+
     /// The properties of a live node: a node still in its bulk load's run is found from
     /// its id alone, without loading its record (see [`runs`]).
     #[inline(always)]

@@ -175,6 +175,12 @@ impl<T, A: ExactSizeIterator<Item = T>, B: ExactSizeIterator<Item = T>> ExactSiz
 }
 
 impl PropTable {
+    /// The values of `key`, one per row (`None`: no row has the key).
+    #[inline(always)]
+    pub(super) fn column(&self, key: Sym) -> Option<&Column> {
+        self.columns.get(find(&self.keys, key, |k| *k)?)
+    }
+
     /// The value of `key` in `row`.
     #[inline(always)]
     fn get(&self, row: u32, key: Sym) -> Option<PropRef<'_>> {
@@ -200,7 +206,7 @@ impl PropTable {
 /// form its values so far allow, so that a column of numbers never holds a [`Value`] per
 /// row, not even while it grows.
 #[derive(Debug, Clone)]
-enum Column {
+pub(super) enum Column {
     /// Every value an integer.
     Ints(Vec<i64>),
     /// Every value a float.
@@ -264,7 +270,7 @@ impl Column {
     }
 
     #[inline(always)]
-    fn get(&self, row: u32) -> Option<PropRef<'_>> {
+    pub(super) fn get(&self, row: u32) -> Option<PropRef<'_>> {
         let row = row as usize;
         match self {
             Column::Ints(c) => c.get(row).map(|i| PropRef::Int(*i)),

@@ -14,7 +14,8 @@
 
 use std::sync::Arc;
 
-use super::props::{PropTable, PropsRef};
+use super::props::{Column, PropRef, PropTable, PropsRef};
+use super::Sym;
 use crate::value::NodeId;
 
 /// Runs up to this many are searched front to back, more by halves.
@@ -124,6 +125,16 @@ impl PackedRuns {
         Some(PropsRef::Row(&run.table, run.row + (id.0 - run.first)))
     }
 
+    /// Reads property `key` of nodes given in ascending id order (a scan's), keeping the
+    /// run and column of the last node for the next.
+    pub(super) fn reader(&self, key: Sym) -> RunReader<'_> {
+        RunReader {
+            runs: self,
+            key,
+            at: None,
+        }
+    }
+
     /// Takes node `id` out of its run, for good: its record is about to change.
     pub(super) fn unpack(&mut self, id: NodeId) {
         let Some(at) = self.run_of(id) else {
@@ -141,5 +152,37 @@ impl PackedRuns {
                 self.runs.remove(at);
             }
         }
+    }
+}
+
+/// See [`PackedRuns::reader`].
+pub(super) struct RunReader<'r> {
+    runs: &'r PackedRuns,
+    key: Sym,
+    /// The run of the last node read: its first id, length, first row, the column of the
+    /// key in its table (`None`: the table has no such key), and whether a node has left
+    /// it (if none has, no bit needs a look).
+    at: Option<(u32, u32, u32, Option<&'r Column>, bool)>,
+}
+
+impl<'r> RunReader<'r> {
+    /// Property `key` of node `id` (inside: `None` when the node has no such property);
+    /// `None` when the node is in no run or has left it.
+    #[inline(always)]
+    pub(super) fn get(&mut self, id: NodeId) -> Option<Option<PropRef<'r>>> {
+        let (first, _, row, column, moved) = match self.at {
+            Some(at) if id.0.wrapping_sub(at.0) < at.1 => at,
+            _ => {
+                let run = self.runs.runs.get(self.runs.run_of(id)?)?;
+                let column = run.table.column(self.key);
+                let at = (run.first, run.len, run.row, column, run.moved > 0);
+                self.at = Some(at);
+                at
+            }
+        };
+        if moved && self.runs.has_moved(id) {
+            return None;
+        }
+        Some(column.and_then(|c| c.get(row + (id.0 - first))))
     }
 }
