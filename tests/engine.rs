@@ -273,9 +273,12 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                 t.run(&format!("CREATE (:N {{i: {i}{x}{z}}})"));
             }
         }
+        // Reached by expansions too; not every T reaches an N, so the label stays a test.
+        t.run("CREATE (h:H) WITH h MATCH (n:N) CREATE (h)-[:T]->(n)");
+        t.run("CREATE (:H)-[:T]->(:Other {i: -1, x: 99})");
         // Changed and deleted after the load: read through their records, or gone.
         t.run("MATCH (n:N) WHERE n.i % 13 = 6 SET n.x = 50");
-        t.run("MATCH (n:N) WHERE n.i % 11 = 4 DELETE n");
+        t.run("MATCH (n:N) WHERE n.i % 11 = 4 DETACH DELETE n");
         let mut params = Params::new();
         params.insert("p".to_string(), Value::Int(30));
         params.insert("q".to_string(), Value::Float(41.5));
@@ -329,6 +332,18 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                 )
                 .unwrap();
             assert_eq!(ids(joined.rows), expected, "bulk: {bulk}, joined, {pred}");
+            // The far nodes of an expansion.
+            let reached =
+                t.db.execute(
+                    &format!("MATCH (:H)-[:T]->(n:N) WHERE {pred} RETURN n.i ORDER BY n.i"),
+                    &params,
+                )
+                .unwrap();
+            assert_eq!(
+                ids(reached.rows),
+                expected,
+                "bulk: {bulk}, expanded, {pred}"
+            );
         }
         // Not every predicate keeps nothing or everything.
         t.check(

@@ -100,17 +100,24 @@ impl Cx<'_> {
         truth(&self.eval(e, row)?)
     }
 
-    /// Keeps the nodes of `ids` whose rows would pass every filter of `sifts`, read from
-    /// the store without building the rows (a node that is gone does not pass).
-    pub(super) fn sift_nodes(&mut self, sifts: &[Sift<'_>], ids: &mut Vec<NodeId>) -> Result<()> {
+    /// Keeps the items whose rows would pass every filter of `sifts`, read from the store
+    /// without building the rows: the filters read properties of the item's node (`node`
+    /// of the item; a node that is gone does not pass).
+    pub(super) fn sift_nodes<T>(
+        &mut self,
+        sifts: &[Sift<'_>],
+        items: &mut Vec<T>,
+        node: impl Fn(&T) -> NodeId + Copy,
+    ) -> Result<()> {
         for s in sifts {
-            if ids.is_empty() {
+            if items.is_empty() {
                 break;
             }
             // A constant or parameter: no slot of the row is read.
             let value = self.eval(s.value, &Row::new())?;
-            self.graph().retain_nodes_by_prop(
-                ids,
+            self.graph().retain_by_node_prop(
+                items,
+                node,
                 s.key,
                 // Left to itself, the compiler called this per node: the filtered scan
                 // of the benchmark took 127-133 µs at 10k instead of 108.
@@ -774,9 +781,9 @@ fn read_with<R>(
     })
 }
 
-/// A filter a node scan tests on a whole part of its nodes before it builds their rows:
-/// `n.key op v` or `v op n.key`, where `n` is the scanned node, `op` a comparison and `v`
-/// a constant or a parameter. A failing node then costs a read of one property, not a
+/// A filter a node scan (or an expansion) tests on a whole part of its nodes (or far
+/// nodes) before it builds their rows: `n.key op v` or `v op n.key`, where `n` is that
+/// node, `op` a comparison and `v` a constant or a parameter. A failing node then costs a read of one property, not a
 /// row, a call of the filter and its evaluation. Comparisons never fail, so testing one
 /// ahead of the row changes no outcome.
 pub(super) struct Sift<'p> {

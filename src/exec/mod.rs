@@ -883,7 +883,7 @@ struct PerRow<'p, F: Fanout> {
     items: Vec<F::Item>,
     /// Innermost first, as the Filter operators they replace would have run.
     filters: Few<&'p CExpr>,
-    /// The first filters, when the fanout tests them on its items before it builds rows.
+    /// Filters the fanout tests on its items before it builds rows, taken out of `filters`.
     sifts: Few<Sift<'p>>,
     /// Whether the filters the fanout implies have been dropped.
     filters_checked: bool,
@@ -948,13 +948,32 @@ impl<F: Fanout> PerRow<'_, F> {
                 let fanout = &self.fanout;
                 self.filters.retain(|pred| !fanout.implies(cx, pred));
                 if let Some(slot) = fanout.sifted_slot() {
-                    while let Some(s) = self.filters.first().and_then(|p| Sift::of(p, slot)) {
-                        self.sifts.push(s);
-                        self.filters.remove(0);
+                    // Sifts run before the filters left, so only those behind filters that
+                    // cannot fail (label tests) are taken: none may skip a failing one.
+                    let mut at = 0;
+                    while let Some(pred) = self.filters.get(at).copied() {
+                        if let Some(s) = Sift::of(pred, slot) {
+                            self.sifts.push(s);
+                            self.filters.remove(at);
+                        } else if cannot_fail(pred) {
+                            at += 1;
+                        } else {
+                            break;
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// Whether testing `pred` can raise no error: a label test of a variable.
+fn cannot_fail(pred: &CExpr) -> bool {
+    match pred {
+        CExpr::HasLabels(e, _) | CExpr::HasAnyLabel(e, _) | CExpr::HasKey(e, _) => {
+            matches!(e.as_ref(), CExpr::Slot(_))
+        }
+        _ => false,
     }
 }
 
@@ -1229,7 +1248,7 @@ impl Fanout for Scan<'_> {
     }
 
     fn sift(&self, cx: &mut Cx<'_>, sifts: &[Sift<'_>], items: &mut Vec<NodeId>) -> Result<()> {
-        cx.sift_nodes(sifts, items)
+        cx.sift_nodes(sifts, items, |n| *n)
     }
 }
 
@@ -1388,6 +1407,20 @@ impl Fanout for Expand<'_> {
 
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
         count::far_labels_proven(cx, self.spec, pred)
+    }
+
+    /// The far node, when the expansion binds it (not when it checks a bound one).
+    fn sifted_slot(&self) -> Option<Slot> {
+        (!self.spec.into).then_some(self.spec.to)
+    }
+
+    fn sift(
+        &self,
+        cx: &mut Cx<'_>,
+        sifts: &[Sift<'_>],
+        items: &mut Vec<(RelId, NodeId)>,
+    ) -> Result<()> {
+        cx.sift_nodes(sifts, items, |(_, n)| *n)
     }
 
     fn emit_into(&self, _: &Cx<'_>, row: &Row, (r, other): (RelId, NodeId), out: &mut Row) -> bool {

@@ -415,19 +415,20 @@ impl Graph {
         }
     }
 
-    /// Keeps the nodes of `ids` whose property `key` (`None`: missing) passes `keep`; a
-    /// node that is gone does not pass. Ids in ascending order (a scan's) read the columns
-    /// of their runs with one search per run.
-    pub fn retain_nodes_by_prop<'g>(
+    /// Keeps the items whose node (`node` of the item) has a property `key` (`None`:
+    /// missing) that passes `keep`; a node that is gone does not pass. Nodes in ascending
+    /// order (a scan's) read the columns of their runs with one search per run.
+    pub fn retain_by_node_prop<'g, T>(
         &'g self,
-        ids: &mut Vec<NodeId>,
+        items: &mut Vec<T>,
+        node: impl Fn(&T) -> NodeId,
         key: Sym,
         mut keep: impl FnMut(Option<PropRef<'g>>) -> bool,
     ) {
         let mut reader = self.packed.reader(key);
-        ids.retain(|&id| match reader.get(id) {
+        items.retain(|item| match reader.get(node(item)) {
             Some(v) => keep(v),
-            None => match self.node(id) {
+            None => match self.node(node(item)) {
                 Ok(n) => keep(n.props.get(key)),
                 Err(_) => false,
             },
