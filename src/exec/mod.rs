@@ -3008,6 +3008,20 @@ fn top_k(
         let Some(worst) = heap.first().and_then(|w| entries.get_mut(*w)) else {
             return Ok(());
         };
+        // A first key read in place as an integer that differs from the worst row's
+        // decides at once, with nothing evaluated into `k` (most rows of a top-k lose on
+        // it).
+        if let (Some(first), Value::Int(w)) = (layout.exprs.first(), &worst.first) {
+            let x = match eval::in_graph(first, row, cx.graph()) {
+                Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => Some(x),
+                _ => None,
+            };
+            if let Some(x) = x {
+                if x != *w && (x > *w) != first_desc {
+                    return Ok(());
+                }
+            }
+        }
         // Equal keys: the later row loses.
         let worst_side = (worst.keys.as_slice(), &worst.row, kept);
         let beats = if layout.lazy {
