@@ -743,6 +743,16 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
         // Ties keep the order the rows came in, with or without a limit.
         let first: Vec<_> = all.iter().take(limit).cloned().collect();
         assert_eq!(some, first, "ORDER BY {order} LIMIT {limit}");
+        // Keys that are not returned: the top-k keeps them beside the rows.
+        let all = db.run(&format!("MATCH (n:T) RETURN n.i ORDER BY {order}"));
+        let some = db.run(&format!(
+            "MATCH (n:T) RETURN n.i ORDER BY {order} LIMIT {limit}"
+        ));
+        let first: Vec<_> = all.iter().take(limit).cloned().collect();
+        assert_eq!(
+            some, first,
+            "ORDER BY {order} LIMIT {limit}, keys not returned"
+        );
     }
     assert!(db
         .run("MATCH (n:T) RETURN n ORDER BY n.i LIMIT 0")

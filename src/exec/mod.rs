@@ -3009,22 +3009,29 @@ fn top_k(
             return Ok(());
         };
         // A first key read in place as an integer that differs from the worst row's
-        // decides at once, with nothing evaluated into `k` (most rows of a top-k lose on
-        // it).
+        // decides at once: a row that loses (most rows of a top-k) has nothing evaluated
+        // into `k`, and one that wins is compared no further.
+        let mut decided = false;
         if let (Some(first), Value::Int(w)) = (layout.exprs.first(), &worst.first) {
             let x = match eval::in_graph(first, row, cx.graph()) {
                 Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => Some(x),
                 _ => None,
             };
-            if let Some(x) = x {
-                if x != *w && (x > *w) != first_desc {
+            if let Some(x) = x.filter(|x| x != w) {
+                if (x > *w) != first_desc {
                     return Ok(());
                 }
+                decided = true;
             }
         }
         // Equal keys: the later row loses.
         let worst_side = (worst.keys.as_slice(), &worst.row, kept);
-        let beats = if layout.lazy {
+        let beats = if decided {
+            // What the comparison would have left in `k` for a row that wins: every key
+            // that is evaluated (a lazy layout evaluates them all).
+            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
+            true
+        } else if layout.lazy {
             beats_lazily(cx, keys, &layout.exprs, row, &mut k, worst_side)?
         } else {
             sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
