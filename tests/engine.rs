@@ -757,6 +757,16 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
     assert!(db
         .run("MATCH (n:T) RETURN n ORDER BY n.i LIMIT 0")
         .is_empty());
+    // A row that loses on its first key still has its later keys evaluated when they may
+    // fail: node 2998 (k = 24; the first ten have k = 0) divides by zero.
+    let failing = db.db.execute(
+        "MATCH (n:T) RETURN n.i ORDER BY n.k, 10 / (n.i - 2998) LIMIT 10",
+        &Params::new(),
+    );
+    assert_eq!(
+        failing.map(|_| ()).map_err(|e| e.kind),
+        Err(ErrorKind::ArithmeticError)
+    );
     let skip = db.run("MATCH (n:T) RETURN n.i ORDER BY n.k, n.i SKIP 5 LIMIT 3");
     let all = db.run("MATCH (n:T) RETURN n.i ORDER BY n.k, n.i");
     assert_eq!(skip, all[5..8].to_vec());

@@ -783,9 +783,9 @@ fn read_with<R>(
 
 /// A filter a node scan (or an expansion) tests on a whole part of its nodes (or far
 /// nodes) before it builds their rows: `n.key op v` or `v op n.key`, where `n` is that
-/// node, `op` a comparison and `v` a constant or a parameter. A failing node then costs a read of one property, not a
-/// row, a call of the filter and its evaluation. Comparisons never fail, so testing one
-/// ahead of the row changes no outcome.
+/// node, `op` a comparison and `v` a constant or a parameter. A failing node then costs a
+/// read of one property, not a row, a call of the filter and its evaluation. Comparisons
+/// never fail, so testing one ahead of the row changes no outcome.
 pub(super) struct Sift<'p> {
     key: crate::graph::Sym,
     op: BinaryOp,

@@ -3010,9 +3010,11 @@ fn top_k(
         };
         // A first key read in place as an integer that differs from the worst row's
         // decides at once: a row that loses (most rows of a top-k) has nothing evaluated
-        // into `k`, and one that wins is compared no further.
+        // into `k`, and one that wins is compared no further. Not when a later key is an
+        // expression that may fail: a losing row's error would go unraised.
         let mut decided = false;
-        if let (Some(first), Value::Int(w)) = (layout.exprs.first(), &worst.first) {
+        let may_skip = layout.lazy || !layout.evaluated();
+        if let (true, Some(first), Value::Int(w)) = (may_skip, layout.exprs.first(), &worst.first) {
             let x = match eval::in_graph(first, row, cx.graph()) {
                 Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => Some(x),
                 _ => None,

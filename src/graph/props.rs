@@ -184,7 +184,7 @@ impl PropTable {
     /// The value of `key` in `row`.
     #[inline(always)]
     fn get(&self, row: u32, key: Sym) -> Option<PropRef<'_>> {
-        self.columns.get(find(&self.keys, key, |k| *k)?)?.get(row)
+        self.column(key)?.get(row)
     }
 
     /// A copy of the properties of `row`.
