@@ -1537,6 +1537,38 @@ mod tests {
         }
     }
 
+    /// Many loads make many runs (one table each), found by halves; nodes in none of them
+    /// (created one by one between the loads) are read through their records.
+    #[test]
+    fn nodes_of_many_loads_are_found_in_their_runs() {
+        let mut g = Graph::new();
+        let mut log = UndoLog::new();
+        let n = g.syms.intern("n");
+        let one = |v: i64| Props::from_pairs(vec![(n, Value::Int(v))]);
+        let per_load = props::PACK_MIN_ROWS.max(runs::MIN_RUN as usize) as i64;
+        let mut nodes = Vec::new();
+        for load in 0..12 {
+            g.begin_bulk();
+            for i in 0..per_load {
+                let v = load * 1000 + i;
+                nodes.push((g.create_node(&[], None, one(v), &mut log).unwrap(), v, true));
+            }
+            g.end_bulk();
+            let v = -load - 1;
+            nodes.push((
+                g.create_node(&[], None, one(v), &mut log).unwrap(),
+                v,
+                false,
+            ));
+        }
+        assert!(g.packed.len() > runs::LINEAR_MAX, "{}", g.packed.len());
+        for (id, v, packed) in nodes {
+            let props = g.node_props(id).unwrap();
+            assert_eq!(matches!(props, PropsRef::Row(..)), packed, "node {}", id.0);
+            assert_eq!(props.get(n).map(PropRef::into_owned), Some(Value::Int(v)));
+        }
+    }
+
     /// Packing between the nodes and the relationships of a load (what import and snapshot
     /// restore do) loses nothing: the nodes loaded before and after, and the relationships,
     /// read back what was written, packed where their key sets are large enough.

@@ -19,7 +19,7 @@ use super::Sym;
 use crate::value::NodeId;
 
 /// Runs up to this many are searched front to back, more by halves.
-const LINEAR_MAX: usize = 8;
+pub(super) const LINEAR_MAX: usize = 8;
 
 /// Shorter runs are not kept: their nodes are read through their records, and the search
 /// stays short.
@@ -81,6 +81,12 @@ impl PackedRuns {
             runs,
             moved: vec![0; (bound as usize).div_ceil(64)],
         }
+    }
+
+    /// How many runs there are.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.runs.len()
     }
 
     /// The run holding `id`, by position.
