@@ -2,10 +2,13 @@
 //! is bounded by the session timeout, so a hang fails the test instead of blocking the run.
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rexpect::session::{spawn_command, PtySession};
+
+mod common;
+use common::TempDir;
 
 const PROMPT: &str = "baobab> ";
 /// Longest wait for any expected output.
@@ -13,26 +16,8 @@ const TIMEOUT_MS: u64 = 20_000;
 
 /// A fresh data folder, so history starts empty and stays out of the user's; removed when
 /// the test ends, passed or failed.
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl std::ops::Deref for DataDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn data_dir(name: &str) -> DataDir {
-    let dir = std::env::temp_dir().join(format!("baobab-repl-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    DataDir(dir)
+fn data_dir(name: &str) -> TempDir {
+    common::temp_dir("repl", name)
 }
 
 fn shell(data: &Path) -> PtySession {

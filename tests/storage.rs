@@ -3,36 +3,15 @@
 //! database lock would hold that lock too until it execs.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use baobab::{Database, ErrorKind, OpenOptions, Params, SyncMode, Value};
 
+mod common;
+use common::TempDir;
+
 /// A fresh, empty folder for one test, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn scratch(name: &str) -> Scratch {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "baobab-storage-{}-{}-{name}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+fn scratch(name: &str) -> TempDir {
+    common::temp_dir("storage", name)
 }
 
 fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {

@@ -8,6 +8,8 @@ use baobab::transfer::import::{CsvFiles, ImportOptions};
 use baobab::transfer::GraphData;
 use baobab::{Database, ErrorKind, Params, Value};
 
+mod common;
+
 fn aes_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/aes.cypher")
 }
@@ -114,11 +116,9 @@ fn canonical(db: &Database) -> (Vec<String>, Vec<String>) {
     (nodes, rels)
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("baobab-transfer-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed when the test ends.
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir("transfer", name)
 }
 
 /// A graph with what is hard to carry over: keyless nodes, floats that look like integers,
@@ -473,7 +473,7 @@ fn load_csv_rows_as_maps_and_lists() {
         "\u{feff}name;age;city\n\"Smith; Jo\";42;\nAnn;7;\"Bamako\nMali\"\n",
     );
     let db = Database::in_memory();
-    db.set_csv_base(Some(dir.clone()));
+    db.set_csv_base(Some(dir.to_path_buf()));
     let r = db
         .execute(
             "LOAD CSV WITH HEADERS FROM 'people.csv' AS row FIELDTERMINATOR ';' \
@@ -530,7 +530,7 @@ fn load_csv_errors_name_file_and_line_and_roll_back() {
     let dir = temp_dir("load-bad");
     write(&dir, "bad.csv", "a,b\n1,2\n3,4\n5\n");
     let db = Database::in_memory();
-    db.set_csv_base(Some(dir.clone()));
+    db.set_csv_base(Some(dir.to_path_buf()));
     let e = db
         .execute(
             "LOAD CSV WITH HEADERS FROM 'bad.csv' AS r CREATE (:X {a: r.a})",
@@ -565,7 +565,7 @@ fn load_csv_streams_into_create() {
     }
     write(&dir, "many.csv", &text);
     let db = Database::in_memory();
-    db.set_csv_base(Some(dir));
+    db.set_csv_base(Some(dir.to_path_buf()));
     let r = db
         .execute(
             "EXPLAIN LOAD CSV WITH HEADERS FROM 'many.csv' AS row CREATE (:N {i: toInteger(row.i)})",
