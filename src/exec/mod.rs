@@ -1907,11 +1907,12 @@ struct Apply<'p> {
     current: Option<(Row, Op<'p>)>,
 }
 
-/// Writes the returned columns `slots` of inner row `inner` into `out`, which holds the
-/// outer row.
-fn join_returned(out: &mut Row, slots: &[Slot], inner: &Row) {
+/// Writes slots `slots` of row `from` into `out` (null where `from` is shorter): the
+/// columns a joined row takes from its other side (a subquery's returned columns, a hash
+/// join's build row).
+pub(super) fn join_slots(out: &mut Row, slots: &[Slot], from: &Row) {
     for s in slots {
-        set_slot(out, *s, inner.get(*s).cloned().unwrap_or_default());
+        set_slot(out, *s, from.get(*s).cloned().unwrap_or_default());
     }
 }
 
@@ -1921,7 +1922,7 @@ impl Operator for Apply<'_> {
             if let Some((outer, op)) = &mut self.current {
                 if let Some(r) = op.next(cx)? {
                     let mut out = outer.clone();
-                    join_returned(&mut out, self.slots, &r);
+                    join_slots(&mut out, self.slots, &r);
                     return Ok(Some(out));
                 }
                 self.current = None;
@@ -1942,7 +1943,7 @@ impl Operator for Apply<'_> {
         self.input.drain(cx, &mut |cx, row| {
             reopened(&mut op, inner, row).drain(cx, &mut |cx, r| {
                 copy_row(&mut out, row);
-                join_returned(&mut out, slots, r);
+                join_slots(&mut out, slots, r);
                 sink(cx, &out)
             })
         })

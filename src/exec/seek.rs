@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::eval::set_slot;
-use super::{copy_row, emit_live_node, Cx, Fanout, Op, Operator, Row, Sink, ValueMap};
+use super::{copy_row, emit_live_node, join_slots, Cx, Fanout, Op, Operator, Row, Sink, ValueMap};
 use crate::error::Result;
 use crate::graph::IndexQuery;
 use crate::plan::{CExpr, OpStats, Plan, Seek, Slot};
@@ -243,15 +243,6 @@ fn matches_of<'t>(
         .map_or(&[], Vec::as_slice))
 }
 
-/// Writes the build side's `slots` of `right` into `out`, which holds the left row.
-fn join_right(out: &mut Row, slots: &[Slot], right: &Row) {
-    for s in slots {
-        if let Some(v) = right.get(*s) {
-            set_slot(out, *s, v.clone());
-        }
-    }
-}
-
 impl Operator for HashJoin<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
         if self.table.is_none() {
@@ -270,7 +261,7 @@ impl Operator for HashJoin<'_> {
                 .rev()
             {
                 let mut out = left.clone();
-                join_right(&mut out, self.slots, right);
+                join_slots(&mut out, self.slots, right);
                 self.pending.push(out);
             }
         }
@@ -292,7 +283,7 @@ impl Operator for HashJoin<'_> {
             cx.tick()?;
             for right in matches_of(cx, table, left_key, left)? {
                 copy_row(&mut out, left);
-                join_right(&mut out, slots, right);
+                join_slots(&mut out, slots, right);
                 sink(cx, &out)?;
             }
             Ok(())
