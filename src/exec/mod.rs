@@ -888,9 +888,10 @@ struct PerRow<'p, F: Fanout> {
     /// Whether the filters the fanout implies have been dropped.
     filters_checked: bool,
     scratch: Row,
-    /// Where the current row's next part of items starts, if more parts follow
-    /// ([`Fanout::items_from`]).
+    /// Where the current row's next part of items starts ([`Fanout::items_from`]).
     cursor: u32,
+    /// Whether a part of the current row's items is still to be read (its first, for a
+    /// row `next` has just taken).
     more: bool,
 }
 
@@ -1079,6 +1080,19 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
         self.drop_implied_filters(cx);
         loop {
             cx.tick()?;
+            // The current row's next part of items (its first, for a new row), once the
+            // last one is used up.
+            if let (true, true, Some(row)) = (self.more, self.items.is_empty(), &self.current) {
+                self.more = fill(
+                    &mut self.fanout,
+                    &self.sifts,
+                    cx,
+                    row,
+                    &mut self.items,
+                    &mut self.cursor,
+                )?;
+                self.items.reverse();
+            }
             if !self.filters.is_empty() {
                 if let Some(out) = self.next_filtered(cx)? {
                     return Ok(Some(out));
@@ -1090,38 +1104,18 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
                     }
                 }
             }
-            // The current row's items are used up: its next part, if one follows.
-            if let (true, Some(row)) = (self.more, &self.current) {
-                self.items.clear();
-                self.more = fill(
-                    &mut self.fanout,
-                    &self.sifts,
-                    cx,
-                    row,
-                    &mut self.items,
-                    &mut self.cursor,
-                )?;
-                self.items.reverse();
+            if self.more && self.current.is_some() {
                 continue;
             }
             let Some(row) = self.input.next(cx)? else {
                 return Ok(None);
             };
-            self.items.clear();
-            self.cursor = 0;
-            self.more = fill(
-                &mut self.fanout,
-                &self.sifts,
-                cx,
-                &row,
-                &mut self.items,
-                &mut self.cursor,
-            )?;
-            self.items.reverse();
             if !self.filters.is_empty() {
                 copy_row(&mut self.scratch, &row);
             }
             self.current = Some(row);
+            self.cursor = 0;
+            self.more = true;
         }
     }
 }
