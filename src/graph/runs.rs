@@ -37,6 +37,20 @@ struct Run {
     moved: u32,
 }
 
+impl Run {
+    /// Whether node `id` is one of the run's.
+    #[inline(always)]
+    fn holds(&self, id: NodeId) -> bool {
+        id.0.wrapping_sub(self.first) < self.len
+    }
+
+    /// The table row of node `id`, one of the run's.
+    #[inline(always)]
+    fn row_of(&self, id: NodeId) -> u32 {
+        self.row + (id.0 - self.first)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(super) struct PackedRuns {
     /// Ascending by `first`, not overlapping.
@@ -95,7 +109,7 @@ impl PackedRuns {
         let runs = &self.runs;
         if runs.len() <= LINEAR_MAX {
             // A load makes a run per file of nodes: a handful, searched front to back.
-            return runs.iter().position(|r| id.0.wrapping_sub(r.first) < r.len);
+            return runs.iter().position(|r| r.holds(id));
         }
         // Written out: `partition_point` was not inlined, and the call cost more than the
         // load of the record it saves.
@@ -108,7 +122,7 @@ impl PackedRuns {
             }
         }
         let at = lo.checked_sub(1)?;
-        (id.0.wrapping_sub(runs.get(at)?.first) < runs.get(at)?.len).then_some(at)
+        runs.get(at)?.holds(id).then_some(at)
     }
 
     #[inline(always)]
@@ -128,7 +142,7 @@ impl PackedRuns {
         if self.has_moved(id) {
             return None;
         }
-        Some(PropsRef::Row(&run.table, run.row + (id.0 - run.first)))
+        Some(PropsRef::Row(&run.table, run.row_of(id)))
     }
 
     /// Reads property `key` of nodes given in ascending id order (a scan's), keeping the
@@ -165,10 +179,9 @@ impl PackedRuns {
 pub(super) struct RunReader<'r> {
     runs: &'r PackedRuns,
     key: Sym,
-    /// The run of the last node read: its first id, length, first row, the column of the
-    /// key in its table (`None`: the table has no such key), and whether a node has left
-    /// it (if none has, no bit needs a look).
-    at: Option<(u32, u32, u32, Option<&'r Column>, bool)>,
+    /// The run of the last node read, and the column of the key in its table (`None`: the
+    /// table has no such key).
+    at: Option<(&'r Run, Option<&'r Column>)>,
 }
 
 impl<'r> RunReader<'r> {
@@ -176,19 +189,19 @@ impl<'r> RunReader<'r> {
     /// `None` when the node is in no run or has left it.
     #[inline(always)]
     pub(super) fn get(&mut self, id: NodeId) -> Option<Option<PropRef<'r>>> {
-        let (first, _, row, column, moved) = match self.at {
-            Some(at) if id.0.wrapping_sub(at.0) < at.1 => at,
+        let (run, column) = match self.at {
+            Some(at) if at.0.holds(id) => at,
             _ => {
                 let run = self.runs.runs.get(self.runs.run_of(id)?)?;
-                let column = run.table.column(self.key);
-                let at = (run.first, run.len, run.row, column, run.moved > 0);
+                let at = (run, run.table.column(self.key));
                 self.at = Some(at);
                 at
             }
         };
-        if moved && self.runs.has_moved(id) {
+        // A run no node has left needs no look at the bits.
+        if run.moved > 0 && self.runs.has_moved(id) {
             return None;
         }
-        Some(column.and_then(|c| c.get(row + (id.0 - first))))
+        Some(column.and_then(|c| c.get(run.row_of(id))))
     }
 }
