@@ -426,12 +426,12 @@ impl Graph {
         mut keep: impl FnMut(Option<PropRef<'g>>) -> bool,
     ) {
         let mut reader = self.packed.reader(key);
-        items.retain(|item| match reader.get(node(item)) {
-            Some(v) => keep(v),
-            None => match self.node(node(item)) {
-                Ok(n) => keep(n.props.get(key)),
-                Err(_) => false,
-            },
+        items.retain(|item| {
+            let id = node(item);
+            match reader.get(id) {
+                Some(v) => keep(v),
+                None => self.node(id).is_ok_and(|n| keep(n.props.get(key))),
+            }
         });
     }
 
