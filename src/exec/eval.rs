@@ -151,7 +151,7 @@ impl Cx<'_> {
     #[inline(always)]
     pub fn push_eval(&mut self, e: &CExpr, row: &Row, out: &mut Vec<Value>) -> Result<()> {
         if let Some(v) = in_graph(e, row, self.graph()) {
-            out.push(v.into_owned());
+            v.push_to(out);
             return Ok(());
         }
         let v = self.eval(e, row)?;

@@ -79,6 +79,23 @@ impl PropRef<'_> {
         }
     }
 
+    /// Pushes the value, owned, onto `out`, written in place. `push` would build the value
+    /// on the stack first (it must outlive the vector's growth) and copy it in two 16-byte
+    /// loads, which wait for the value's narrower stores to land: `resize_with` grows the
+    /// vector before it builds the value.
+    #[inline(always)]
+    pub fn push_to(self, out: &mut Vec<Value>) {
+        let n = out.len() + 1;
+        match self {
+            PropRef::Stored(&Value::Int(i)) | PropRef::Int(i) => {
+                out.resize_with(n, || Value::Int(i))
+            }
+            PropRef::Stored(Value::String(s)) => out.resize_with(n, || Value::String(s.clone())),
+            PropRef::Stored(v) => out.resize_with(n, || v.clone()),
+            PropRef::Float(f) => out.resize_with(n, || Value::Float(f)),
+        }
+    }
+
     /// `f` of the value (a number is put in a [`Value`] on the stack for it).
     #[inline(always)]
     pub fn with<R>(self, f: impl FnOnce(&Value) -> R) -> R {
