@@ -113,17 +113,28 @@ impl Cx<'_> {
             if items.is_empty() {
                 break;
             }
-            // A constant or parameter: no slot of the row is read.
-            let value = self.eval(s.value, &Row::new())?;
-            self.graph().retain_by_node_prop(
-                items,
-                node,
-                s.key,
-                // Left to itself, the compiler called this per node: the filtered scan
-                // of the benchmark took 127-133 µs at 10k instead of 108.
-                #[inline(always)]
-                |stored| s.passes(stored, &value),
-            );
+            match s.test {
+                SiftTest::Compare { op, value, swapped } => {
+                    // A constant or parameter: no slot of the row is read.
+                    let value = self.eval(value, &Row::new())?;
+                    self.graph().retain_by_node_prop(
+                        items,
+                        node,
+                        s.key,
+                        // Left to itself, the compiler called this per node: the filtered
+                        // scan of the benchmark took 127-133 µs at 10k instead of 108.
+                        #[inline(always)]
+                        |stored| Sift::passes(op, swapped, stored, &value),
+                    );
+                }
+                SiftTest::Within { worst, desc } => self.graph().retain_by_node_prop(
+                    items,
+                    node,
+                    s.key,
+                    #[inline(always)]
+                    |stored| Sift::within(stored, worst, desc),
+                ),
+            }
         }
         Ok(())
     }
@@ -786,12 +797,24 @@ fn read_with<R>(
 /// node, `op` a comparison and `v` a constant or a parameter. A failing node then costs a
 /// read of one property, not a row, a call of the filter and its evaluation. Comparisons
 /// never fail, so testing one ahead of the row changes no outcome.
+///
+/// A top-k's bound is a sift too (see [`Sift::bound`]): a node whose key cannot make the
+/// kept rows is dropped before it has a row.
 pub(super) struct Sift<'p> {
     key: crate::graph::Sym,
-    op: BinaryOp,
-    value: &'p CExpr,
-    /// `v op n.key`.
-    swapped: bool,
+    test: SiftTest<'p>,
+}
+
+enum SiftTest<'p> {
+    /// `n.key op v`, or `v op n.key` when `swapped`.
+    Compare {
+        op: BinaryOp,
+        value: &'p CExpr,
+        swapped: bool,
+    },
+    /// An integer beyond `worst` (below it when `desc`, above it otherwise) fails;
+    /// anything else passes, since only integers are compared here.
+    Within { worst: i64, desc: bool },
 }
 
 impl<'p> Sift<'p> {
@@ -820,32 +843,60 @@ impl<'p> Sift<'p> {
         };
         Some(Sift {
             key,
-            op: *op,
-            value,
-            swapped,
+            test: SiftTest::Compare {
+                op: *op,
+                value,
+                swapped,
+            },
         })
     }
 
-    /// Whether a node whose property is `stored` (`None`: missing) passes the filter,
-    /// `value` being the constant or parameter.
+    /// The bound of a top-k whose first key is `n.key`, `desc` or not, when the worst row
+    /// it keeps has the integer `worst` there: a node whose key is an integer beyond it
+    /// would sort after every kept row, so its rows cannot be kept. Equal keys pass (a
+    /// later key may still put the row ahead), and so does anything but an integer.
+    pub(super) fn bound(key: crate::graph::Sym, worst: i64, desc: bool) -> Sift<'static> {
+        Sift {
+            key,
+            test: SiftTest::Within { worst, desc },
+        }
+    }
+
+    /// Whether a node whose property is `stored` (`None`: missing) passes comparison `op`
+    /// with `value`, the constant or parameter.
     #[inline(always)]
-    fn passes(&self, stored: Option<PropRef<'_>>, value: &Value) -> bool {
+    fn passes(op: BinaryOp, swapped: bool, stored: Option<PropRef<'_>>, value: &Value) -> bool {
         let test = |stored: &Value| {
-            let t = if self.swapped {
-                compared(self.op, value, stored)
+            let t = if swapped {
+                compared(op, value, stored)
             } else {
-                compared(self.op, stored, value)
+                compared(op, stored, value)
             };
             t == Some(Some(true))
         };
         match (stored, value) {
             // Integers compared as such, with no value built (most sifts).
             (Some(PropRef::Int(a)), Value::Int(b)) => {
-                let (a, b) = if self.swapped { (*b, a) } else { (a, *b) };
-                int_compared(self.op, a, b) == Some(true)
+                let (a, b) = if swapped { (*b, a) } else { (a, *b) };
+                int_compared(op, a, b) == Some(true)
             }
             (Some(stored), _) => stored.with(test),
             (None, _) => test(&Value::Null),
+        }
+    }
+
+    /// Whether a node whose property is `stored` is within a top-k's bound.
+    #[inline(always)]
+    fn within(stored: Option<PropRef<'_>>, worst: i64, desc: bool) -> bool {
+        match stored {
+            Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => {
+                if desc {
+                    x >= worst
+                } else {
+                    x <= worst
+                }
+            }
+            _ => true,
         }
     }
 }

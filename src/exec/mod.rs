@@ -173,6 +173,19 @@ pub struct Cx<'a> {
     limits_draining: u32,
     /// The LIMIT whose stop is on its way up to it, if one is.
     stopping: Option<u32>,
+    /// The bounds of the top-ks running now, innermost last (see [`TopBound`]).
+    bounds: Vec<TopBound>,
+}
+
+/// What a running top-k tells the scan or expansion below it that binds the node its first
+/// key reads (`origin`, that operator's plan, by address): the key, the order, and the key
+/// of the worst row it keeps once it keeps `limit` rows, when that is an integer. The
+/// operator drops the nodes beyond it before it builds their rows ([`Sift::bound`]).
+struct TopBound {
+    origin: usize,
+    key: Sym,
+    desc: bool,
+    worst: Option<i64>,
 }
 
 impl<'a> Cx<'a> {
@@ -196,7 +209,23 @@ impl<'a> Cx<'a> {
             profile: Vec::new(),
             limits_draining: 0,
             stopping: None,
+            bounds: Vec::new(),
         }
+    }
+
+    /// The sift of the top-k bound on the nodes of the operator `origin`, once there is one.
+    #[inline(always)]
+    fn bound_of(&self, origin: usize) -> Option<Sift<'static>> {
+        if self.bounds.is_empty() {
+            return None;
+        }
+        self.find_bound(origin)
+    }
+
+    #[inline(never)]
+    fn find_bound(&self, origin: usize) -> Option<Sift<'static>> {
+        let b = self.bounds.iter().rev().find(|b| b.origin == origin)?;
+        Some(Sift::bound(b.key, b.worst?, b.desc))
     }
 
     /// A number for a LIMIT about to drain its input, which [`Cx::stop`] and
@@ -407,13 +436,73 @@ fn open_sort<'p>(
     arg: Row,
 ) -> Op<'p> {
     let (input, layout) = SortLayout::fuse(input, keys, narrow);
+    let bound = match (limit, layout.exprs.first()) {
+        (Some(_), Some(first)) if layout.exprs.iter().all(|e| read_only_item(e)) => {
+            bound_origin(input, first)
+        }
+        _ => None,
+    };
     Box::new(Sort {
         input: open(input, arg),
         keys,
         limit,
         layout,
         out: None,
+        bound,
     })
+}
+
+/// The scan or expansion below a top-k, under `plan`, that binds the node whose property
+/// `first`, the top-k's first key, reads (by address), and that property. The way down
+/// may pass only operators that turn each row into rows of its own and raise no error:
+/// label tests, projections of slots, constants and properties, and other expansions.
+/// Dropping a node there then drops only rows that could not be kept, and no error that
+/// one of them would have raised goes missing.
+fn bound_origin<'p>(mut plan: &'p Plan, first: &'p CExpr) -> Option<(usize, Sym)> {
+    let mut first = first;
+    loop {
+        let node = match first {
+            CExpr::Prop(base, key) => match base.as_ref() {
+                CExpr::Slot(s) => Some((*s, key.sym?)),
+                _ => return None,
+            },
+            CExpr::Slot(_) => None,
+            _ => return None,
+        };
+        plan = match plan {
+            Plan::Profiled { input, .. } => input,
+            Plan::Filter { input, pred } if cannot_fail(pred) => input,
+            Plan::Projection { input, items } => {
+                if !items.iter().all(|(_, e)| read_only_item(e)) {
+                    return None;
+                }
+                for (slot, e) in items {
+                    match (first, node) {
+                        (CExpr::Slot(s), _) if s == slot => first = e,
+                        // The node's slot written anew: not the node below.
+                        (_, Some((s, _)))
+                            if s == *slot && !matches!(e, CExpr::Slot(t) if *t == s) =>
+                        {
+                            return None
+                        }
+                        _ => {}
+                    }
+                }
+                input
+            }
+            Plan::Expand { input, spec } if !spec.into => match node {
+                Some((s, key)) if s == spec.to => return Some((plan_address(plan), key)),
+                _ => input,
+            },
+            Plan::AllNodesScan { slot, .. } | Plan::NodeByLabelScan { slot, .. } => {
+                return match node {
+                    Some((s, key)) if s == *slot => Some((plan_address(plan), key)),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        };
+    }
 }
 
 /// Whether `plan` is a Sort or Top, under any SKIP and LIMIT.
@@ -492,21 +581,23 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             open_filtered(input, arg, inner)
         }
         Plan::Argument => Box::new(Once(Some(arg))),
-        Plan::AllNodesScan { input, slot } => per_row_filtered(
+        Plan::AllNodesScan { input, slot } => per_row_bounded(
             source(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::All,
             },
             filters,
+            Some(plan),
         ),
-        Plan::NodeByLabelScan { input, slot, label } => per_row_filtered(
+        Plan::NodeByLabelScan { input, slot, label } => per_row_bounded(
             source(input, arg),
             Scan {
                 slot: *slot,
                 kind: ScanKind::Label(label),
             },
             filters,
+            Some(plan),
         ),
         Plan::NodeByKey { input, slot, key } => per_row_filtered(
             source(input, arg),
@@ -560,7 +651,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             input: open(input, arg),
             id: *id,
         }),
-        Plan::Expand { input, spec } => per_row_filtered(
+        Plan::Expand { input, spec } => per_row_bounded(
             source(input, arg),
             Expand {
                 spec,
@@ -568,6 +659,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
                 types: TypeCache::default(),
             },
             filters,
+            Some(plan),
         ),
         Plan::ExpandCount {
             input,
@@ -857,10 +949,12 @@ trait Fanout {
     }
 }
 
-/// [`Fanout::items_from`], then [`Fanout::sift`] on the items it added.
+/// [`Fanout::items_from`], then [`Fanout::sift`] on the items it added: by `sifts`, then
+/// by the bound of a top-k above the operator `origin`, if one has one.
+#[inline(always)]
 fn fill<F: Fanout>(
     fanout: &mut F,
-    sifts: &[Sift<'_>],
+    (sifts, origin): (&[Sift<'_>], usize),
     cx: &mut Cx<'_>,
     row: &Row,
     items: &mut Vec<F::Item>,
@@ -869,6 +963,9 @@ fn fill<F: Fanout>(
     let more = fanout.items_from(cx, row, items, cursor)?;
     if !sifts.is_empty() {
         fanout.sift(cx, sifts, items)?;
+    }
+    if let Some(bound) = cx.bound_of(origin) {
+        fanout.sift(cx, std::slice::from_ref(&bound), items)?;
     }
     Ok(more)
 }
@@ -893,6 +990,9 @@ struct PerRow<'p, F: Fanout> {
     /// Whether a part of the current row's items is still to be read (its first, for a
     /// row `next` has just taken).
     more: bool,
+    /// The plan of the operator, by address, when a top-k above it may bound its nodes
+    /// (0: none may).
+    origin: usize,
 }
 
 fn per_row<'p, F: Fanout + 'p>(input: Source<'p>, fanout: F) -> Op<'p> {
@@ -903,6 +1003,17 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
     input: Source<'p>,
     fanout: F,
     filters: Few<&'p CExpr>,
+) -> Op<'p> {
+    per_row_bounded(input, fanout, filters, None)
+}
+
+/// [`per_row_filtered`] for the operator of `plan`, whose nodes a top-k above it may bound
+/// (see [`TopBound`]).
+fn per_row_bounded<'p, F: Fanout + 'p>(
+    input: Source<'p>,
+    fanout: F,
+    filters: Few<&'p CExpr>,
+    plan: Option<&'p Plan>,
 ) -> Op<'p> {
     Box::new(PerRow {
         input,
@@ -915,7 +1026,13 @@ fn per_row_filtered<'p, F: Fanout + 'p>(
         scratch: Row::new(),
         cursor: 0,
         more: false,
+        origin: plan.map_or(0, plan_address),
     })
+}
+
+/// A plan by address: what a top-k and the operator it bounds know each other by.
+fn plan_address(plan: &Plan) -> usize {
+    std::ptr::from_ref(plan) as usize
 }
 
 impl<F: Fanout> PerRow<'_, F> {
@@ -1052,8 +1169,10 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             scratch,
             cursor,
             more,
+            origin,
             ..
         } = self;
+        let sifts = (sifts.as_slice(), *origin);
         if let Some(row) = current.take() {
             // Items an earlier `next` left, kept last first, and the parts after them.
             items.reverse();
@@ -1085,7 +1204,7 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
             if let (true, true, Some(row)) = (self.more, self.items.is_empty(), &self.current) {
                 self.more = fill(
                     &mut self.fanout,
-                    &self.sifts,
+                    (&self.sifts, self.origin),
                     cx,
                     row,
                     &mut self.items,
@@ -2598,6 +2717,9 @@ struct Sort<'p> {
     limit: Option<&'p CExpr>,
     layout: SortLayout<'p>,
     out: Option<std::vec::IntoIter<Row>>,
+    /// The operator a top-k bounds, and the property its first key reads there (see
+    /// [`bound_origin`]).
+    bound: Option<(usize, Sym)>,
 }
 
 /// What a sort keeps of its rows and where it reads their keys. `columns`: the returned
@@ -2773,7 +2895,27 @@ impl Sort<'_> {
                 std::cmp::Ordering::Equal
             };
             let rows = match limit {
-                Some(l) => top_k(cx, &mut self.input, l, keys, layout, &by_keys)?,
+                Some(l) => {
+                    // Only in a read-only statement: no write between two rows can move a
+                    // key tested ahead of its row.
+                    let bound = match (self.bound, keys.first()) {
+                        (Some((origin, key)), Some((_, desc))) if cx.read_only() => {
+                            cx.bounds.push(TopBound {
+                                origin,
+                                key,
+                                desc: *desc,
+                                worst: None,
+                            });
+                            Some(cx.bounds.len() - 1)
+                        }
+                        _ => None,
+                    };
+                    let rows = top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound);
+                    if let Some(at) = bound {
+                        cx.bounds.truncate(at);
+                    }
+                    rows?
+                }
                 // Keys among the kept columns: the rows alone are sorted.
                 None => match layout.kept.as_deref() {
                     Some(at) => {
@@ -2939,6 +3081,7 @@ fn top_k(
     keys: &[(CExpr, bool)],
     layout: &SortLayout<'_>,
     by_keys: &SortOrder<'_>,
+    bound: Option<usize>,
 ) -> Result<Vec<Row>> {
     use std::cmp::Ordering;
     let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
@@ -2997,6 +3140,9 @@ fn top_k(
                     _ => break,
                 }
                 i = parent;
+            }
+            if entries.len() == limit {
+                tell_bound(cx, bound, kept_at(&entries, &heap, 0));
             }
             return Ok(());
         }
@@ -3061,11 +3207,23 @@ fn top_k(
             }
             i = child;
         }
+        tell_bound(cx, bound, kept_at(&entries, &heap, 0));
         Ok(())
     })?;
     // Every kept row is in `entries`; the heap's order is not needed any more.
     entries.sort_by(by_kept);
     Ok(entries.into_iter().map(|kept| kept.row).collect())
+}
+
+/// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
+/// of the worst row the full top-k keeps, when it is an integer.
+fn tell_bound(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Kept>) {
+    if let Some(b) = at.and_then(|at| cx.bounds.get_mut(at)) {
+        b.worst = match worst.map(|k| &k.first) {
+            Some(Value::Int(w)) => Some(*w),
+            _ => None,
+        };
+    }
 }
 
 /// The kept row at position `i` of a top-k's heap.
