@@ -865,6 +865,35 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
             all[..9].to_vec(),
             "bulk: {bulk}"
         );
+        // A top-k in the middle of a query, and one in a subquery run once per outer row.
+        let all = t.run("MATCH (n:T) RETURN n.i ORDER BY n.k DESC, n.i");
+        let six: Vec<String> = all[..6].iter().map(|r| r[0].to_string()).collect();
+        assert_eq!(
+            t.run(
+                "MATCH (n:T) WITH n ORDER BY n.k DESC, n.i LIMIT 6 \
+                 MATCH (n)<-[:R]-(h:H) RETURN n.i, h.j ORDER BY h.j, n.i"
+            ),
+            t.run(&format!(
+                "MATCH (n:T)<-[:R]-(h:H) WHERE n.i IN [{}] RETURN n.i, h.j ORDER BY h.j, n.i",
+                six.join(", ")
+            )),
+            "bulk: {bulk}"
+        );
+        let sub = t.run(
+            "MATCH (h:H) CALL { WITH h MATCH (h)-[:R]->(n:T) RETURN n ORDER BY n.k DESC, n.i LIMIT 4 } \
+             RETURN h.j, n.i ORDER BY h.j",
+        );
+        for j in [1, 2] {
+            let full = t.run(&format!(
+                "MATCH (h:H {{j: {j}}})-[:R]->(n:T) RETURN h.j, n.i ORDER BY n.k DESC, n.i"
+            ));
+            let got: Vec<_> = sub
+                .iter()
+                .filter(|r| r[0] == Value::Int(j))
+                .cloned()
+                .collect();
+            assert_eq!(got, full[..4].to_vec(), "bulk: {bulk}, hub {j}");
+        }
         // The bound drops nodes: the scan under the top-k emits rows for far fewer than the
         // 2,727 nodes it reads (all of its first part of 1,024, few after).
         let r =
