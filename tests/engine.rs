@@ -344,6 +344,18 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                 expected,
                 "bulk: {bulk}, expanded, {pred}"
             );
+            // The far nodes of a variable-length expansion (one or two hops: each N once),
+            // from the hubs (the WITH keeps the planner from starting at the N).
+            let paths =
+                t.db.execute(
+                    &format!(
+                        "MATCH (h:H) WITH h MATCH (h)-[:T*1..2]->(n:N) WHERE {pred} \
+                         RETURN n.i ORDER BY n.i"
+                    ),
+                    &params,
+                )
+                .unwrap();
+            assert_eq!(ids(paths.rows), expected, "bulk: {bulk}, paths, {pred}");
         }
         // Not every predicate keeps nothing or everything.
         t.check(
@@ -840,6 +852,22 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
                 "n.k DESC, n.i, o.j",
                 12,
             ),
+            // Variable-length expansions that bind n, from the hubs, and one above n's.
+            (
+                "(h:H)-[:R]->(n:T) WITH h, n MATCH (h)-[:S*1..1]->(o)",
+                "n.k, n.i, o.j",
+                12,
+            ),
+            (
+                "(h:H) WITH h MATCH (h)-[:R*1..2]->(n:T)",
+                "n.k DESC, n.i, h.j",
+                20,
+            ),
+            (
+                "(h:H) WITH h MATCH (h)-[:R*1..2]->(n)",
+                "n.k, h.j DESC, n.i",
+                9,
+            ),
         ] {
             for ret in ["n.i, n.k", "n.i"] {
                 let q = format!("MATCH {pattern} RETURN {ret} ORDER BY {order}");
@@ -895,25 +923,32 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
             assert_eq!(got, full[..4].to_vec(), "bulk: {bulk}, hub {j}");
         }
         // The bound drops nodes: the scan under the top-k emits rows for far fewer than the
-        // 2,727 nodes it reads (all of its first part of 1,024, few after).
-        let r =
-            t.db.execute(
-                "PROFILE MATCH (n:T) RETURN n.i ORDER BY n.k LIMIT 10",
-                &Params::new(),
-            )
-            .unwrap();
-        let text = r.plan.unwrap();
-        let scan = text
-            .lines()
-            .find(|l| l.contains("NodeByLabelScan"))
-            .unwrap();
-        let built: usize = scan
-            .split("rows=")
-            .nth(1)
-            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|s| s.parse().ok())
-            .unwrap();
-        assert!(built < 1500, "{text}");
+        // 2,727 nodes it reads (all of its first part of 1,024, few after), and the
+        // variable-length expansion for few of the second hub's (it finds each hub's paths
+        // in one part).
+        let emitted = |q: &str, op: &str| -> (usize, String) {
+            let r =
+                t.db.execute(&format!("PROFILE {q}"), &Params::new())
+                    .unwrap();
+            let text = r.plan.unwrap();
+            let rows = text
+                .lines()
+                .find(|l| l.contains(op))
+                .and_then(|l| l.split("rows=").nth(1))
+                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|s| s.parse().ok())
+                .unwrap();
+            (rows, text)
+        };
+        let (rows, text) = emitted(
+            "MATCH (n:T) RETURN n.i ORDER BY n.k LIMIT 10",
+            "NodeByLabelScan",
+        );
+        assert!(rows < 1500, "{text}");
+        let q =
+            "MATCH (h:H) WITH h MATCH (h)-[:R*1..2]->(n:T) RETURN n.i ORDER BY n.k DESC LIMIT 10";
+        let (rows, text) = emitted(q, "VarLengthExpand");
+        assert!(rows < 2500, "{text}");
         // A filter that may fail sits between the top-k and the scan: the node it fails on
         // (the last, with the worst key) is not dropped ahead of it.
         t.run("CREATE (:T {i: 5000, k: 1000})");

@@ -455,9 +455,9 @@ fn open_sort<'p>(
 /// The scan or expansion below a top-k, under `plan`, that binds the node whose property
 /// `first`, the top-k's first key, reads (by address), and that property. The way down
 /// may pass only operators that turn each row into rows of its own and raise no error:
-/// label tests, projections of slots, constants and properties, and other expansions.
-/// Dropping a node there then drops only rows that could not be kept, and no error that
-/// one of them would have raised goes missing.
+/// label tests, projections of slots, constants and properties, and other single-hop
+/// expansions. Dropping a node there then drops only rows that could not be kept, and no
+/// error that one of them would have raised goes missing.
 fn bound_origin<'p>(mut plan: &'p Plan, first: &'p CExpr) -> Option<(usize, Sym)> {
     let mut first = first;
     loop {
@@ -494,6 +494,14 @@ fn bound_origin<'p>(mut plan: &'p Plan, first: &'p CExpr) -> Option<(usize, Sym)
                 Some((s, key)) if s == spec.to => return Some((plan_address(plan), key)),
                 _ => input,
             },
+            // Not through one: its relationship filter may fail on a path that a dropped
+            // row below would have led to.
+            Plan::VarLengthExpand { spec, .. } if !spec.into => {
+                return match node {
+                    Some((s, key)) if s == spec.to => Some((plan_address(plan), key)),
+                    _ => None,
+                };
+            }
             Plan::AllNodesScan { slot, .. } | Plan::NodeByLabelScan { slot, .. } => {
                 return match node {
                     Some((s, key)) if s == *slot => Some((plan_address(plan), key)),
@@ -680,7 +688,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             hops,
             rel_filter,
             distinct_ends,
-        } => per_row_filtered(
+        } => per_row_bounded(
             source(input, arg),
             VarExpand {
                 spec,
@@ -689,6 +697,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
                 distinct_ends: *distinct_ends,
             },
             filters,
+            Some(plan),
         ),
         Plan::ShortestPath {
             input,
@@ -1768,6 +1777,22 @@ impl Fanout for VarExpand<'_> {
     /// reaches a node with the label and the path has at least one hop.
     fn implies(&self, cx: &Cx<'_>, pred: &CExpr) -> bool {
         self.hops.min > 0 && count::far_labels_proven(cx, self.spec, pred)
+    }
+
+    /// The far node, when the expansion binds it (not when it checks a bound one).
+    fn sifted_slot(&self) -> Option<Slot> {
+        (!self.spec.into).then_some(self.spec.to)
+    }
+
+    /// The paths are all found (and their relationship filter tested) before any is
+    /// sifted, so an error the filter raises is still raised.
+    fn sift(
+        &self,
+        cx: &mut Cx<'_>,
+        sifts: &[Sift<'_>],
+        items: &mut Vec<(NodeId, Vec<RelId>)>,
+    ) -> Result<()> {
+        cx.sift_nodes(sifts, items, |(n, _)| *n)
     }
 
     fn emit_into(
