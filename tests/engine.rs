@@ -457,6 +457,45 @@ fn patterns_directions_types_and_variable_length() {
     t.check("MATCH (x)-[r1]->(y)<-[r2]-(z) RETURN count(*)", &["0"]);
 }
 
+/// A variable-length pattern the plan walks from its far end lists its relationships in
+/// the pattern's order all the same, and filters on the node it starts from go below it.
+#[test]
+fn variable_length_relationships_keep_the_patterns_order_when_walked_backwards() {
+    let t = TestDb::new();
+    t.run(
+        "CREATE (m:M)-[:K {i: 2}]->(:E {n: 'e'}) WITH m \
+         UNWIND range(1, 30) AS i CREATE (:S {n: i})-[:K {i: 1}]->(m)",
+    );
+    let q = "MATCH p = (x:S)-[rs:K*2]->(y:E) WHERE x.n > 28 \
+             RETURN x.n, [r IN rs | r.i], [n IN nodes(p) | coalesce(n.n, 'm')] ORDER BY x.n";
+    let plan =
+        t.db.execute(&format!("EXPLAIN {q}"), &Params::new())
+            .unwrap()
+            .plan
+            .unwrap();
+    // Walked from the one E, and the filters on x (its label, `x.n > 28`) tested where x
+    // is bound, below the projection of the path.
+    let lines: Vec<&str> = plan.lines().collect();
+    let at = |op: &str| lines.iter().position(|l| l.contains(op)).unwrap();
+    assert!(plan.contains("NodeByLabelScan #0:E"), "{plan}");
+    assert!(lines[at("VarLengthExpand")].contains("<-[#"), "{plan}");
+    assert!(
+        lines[at("VarLengthExpand") - 1].contains("Filter"),
+        "{plan}"
+    );
+    assert!(
+        lines[at("VarLengthExpand") - 2].contains("Filter"),
+        "{plan}"
+    );
+    t.check(
+        q,
+        &[
+            "29 | [1, 2] | [29, 'm', 'e']",
+            "30 | [1, 2] | [30, 'm', 'e']",
+        ],
+    );
+}
+
 #[test]
 fn expressions_and_functions() {
     let t = TestDb::new();

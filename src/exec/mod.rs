@@ -688,6 +688,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             hops,
             rel_filter,
             distinct_ends,
+            reversed,
         } => per_row_bounded(
             source(input, arg),
             VarExpand {
@@ -695,6 +696,7 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
                 hops: *hops,
                 rel_filter: rel_filter.as_ref(),
                 distinct_ends: *distinct_ends,
+                reversed: *reversed,
             },
             filters,
             Some(plan),
@@ -1564,6 +1566,8 @@ struct VarExpand<'p> {
     rel_filter: Option<&'p (Slot, CExpr)>,
     /// Each far node once, found breadth-first (see [`VarExpand::reachable`]).
     distinct_ends: bool,
+    /// The relationships listed last step first (the pattern's order).
+    reversed: bool,
 }
 
 /// A set of nodes as one bit per node id: for searches that may visit a large part of
@@ -1802,7 +1806,12 @@ impl Fanout for VarExpand<'_> {
         (node, path): (NodeId, Vec<RelId>),
         out: &mut Row,
     ) -> bool {
-        let rels = Value::List(path.into_iter().map(Value::Relationship).collect());
+        let rels = path.into_iter().map(Value::Relationship);
+        let rels = Value::List(if self.reversed {
+            rels.rev().collect()
+        } else {
+            rels.collect()
+        });
         set_slot(out, self.spec.rel, rels);
         if !self.spec.into {
             eval::set_node(out, self.spec.to, node);

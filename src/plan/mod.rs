@@ -258,6 +258,9 @@ pub enum Plan {
         /// consumes the rows ignores duplicates): a breadth-first search instead of every
         /// path (see `planner/count.rs`).
         distinct_ends: bool,
+        /// The pattern runs from the far node to the near one: the relationship list is
+        /// written last step first, in the pattern's order.
+        reversed: bool,
     },
     ShortestPath {
         input: Box<Plan>,

@@ -1067,17 +1067,10 @@ impl<'a> Planner<'a> {
                         hops,
                         rel_filter,
                         distinct_ends: false,
+                        // The list in pattern order, written so by the expansion itself: a
+                        // projection reversing it stopped filters from moving below it.
+                        reversed: !forward,
                     };
-                    if !forward {
-                        // Keep the relationship list in pattern order.
-                        plan = Plan::Projection {
-                            input: Box::new(plan),
-                            items: vec![(
-                                rel_slot,
-                                CExpr::Call("reverse", reverse_list, vec![CExpr::Slot(rel_slot)]),
-                            )],
-                        };
-                    }
                 }
             }
             if let Some(b) = bound_rel {
@@ -2740,14 +2733,6 @@ fn is_node_or_null(_: &dyn functions::EntityView, args: &[Value]) -> Result<Valu
             format!("expected a node, got {}", other.type_name()),
         )),
     }
-}
-
-fn reverse_list(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
-    Ok(match args.first() {
-        Some(Value::List(l)) => Value::List(l.iter().rev().cloned().collect()),
-        Some(v) => v.clone(),
-        None => Value::Null,
-    })
 }
 
 /// A logical operator's operand that can be seen not to be a boolean before running.

@@ -184,9 +184,9 @@ fn matched_slots(mut plan: &Plan) -> Vec<Slot> {
 /// node once: `MATCH (a)-[:KNOWS*1..3]-(f) RETURN count(DISTINCT f)` then searches
 /// breadth-first instead of enumerating every path.
 ///
-/// Between the aggregation and the expansion only filters may stand, and a projection
-/// that reverses the relationship list (a pattern walked right to left); none of them,
-/// nor the aggregation, may read the relationships.
+/// Between the aggregation and the expansion only filters may stand, and projections that
+/// write only the relationship list; none of them, nor the aggregation, may read the
+/// relationships.
 pub(super) fn fold_distinct_ends(plan: &mut Plan) {
     for c in plan.children_mut() {
         fold_distinct_ends(c);

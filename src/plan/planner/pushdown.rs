@@ -2,10 +2,10 @@
 //! that binds the last of the slots it reads, so rows that fail it are dropped before the
 //! expansions that follow.
 //!
-//! A conjunct moves down only past scans, seeks, expansions and filters that bind none of
-//! its slots, and into the side of a hash join that binds all of them (or the other side,
-//! when it reads none of the build side's); anything else (projections, OPTIONAL,
-//! subqueries, the argument) stops it.
+//! A conjunct moves down only past scans, seeks, expansions, filters and the projections of
+//! named paths that bind none of its slots, and into the side of a hash join that binds all
+//! of them (or the other side, when it reads none of the build side's); anything else
+//! (other projections, OPTIONAL, subqueries, the argument) stops it.
 //! Conjuncts with sub-plans or expressions that bind slots of their own stay on top.
 
 use std::collections::BTreeSet;
@@ -53,8 +53,9 @@ pub(super) fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
     }
 }
 
-/// The slots an operator binds, when a filter may move below it (scans, seeks, expansions
-/// and filters: the operators of one pattern, whose bindings are never null).
+/// The slots an operator binds, when a filter may move below it (scans, seeks, expansions,
+/// filters and the projection of a MATCH's named paths: the operators of one pattern, whose
+/// bindings are never null, and which raise no error a row dropped below them would have).
 pub(super) fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
     match plan {
         Plan::AllNodesScan { slot, .. }
@@ -67,6 +68,11 @@ pub(super) fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
             vec![spec.rel, spec.to]
         }),
         Plan::Filter { .. } => Some(Vec::new()),
+        Plan::Projection { items, .. }
+            if items.iter().all(|(_, e)| matches!(e, CExpr::BuildPath(_))) =>
+        {
+            Some(items.iter().map(|(s, _)| *s).collect())
+        }
         _ => None,
     }
 }
