@@ -73,6 +73,12 @@ impl Interner {
             .cloned()
             .unwrap_or_else(|| Arc::from("?"))
     }
+
+    /// [`Interner::name`] borrowed: for a copy as a `String`, which `to_string` on an
+    /// `Arc<str>` makes through the formatting machinery (a tenth of returning nodes).
+    pub fn name_str(&self, sym: Sym) -> &str {
+        self.names.get(sym as usize).map_or("?", |n| n)
+    }
 }
 
 /// A node's labels, ascending and distinct. Up to [`Labels::INLINE`] are kept in the record
@@ -1065,7 +1071,7 @@ impl Graph {
         props
             .into()
             .iter()
-            .map(|(k, v)| (self.syms.name(k).to_string(), v.into_owned()))
+            .map(|(k, v)| (self.syms.name_str(k).to_owned(), v.into_owned()))
             .collect()
     }
 

@@ -24,7 +24,7 @@ struct Names {
 impl Names {
     fn of(&mut self, g: &Graph, sym: Sym) -> u32 {
         *self.index.entry(sym).or_insert_with(|| {
-            self.names.push(g.syms.name(sym).to_string());
+            self.names.push(g.syms.name_str(sym).to_owned());
             (self.names.len() - 1) as u32
         })
     }
