@@ -69,7 +69,7 @@ pub(super) fn transparent_binds(plan: &Plan) -> Option<Vec<Slot>> {
         }),
         Plan::Filter { .. } => Some(Vec::new()),
         Plan::Projection { items, .. }
-            if items.iter().all(|(_, e)| matches!(e, CExpr::BuildPath(_))) =>
+            if !items.is_empty() && items.iter().all(|(_, e)| matches!(e, CExpr::BuildPath(_))) =>
         {
             Some(items.iter().map(|(s, _)| *s).collect())
         }
