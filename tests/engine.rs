@@ -834,12 +834,19 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
 fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
     // k: integers with about 30 nodes each, some floats, and a few nodes early and late
     // without k (first in a descending order) or with a string (first in an ascending
-    // one): fewer than most limits, so the worst kept key is still an integer.
-    let k = |i: i64| match i {
-        5 | 1700 | 2950 => String::new(),
-        8 | 1600 | 2960 => format!(", \"k\": \"s{}\"", i % 7),
-        _ if i % 97 == 3 => format!(", \"k\": {}.5", (i * 7919) % 97),
-        _ => format!(", \"k\": {}", (i * 7919) % 97),
+    // one). s: strings with about 80 nodes each, f: floats with about 55.
+    let k = |i: i64| {
+        let k = match i {
+            5 | 1700 | 2950 => String::new(),
+            8 | 1600 | 2960 => format!(", \"k\": \"s{}\"", i % 7),
+            _ if i % 97 == 3 => format!(", \"k\": {}.5", (i * 7919) % 97),
+            _ => format!(", \"k\": {}", (i * 7919) % 97),
+        };
+        format!(
+            "{k}, \"s\": \"x{}\", \"f\": {}.25",
+            (i * 31) % 37,
+            (i * 7) % 53
+        )
     };
     for bulk in [false, true] {
         let t = TestDb::new();
@@ -859,6 +866,8 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
                 t.run(&format!(
                     "CREATE (:T {{i: {i}{}}})",
                     k(i).replace("\"k\"", "k")
+                        .replace("\"s\"", "s")
+                        .replace("\"f\"", "f")
                 ));
             }
         }
@@ -873,6 +882,12 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
             ("(n:T)", "n.k DESC", 25),
             ("(n:T)", "n.k DESC, n.i DESC", 7),
             ("(n:T)", "n.k", 2000),
+            // Strings and floats as first keys.
+            ("(n:T)", "n.s, n.i", 10),
+            ("(n:T)", "n.s DESC, n.i DESC", 15),
+            ("(n:T)", "n.f DESC, n.i", 10),
+            ("(n:T)", "n.f, n.i DESC", 60),
+            ("(:H)-[:R]->(n:T)", "n.s DESC, n.i", 8),
             ("(n)", "n.k DESC, n.i", 15),
             ("(n)", "n.k, n.i DESC", 40),
             ("(:H)-[:R]->(n:T)", "n.k DESC, n.i", 30),
@@ -981,6 +996,11 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
         };
         let (rows, text) = emitted(
             "MATCH (n:T) RETURN n.i ORDER BY n.k LIMIT 10",
+            "NodeByLabelScan",
+        );
+        assert!(rows < 1500, "{text}");
+        let (rows, text) = emitted(
+            "MATCH (n:T) RETURN n.i ORDER BY n.s DESC LIMIT 10",
             "NodeByLabelScan",
         );
         assert!(rows < 1500, "{text}");

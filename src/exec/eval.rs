@@ -7,7 +7,7 @@ use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::graph::{Graph, PropRef, PropsRef};
 use crate::plan::{CExpr, MapProjectionOp, PathStep};
-use crate::value::compare::{compare_op, equals, CmpOp};
+use crate::value::compare::{compare_op, equals, order, CmpOp};
 use crate::value::{ops, NodeId, Path, RelId, Value};
 
 use super::{open, Cx, ParamTable, Row};
@@ -127,12 +127,20 @@ impl Cx<'_> {
                         |stored| Sift::passes(op, swapped, stored, &value),
                     );
                 }
-                SiftTest::Within { worst, desc } => self.graph().retain_by_node_prop(
+                SiftTest::Within { at, desc } => {
+                    if let Some(worst) = self.bounds.get(at).and_then(|b| b.worst.as_ref()) {
+                        self.graph()
+                            .retain_by_node_prop(items, node, s.key, |stored| {
+                                Sift::within(stored, worst, desc)
+                            });
+                    }
+                }
+                SiftTest::WithinInt { worst, desc } => self.graph().retain_by_node_prop(
                     items,
                     node,
                     s.key,
                     #[inline(always)]
-                    |stored| Sift::within(stored, worst, desc),
+                    |stored| Sift::within_int(stored, worst, desc),
                 ),
             }
         }
@@ -812,9 +820,12 @@ enum SiftTest<'p> {
         value: &'p CExpr,
         swapped: bool,
     },
-    /// An integer beyond `worst` (below it when `desc`, above it otherwise) fails;
-    /// anything else passes, since only integers are compared here.
-    Within { worst: i64, desc: bool },
+    /// A key that sorts after the worst key of the top-k bound `at` of [`Cx::bounds`], in
+    /// the order (`desc` or not), fails. Read there, not copied: a sift holding a value
+    /// would need dropping, and the integer bounds below slowed down with it.
+    Within { at: usize, desc: bool },
+    /// [`SiftTest::Within`] an integer: the bound of most top-ks, tested without a value.
+    WithinInt { worst: i64, desc: bool },
 }
 
 impl<'p> Sift<'p> {
@@ -852,14 +863,22 @@ impl<'p> Sift<'p> {
     }
 
     /// The bound of a top-k whose first key is `n.key`, `desc` or not, when the worst row
-    /// it keeps has the integer `worst` there: a node whose key is an integer beyond it
-    /// would sort after every kept row, so its rows cannot be kept. Equal keys pass (a
-    /// later key may still put the row ahead), and so does anything but an integer.
-    pub(super) fn bound(key: crate::graph::Sym, worst: i64, desc: bool) -> Sift<'static> {
-        Sift {
-            key,
-            test: SiftTest::Within { worst, desc },
-        }
+    /// it keeps has `worst` there: a node whose key sorts after it, by the order the top-k
+    /// itself compares first keys with, would sort after every kept row, so its rows cannot
+    /// be kept. A missing key is null there, as in the sort. Equal keys pass: a later key
+    /// may still put the row ahead.
+    /// `worst` is that of the bound `at` of [`Cx::bounds`].
+    pub(super) fn bound(
+        key: crate::graph::Sym,
+        at: usize,
+        worst: &Value,
+        desc: bool,
+    ) -> Sift<'static> {
+        let test = match worst {
+            &Value::Int(worst) => SiftTest::WithinInt { worst, desc },
+            _ => SiftTest::Within { at, desc },
+        };
+        Sift { key, test }
     }
 
     /// Whether a node whose property is `stored` (`None`: missing) passes comparison `op`
@@ -886,8 +905,22 @@ impl<'p> Sift<'p> {
     }
 
     /// Whether a node whose property is `stored` is within a top-k's bound.
+    fn within(stored: Option<PropRef<'_>>, worst: &Value, desc: bool) -> bool {
+        let o = match stored {
+            Some(stored) => stored.with(|v| order(v, worst)),
+            None => order(&Value::Null, worst),
+        };
+        if desc {
+            o.is_ge()
+        } else {
+            o.is_le()
+        }
+    }
+
+    /// [`Sift::within`] an integer bound: an integer key is compared as such (as `order`
+    /// compares two integers), anything else as a value.
     #[inline(always)]
-    fn within(stored: Option<PropRef<'_>>, worst: i64, desc: bool) -> bool {
+    fn within_int(stored: Option<PropRef<'_>>, worst: i64, desc: bool) -> bool {
         match stored {
             Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => {
                 if desc {
@@ -896,7 +929,7 @@ impl<'p> Sift<'p> {
                     x <= worst
                 }
             }
-            _ => true,
+            _ => Sift::within(stored, &Value::Int(worst), desc),
         }
     }
 }

@@ -179,13 +179,13 @@ pub struct Cx<'a> {
 
 /// What a running top-k tells the scan or expansion below it that binds the node its first
 /// key reads (`origin`, that operator's plan, by address): the key, the order, and the key
-/// of the worst row it keeps once it keeps `limit` rows, when that is an integer. The
-/// operator drops the nodes beyond it before it builds their rows ([`Sift::bound`]).
+/// of the worst row it keeps once it keeps `limit` rows. The operator drops the nodes
+/// beyond it before it builds their rows ([`Sift::bound`]).
 struct TopBound {
     origin: usize,
     key: Sym,
     desc: bool,
-    worst: Option<i64>,
+    worst: Option<Value>,
 }
 
 impl<'a> Cx<'a> {
@@ -224,8 +224,9 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn find_bound(&self, origin: usize) -> Option<Sift<'static>> {
-        let b = self.bounds.iter().rev().find(|b| b.origin == origin)?;
-        Some(Sift::bound(b.key, b.worst?, b.desc))
+        let at = self.bounds.iter().rposition(|b| b.origin == origin)?;
+        let b = self.bounds.get(at)?;
+        Some(Sift::bound(b.key, at, b.worst.as_ref()?, b.desc))
     }
 
     /// A number for a LIMIT about to drain its input, which [`Cx::stop`] and
@@ -3250,13 +3251,20 @@ fn top_k(
 }
 
 /// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
-/// of the worst row the full top-k keeps, when it is an integer.
+/// of the worst row the full top-k keeps.
 fn tell_bound(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Kept>) {
     if let Some(b) = at.and_then(|at| cx.bounds.get_mut(at)) {
-        b.worst = match worst.map(|k| &k.first) {
-            Some(Value::Int(w)) => Some(*w),
-            _ => None,
-        };
+        match (&mut b.worst, worst) {
+            // In place: an integer key, most often, is copied without a call.
+            (
+                Some(Value::Int(w)),
+                Some(Kept {
+                    first: Value::Int(x),
+                    ..
+                }),
+            ) => *w = *x,
+            (w, k) => *w = k.map(|k| k.first.clone()),
+        }
     }
 }
 
