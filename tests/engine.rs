@@ -823,6 +823,16 @@ fn order_by_with_limit_keeps_the_first_rows_of_the_full_order() {
     assert_eq!(skip, all[5..8].to_vec());
 }
 
+/// The rows operator `op` produced, from a PROFILE's plan text.
+fn profiled_rows(text: &str, op: &str) -> usize {
+    text.lines()
+        .find(|l| l.contains(op))
+        .and_then(|l| l.split("rows=").nth(1))
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|s| s.parse().ok())
+        .expect("the operator's row count")
+}
+
 /// A top-k tells the scan or expansion that binds the node of its first key the worst key
 /// it keeps, and that operator drops nodes beyond it before building their rows. The rows
 /// must stay those of the full order: ties on the first key (won on a later key, or lost
@@ -985,14 +995,7 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
                 t.db.execute(&format!("PROFILE {q}"), &Params::new())
                     .unwrap();
             let text = r.plan.unwrap();
-            let rows = text
-                .lines()
-                .find(|l| l.contains(op))
-                .and_then(|l| l.split("rows=").nth(1))
-                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-                .and_then(|s| s.parse().ok())
-                .unwrap();
-            (rows, text)
+            (profiled_rows(&text, op), text)
         };
         let (rows, text) = emitted(
             "MATCH (n:T) RETURN n.i ORDER BY n.k LIMIT 10",
@@ -1008,6 +1011,32 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
             "MATCH (h:H) WITH h MATCH (h)-[:R*1..2]->(n:T) RETURN n.i ORDER BY n.k DESC LIMIT 10";
         let (rows, text) = emitted(q, "VarLengthExpand");
         assert!(rows < 2500, "{text}");
+        // Inside a transaction, after its own writes, a statement that only reads is bounded
+        // too, and sees those writes.
+        let mut tx = t.db.begin().unwrap();
+        tx.execute("MATCH (n:T) WHERE n.i % 7 = 2 SET n.k = -1", &Params::new())
+            .unwrap();
+        tx.execute(
+            "MATCH (n:T) WHERE n.i % 5 = 1 DETACH DELETE n",
+            &Params::new(),
+        )
+        .unwrap();
+        let q = "MATCH (n:T) RETURN n.i, n.k ORDER BY n.k, n.i DESC";
+        let all = tx.execute(q, &Params::new()).unwrap().rows;
+        let some = tx
+            .execute(&format!("{q} LIMIT 10"), &Params::new())
+            .unwrap();
+        assert_eq!(
+            some.rows,
+            all[..10].to_vec(),
+            "bulk: {bulk}, in a transaction"
+        );
+        let r = tx
+            .execute(&format!("PROFILE {q} LIMIT 10"), &Params::new())
+            .unwrap();
+        let text = r.plan.unwrap();
+        assert!(profiled_rows(&text, "NodeByLabelScan") < 1500, "{text}");
+        tx.rollback().unwrap();
         // A filter that may fail sits between the top-k and the scan: the node it fails on
         // (the last, with the worst key) is not dropped ahead of it.
         t.run("CREATE (:T {i: 5000, k: 1000})");

@@ -1063,14 +1063,24 @@ impl Transaction<'_> {
         let action = self.db.prepare_cached(g, &settings.procedures, query)?;
         let hint = "use Transaction::commit and Transaction::rollback inside a transaction";
         let r = match action.prepared(hint)? {
-            Ok(Runnable::Plan(plan, profile)) => Run {
-                params,
-                settings: &settings,
-                profile,
-                query,
-                limits: options.resolve(&settings.limits),
+            Ok(Runnable::Plan(plan, profile)) => {
+                // A statement that writes nothing reads the graph as `Database::execute`'s
+                // reads do, with the fast paths that need no write to happen while it runs
+                // (sifts, top-k bounds, counting by entities).
+                let access = if plan.writes {
+                    GraphAccess::Write(g)
+                } else {
+                    GraphAccess::Read(g)
+                };
+                Run {
+                    params,
+                    settings: &settings,
+                    profile,
+                    query,
+                    limits: options.resolve(&settings.limits),
+                }
+                .plan(access, &mut self.undo, &plan)
             }
-            .plan(GraphAccess::Write(g), &mut self.undo, &plan),
             Ok(Runnable::Schema(s)) => {
                 schema::run(g, &s, &mut self.undo).map_err(|e| e.locate(query))
             }
