@@ -866,8 +866,7 @@ impl<'p> Sift<'p> {
     /// it keeps has `worst` there: a node whose key sorts after it, by the order the top-k
     /// itself compares first keys with, would sort after every kept row, so its rows cannot
     /// be kept. A missing key is null there, as in the sort. Equal keys pass: a later key
-    /// may still put the row ahead.
-    /// `worst` is that of the bound `at` of [`Cx::bounds`].
+    /// may still put the row ahead. `worst` is that of the bound `at` of [`Cx::bounds`].
     pub(super) fn bound(
         key: crate::graph::Sym,
         at: usize,

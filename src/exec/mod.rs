@@ -224,8 +224,11 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn find_bound(&self, origin: usize) -> Option<Sift<'static>> {
-        let at = self.bounds.iter().rposition(|b| b.origin == origin)?;
-        let b = self.bounds.get(at)?;
+        let (at, b) = self
+            .bounds
+            .iter()
+            .enumerate()
+            .rfind(|(_, b)| b.origin == origin)?;
         Some(Sift::bound(b.key, at, b.worst.as_ref()?, b.desc))
     }
 
