@@ -718,6 +718,170 @@ fn errors_carry_kind_detail_and_position() {
     t.error("RETURN [1][true]", ErrorKind::TypeError, None);
 }
 
+/// What a query's static types show can only fail is rejected before anything runs, with
+/// the error at the offending expression; what may succeed still runs.
+#[test]
+fn static_types_reject_at_compile_time_only_what_cannot_succeed() {
+    use baobab::Phase;
+    let t = TestDb::new();
+    t.run("CREATE (:A {num: 1})-[:T]->(:B)");
+    let syntax = ErrorKind::SyntaxError;
+    let rejected: &[(&str, ErrorKind, &str, &str)] = &[
+        // (query, kind, detail, the text the error points at)
+        (
+            "WITH 123 AS x RETURN x.num",
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            "x.num",
+        ),
+        (
+            "WITH 'a' AS x RETURN x.num",
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            "x.num",
+        ),
+        (
+            "WITH [1, true] AS x RETURN x.num",
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            "x.num",
+        ),
+        (
+            "UNWIND [1, 2] AS x RETURN x.num",
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            "x.num",
+        ),
+        (
+            "MATCH p = (a)-->() RETURN p.num",
+            syntax,
+            "InvalidArgumentType",
+            "p.num",
+        ),
+        ("RETURN 1 IN 'abc'", syntax, "InvalidArgumentType", "'abc'"),
+        (
+            "RETURN 1 IN {x: []}",
+            syntax,
+            "InvalidArgumentType",
+            "{x: []}",
+        ),
+        (
+            "WITH true AS n MATCH (n) RETURN n",
+            syntax,
+            "VariableTypeConflict",
+            "n)",
+        ),
+        (
+            "MATCH (n) WITH [n] AS l MATCH (l)-->() RETURN 1",
+            syntax,
+            "VariableTypeConflict",
+            "l)",
+        ),
+        (
+            "WITH 1 AS r MATCH ()-[r]->() RETURN r",
+            syntax,
+            "VariableTypeConflict",
+            "r]",
+        ),
+        (
+            "MATCH p = (a) RETURN labels(p)",
+            syntax,
+            "InvalidArgumentType",
+            "p)",
+        ),
+        (
+            "MATCH (n) RETURN type(n)",
+            syntax,
+            "InvalidArgumentType",
+            "n)",
+        ),
+        (
+            "MATCH ()-[r]->() RETURN length(r)",
+            syntax,
+            "InvalidArgumentType",
+            "r)",
+        ),
+        (
+            "MATCH p = ()-->() RETURN size(p)",
+            syntax,
+            "InvalidArgumentType",
+            "p)",
+        ),
+        (
+            "RETURN properties('a')",
+            syntax,
+            "InvalidArgumentType",
+            "'a'",
+        ),
+        (
+            "RETURN none(x IN ['a', 'b'] WHERE x % 2 = 0)",
+            syntax,
+            "InvalidArgumentType",
+            "x %",
+        ),
+        (
+            "RETURN [x IN [true] | x * 2]",
+            syntax,
+            "InvalidArgumentType",
+            "x *",
+        ),
+        (
+            "MATCH (n) DELETE 1 + 1",
+            syntax,
+            "InvalidArgumentType",
+            "1 + 1",
+        ),
+        // Nothing has run: the CREATE before the mistake is not applied.
+        (
+            "CREATE (:C) WITH 2.5 AS x RETURN x.num",
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            "x.num",
+        ),
+    ];
+    for (q, kind, detail, at) in rejected {
+        let e = t.error(q, *kind, Some(detail));
+        assert_eq!(e.phase, Phase::Compile, "{q}: {e}");
+        let span = e.span.unwrap_or_else(|| panic!("{q}: no span in {e}"));
+        assert_eq!(Some(span.start), q.rfind(at), "{q}: {e} points elsewhere");
+    }
+    assert_eq!(t.count("MATCH (c:C) RETURN count(c)"), 0);
+    // Types that are not known, or that may succeed, are left to run.
+    let allowed: &[(&str, &str)] = &[
+        ("WITH {num: 7} AS m RETURN m.num", "7"),
+        ("WITH null AS x RETURN x.num", "null"),
+        ("MATCH (a:A) WITH a AS x RETURN x.num", "1"),
+        ("MATCH (a:A) WITH [a] AS l UNWIND l AS x RETURN x.num", "1"),
+        ("WITH date('2020-03-04') AS d RETURN d.month", "3"),
+        ("WITH null AS n MATCH (n) RETURN count(*)", "0"),
+        (
+            "MATCH (a:A) WITH a AS n MATCH (n)-->(b) RETURN labels(b)",
+            "['B']",
+        ),
+        (
+            "MATCH ()-[r]->() WITH [r] AS rs MATCH ()-[rs*]->() RETURN size(rs)",
+            "1",
+        ),
+        ("RETURN 1 IN [1, 2]", "true"),
+        ("RETURN 1 IN null", "null"),
+        ("RETURN 'a' + 1", "'a1'"),
+        ("RETURN [1] + 'a'", "[1, 'a']"),
+        ("RETURN 7 % 4 * 2.0", "6.0"),
+        ("RETURN [x IN ['a', 1] WHERE x = 1 | x % 2]", "[1]"),
+        ("RETURN 'a' IN [1] + 'a'", "true"),
+        ("RETURN [x IN [1, 2] | x * 2]", "[2, 4]"),
+        ("RETURN date('2020-03-04') - duration('P1D')", "2020-03-03"),
+        (
+            "MATCH p = (:A)-->() RETURN length(p), size(nodes(p))",
+            "1 | 2",
+        ),
+        ("RETURN properties({k: 1})", "{k: 1}"),
+    ];
+    for (q, expected) in allowed {
+        t.check(q, &[expected]);
+    }
+}
+
 #[test]
 fn nothing_panics_on_odd_input() {
     let t = TestDb::new();

@@ -24,6 +24,9 @@ mod count;
 mod join;
 mod pushdown;
 mod seek;
+mod types;
+
+use types::Ty;
 
 /// What the planner may ask of the database: sizes for choosing start points, and the
 /// procedures CALL can name.
@@ -70,7 +73,8 @@ enum Kind {
     /// A list of relationships (variable-length pattern).
     RelList,
     Path,
-    Value,
+    /// Anything else, of a static type when one is known ([`types`]).
+    Value(Ty),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -385,7 +389,8 @@ impl<'a> Planner<'a> {
                 Clause::Unwind(u) => {
                     let expr = self.expr(&u.expr, &scope)?;
                     let slot = self.slot();
-                    self.bind_new(&mut scope, &u.variable, slot, Kind::Value)?;
+                    let kind = types::value_kind(types::element_type(&u.expr, &scope));
+                    self.bind_new(&mut scope, &u.variable, slot, kind)?;
                     Plan::Unwind {
                         input: Box::new(plan),
                         expr,
@@ -434,6 +439,7 @@ impl<'a> Planner<'a> {
                             ));
                         }
                         let c = self.expr(e, &scope)?;
+                        types::check_deleted(e, &scope)?;
                         if !matches!(
                             e.kind,
                             ExprKind::Variable(_)
@@ -500,7 +506,7 @@ impl<'a> Planner<'a> {
                                 name,
                                 Var {
                                     slot: s,
-                                    kind: Kind::Value,
+                                    kind: Kind::Value(Ty::Any),
                                 },
                             );
                         }
@@ -514,7 +520,7 @@ impl<'a> Planner<'a> {
                 Clause::LoadCsv(l) => {
                     let url = self.expr(&l.url, &scope)?;
                     let slot = self.slot();
-                    self.bind_new(&mut scope, &l.variable, slot, Kind::Value)?;
+                    self.bind_new(&mut scope, &l.variable, slot, Kind::Value(Ty::Any))?;
                     let delimiter = match &l.field_terminator {
                         Some(t) if t.len() == 1 => t.as_bytes()[0],
                         Some(_) => {
@@ -813,7 +819,7 @@ impl<'a> Planner<'a> {
     ) -> Result<(Plan, Slot)> {
         if let Some(v) = &n.variable {
             if let Some(var) = scope.get(&v.name) {
-                if var.kind != Kind::Node && var.kind != Kind::Value {
+                if types::never_node(var.kind) {
                     return Err(err(
                         detail::VARIABLE_TYPE_CONFLICT,
                         format!("variable `{}` is not a node", v.name),
@@ -821,7 +827,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 let mut preds = self.node_filters(n, var.slot, None, scope)?;
-                if var.kind == Kind::Value {
+                if matches!(var.kind, Kind::Value(_)) {
                     preds.insert(
                         0,
                         CExpr::Call("isNode", is_node_or_null, vec![CExpr::Slot(var.slot)]),
@@ -963,7 +969,7 @@ impl<'a> Planner<'a> {
             // The far node: bound already (in scope or earlier in this part)?
             let (to, into) = match to_node.variable.as_ref().and_then(|v| scope.get(&v.name)) {
                 Some(var) => {
-                    if var.kind != Kind::Node && var.kind != Kind::Value {
+                    if types::never_node(var.kind) {
                         return Err(err(
                             detail::VARIABLE_TYPE_CONFLICT,
                             "variable is not a node",
@@ -998,10 +1004,7 @@ impl<'a> Planner<'a> {
                         ));
                     }
                     Some(var) => {
-                        if var.kind != Kind::Rel
-                            && var.kind != Kind::Value
-                            && var.kind != Kind::RelList
-                        {
+                        if types::never_rel(var.kind) {
                             return Err(err(
                                 detail::VARIABLE_TYPE_CONFLICT,
                                 format!("variable `{}` is not a relationship", v.name),
@@ -1299,7 +1302,7 @@ impl<'a> Planner<'a> {
                 let kind = match (it.var, it.expr) {
                     (Some(v), _) => v.kind,
                     (None, Some(e)) if find_aggregate(e).is_none() => self.kind_of(e, scope),
-                    _ => Kind::Value,
+                    _ => Kind::Value(Ty::Any),
                 };
                 new_scope.bind(
                     &it.name,
@@ -1386,7 +1389,7 @@ impl<'a> Planner<'a> {
                                 t.clone(),
                                 Var {
                                     slot: *slot,
-                                    kind: Kind::Value,
+                                    kind: Kind::Value(Ty::Any),
                                 },
                             )
                         })
@@ -1512,8 +1515,8 @@ impl<'a> Planner<'a> {
 
     fn kind_of(&self, e: &Expr, scope: &Scope) -> Kind {
         match &e.kind {
-            ExprKind::Variable(v) => scope.get(v).map_or(Kind::Value, |v| v.kind),
-            _ => Kind::Value,
+            ExprKind::Variable(v) => scope.get(v).map_or(Kind::Value(Ty::Any), |v| v.kind),
+            _ => types::value_kind(types::type_of(e, scope)),
         }
     }
 
@@ -1589,7 +1592,7 @@ impl<'a> Planner<'a> {
                 if !n.labels.is_empty() || n.properties.is_some() || !in_chain {
                     return Err(already_bound(v));
                 }
-                if var.kind != Kind::Node && var.kind != Kind::Value {
+                if types::never_node(var.kind) {
                     return Err(err(
                         detail::VARIABLE_TYPE_CONFLICT,
                         format!("variable `{}` is not a node", v.name),
@@ -1885,7 +1888,7 @@ impl<'a> Planner<'a> {
         let list = self.expr(&f.list, scope)?;
         let slot = self.slot();
         let mut inner = scope.clone();
-        self.bind_new(&mut inner, &f.variable, slot, Kind::Value)?;
+        self.bind_new(&mut inner, &f.variable, slot, Kind::Value(Ty::Any))?;
         let mut body = Plan::Argument;
         for c in &f.clauses {
             body = match c {
@@ -1994,7 +1997,7 @@ impl<'a> Planner<'a> {
                     }
                     let slot = self.slot();
                     let var = y.alias.as_ref().unwrap_or(&y.field);
-                    self.bind_new(scope, var, slot, Kind::Value)?;
+                    self.bind_new(scope, var, slot, Kind::Value(Ty::Any))?;
                     yields.push((arc(&y.field.name), slot));
                     columns.push((var.name.clone(), slot));
                 }
@@ -2013,7 +2016,7 @@ impl<'a> Planner<'a> {
                         o,
                         Var {
                             slot,
-                            kind: Kind::Value,
+                            kind: Kind::Value(Ty::Any),
                         },
                     );
                     yields.push((arc(o), slot));
@@ -2139,14 +2142,15 @@ impl<'a> Planner<'a> {
     }
 
     /// A fresh slot for a comprehension or quantifier variable, and the scope with it bound.
-    fn bind_element(&mut self, scope: &Scope, variable: &Ident) -> (Slot, Scope) {
+    /// The element's type is that of the items of `list` when they all have one.
+    fn bind_element(&mut self, scope: &Scope, variable: &Ident, list: &Expr) -> (Slot, Scope) {
         let slot = self.slot();
         let mut inner = scope.clone();
         inner.bind(
             &variable.name,
             Var {
                 slot,
-                kind: Kind::Value,
+                kind: types::value_kind(types::element_type(list, scope)),
             },
         );
         (slot, inner)
@@ -2175,10 +2179,11 @@ impl<'a> Planner<'a> {
                     ))
                 }
             },
-            ExprKind::Property(base, key) => CExpr::Prop(
-                Box::new(self.expr(base, scope)?),
-                self.store_name(&key.name),
-            ),
+            ExprKind::Property(base, key) => {
+                let b = self.expr(base, scope)?;
+                types::check_property(base, &key.name, scope)?;
+                CExpr::Prop(Box::new(b), self.store_name(&key.name))
+            }
             ExprKind::Index(b, i) => CExpr::Index(
                 Box::new(self.expr(b, scope)?),
                 Box::new(self.expr(i, scope)?),
@@ -2221,6 +2226,7 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Binary(op, a, b) => {
                 let (ca, cb) = (self.expr(a, scope)?, self.expr(b, scope)?);
+                types::check_binary(*op, a, b, scope)?;
                 if matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
                     check_bool_operand(&ca, a.span)?;
                     check_bool_operand(&cb, b.span)?;
@@ -2267,8 +2273,9 @@ impl<'a> Planner<'a> {
                 filter,
                 map,
             } => {
-                let list = Box::new(self.expr(list, scope)?);
-                let (slot, inner) = self.bind_element(scope, variable);
+                let compiled = Box::new(self.expr(list, scope)?);
+                let (slot, inner) = self.bind_element(scope, variable, list);
+                let list = compiled;
                 let filter = self.opt_body(filter.as_deref(), &inner)?;
                 let map = self.opt_body(map.as_deref(), &inner)?;
                 CExpr::ListComp {
@@ -2284,8 +2291,9 @@ impl<'a> Planner<'a> {
                 list,
                 filter,
             } => {
-                let list = Box::new(self.expr(list, scope)?);
-                let (slot, inner) = self.bind_element(scope, variable);
+                let compiled = Box::new(self.expr(list, scope)?);
+                let (slot, inner) = self.bind_element(scope, variable, list);
+                let list = compiled;
                 let filter = match filter {
                     Some(f) => Box::new(self.body_expr(f, &inner)?),
                     None => Box::new(CExpr::Const(Value::Bool(true))),
@@ -2313,14 +2321,14 @@ impl<'a> Planner<'a> {
                     &accumulator.name,
                     Var {
                         slot: acc,
-                        kind: Kind::Value,
+                        kind: Kind::Value(Ty::Any),
                     },
                 );
                 inner.bind(
                     &variable.name,
                     Var {
                         slot,
-                        kind: Kind::Value,
+                        kind: Kind::Value(Ty::Any),
                     },
                 );
                 let expr = Box::new(self.body_expr(expr, &inner)?);
@@ -2487,6 +2495,7 @@ impl<'a> Planner<'a> {
                 for a in args {
                     cargs.push(self.expr(a, scope)?);
                 }
+                types::check_argument(&lower, args, scope)?;
                 // Fold calls on constants (not for volatile functions).
                 if !def.volatile && cargs.iter().all(|c| matches!(c, CExpr::Const(_))) {
                     let vals: Vec<Value> = cargs

@@ -109,18 +109,7 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             }
             _ => Err(type_error("+", a, b)),
         },
-        (Value::String(x), Value::String(y)) => {
-            check_concat_len(x.len().saturating_add(y.len()), MAX_STRING_CONCAT)?;
-            Ok(Value::String(format!("{x}{y}").into()))
-        }
-        (Value::String(x), y) => match number_to_string(y) {
-            Some(y) => Ok(Value::String(format!("{x}{y}").into())),
-            None => Err(type_error("+", a, b)),
-        },
-        (x, Value::String(y)) => match number_to_string(x) {
-            Some(x) => Ok(Value::String(format!("{x}{y}").into())),
-            None => Err(type_error("+", a, b)),
-        },
+        // Lists first: a string added to a list is appended or prepended, not joined.
         (Value::List(x), Value::List(y)) => {
             check_concat_len(x.len().saturating_add(y.len()), MAX_LIST_CONCAT)?;
             let mut out = Vec::with_capacity(x.len() + y.len());
@@ -142,6 +131,18 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             out.extend(y.iter().cloned());
             Ok(Value::List(out))
         }
+        (Value::String(x), Value::String(y)) => {
+            check_concat_len(x.len().saturating_add(y.len()), MAX_STRING_CONCAT)?;
+            Ok(Value::String(format!("{x}{y}").into()))
+        }
+        (Value::String(x), y) => match number_to_string(y) {
+            Some(y) => Ok(Value::String(format!("{x}{y}").into())),
+            None => Err(type_error("+", a, b)),
+        },
+        (x, Value::String(y)) => match number_to_string(x) {
+            Some(x) => Ok(Value::String(format!("{x}{y}").into())),
+            None => Err(type_error("+", a, b)),
+        },
         _ => numeric("+", a, b, i64::checked_add, |x, y| x + y),
     }
 }
@@ -297,6 +298,19 @@ mod tests {
             0.into(),
             l(vec![1.into()]),
             l(vec![0.into(), 1.into()]),
+        );
+        // A string beside a list is an element, not text.
+        check(
+            add,
+            l(vec![1.into()]),
+            "a".into(),
+            l(vec![1.into(), "a".into()]),
+        );
+        check(
+            add,
+            "a".into(),
+            l(vec![1.into()]),
+            l(vec!["a".into(), 1.into()]),
         );
         check(
             add,
