@@ -882,6 +882,103 @@ fn static_types_reject_at_compile_time_only_what_cannot_succeed() {
     }
 }
 
+/// Beside an aggregate, a grouping key is read from its group when it is a variable or a
+/// property read, also inside larger expressions; a key that is a larger expression, and
+/// variables the projection hides, are errors.
+#[test]
+fn grouping_keys_beside_aggregates() {
+    let t = TestDb::new();
+    t.run(
+        "CREATE (a:P {name: 'Andres', age: 40}), (b:P {name: 'Bo', age: 30}), \
+         (a)<-[:FATHER]-(:P {name: 'C1', age: 5}), (a)<-[:FATHER]-(:P {name: 'C2', age: 7}), \
+         (b)<-[:FATHER]-(:P {name: 'C3', age: 2})",
+    );
+    t.check(
+        "MATCH (a)<-[:FATHER]-(c) \
+         RETURN a.name AS n, {andres: a.name = 'Andres', kids: size(collect(c.name))} AS m \
+         ORDER BY n",
+        &[
+            "'Andres' | {andres: true, kids: 2}",
+            "'Bo' | {andres: false, kids: 1}",
+        ],
+    );
+    t.check(
+        "MATCH (a)<-[:FATHER]-(c) \
+         RETURN a.age AS age, count(c) AS k, a.age + count(c) AS x \
+         ORDER BY a.age * 10 + count(c) DESC",
+        &["40 | 2 | 42", "30 | 1 | 31"],
+    );
+    let ambiguous = Some("AmbiguousAggregationExpression");
+    let syntax = ErrorKind::SyntaxError;
+    for q in [
+        "MATCH (a)<-[:FATHER]-(c) RETURN a.age + c.age, a.age + c.age + count(*)",
+        "MATCH (a)<-[:FATHER]-(c) WITH a.age + c.age AS g, a.age + c.age + count(*) AS n RETURN *",
+        "MATCH (a)<-[:FATHER]-(c) RETURN a.age + c.age, count(*) AS n ORDER BY a.age + c.age + count(*)",
+        "MATCH (a)<-[:FATHER]-(c) RETURN a.name, c.age + count(*)",
+    ] {
+        t.error(q, syntax, ambiguous);
+    }
+    for q in [
+        "MATCH (a)<-[:FATHER]-(c) RETURN count(c.age) AS n ORDER BY a.age + count(c.age)",
+        "MATCH (a)<-[:FATHER]-(c) WITH count(c.age) AS n ORDER BY a.age + count(c.age) RETURN *",
+    ] {
+        t.error(q, syntax, Some("UndefinedVariable"));
+    }
+}
+
+/// Rules of CREATE, MERGE, MATCH and WITH that openCypher states, each checked where it
+/// can first be: at compile time when the query shows it, else when the row comes.
+#[test]
+fn clause_rules_of_create_merge_match_and_with() {
+    let t = TestDb::new();
+    t.run("CREATE (:A)-[:T]->(:B)");
+    // `WITH *` with nothing named passes its rows on; `RETURN *` has nothing to return.
+    t.check(
+        "MATCH () CREATE () WITH * CREATE () RETURN 1 AS one",
+        &["1", "1"],
+    );
+    assert_eq!(t.count("MATCH (n) RETURN count(n)"), 6);
+    t.error(
+        "MATCH () RETURN *",
+        ErrorKind::SyntaxError,
+        Some("NoVariablesInScope"),
+    );
+    let e = t.error(
+        "MATCH ()-[r]->() CREATE ()-[r]->()",
+        ErrorKind::SyntaxError,
+        Some("VariableAlreadyBound"),
+    );
+    assert_eq!(e.position.map(|p| p.column), Some(29), "{e}");
+    // A parameter may give what CREATE makes its properties, not what a pattern matches.
+    let mut params = Params::new();
+    params.insert("p".into(), Value::from(serde_json::json!({"k": 1})));
+    for q in [
+        "MATCH (n $p) RETURN n",
+        "MERGE (n $p) RETURN n",
+        "MATCH (n) WHERE (n)-[$p]->() RETURN n",
+    ] {
+        match t.db.execute(q, &params) {
+            Err(e) => assert_eq!(e.detail, Some("InvalidParameterUse"), "{q}: {e}"),
+            Ok(_) => panic!("{q} ran"),
+        }
+    }
+    let r =
+        t.db.execute("CREATE (n:P $p) RETURN n.k", &params)
+            .expect("CREATE with a map");
+    assert_eq!(r.rows, vec![vec![Value::Int(1)]]);
+    // A MERGE that would create an entity with a null property fails, and changes nothing.
+    for q in [
+        "MERGE (:M {k: null})",
+        "MATCH (a:A) MERGE (a)-[:R {w: null}]->(:M)",
+    ] {
+        let e = t.error(q, ErrorKind::SemanticError, Some("MergeReadOwnWrites"));
+        assert_eq!(e.phase, baobab::Phase::Runtime, "{q}: {e}");
+    }
+    assert_eq!(t.count("MATCH (m:M) RETURN count(m)"), 0);
+    assert_eq!(t.count("MATCH ()-[r:R]->() RETURN count(r)"), 0);
+    t.check("MERGE (m:M {k: 1}) RETURN m.k", &["1"]);
+}
+
 #[test]
 fn nothing_panics_on_odd_input() {
     let t = TestDb::new();

@@ -97,7 +97,7 @@ impl Writer<'_> {
     fn apply(&self, cx: &mut Cx<'_>, mut row: Row, out: &mut Vec<Row>) -> Result<()> {
         match &self.kind {
             WriteKind::Create { nodes, rels } => {
-                create_nodes_rels(cx, &mut row, nodes, rels)?;
+                create_nodes_rels(cx, &mut row, nodes, rels, false)?;
                 out.push(row);
             }
             WriteKind::Merge {
@@ -116,7 +116,7 @@ impl Writer<'_> {
                     }
                 }
                 if matched.is_empty() {
-                    create_nodes_rels(cx, &mut row, nodes, rels)?;
+                    create_nodes_rels(cx, &mut row, nodes, rels, true)?;
                     run_set_ops(cx, &row, on_create)?;
                     out.push(row);
                 } else {
@@ -219,11 +219,14 @@ fn delete_value(cx: &mut Cx<'_>, v: Value, detach: bool) -> Result<()> {
 }
 
 /// Creates the nodes and relationships of one CREATE pattern for `row`, binding their slots.
+/// For a MERGE (`merging`), a property whose value is null fails the statement: what it
+/// created could not match its own pattern.
 pub(crate) fn create_nodes_rels(
     cx: &mut Cx<'_>,
     row: &mut Row,
     nodes: &[CreateNode],
     rels: &[CreateRel],
+    merging: bool,
 ) -> Result<()> {
     for n in nodes {
         if n.bound {
@@ -253,6 +256,9 @@ pub(crate) fn create_nodes_rels(
             Some(e) => cx.eval(e, row)?,
             None => Value::Null,
         };
+        if merging {
+            no_null_merged(&props)?;
+        }
         let (g, undo) = cx.graph_mut()?;
         let props = props_from(g, props)?;
         let labels: Vec<_> = n.labels.iter().map(|l| g.syms.intern(l)).collect();
@@ -277,6 +283,9 @@ pub(crate) fn create_nodes_rels(
             Some(e) => cx.eval(e, row)?,
             None => Value::Null,
         };
+        if merging {
+            no_null_merged(&props)?;
+        }
         let (g, undo) = cx.graph_mut()?;
         let props = props_from(g, props)?;
         let ty = g.syms.intern(&r.ty);
@@ -285,6 +294,21 @@ pub(crate) fn create_nodes_rels(
         cx.stats.relationships_created += 1;
         cx.stats.properties_set += nprops;
         set_slot(row, r.slot, Value::Relationship(id));
+    }
+    Ok(())
+}
+
+/// A MERGE pattern's properties may not be null: the entity created would lack them, and
+/// the pattern, read again, would not find it.
+fn no_null_merged(props: &Value) -> Result<()> {
+    if let Value::Map(m) = props {
+        if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+            return Err(Error::runtime(
+                ErrorKind::SemanticError,
+                detail::MERGE_READ_OWN_WRITES,
+                format!("MERGE cannot create an entity whose property `{k}` is null"),
+            ));
+        }
     }
     Ok(())
 }

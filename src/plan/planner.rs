@@ -197,6 +197,11 @@ struct AggContext {
     input_scope: Scope,
     /// Aggregates met so far, with their output slots.
     aggs: Vec<(Slot, AggCall)>,
+    /// Grouping keys that are neither variables nor property reads, by text: one used
+    /// inside an expression beside an aggregate is `AmbiguousAggregationExpression`.
+    complex: Vec<String>,
+    /// Compiling an ORDER BY key: the variables before the projection are out of scope.
+    order_by: bool,
 }
 
 impl AggContext {
@@ -210,6 +215,8 @@ impl AggContext {
             key_scope,
             input_scope,
             aggs: Vec::new(),
+            complex: Vec::new(),
+            order_by: false,
         }
     }
 }
@@ -777,14 +784,16 @@ impl<'a> Planner<'a> {
                 }
                 Ok(out)
             }
-            ExprKind::Parameter(name) => Ok(vec![CExpr::Call(
-                "propertiesMatch",
-                props_match,
-                vec![CExpr::Slot(slot), self.param(name)],
-            )]),
+            // openCypher: a parameter may give the properties of what CREATE makes, never
+            // of what a pattern matches (which keys it tests would depend on the value).
+            ExprKind::Parameter(name) => Err(err(
+                detail::INVALID_PARAMETER_USE,
+                format!("a parameter cannot give a matched pattern's properties: write {{key: ${name}.key}}"),
+                props.span,
+            )),
             _ => Err(err(
                 detail::INVALID_ARGUMENT_TYPE,
-                "pattern properties must be a map literal or a parameter",
+                "pattern properties must be a map literal",
                 props.span,
             )),
         }
@@ -1186,7 +1195,9 @@ impl<'a> Planner<'a> {
         let mut items: Vec<Item<'_>> = Vec::new();
         if p.star {
             let vis = scope.visible();
-            if vis.is_empty() {
+            // `WITH *` passes rows on even with nothing to name in them (`MATCH () CREATE ()
+            // WITH * CREATE ()`); `RETURN *` would return rows of no columns.
+            if vis.is_empty() && is_return {
                 return Err(err(
                     detail::NO_VARIABLES_IN_SCOPE,
                     "`*` needs at least one variable in scope",
@@ -1252,6 +1263,8 @@ impl<'a> Planner<'a> {
         let mut item_texts: Vec<(String, Slot)> = Vec::new();
         // Items that may be reused inside an ORDER BY key next to an aggregate.
         let mut reusable: Vec<(String, Slot)> = Vec::new();
+        // Grouping keys that may not be (see `AggContext::complex`).
+        let mut complex: Vec<String> = Vec::new();
 
         if aggregating {
             let mut keys: Vec<(Slot, CExpr)> = Vec::new();
@@ -1276,12 +1289,17 @@ impl<'a> Planner<'a> {
                     Some(e) if find_aggregate(e).is_none() => {
                         keys.push((slot, self.expr(e, scope)?));
                         let kind = self.kind_of(e, scope);
-                        key_texts.push((self.norm(e.span), Var { slot, kind }));
+                        if matches!(e.kind, ExprKind::Variable(_) | ExprKind::Property(..)) {
+                            key_texts.push((self.norm(e.span), Var { slot, kind }));
+                        } else {
+                            complex.push(self.norm(e.span));
+                        }
                     }
                     Some(e) => post.push((i, e)),
                 }
             }
             let mut ctx = AggContext::new(key_texts, scope.clone());
+            ctx.complex = complex.clone();
             let mut post_items = Vec::new();
             for (i, e) in post {
                 let c = self.agg_compile(e, &mut ctx)?;
@@ -1396,6 +1414,8 @@ impl<'a> Planner<'a> {
                         .collect();
                     ks.extend(new_scope.vars.iter().cloned());
                     let mut ctx = AggContext::new(ks, scope.clone());
+                    ctx.complex = complex.clone();
+                    ctx.order_by = true;
                     let c = self.agg_compile(&s.expr, &mut ctx)?;
                     if !ctx.aggs.is_empty() {
                         return Err(err(
@@ -1649,6 +1669,10 @@ impl<'a> Planner<'a> {
         to: Slot,
         scope: &mut Scope,
     ) -> Result<CreateRel> {
+        // A bound relationship cannot be created again, whatever its pattern says.
+        if let Some(v) = r.variable.as_ref().filter(|v| scope.get(&v.name).is_some()) {
+            return Err(already_bound(v));
+        }
         check_creatable(
             r,
             "variable-length relationships cannot be created",
@@ -2093,12 +2117,26 @@ impl<'a> Planner<'a> {
             ));
             return Ok(Some(CExpr::Slot(slot)));
         }
+        if ctx.complex.contains(&text) {
+            return Err(err(
+                detail::AMBIGUOUS_AGGREGATION,
+                "beside an aggregate, a grouping key may be used only when it is a variable or a property read",
+                e.span,
+            ));
+        }
         if find_aggregate(e).is_some() {
             return Ok(None);
         }
-        match self.expr(e, &ctx.key_scope) {
+        // A part without aggregates: compiled in the keys' scope, and each of its parts that
+        // is a grouping key by text (`a.name` in `a.name = 'x'`) read from the key's slot.
+        let key_scope = ctx.key_scope.clone();
+        self.agg = Some(std::mem::take(ctx));
+        let compiled = self.expr_node(e, &key_scope);
+        *ctx = self.agg.take().unwrap_or_default();
+        match compiled {
             Err(er)
                 if er.detail == Some(detail::UNDEFINED_VARIABLE)
+                    && !ctx.order_by
                     && self.expr(e, &ctx.input_scope).is_ok() =>
             {
                 Err(err(
@@ -2700,37 +2738,6 @@ fn fold_list(items: Vec<CExpr>) -> CExpr {
 }
 
 // Internal scalar helpers used by plans.
-
-fn props_match(view: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
-    let (Some(entity), Some(map)) = (args.first(), args.get(1)) else {
-        return Err(Error::internal("propertiesMatch arity"));
-    };
-    let props = match entity {
-        Value::Node(id) => view.node_properties(*id)?,
-        Value::Relationship(id) => view.rel_properties(*id)?,
-        _ => return Ok(Value::Null),
-    };
-    match map {
-        Value::Map(m) => {
-            for (k, v) in m {
-                match props.get(k) {
-                    Some(p) if crate::value::compare::equals(p, v) == Some(true) => {}
-                    _ => return Ok(Value::Bool(false)),
-                }
-            }
-            Ok(Value::Bool(true))
-        }
-        Value::Null => Ok(Value::Bool(true)),
-        other => Err(Error::runtime(
-            ErrorKind::TypeError,
-            detail::INVALID_ARGUMENT_TYPE,
-            format!(
-                "pattern properties must be a MAP, not {}",
-                other.type_name()
-            ),
-        )),
-    }
-}
 
 fn is_node_or_null(_: &dyn functions::EntityView, args: &[Value]) -> Result<Value> {
     match args.first() {
