@@ -831,6 +831,30 @@ fn static_types_reject_at_compile_time_only_what_cannot_succeed() {
             "InvalidArgumentType",
             "1 + 1",
         ),
+        (
+            "MATCH (n) WHERE (n) RETURN n",
+            syntax,
+            "InvalidArgumentType",
+            "n)",
+        ),
+        (
+            "WITH 1 AS x WHERE x RETURN x",
+            syntax,
+            "InvalidArgumentType",
+            "x R",
+        ),
+        (
+            "MATCH (n) WHERE n.num AND n RETURN n",
+            syntax,
+            "InvalidArgumentType",
+            "n R",
+        ),
+        (
+            "WITH 'a' AS s RETURN NOT s",
+            syntax,
+            "InvalidArgumentType",
+            "s",
+        ),
         // Nothing has run: the CREATE before the mistake is not applied.
         (
             "CREATE (:C) WITH 2.5 AS x RETURN x.num",
@@ -876,6 +900,11 @@ fn static_types_reject_at_compile_time_only_what_cannot_succeed() {
             "1 | 2",
         ),
         ("RETURN properties({k: 1})", "{k: 1}"),
+        (
+            "WITH true AS b MATCH (a:A) WHERE b AND a.num = 1 RETURN a.num",
+            "1",
+        ),
+        ("WITH null AS b RETURN NOT b", "null"),
     ];
     for (q, expected) in allowed {
         t.check(q, &[expected]);
@@ -977,6 +1006,33 @@ fn clause_rules_of_create_merge_match_and_with() {
     assert_eq!(t.count("MATCH (m:M) RETURN count(m)"), 0);
     assert_eq!(t.count("MATCH ()-[r:R]->() RETURN count(r)"), 0);
     t.check("MERGE (m:M {k: 1}) RETURN m.k", &["1"]);
+    // A subquery expression only reads.
+    t.error(
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.x = 1 } RETURN n",
+        ErrorKind::SyntaxError,
+        Some("InvalidClauseComposition"),
+    );
+    t.check(
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) } RETURN labels(n)",
+        &["['A']"],
+    );
+    // An aggregate of rand() is refused; rand() beside one is not.
+    t.error(
+        "RETURN count(rand())",
+        ErrorKind::SyntaxError,
+        Some("NonConstantExpression"),
+    );
+    t.check("RETURN count(*) + rand() * 0 AS n", &["1.0"]);
+    // After DISTINCT or aggregation, WHERE may name a projected expression by its text.
+    t.check(
+        "MATCH (n) WITH DISTINCT labels(n) AS l WHERE labels(n) = ['B'] RETURN l",
+        &["['B']"],
+    );
+    t.error(
+        "MATCH (n) WITH DISTINCT labels(n) AS l WHERE n.k = 1 RETURN l",
+        ErrorKind::SyntaxError,
+        Some("UndefinedVariable"),
+    );
 }
 
 #[test]

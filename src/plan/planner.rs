@@ -1493,7 +1493,24 @@ impl<'a> Planner<'a> {
             for (n, v) in &new_scope.vars {
                 where_scope.bind(n, *v);
             }
-            let pred = self.expr(w, &where_scope)?;
+            let pred = if aggregating || p.distinct {
+                // Only the projected items are left; an expression that is one of them by
+                // text (`a.name` after `WITH DISTINCT a.name AS name`) reads its slot.
+                let mut ks: Vec<(String, Var)> = item_texts
+                    .iter()
+                    .map(|(t, slot)| {
+                        let kind = Kind::Value(Ty::Any);
+                        (t.clone(), Var { slot: *slot, kind })
+                    })
+                    .collect();
+                ks.extend(new_scope.vars.iter().cloned());
+                let mut ctx = AggContext::new(ks, Scope::default());
+                ctx.order_by = true;
+                self.agg_compile(w, &mut ctx)?
+            } else {
+                self.expr(w, &where_scope)?
+            };
+            types::check_predicate(w, &where_scope)?;
             plan = Plan::Filter {
                 input: Box::new(plan),
                 pred,
@@ -2103,6 +2120,13 @@ impl<'a> Planner<'a> {
             };
             let mut cargs = Vec::with_capacity(args.len());
             for a in args {
+                if let Some(span) = find_rand(a) {
+                    return Err(err(
+                        detail::NON_CONSTANT_EXPRESSION,
+                        "an aggregate's argument cannot call rand()",
+                        span,
+                    ));
+                }
                 cargs.push(self.expr(a, &ctx.input_scope)?);
             }
             let slot = self.slot();
@@ -2250,6 +2274,7 @@ impl<'a> Planner<'a> {
                 match op {
                     UnaryOp::Not => {
                         check_bool_operand(&c, x.span)?;
+                        types::check_predicate(x, scope)?;
                         CExpr::Not(Box::new(c))
                     }
                     UnaryOp::Minus => match c {
@@ -2266,6 +2291,8 @@ impl<'a> Planner<'a> {
                 let (ca, cb) = (self.expr(a, scope)?, self.expr(b, scope)?);
                 types::check_binary(*op, a, b, scope)?;
                 if matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
+                    types::check_predicate(a, scope)?;
+                    types::check_predicate(b, scope)?;
                     check_bool_operand(&ca, a.span)?;
                     check_bool_operand(&cb, b.span)?;
                 }
@@ -2476,9 +2503,19 @@ impl<'a> Planner<'a> {
                     .with_span(q.span));
                 }
                 self.open_ended += 1;
+                let outer_writes = std::mem::take(&mut self.writes);
                 let r = self.single(&q.first, Plan::Argument, scope.clone());
+                let writes = std::mem::replace(&mut self.writes, outer_writes);
                 self.open_ended -= 1;
                 let (plan, _, slots, _) = r?;
+                // EXISTS, COUNT and COLLECT ask about the graph; they may not change it.
+                if writes {
+                    return Err(err(
+                        detail::INVALID_CLAUSE_COMPOSITION,
+                        "a subquery expression cannot write to the graph",
+                        q.span,
+                    ));
+                }
                 Ok((plan, slots))
             }
         }
@@ -2574,16 +2611,31 @@ fn is_agg_node(e: &Expr) -> bool {
 
 /// The span of the first aggregate call in `e` (not looking into subqueries).
 pub fn find_aggregate(e: &Expr) -> Option<Span> {
-    if is_agg_node(e) {
+    find_first(e, &is_agg_node)
+}
+
+/// The span of the first sub-expression of `e` (itself included, subqueries not) that is
+/// `wanted`.
+fn find_first(e: &Expr, wanted: &dyn Fn(&Expr) -> bool) -> Option<Span> {
+    if wanted(e) {
         return Some(e.span);
     }
     let mut found = None;
     for_each_child(e, &mut |c| {
         if found.is_none() {
-            found = find_aggregate(c);
+            found = find_first(c, wanted);
         }
     });
     found
+}
+
+/// The span of the first call of `rand()` in `e`: openCypher refuses it inside an
+/// aggregate's argument.
+fn find_rand(e: &Expr) -> Option<Span> {
+    find_first(
+        e,
+        &|e| matches!(&e.kind, ExprKind::FunctionCall { name, .. } if name.eq_ignore_ascii_case("rand")),
+    )
 }
 
 fn check_nested_aggregate(e: &Expr, inside: bool) -> Result<()> {

@@ -120,6 +120,7 @@ impl Planner<'_> {
     pub(super) fn where_filters(&mut self, plan: Plan, w: &Expr, scope: &Scope) -> Result<Plan> {
         // Compile the whole predicate once for its errors (kinds and positions).
         self.expr(w, scope)?;
+        super::types::check_predicate(w, scope)?;
         let mut parts = Vec::new();
         seek::conjuncts(w, &mut parts);
         let mut plan = plan;

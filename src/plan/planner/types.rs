@@ -262,3 +262,16 @@ pub(super) fn check_deleted(e: &Expr, scope: &Scope) -> Result<()> {
     }
     Ok(())
 }
+
+/// A WHERE, or an operand of `AND`, `OR`, `XOR` or `NOT`, known to be no boolean.
+pub(super) fn check_predicate(e: &Expr, scope: &Scope) -> Result<()> {
+    let t = type_of(e, scope);
+    if !matches!(t, Ty::Any | Ty::Null | Ty::Bool) {
+        return Err(err(
+            detail::INVALID_ARGUMENT_TYPE,
+            format!("a predicate must be a BOOLEAN, not a {}", t.name()),
+            e.span,
+        ));
+    }
+    Ok(())
+}
