@@ -50,7 +50,7 @@ pub mod storage;
 pub mod transfer;
 
 pub use api::{
-    CancelHandle, Database, ExecuteOptions, NodeData, OpenOptions, Params, QueryLimits,
+    ArgType, CancelHandle, Database, ExecuteOptions, NodeData, OpenOptions, Params, QueryLimits,
     QueryResult, RelData, Schema, SyncMode, Transaction, WriteStats, DEFAULT_MAX_ROWS,
 };
 pub use error::{Error, ErrorKind, Phase, Position, Result};

@@ -1035,6 +1035,56 @@ fn clause_rules_of_create_merge_match_and_with() {
     );
 }
 
+/// A procedure's declared argument types: an INTEGER for a FLOAT arrives as the FLOAT, a
+/// NUMBER takes both, null passes, and anything else fails before the body runs.
+#[test]
+fn procedure_arguments_are_checked_against_their_types() {
+    use baobab::ArgType;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let t = TestDb::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    t.db.register_typed_procedure(
+        "my.show",
+        &[
+            ("f", ArgType::Float),
+            ("n", ArgType::Number),
+            ("s", ArgType::String),
+        ],
+        &["f", "n", "s"],
+        move |args| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![args.to_vec()])
+        },
+    );
+    t.check("CALL my.show(1, 2, 'x')", &["1.0 | 2 | 'x'"]);
+    t.check(
+        "CALL my.show(1.5, 2.5, null) YIELD f, n, s RETURN f, n, s",
+        &["1.5 | 2.5 | null"],
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    for q in [
+        "CALL my.show('1', 2, 'x')",
+        "CALL my.show(1, true, 'x')",
+        "UNWIND [1, 2] AS i CALL my.show(1, 2, i) YIELD s RETURN s",
+    ] {
+        let e = t.error(q, ErrorKind::TypeError, Some("InvalidArgumentType"));
+        assert!(e.message.contains("argument"), "{q}: {e}");
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "a body ran for a call that failed"
+    );
+    // Untyped procedures take anything.
+    t.db.register_procedure("my.echo", 1, &["v"], |args| Ok(vec![args.to_vec()]));
+    t.check("CALL my.echo('a')", &["'a'"]);
+    assert_eq!(ArgType::parse("integer?"), Some(ArgType::Integer));
+    assert_eq!(ArgType::parse("LIST? OF INTEGER?"), Some(ArgType::List));
+    assert_eq!(ArgType::parse("DECIMAL"), None);
+}
+
 #[test]
 fn nothing_panics_on_odd_input() {
     let t = TestDb::new();

@@ -8,6 +8,7 @@ pub use limits::{CancelHandle, ExecuteOptions, QueryLimits, DEFAULT_MAX_ROWS};
 
 use crate::ast::StatementKind;
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::exec::ArgType;
 use crate::exec::{self, Cx, GraphAccess, Limits, ProcedureDef};
 use crate::graph::{Graph, UndoLog};
 use crate::plan::planner::{Catalog, IndexStats, Planner};
@@ -262,7 +263,7 @@ impl Catalog for DbCatalog<'_> {
     fn procedure_outputs(&self, name: &str) -> Option<(usize, Vec<String>)> {
         self.procedures
             .get(name)
-            .map(|p| (p.inputs, p.outputs.clone()))
+            .map(|p| (p.inputs.len(), p.outputs.clone()))
     }
     fn indexes(&self, label: &str) -> Vec<IndexStats> {
         self.graph
@@ -653,11 +654,46 @@ impl Database {
         outputs: &[&str],
         body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
     ) {
+        let names: Vec<String> = (1..=inputs).map(|i| format!("arg{i}")).collect();
+        let typed: Vec<(&str, ArgType)> =
+            names.iter().map(|n| (n.as_str(), ArgType::Any)).collect();
+        self.register_typed_procedure(name, &typed, outputs, body);
+    }
+
+    /// [`Database::register_procedure`] with a name and a type for each argument. A call
+    /// passing a value of another type fails with a `TypeError` naming the argument, before
+    /// the body runs; an INTEGER passed for a FLOAT arrives as that FLOAT. Null passes any
+    /// type.
+    ///
+    /// ```
+    /// use baobab::{ArgType, Database, ErrorKind, Params, Value};
+    ///
+    /// let db = Database::in_memory();
+    /// db.register_typed_procedure("my.half", &[("x", ArgType::Float)], &["half"], |args| {
+    ///     let x = match args[0] {
+    ///         Value::Float(x) => x,
+    ///         _ => 0.0,
+    ///     };
+    ///     Ok(vec![vec![Value::Float(x / 2.0)]])
+    /// });
+    /// let r = db.execute("CALL my.half(3) YIELD half RETURN half", &Params::new())?;
+    /// assert_eq!(r.rows, vec![vec![Value::Float(1.5)]]);
+    /// let e = db.execute("CALL my.half('3')", &Params::new()).unwrap_err();
+    /// assert_eq!(e.kind, ErrorKind::TypeError);
+    /// # Ok::<(), baobab::Error>(())
+    /// ```
+    pub fn register_typed_procedure(
+        &self,
+        name: &str,
+        inputs: &[(&str, ArgType)],
+        outputs: &[&str],
+        body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
+    ) {
         if let Ok(mut s) = self.settings.write() {
             s.procedures.insert(
                 name.to_string(),
                 ProcedureDef {
-                    inputs,
+                    inputs: inputs.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
                     outputs: outputs.iter().map(|s| s.to_string()).collect(),
                     body: Arc::new(body),
                 },

@@ -80,12 +80,115 @@ pub enum GraphAccess<'a> {
 /// A procedure callable with CALL: fixed rows for given inputs.
 pub type Procedure = Arc<dyn Fn(&[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync>;
 
-/// A registered procedure: its output field names and its body.
+/// A registered procedure: the name and type of each argument, its output field names and
+/// its body.
 #[derive(Clone)]
 pub struct ProcedureDef {
-    pub inputs: usize,
+    pub inputs: Vec<(String, ArgType)>,
     pub outputs: Vec<String>,
     pub body: Procedure,
+}
+
+impl ProcedureDef {
+    /// The arguments of a call of procedure `name`, each checked against its declared type
+    /// (null passes any): an INTEGER given for a FLOAT becomes that FLOAT, as openCypher
+    /// allows; any other mismatch is a TypeError before the body runs.
+    fn coerce(&self, name: &str, args: &mut [Value]) -> Result<()> {
+        for (v, (arg, ty)) in args.iter_mut().zip(&self.inputs) {
+            match (ty, &*v) {
+                (ArgType::Float, Value::Int(i)) => *v = Value::Float(*i as f64),
+                (ty, v) if v.is_null() || ty.accepts(v) => {}
+                (ty, v) => {
+                    return Err(Error::runtime(
+                        ErrorKind::TypeError,
+                        detail::INVALID_ARGUMENT_TYPE,
+                        format!(
+                            "argument `{arg}` of procedure `{name}` must be {}, not {}",
+                            ty.name(),
+                            v.type_name()
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The type a procedure declares for an argument ([`crate::Database::register_typed_procedure`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgType {
+    Any,
+    Boolean,
+    Integer,
+    Float,
+    /// An INTEGER or a FLOAT.
+    Number,
+    String,
+    List,
+    Map,
+    Node,
+    Relationship,
+    Path,
+}
+
+impl ArgType {
+    /// The type's name as Cypher writes it (`INTEGER`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ArgType::Any => "ANY",
+            ArgType::Boolean => "BOOLEAN",
+            ArgType::Integer => "INTEGER",
+            ArgType::Float => "FLOAT",
+            ArgType::Number => "NUMBER",
+            ArgType::String => "STRING",
+            ArgType::List => "LIST",
+            ArgType::Map => "MAP",
+            ArgType::Node => "NODE",
+            ArgType::Relationship => "RELATIONSHIP",
+            ArgType::Path => "PATH",
+        }
+    }
+
+    /// The type named `text` as Cypher writes it, case-insensitively, with or without the
+    /// `?` that marks it nullable (every argument may be null). `LIST OF T` is a LIST.
+    pub fn parse(text: &str) -> Option<ArgType> {
+        let first = text.split_whitespace().next()?;
+        Some(
+            match first.trim_end_matches('?').to_ascii_uppercase().as_str() {
+                "ANY" => ArgType::Any,
+                "BOOLEAN" => ArgType::Boolean,
+                "INTEGER" => ArgType::Integer,
+                "FLOAT" => ArgType::Float,
+                "NUMBER" => ArgType::Number,
+                "STRING" => ArgType::String,
+                "LIST" => ArgType::List,
+                "MAP" => ArgType::Map,
+                "NODE" => ArgType::Node,
+                "RELATIONSHIP" => ArgType::Relationship,
+                "PATH" => ArgType::Path,
+                _ => return None,
+            },
+        )
+    }
+
+    /// Whether `v`, not null, is of this type.
+    pub fn accepts(self, v: &Value) -> bool {
+        match self {
+            ArgType::Any => true,
+            ArgType::Boolean => matches!(v, Value::Bool(_)),
+            ArgType::Integer => matches!(v, Value::Int(_)),
+            ArgType::Float => matches!(v, Value::Float(_)),
+            ArgType::Number => matches!(v, Value::Int(_) | Value::Float(_)),
+            ArgType::String => matches!(v, Value::String(_)),
+            ArgType::List => matches!(v, Value::List(_)),
+            ArgType::Map => matches!(v, Value::Map(_)),
+            ArgType::Node => matches!(v, Value::Node(_)),
+            ArgType::Relationship => matches!(v, Value::Relationship(_)),
+            ArgType::Path => matches!(v, Value::Path(_)),
+        }
+    }
 }
 
 /// Limits a query runs under.
@@ -3651,6 +3754,7 @@ impl Fanout for ProcCall<'_> {
             .with_detail(detail::UNKNOWN_PROCEDURE)
             .at_runtime()
         })?;
+        def.coerce(self.name, &mut args)?;
         // Where each yielded field sits in the procedure's output rows.
         let positions: Vec<Option<usize>> = self
             .yields

@@ -26,13 +26,14 @@ impl Tally {
         self.phase_only += other.phase_only;
     }
 
-    /// Percentage of the cases that ran (skipped ones excluded) that passed.
+    /// Percentage of the cases that ran (skipped ones excluded) that passed, rounded down
+    /// to a tenth: 100.0 % only when none failed (2,096 of 2,097 is 99.9 %).
     pub fn percent(&self) -> f64 {
         let ran = self.passed + self.failed;
         if ran == 0 {
             0.0
         } else {
-            100.0 * self.passed as f64 / ran as f64
+            (1000.0 * self.passed as f64 / ran as f64).floor() / 10.0
         }
     }
 }
