@@ -947,6 +947,18 @@ fn grouping_keys_beside_aggregates() {
     ] {
         t.error(q, syntax, ambiguous);
     }
+    // A WITH's unnamed expression is reported after its ORDER BY's own mistakes.
+    t.error(
+        "MATCH (a)<-[:FATHER]-(c) WITH a.age + c.age, count(*) AS n \
+         ORDER BY a.age + c.age + count(*) RETURN *",
+        syntax,
+        ambiguous,
+    );
+    t.error(
+        "MATCH (a)<-[:FATHER]-(c) WITH a.age + c.age, count(*) AS n ORDER BY n RETURN *",
+        syntax,
+        Some("NoExpressionAlias"),
+    );
     for q in [
         "MATCH (a)<-[:FATHER]-(c) RETURN count(c.age) AS n ORDER BY a.age + count(c.age)",
         "MATCH (a)<-[:FATHER]-(c) WITH count(c.age) AS n ORDER BY a.age + count(c.age) RETURN *",

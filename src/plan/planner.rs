@@ -1213,12 +1213,15 @@ impl<'a> Planner<'a> {
                 });
             }
         }
+        // An expression WITH does not name is an error, raised once the items, WHERE and
+        // ORDER BY have had their own checks: openCypher reports those first.
+        let mut unaliased = None;
         for it in &p.items {
             let name = match &it.alias {
                 Some(a) => a.name.clone(),
                 None => {
                     if !is_return && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-                        return Err(err(
+                        unaliased.get_or_insert(err(
                             "NoExpressionAlias",
                             "expressions in WITH must be aliased (use AS)",
                             it.span,
@@ -1515,6 +1518,9 @@ impl<'a> Planner<'a> {
                 input: Box::new(plan),
                 pred,
             };
+        }
+        if let Some(e) = unaliased {
+            return Err(e);
         }
         Ok((plan, new_scope, names, col_slots))
     }
