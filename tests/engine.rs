@@ -937,6 +937,13 @@ fn grouping_keys_beside_aggregates() {
          ORDER BY a.age * 10 + count(c) DESC",
         &["40 | 2 | 42", "30 | 1 | 31"],
     );
+    // A subquery beside an aggregate names its own variables.
+    t.check(
+        "MATCH (a)<-[:FATHER]-(c) \
+         WITH a, count(*) + COUNT { MATCH (a)<-[:FATHER]-(k) WHERE k.age > 4 RETURN k } AS n \
+         RETURN a.name, n ORDER BY a.name",
+        &["'Andres' | 4", "'Bo' | 1"],
+    );
     let ambiguous = Some("AmbiguousAggregationExpression");
     let syntax = ErrorKind::SyntaxError;
     for q in [

@@ -2486,7 +2486,16 @@ impl<'a> Planner<'a> {
     }
 
     /// A subquery expression: its plan (rows extend the outer row) and its column slots.
+    /// It sees the outer variables of `scope`, not the grouping of an aggregating
+    /// projection it sits in: its own variables are its own.
     fn subquery(&mut self, sub: &SubqueryExpr, scope: &Scope) -> Result<(Plan, Vec<Slot>)> {
+        let outer = self.agg.take();
+        let r = self.subquery_plan(sub, scope);
+        self.agg = outer;
+        r
+    }
+
+    fn subquery_plan(&mut self, sub: &SubqueryExpr, scope: &Scope) -> Result<(Plan, Vec<Slot>)> {
         match sub {
             SubqueryExpr::Pattern { pattern, where_ } => {
                 let mut inner = scope.clone();
