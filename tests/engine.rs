@@ -937,6 +937,19 @@ fn grouping_keys_beside_aggregates() {
          ORDER BY a.age * 10 + count(c) DESC",
         &["40 | 2 | 42", "30 | 1 | 31"],
     );
+    // Inside a comprehension beside an aggregate, keys are still read by text, except
+    // those the comprehension's own variable hides.
+    t.check(
+        "MATCH (a)<-[:FATHER]-(c) \
+         RETURN a.age AS age, count(*) + size([y IN [4, 30, 40] WHERE y < a.age]) AS n \
+         ORDER BY age",
+        &["30 | 2", "40 | 4"],
+    );
+    t.check(
+        "UNWIND [1, 2] AS x WITH x, count(*) + size([x IN [5, 6, 7] WHERE x > 5]) AS n \
+         RETURN x, n ORDER BY x",
+        &["1 | 3", "2 | 3"],
+    );
     // A subquery beside an aggregate names its own variables.
     t.check(
         "MATCH (a)<-[:FATHER]-(c) \

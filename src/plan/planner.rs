@@ -186,6 +186,19 @@ fn arc(s: &str) -> Arc<str> {
     Arc::from(s)
 }
 
+/// The variable a key's text starts with: `a` of `a.x`, `` `my a` `` of `` `my a`.x ``.
+fn root_variable(text: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '`' => quoted = !quoted,
+            '.' if !quoted => return &text[..i],
+            _ => {}
+        }
+    }
+    text
+}
+
 /// The state of compiling the expressions of an aggregating projection.
 #[derive(Default)]
 struct AggContext {
@@ -205,6 +218,32 @@ struct AggContext {
 }
 
 impl AggContext {
+    /// The context of a comprehension's body whose variables `scope` binds beside the keys:
+    /// a key whose variable the body binds anew is hidden by it, and dropped.
+    fn within(&self, scope: &Scope) -> AggContext {
+        let bare = |name: &str| -> String {
+            name.chars()
+                .filter(|c| !c.is_whitespace() && *c != '`')
+                .collect()
+        };
+        let rebound: Vec<String> = scope
+            .vars
+            .iter()
+            .filter(|(n, v)| self.key_scope.get(n).is_none_or(|k| k.slot != v.slot))
+            .map(|(n, _)| bare(n))
+            .collect();
+        let keys = self
+            .keys
+            .iter()
+            .filter(|(text, _)| !rebound.contains(&bare(root_variable(text))))
+            .cloned()
+            .collect();
+        let mut ctx = AggContext::new(keys, self.input_scope.clone());
+        ctx.complex = self.complex.clone();
+        ctx.order_by = self.order_by;
+        ctx
+    }
+
     fn new(keys: Vec<(String, Var)>, input_scope: Scope) -> AggContext {
         let mut key_scope = Scope::default();
         for (t, v) in &keys {
@@ -2093,7 +2132,7 @@ impl<'a> Planner<'a> {
     /// keys and aggregate calls are resolved first, before the expression's own structure.
     fn expr(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
         if let Some(mut ctx) = self.agg.take() {
-            let leaf = self.agg_leaf(e, &mut ctx);
+            let leaf = self.agg_leaf(e, &mut ctx, scope);
             self.agg = Some(ctx);
             if let Some(c) = leaf? {
                 return Ok(c);
@@ -2104,8 +2143,9 @@ impl<'a> Planner<'a> {
 
     /// In an aggregating projection: a grouping key or an aggregate call becomes a slot, and
     /// a part without aggregates may only use grouping keys. `None`: compile `e`'s structure
-    /// (it contains aggregates deeper down).
-    fn agg_leaf(&mut self, e: &Expr, ctx: &mut AggContext) -> Result<Option<CExpr>> {
+    /// (it contains aggregates deeper down). `scope` is the keys' scope, with the variables
+    /// of the comprehensions `e` sits in.
+    fn agg_leaf(&mut self, e: &Expr, ctx: &mut AggContext, scope: &Scope) -> Result<Option<CExpr>> {
         let text = self.norm(e.span);
         if let Some((_, var)) = ctx.keys.iter().find(|(t, _)| *t == text) {
             return Ok(Some(CExpr::Slot(var.slot)));
@@ -2159,9 +2199,8 @@ impl<'a> Planner<'a> {
         }
         // A part without aggregates: compiled in the keys' scope, and each of its parts that
         // is a grouping key by text (`a.name` in `a.name = 'x'`) read from the key's slot.
-        let key_scope = ctx.key_scope.clone();
         self.agg = Some(std::mem::take(ctx));
-        let compiled = self.expr_node(e, &key_scope);
+        let compiled = self.expr_node(e, scope);
         *ctx = self.agg.take().unwrap_or_default();
         match compiled {
             Err(er)
@@ -2203,7 +2242,10 @@ impl<'a> Planner<'a> {
                 span,
             ));
         }
+        // Inside an aggregating projection the body still reads grouping keys by text
+        // (`a.x` in `[y IN l WHERE y > a.x]`), but not those its own variables hide.
         let outer = self.agg.take();
+        self.agg = outer.as_ref().map(|ctx| ctx.within(scope));
         let r = self.expr(e, scope);
         self.agg = outer;
         r
@@ -2860,6 +2902,20 @@ mod tests {
         }
         fn procedure_outputs(&self, _: &str) -> Option<(usize, Vec<String>)> {
             None
+        }
+    }
+
+    /// A key's variable is found past dots inside backquotes, so the comprehension variable
+    /// `` `a.b` `` hides the key `` `a.b`.x ``, not a key of `a`.
+    #[test]
+    fn a_keys_variable_is_read_up_to_its_first_unquoted_dot() {
+        for (text, root) in [
+            ("a.x", "a"),
+            ("n", "n"),
+            ("`a.b`.x", "`a.b`"),
+            ("a.b.c", "a"),
+        ] {
+            assert_eq!(root_variable(text), root, "{text}");
         }
     }
 
