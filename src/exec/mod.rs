@@ -154,41 +154,35 @@ impl ArgType {
     /// The type named `text` as Cypher writes it, case-insensitively, with or without the
     /// `?` that marks it nullable (every argument may be null). `LIST OF T` is a LIST.
     pub fn parse(text: &str) -> Option<ArgType> {
-        let first = text.split_whitespace().next()?;
-        Some(
-            match first.trim_end_matches('?').to_ascii_uppercase().as_str() {
-                "ANY" => ArgType::Any,
-                "BOOLEAN" => ArgType::Boolean,
-                "INTEGER" => ArgType::Integer,
-                "FLOAT" => ArgType::Float,
-                "NUMBER" => ArgType::Number,
-                "STRING" => ArgType::String,
-                "LIST" => ArgType::List,
-                "MAP" => ArgType::Map,
-                "NODE" => ArgType::Node,
-                "RELATIONSHIP" => ArgType::Relationship,
-                "PATH" => ArgType::Path,
-                _ => return None,
-            },
-        )
+        let first = text.split_whitespace().next()?.trim_end_matches('?');
+        ArgType::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(first))
     }
 
-    /// Whether `v`, not null, is of this type.
+    /// Whether `v`, not null, is of this type: the type [`Value::type_name`] names, or any
+    /// number for NUMBER.
     pub fn accepts(self, v: &Value) -> bool {
         match self {
             ArgType::Any => true,
-            ArgType::Boolean => matches!(v, Value::Bool(_)),
-            ArgType::Integer => matches!(v, Value::Int(_)),
-            ArgType::Float => matches!(v, Value::Float(_)),
             ArgType::Number => matches!(v, Value::Int(_) | Value::Float(_)),
-            ArgType::String => matches!(v, Value::String(_)),
-            ArgType::List => matches!(v, Value::List(_)),
-            ArgType::Map => matches!(v, Value::Map(_)),
-            ArgType::Node => matches!(v, Value::Node(_)),
-            ArgType::Relationship => matches!(v, Value::Relationship(_)),
-            ArgType::Path => matches!(v, Value::Path(_)),
+            t => t.name() == v.type_name(),
         }
     }
+
+    const ALL: [ArgType; 11] = [
+        ArgType::Any,
+        ArgType::Boolean,
+        ArgType::Integer,
+        ArgType::Float,
+        ArgType::Number,
+        ArgType::String,
+        ArgType::List,
+        ArgType::Map,
+        ArgType::Node,
+        ArgType::Relationship,
+        ArgType::Path,
+    ];
 }
 
 /// Limits a query runs under.
@@ -576,6 +570,11 @@ fn bound_origin<'p>(mut plan: &'p Plan, first: &'p CExpr) -> Option<(usize, Sym)
             CExpr::Slot(_) => None,
             _ => return None,
         };
+        // `plan` itself, when it binds the node at `slot`.
+        let here = |slot: Slot| match node {
+            Some((s, key)) if s == slot => Some((plan_address(plan), key)),
+            _ => None,
+        };
         plan = match plan {
             Plan::Profiled { input, .. } => input,
             Plan::Filter { input, pred } if cannot_fail(pred) => input,
@@ -597,23 +596,15 @@ fn bound_origin<'p>(mut plan: &'p Plan, first: &'p CExpr) -> Option<(usize, Sym)
                 }
                 input
             }
-            Plan::Expand { input, spec } if !spec.into => match node {
-                Some((s, key)) if s == spec.to => return Some((plan_address(plan), key)),
-                _ => input,
+            Plan::Expand { input, spec } if !spec.into => match here(spec.to) {
+                Some(found) => return Some(found),
+                None => input,
             },
             // Not through one: its relationship filter may fail on a path that a dropped
             // row below would have led to.
-            Plan::VarLengthExpand { spec, .. } if !spec.into => {
-                return match node {
-                    Some((s, key)) if s == spec.to => Some((plan_address(plan), key)),
-                    _ => None,
-                };
-            }
+            Plan::VarLengthExpand { spec, .. } if !spec.into => return here(spec.to),
             Plan::AllNodesScan { slot, .. } | Plan::NodeByLabelScan { slot, .. } => {
-                return match node {
-                    Some((s, key)) if s == *slot => Some((plan_address(plan), key)),
-                    _ => None,
-                };
+                return here(*slot)
             }
             _ => return None,
         };

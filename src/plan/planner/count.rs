@@ -184,9 +184,8 @@ fn matched_slots(mut plan: &Plan) -> Vec<Slot> {
 /// node once: `MATCH (a)-[:KNOWS*1..3]-(f) RETURN count(DISTINCT f)` then searches
 /// breadth-first instead of enumerating every path.
 ///
-/// Between the aggregation and the expansion only filters may stand, and projections that
-/// write only the relationship list; none of them, nor the aggregation, may read the
-/// relationships.
+/// Between the aggregation and the expansion only filters may stand; none of them, nor the
+/// aggregation, may read the relationships.
 pub(super) fn fold_distinct_ends(plan: &mut Plan) {
     for c in plan.children_mut() {
         fold_distinct_ends(c);
@@ -204,22 +203,12 @@ pub(super) fn fold_distinct_ends(plan: &mut Plan) {
             return;
         }
     }
-    let mut written = BTreeSet::new();
     let mut at: &mut Plan = input;
     loop {
         match at {
             Plan::Filter { input, pred } => {
                 if !slots_of(pred, &mut read) {
                     return;
-                }
-                at = input;
-            }
-            Plan::Projection { input, items } => {
-                for (s, e) in items.iter() {
-                    written.insert(*s);
-                    if !slots_of(e, &mut BTreeSet::new()) {
-                        return;
-                    }
                 }
                 at = input;
             }
@@ -230,10 +219,7 @@ pub(super) fn fold_distinct_ends(plan: &mut Plan) {
                 distinct_ends,
                 ..
             } => {
-                // The projections may only rewrite the relationship list.
-                let only_rels = written.iter().all(|s| *s == spec.rel);
-                if only_rels
-                    && !spec.into
+                if !spec.into
                     && spec.distinct_from.is_empty()
                     && hops.min <= 1
                     && !read.contains(&spec.rel)
