@@ -42,7 +42,8 @@ pub type Sym = u32;
 /// Interns names; symbols are never freed.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    map: HashMap<Arc<str>, Sym>,
+    /// foldhash: every statement looks its relationship types up by name.
+    map: HashMap<Arc<str>, Sym, foldhash::fast::RandomState>,
     names: Vec<Arc<str>>,
 }
 
@@ -315,7 +316,8 @@ pub struct Graph {
     g: StableDiGraph<NodeRec, RelRec, u32>,
     pub syms: Interner,
     label_index: label_index::LabelIndex,
-    type_counts: HashMap<Sym, u64>,
+    /// foldhash, as the triple counts: expansions read them per statement.
+    type_counts: HashMap<Sym, u64, foldhash::fast::RandomState>,
     keys: HashMap<Arc<str>, NodeId>,
     /// The key of every node record that has one, tombstoned ones included (few nodes have
     /// a key: kept beside the records, not in each).
