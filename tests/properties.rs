@@ -12,6 +12,8 @@ use baobab::value::ops;
 use baobab::{Database, ErrorKind, Params, Value};
 use proptest::prelude::*;
 
+mod common;
+
 /// Integers with the edges of the range well represented.
 fn int() -> impl Strategy<Value = i64> {
     prop_oneof![
@@ -173,16 +175,8 @@ fn sorted_both_ways<K: Clone + Into<Value>>(
     (got, expected)
 }
 
-/// 256 cases per property, or `PROPTEST_CASES`; failures are reported, not stored.
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
     fn order_is_antisymmetric_and_reflexive(a in value(), b in value()) {

@@ -17,7 +17,7 @@ use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::graph::{NodeRec, PropRef, PropsRef, RelRec, SchemaDef, SchemaKind};
-use crate::value::temporal::{Duration, Temporal};
+use crate::value::temporal::{Date, Duration, Temporal};
 use crate::value::Value;
 
 /// The most bytes one snapshot item or log record may hold.
@@ -379,6 +379,10 @@ fn dec_date<D: Decoder>(d: &mut D) -> Result<NaiveDate, DecodeError> {
     NaiveDate::from_num_days_from_ce_opt(i32::decode(d)?).ok_or_else(|| bad("date out of range"))
 }
 
+fn dec_far_date<D: Decoder>(d: &mut D) -> Result<Date, DecodeError> {
+    Date::from_days(i64::decode(d)?).ok_or_else(|| bad("date out of range"))
+}
+
 fn enc_time<E: Encoder>(t: &NaiveTime, e: &mut E) -> Result<(), EncodeError> {
     t.num_seconds_from_midnight().encode(e)?;
     t.nanosecond().encode(e)
@@ -402,10 +406,18 @@ fn dec_datetime<D: Decoder>(d: &mut D) -> Result<NaiveDateTime, DecodeError> {
 
 fn encode_temporal<E: Encoder>(t: &Temporal, e: &mut E) -> Result<(), EncodeError> {
     match t {
-        Temporal::Date(date) => {
-            0u8.encode(e)?;
-            enc_date(date, e)
-        }
+        // A date chrono reaches keeps the 4-byte day number files have always had; one
+        // beyond (decision 0031) is tagged apart, with 8 bytes.
+        Temporal::Date(date) => match date.naive() {
+            Some(date) => {
+                0u8.encode(e)?;
+                enc_date(&date, e)
+            }
+            None => {
+                6u8.encode(e)?;
+                date.days().encode(e)
+            }
+        },
         Temporal::LocalTime(time) => {
             1u8.encode(e)?;
             enc_time(time, e)
@@ -415,10 +427,18 @@ fn encode_temporal<E: Encoder>(t: &Temporal, e: &mut E) -> Result<(), EncodeErro
             enc_time(time, e)?;
             offset.encode(e)
         }
-        Temporal::LocalDateTime(dt) => {
-            3u8.encode(e)?;
-            enc_datetime(dt, e)
-        }
+        Temporal::LocalDateTime(date, time) => match date.naive() {
+            Some(date) => {
+                3u8.encode(e)?;
+                enc_date(&date, e)?;
+                enc_time(time, e)
+            }
+            None => {
+                7u8.encode(e)?;
+                date.days().encode(e)?;
+                enc_time(time, e)
+            }
+        },
         Temporal::DateTime(dt, offset, zone) => {
             4u8.encode(e)?;
             enc_datetime(dt, e)?;
@@ -437,10 +457,10 @@ fn encode_temporal<E: Encoder>(t: &Temporal, e: &mut E) -> Result<(), EncodeErro
 
 fn decode_temporal<D: Decoder>(d: &mut D) -> Result<Temporal, DecodeError> {
     Ok(match u8::decode(d)? {
-        0 => Temporal::Date(dec_date(d)?),
+        0 => Temporal::date_of(dec_date(d)?),
         1 => Temporal::LocalTime(dec_time(d)?),
         2 => Temporal::Time(dec_time(d)?, i32::decode(d)?),
-        3 => Temporal::LocalDateTime(dec_datetime(d)?),
+        3 => Temporal::local_datetime(dec_datetime(d)?),
         4 => {
             let dt = dec_datetime(d)?;
             let offset = i32::decode(d)?;
@@ -462,6 +482,8 @@ fn decode_temporal<D: Decoder>(d: &mut D) -> Result<Temporal, DecodeError> {
                 nanos,
             })
         }
+        6 => Temporal::Date(dec_far_date(d)?),
+        7 => Temporal::LocalDateTime(dec_far_date(d)?, dec_time(d)?),
         t => return Err(bad(&format!("unknown temporal tag {t}"))),
     })
 }
@@ -658,10 +680,18 @@ mod tests {
             Value::String("Sahel — AES".into()),
             Value::List(vec![Value::Int(1), Value::Float(2.5), "x".into()]),
             Value::Map(map),
-            Value::Temporal(Box::new(Temporal::Date(date))),
+            Value::Temporal(Box::new(Temporal::date_of(date))),
             Value::Temporal(Box::new(Temporal::LocalTime(time))),
             Value::Temporal(Box::new(Temporal::Time(time, -3600))),
-            Value::Temporal(Box::new(Temporal::LocalDateTime(date.and_time(time)))),
+            Value::Temporal(Box::new(Temporal::local_datetime(date.and_time(time)))),
+            // Beyond chrono's years, at both ends of Cypher's.
+            Value::Temporal(Box::new(Temporal::Date(
+                Date::from_ymd(-999_999_999, 1, 1).unwrap(),
+            ))),
+            Value::Temporal(Box::new(Temporal::LocalDateTime(
+                Date::from_ymd(999_999_999, 12, 31).unwrap(),
+                time,
+            ))),
             Value::Temporal(Box::new(Temporal::DateTime(
                 date.and_time(time),
                 3600,

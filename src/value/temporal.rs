@@ -18,14 +18,155 @@ use crate::error::{detail, Error, ErrorKind, Result};
 /// Nanoseconds in a second.
 pub const NANOS: i64 = 1_000_000_000;
 
+/// The years a [`Date`] reaches, Cypher's range.
+pub const MIN_YEAR: i64 = -999_999_999;
+pub const MAX_YEAR: i64 = 999_999_999;
+
+/// Days in 400 years of the Gregorian calendar: a whole number of weeks, after which the
+/// calendar repeats itself.
+pub(crate) const CYCLE_DAYS: i64 = 146_097;
+
+/// A date of the proleptic Gregorian calendar, years [`MIN_YEAR`] to [`MAX_YEAR`]: its day
+/// number, 0001-01-01 being day 1 (as chrono's `num_days_from_ce`).
+///
+/// chrono's dates reach years ±262,143 only. A date beyond them is built, read, printed,
+/// compared, stored, moved by a duration and measured against another
+/// (`duration.between`) through the 400-year cycle of the calendar: its day within the
+/// first cycle, which chrono holds, and the number of whole cycles before it. Time zones
+/// stay within chrono's years: a zoned date-time is a chrono one ([`Date::near`]). See
+/// decision 0031.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i64);
+
+impl Date {
+    pub fn from_naive(d: NaiveDate) -> Date {
+        Date(i64::from(d.num_days_from_ce()))
+    }
+
+    /// The day number (0001-01-01 is day 1).
+    pub fn days(self) -> i64 {
+        self.0
+    }
+
+    /// The date of day number `days`, when its year is in range.
+    pub fn from_days(days: i64) -> Option<Date> {
+        // Some 365.2 billion days either way; beyond, the year's arithmetic could overflow.
+        if days.unsigned_abs() > 400_000_000_000 {
+            return None;
+        }
+        let d = Date(days);
+        (MIN_YEAR..=MAX_YEAR).contains(&d.year()).then_some(d)
+    }
+
+    /// The date as chrono's, when chrono reaches it.
+    pub fn naive(self) -> Option<NaiveDate> {
+        i32::try_from(self.0)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+    }
+
+    /// [`Date::naive`], or the error of a date too far for calendar math.
+    pub fn near(self) -> Result<NaiveDate> {
+        self.naive().ok_or_else(|| {
+            Error::runtime(
+                ErrorKind::TypeError,
+                detail::INVALID_ARGUMENT_VALUE,
+                format!(
+                    "the date {} is beyond the years -262143 to 262143 that time zones \
+                     and zoned times and date-times support",
+                    Temporal::Date(self)
+                ),
+            )
+        })
+    }
+
+    /// The same day in the first 400-year cycle (years 1 to 400), and how many cycles lie
+    /// between that one and the date's.
+    pub(crate) fn cycle(self) -> (NaiveDate, i64) {
+        let (cycles, day) = (
+            (self.0 - 1).div_euclid(CYCLE_DAYS),
+            (self.0 - 1).rem_euclid(CYCLE_DAYS),
+        );
+        // `day` is below CYCLE_DAYS, so chrono always has it.
+        let first = i32::try_from(day + 1)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .unwrap_or(NaiveDate::MIN);
+        (first, cycles)
+    }
+
+    /// The date of `year`, month `month`, day `day`, when there is one.
+    pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Date> {
+        Date::in_cycle(year, |y| NaiveDate::from_ymd_opt(y, month, day))
+    }
+
+    /// Day `ordinal` of `year`, when there is one.
+    pub fn from_yo(year: i64, ordinal: u32) -> Option<Date> {
+        Date::in_cycle(year, |y| NaiveDate::from_yo_opt(y, ordinal))
+    }
+
+    /// Weekday `weekday` of ISO week `week` of week-based year `year`, when there is one.
+    pub fn from_isoywd(year: i64, week: u32, weekday: chrono::Weekday) -> Option<Date> {
+        Date::in_cycle(year, |y| NaiveDate::from_isoywd_opt(y, week, weekday))
+    }
+
+    /// The date `build` makes of `year` moved into the first cycle, moved back.
+    fn in_cycle(year: i64, build: impl Fn(i32) -> Option<NaiveDate>) -> Option<Date> {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return None;
+        }
+        let cycles = (year - 1).div_euclid(400);
+        let first = build(i32::try_from(year - 400 * cycles).ok()?)?;
+        Date::from_days(i64::from(first.num_days_from_ce()) + cycles * CYCLE_DAYS)
+    }
+
+    pub fn year(self) -> i64 {
+        let (first, cycles) = self.cycle();
+        i64::from(first.year()) + 400 * cycles
+    }
+
+    /// The ISO week-based year.
+    pub fn iso_year(self) -> i64 {
+        let (first, cycles) = self.cycle();
+        i64::from(first.iso_week().year()) + 400 * cycles
+    }
+
+    /// What chrono's `Datelike` says of the date that the 400-year cycle leaves as it is:
+    /// month, day, ordinal day, weekday and ISO week.
+    pub fn same_in_cycle(self) -> NaiveDate {
+        self.cycle().0
+    }
+
+    /// `f` of the date's day in the first 400-year cycle at `time`, the result moved back
+    /// by as many cycles, and by `more_cycles` more.
+    pub(crate) fn through_cycle(
+        self,
+        time: NaiveTime,
+        more_cycles: i64,
+        f: impl FnOnce(NaiveDateTime) -> Result<NaiveDateTime>,
+    ) -> Result<(Date, NaiveTime)> {
+        // Through the first cycle even for a date chrono reaches: within a cycle of year
+        // 262,143 a step of less than 400 years could leave chrono's range on the way.
+        let (start, cycles) = self.cycle();
+        let r = f(start.and_time(time))?;
+        let date = cycles
+            .checked_add(more_cycles)
+            .and_then(|c| c.checked_mul(CYCLE_DAYS))
+            .and_then(|shift| Date::from_naive(r.date()).days().checked_add(shift))
+            .and_then(Date::from_days)
+            .ok_or_else(invalid_date)?;
+        Ok((date, r.time()))
+    }
+}
+
 /// A temporal value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Temporal {
-    Date(NaiveDate),
+    Date(Date),
     LocalTime(NaiveTime),
     /// A time of day with its offset from UTC in seconds.
     Time(NaiveTime, i32),
-    LocalDateTime(NaiveDateTime),
+    LocalDateTime(Date, NaiveTime),
     /// A local date-time, its offset from UTC in seconds and the named zone, if any.
     DateTime(NaiveDateTime, i32, Option<Arc<str>>),
     Duration(Duration),
@@ -178,15 +319,16 @@ fn write_time(f: &mut fmt::Formatter<'_>, t: &NaiveTime) -> fmt::Result {
     Ok(())
 }
 
-fn write_date(f: &mut fmt::Formatter<'_>, d: &NaiveDate) -> fmt::Result {
+fn write_date(f: &mut fmt::Formatter<'_>, d: Date) -> fmt::Result {
     let y = d.year();
     if (0..=9999).contains(&y) {
         write!(f, "{y:04}")?;
     } else if y < 0 {
-        write!(f, "-{:04}", -i64::from(y))?;
+        write!(f, "-{:04}", -y)?;
     } else {
         write!(f, "+{y}")?;
     }
+    let d = d.same_in_cycle();
     write!(f, "-{:02}-{:02}", d.month(), d.day())
 }
 
@@ -208,19 +350,19 @@ pub fn format_offset(secs: i32) -> String {
 impl fmt::Display for Temporal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Temporal::Date(d) => write_date(f, d),
+            Temporal::Date(d) => write_date(f, *d),
             Temporal::LocalTime(t) => write_time(f, t),
             Temporal::Time(t, o) => {
                 write_time(f, t)?;
                 f.write_str(&format_offset(*o))
             }
-            Temporal::LocalDateTime(dt) => {
-                write_date(f, &dt.date())?;
+            Temporal::LocalDateTime(d, t) => {
+                write_date(f, *d)?;
                 f.write_str("T")?;
-                write_time(f, &dt.time())
+                write_time(f, t)
             }
             Temporal::DateTime(dt, o, zone) => {
-                write_date(f, &dt.date())?;
+                write_date(f, Date::from_naive(dt.date()))?;
                 f.write_str("T")?;
                 write_time(f, &dt.time())?;
                 f.write_str(&format_offset(*o))?;
@@ -253,7 +395,7 @@ impl Temporal {
             Temporal::Date(_) => "date",
             Temporal::LocalTime(_) => "localtime",
             Temporal::Time(..) => "time",
-            Temporal::LocalDateTime(_) => "localdatetime",
+            Temporal::LocalDateTime(..) => "localdatetime",
             Temporal::DateTime(..) => "datetime",
             Temporal::Duration(_) => "duration",
         }
@@ -264,7 +406,7 @@ impl Temporal {
             Temporal::Date(_) => "DATE",
             Temporal::LocalTime(_) => "LOCAL TIME",
             Temporal::Time(..) => "ZONED TIME",
-            Temporal::LocalDateTime(_) => "LOCAL DATETIME",
+            Temporal::LocalDateTime(..) => "LOCAL DATETIME",
             Temporal::DateTime(..) => "ZONED DATETIME",
             Temporal::Duration(_) => "DURATION",
         }
@@ -274,7 +416,7 @@ impl Temporal {
     pub fn kind_rank(&self) -> u8 {
         match self {
             Temporal::DateTime(..) => 0,
-            Temporal::LocalDateTime(_) => 1,
+            Temporal::LocalDateTime(..) => 1,
             Temporal::Date(_) => 2,
             Temporal::Time(..) => 3,
             Temporal::LocalTime(_) => 4,
@@ -292,7 +434,9 @@ impl Temporal {
                 let y = time_nanos(b) - i64::from(*ob) * NANOS;
                 Some(x.cmp(&y).then(oa.cmp(ob)))
             }
-            (Temporal::LocalDateTime(a), Temporal::LocalDateTime(b)) => Some(a.cmp(b)),
+            (Temporal::LocalDateTime(a, x), Temporal::LocalDateTime(b, y)) => {
+                Some(a.cmp(b).then(x.cmp(y)))
+            }
             (Temporal::DateTime(a, oa, _), Temporal::DateTime(b, ob, _)) => {
                 Some(instant_nanos(a, *oa).cmp(&instant_nanos(b, *ob)))
             }
@@ -339,20 +483,32 @@ impl Temporal {
         }
     }
 
-    pub fn date(&self) -> Option<NaiveDate> {
+    pub fn date(&self) -> Option<Date> {
         match self {
-            Temporal::Date(d) => Some(*d),
-            Temporal::LocalDateTime(dt) | Temporal::DateTime(dt, ..) => Some(dt.date()),
+            Temporal::Date(d) | Temporal::LocalDateTime(d, _) => Some(*d),
+            Temporal::DateTime(dt, ..) => Some(Date::from_naive(dt.date())),
             _ => None,
         }
     }
 
     pub fn time(&self) -> Option<NaiveTime> {
         match self {
-            Temporal::LocalTime(t) | Temporal::Time(t, _) => Some(*t),
-            Temporal::LocalDateTime(dt) | Temporal::DateTime(dt, ..) => Some(dt.time()),
+            Temporal::LocalTime(t) | Temporal::Time(t, _) | Temporal::LocalDateTime(_, t) => {
+                Some(*t)
+            }
+            Temporal::DateTime(dt, ..) => Some(dt.time()),
             _ => None,
         }
+    }
+
+    /// A date of chrono's.
+    pub fn date_of(d: NaiveDate) -> Temporal {
+        Temporal::Date(Date::from_naive(d))
+    }
+
+    /// A local date-time of chrono's.
+    pub fn local_datetime(dt: NaiveDateTime) -> Temporal {
+        Temporal::LocalDateTime(Date::from_naive(dt.date()), dt.time())
     }
 
     pub fn offset(&self) -> Option<i32> {
@@ -417,7 +573,9 @@ impl Zone {
 
 /// `dt` moved by `secs` seconds.
 pub(crate) fn shift(dt: NaiveDateTime, secs: i64) -> Result<NaiveDateTime> {
-    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
+    // `try_seconds`: `seconds` panics beyond some 292 million years.
+    chrono::TimeDelta::try_seconds(secs)
+        .and_then(|delta| dt.checked_add_signed(delta))
         .ok_or_else(invalid_date)
 }
 
@@ -428,7 +586,7 @@ pub(crate) fn add_months_days(d: NaiveDate, months: i64, days: i64) -> Result<Na
         ))
     } else {
         d.checked_sub_months(Months::new(
-            u32::try_from(-months).map_err(|_| invalid_date())?,
+            u32::try_from(months.unsigned_abs()).map_err(|_| invalid_date())?,
         ))
     }
     .ok_or_else(invalid_date)?;
@@ -444,7 +602,8 @@ pub(crate) fn add_nanos_dt(dt: NaiveDateTime, nanos: i128) -> Result<NaiveDateTi
     let n = i128::from(NANOS);
     let secs = i64::try_from(nanos.div_euclid(n)).map_err(|_| invalid_date())?;
     let sub = i64::try_from(nanos.rem_euclid(n)).map_err(|_| invalid_date())?;
-    dt.checked_add_signed(chrono::TimeDelta::seconds(secs))
+    chrono::TimeDelta::try_seconds(secs)
+        .and_then(|delta| dt.checked_add_signed(delta))
         .and_then(|d| d.checked_add_signed(chrono::TimeDelta::nanoseconds(sub)))
         .ok_or_else(invalid_date)
 }
@@ -457,23 +616,39 @@ pub(crate) fn add_nanos_time(t: NaiveTime, nanos: i128) -> NaiveTime {
     NaiveTime::from_num_seconds_from_midnight_opt(secs, sub).unwrap_or(NaiveTime::MIN)
 }
 
+/// Local date `x` at `time` (none for a date) moved by `d`: months first, then days, then
+/// the seconds (a date drops what is less than a day). Local values have no zone, so whole
+/// days of the seconds are days; whole 400-year cycles of the months and days move the date
+/// by cycles, and the rest goes through chrono.
+fn add_to_local(x: Date, time: Option<NaiveTime>, d: &Duration) -> Result<(Date, NaiveTime)> {
+    let day = 86_400 * i128::from(NANOS);
+    let nanos = d.total_nanos();
+    let days = i64::try_from(nanos / day)
+        .ok()
+        .and_then(|n| n.checked_add(d.days))
+        .ok_or_else(invalid_date)?;
+    let cycles = (d.months / 4800)
+        .checked_add(days / CYCLE_DAYS)
+        .ok_or_else(invalid_date)?;
+    let (months, days) = (d.months % 4800, days % CYCLE_DAYS);
+    let rest = if time.is_some() { nanos % day } else { 0 };
+    x.through_cycle(time.unwrap_or(NaiveTime::MIN), cycles, |dt| {
+        let date = add_months_days(dt.date(), months, days)?;
+        add_nanos_dt(date.and_time(dt.time()), rest)
+    })
+}
+
 /// `temporal + duration`.
 pub(crate) fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
     let nanos = d.total_nanos();
     Ok(match t {
         Temporal::Duration(x) => Temporal::Duration(x.checked_add(d).ok_or_else(invalid_date)?),
-        Temporal::Date(x) => {
-            let extra = nanos / (86_400 * i128::from(NANOS));
-            let days = d
-                .days
-                .saturating_add(i64::try_from(extra).unwrap_or(i64::MAX));
-            Temporal::Date(add_months_days(*x, d.months, days)?)
-        }
+        Temporal::Date(x) => Temporal::Date(add_to_local(*x, None, d)?.0),
         Temporal::LocalTime(x) => Temporal::LocalTime(add_nanos_time(*x, nanos)),
         Temporal::Time(x, o) => Temporal::Time(add_nanos_time(*x, nanos), *o),
-        Temporal::LocalDateTime(x) => {
-            let date = add_months_days(x.date(), d.months, d.days)?;
-            Temporal::LocalDateTime(add_nanos_dt(NaiveDateTime::new(date, x.time()), nanos)?)
+        Temporal::LocalDateTime(x, t) => {
+            let (date, time) = add_to_local(*x, Some(*t), d)?;
+            Temporal::LocalDateTime(date, time)
         }
         Temporal::DateTime(x, o, zone) => {
             let date = add_months_days(x.date(), d.months, d.days)?;
@@ -490,4 +665,32 @@ pub(crate) fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_beyond_the_years_are_refused_without_overflow() {
+        let last = Date::from_ymd(MAX_YEAR, 12, 31).expect("the last day");
+        let first = Date::from_ymd(MIN_YEAR, 1, 1).expect("the first day");
+        assert_eq!(Date::from_days(last.days()), Some(last));
+        assert_eq!(Date::from_days(first.days()), Some(first));
+        for days in [
+            last.days() + 1,
+            first.days() - 1,
+            i64::MIN,
+            i64::MAX,
+            -i64::MAX,
+        ] {
+            assert_eq!(Date::from_days(days), None, "{days}");
+        }
+        assert_eq!(Date::from_ymd(MAX_YEAR + 1, 1, 1), None);
+        assert_eq!(Date::from_ymd(MIN_YEAR - 1, 12, 31), None);
+        // Within chrono's years the day number is chrono's own.
+        let d = NaiveDate::from_ymd_opt(-1, 2, 28).expect("a date");
+        assert_eq!(Date::from_ymd(-1, 2, 28), Some(Date::from_naive(d)));
+        assert_eq!(Date::from_naive(d).naive(), Some(d));
+    }
 }

@@ -1,5 +1,8 @@
 //! What several test binaries share: a temporary folder that is removed when the test
-//! ends, passed or failed.
+//! ends, passed or failed, and the property tests' settings.
+
+// Each test binary uses some of these.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,4 +35,12 @@ pub fn temp_dir(kind: &str, name: &str) -> TempDir {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     TempDir(dir)
+}
+
+/// 256 cases per property, or `PROPTEST_CASES`; failures are reported, not stored.
+pub fn proptest_config() -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
 }

@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc, Weekday};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc, Weekday};
 
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::value::temporal::{
-    instant_nanos, invalid_date, shift, time_nanos, Duration, Temporal, Zone, NANOS,
+    instant_nanos, invalid_date, shift, time_nanos, Date, Duration, Temporal, Zone, CYCLE_DAYS,
+    MAX_YEAR, MIN_YEAR, NANOS,
 };
 use crate::value::Value;
 
@@ -153,10 +154,6 @@ fn to_u32(v: i64, what: &str) -> Result<u32> {
     u32::try_from(v).map_err(|_| bad(format!("invalid value for {what}: {v}")))
 }
 
-fn to_i32(v: i64, what: &str) -> Result<i32> {
-    i32::try_from(v).map_err(|_| bad(format!("invalid value for {what}: {v}")))
-}
-
 fn weekday(n: i64) -> Result<Weekday> {
     Ok(match n {
         1 => Weekday::Mon,
@@ -170,12 +167,28 @@ fn weekday(n: i64) -> Result<Weekday> {
     })
 }
 
-fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(to_i32(y, "year")?, to_u32(m, "month")?, to_u32(d, "day")?)
-        .ok_or_else(invalid_date)
+/// `y` when it is a year a [`Date`] reaches.
+fn year(y: i64) -> Result<i64> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&y) {
+        Ok(y)
+    } else {
+        Err(bad(format!("invalid value for year: {y}")))
+    }
 }
 
-fn quarter_start(y: i64, q: i64) -> Result<NaiveDate> {
+fn ymd(y: i64, m: i64, d: i64) -> Result<Date> {
+    Date::from_ymd(year(y)?, to_u32(m, "month")?, to_u32(d, "day")?).ok_or_else(invalid_date)
+}
+
+fn yo(y: i64, ordinal: i64) -> Result<Date> {
+    Date::from_yo(year(y)?, to_u32(ordinal, "ordinalDay")?).ok_or_else(invalid_date)
+}
+
+fn ywd(y: i64, week: i64, day: Weekday) -> Result<Date> {
+    Date::from_isoywd(year(y)?, to_u32(week, "week")?, day).ok_or_else(invalid_date)
+}
+
+fn quarter_start(y: i64, q: i64) -> Result<Date> {
     if !(1..=4).contains(&q) {
         return Err(bad(format!("invalid quarter {q}")));
     }
@@ -183,8 +196,11 @@ fn quarter_start(y: i64, q: i64) -> Result<NaiveDate> {
 }
 
 /// Resolves the date fields of a constructor map, with `base` supplying missing fields.
-fn resolve_date(m: &BTreeMap<String, Value>, base: Option<NaiveDate>) -> Result<NaiveDate> {
+fn resolve_date(m: &BTreeMap<String, Value>, base: Option<Date>) -> Result<Date> {
     let year = map_int(m, "year")?;
+    // Month, day, weekday and ISO week of the base: those of its day in the first 400-year
+    // cycle. Its years are read from the base itself.
+    let cycle = base.map(Date::same_in_cycle);
     let week = map_int(m, "week")?;
     let dow = map_int(m, "dayOfWeek")?;
     let ordinal = map_int(m, "ordinalDay")?;
@@ -193,37 +209,39 @@ fn resolve_date(m: &BTreeMap<String, Value>, base: Option<NaiveDate>) -> Result<
     if week.is_some() || (dow.is_some() && base.is_some() && year.is_none()) {
         let y = match (year, base) {
             (Some(y), _) => y,
-            (None, Some(b)) => i64::from(b.iso_week().year()),
+            (None, Some(b)) => b.iso_year(),
             (None, None) => return Err(bad("year is required")),
         };
-        let w = match (week, base) {
+        let w = match (week, cycle) {
             (Some(w), _) => w,
             (None, Some(b)) => i64::from(b.iso_week().week()),
             (None, None) => 1,
         };
-        let d = match (dow, base) {
+        let d = match (dow, cycle) {
             (Some(d), _) => weekday(d)?,
             (None, Some(b)) => b.weekday(),
             (None, None) => Weekday::Mon,
         };
-        return NaiveDate::from_isoywd_opt(to_i32(y, "year")?, to_u32(w, "week")?, d)
-            .ok_or_else(invalid_date);
+        return ywd(y, w, d);
     }
     let y = match (year, base) {
         (Some(y), _) => y,
-        (None, Some(b)) => i64::from(b.year()),
+        (None, Some(b)) => b.year(),
         (None, None) => return Err(bad("year is required")),
     };
     if let Some(o) = ordinal {
-        return NaiveDate::from_yo_opt(to_i32(y, "year")?, to_u32(o, "ordinalDay")?)
-            .ok_or_else(invalid_date);
+        return yo(y, o);
     }
+    // From here on, only the base's month and day are read.
+    let base = cycle;
     if let Some(q) = quarter {
         let start = quarter_start(y, q)?;
         return match (doq, base) {
             (Some(d), _) if d >= 1 => start
-                .checked_add_days(Days::new(d as u64 - 1))
-                .filter(|r| (i64::from(r.month()) - 1) / 3 + 1 == q)
+                .days()
+                .checked_add(d - 1)
+                .and_then(Date::from_days)
+                .filter(|r| (i64::from(r.same_in_cycle().month()) - 1) / 3 + 1 == q)
                 .ok_or_else(invalid_date),
             (Some(_), _) => Err(invalid_date()),
             (None, Some(b)) => ymd(
@@ -332,13 +350,18 @@ fn from_map(kind: Kind, m: &BTreeMap<String, Value>) -> Result<Temporal> {
     Ok(match kind {
         Kind::Date => Temporal::Date(date.ok_or_else(invalid_date)?),
         Kind::LocalTime => Temporal::LocalTime(time.ok_or_else(invalid_date)?),
-        Kind::LocalDateTime => Temporal::LocalDateTime(NaiveDateTime::new(
+        Kind::LocalDateTime => Temporal::LocalDateTime(
             date.ok_or_else(invalid_date)?,
             time.ok_or_else(invalid_date)?,
-        )),
+        ),
         Kind::Time => {
             let t = time.ok_or_else(invalid_date)?;
-            let day = time_base.and_then(Temporal::date).unwrap_or_else(today);
+            // The day matters only for a named zone's offset.
+            let day = match time_base.and_then(Temporal::date) {
+                Some(d) if zone.is_some() || base_zone.is_some() => d.near()?,
+                Some(d) => d.naive().unwrap_or_else(today),
+                None => today(),
+            };
             let local = NaiveDateTime::new(day, t);
             match (zone, base_zone) {
                 (Some(z), Some(bz)) => {
@@ -354,7 +377,7 @@ fn from_map(kind: Kind, m: &BTreeMap<String, Value>) -> Result<Temporal> {
         }
         Kind::DateTime => {
             let local = NaiveDateTime::new(
-                date.ok_or_else(invalid_date)?,
+                date.ok_or_else(invalid_date)?.near()?,
                 time.ok_or_else(invalid_date)?,
             );
             match (zone, base_zone) {
@@ -396,10 +419,10 @@ fn convert(kind: Kind, t: &Temporal) -> Result<Temporal> {
 fn now(kind: Kind) -> Temporal {
     let n = utc_now();
     match kind {
-        Kind::Date => Temporal::Date(n.date()),
+        Kind::Date => Temporal::date_of(n.date()),
         Kind::LocalTime => Temporal::LocalTime(n.time()),
         Kind::Time => Temporal::Time(n.time(), 0),
-        Kind::LocalDateTime => Temporal::LocalDateTime(n),
+        Kind::LocalDateTime => Temporal::local_datetime(n),
         Kind::DateTime => Temporal::DateTime(n, 0, None),
     }
 }
@@ -422,10 +445,10 @@ fn construct(kind: Kind, args: &[Value]) -> Result<Value> {
                 let off = zone.offset_at_utc(&utc);
                 let local = shift(utc, i64::from(off))?;
                 return Ok(tv(match kind {
-                    Kind::Date => Temporal::Date(local.date()),
+                    Kind::Date => Temporal::date_of(local.date()),
                     Kind::LocalTime => Temporal::LocalTime(local.time()),
                     Kind::Time => Temporal::Time(local.time(), off),
-                    Kind::LocalDateTime => Temporal::LocalDateTime(local),
+                    Kind::LocalDateTime => Temporal::local_datetime(local),
                     Kind::DateTime => Temporal::DateTime(local, off, zone.name()),
                 }));
             }
@@ -462,17 +485,23 @@ fn num(s: &str) -> Result<i64> {
     s.parse().map_err(|_| bad(format!("invalid number `{s}`")))
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate> {
+fn parse_date(s: &str) -> Result<Date> {
     let (sign, body) = match s.as_bytes().first() {
-        Some(b'-') => (-1, &s[1..]),
-        Some(b'+') => (1, &s[1..]),
-        _ => (1, s),
+        Some(b'-') => (Some(-1), &s[1..]),
+        Some(b'+') => (Some(1), &s[1..]),
+        _ => (None, s),
     };
-    if body.len() < 4 || !body.is_char_boundary(4) {
+    // Four digits of year, or more after a sign when a dash or nothing follows them
+    // (`+999999999-12-31`).
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let long =
+        sign.is_some() && digits > 4 && matches!(body.as_bytes().get(digits), None | Some(b'-'));
+    let len = if long { digits } else { 4 };
+    if body.len() < len || !body.is_char_boundary(len) {
         return Err(bad(format!("invalid date `{s}`")));
     }
-    let year = sign * num(&body[..4])?;
-    let rest = &body[4..];
+    let year = sign.unwrap_or(1) * num(&body[..len])?;
+    let rest = &body[len..];
     let dashed = rest.starts_with('-');
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     if rest.is_empty() {
@@ -489,27 +518,18 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
         } else {
             (num(w)?, 1)
         };
-        return NaiveDate::from_isoywd_opt(
-            to_i32(year, "year")?,
-            to_u32(week, "week")?,
-            weekday(day)?,
-        )
-        .ok_or_else(invalid_date);
+        return ywd(year, week, weekday(day)?);
     }
     if dashed {
         match rest.split_once('-') {
             Some((mo, d)) => ymd(year, num(mo)?, num(d)?),
-            None if rest.len() == 3 => {
-                NaiveDate::from_yo_opt(to_i32(year, "year")?, to_u32(num(rest)?, "ordinalDay")?)
-                    .ok_or_else(invalid_date)
-            }
+            None if rest.len() == 3 => yo(year, num(rest)?),
             None => ymd(year, num(rest)?, 1),
         }
     } else {
         match rest.len() {
             2 => ymd(year, num(rest)?, 1),
-            3 => NaiveDate::from_yo_opt(to_i32(year, "year")?, to_u32(num(rest)?, "ordinalDay")?)
-                .ok_or_else(invalid_date),
+            3 => yo(year, num(rest)?),
             4 if rest.is_char_boundary(2) => ymd(year, num(&rest[..2])?, num(&rest[2..])?),
             _ => Err(bad(format!("invalid date `{s}`"))),
         }
@@ -598,10 +618,10 @@ fn parse(kind: Kind, s: &str) -> Result<Temporal> {
                 }
                 None => (NaiveTime::MIN, None, None),
             };
-            let local = NaiveDateTime::new(date, time);
             if kind == Kind::LocalDateTime {
-                return Ok(Temporal::LocalDateTime(local));
+                return Ok(Temporal::LocalDateTime(date, time));
             }
+            let local = NaiveDateTime::new(date.near()?, time);
             Ok(match (off, named) {
                 (Some(o), Some(z)) => {
                     let off = o.offset_at_local(&local);
@@ -783,7 +803,7 @@ pub fn duration(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
 // duration.between and friends.
 
 /// The local date-time of a temporal for differences, with missing parts from `other`.
-fn local_parts(t: &Temporal) -> (Option<NaiveDate>, NaiveTime, Option<i32>) {
+fn local_parts(t: &Temporal) -> (Option<Date>, NaiveTime, Option<i32>) {
     (t.date(), t.time().unwrap_or(NaiveTime::MIN), t.offset())
 }
 
@@ -797,39 +817,64 @@ fn between_parts(a: &Temporal, b: &Temporal) -> Result<(i64, i64, i128)> {
         _ => 0,
     };
     match (da, db) {
-        (Some(da), Some(db)) => {
-            let la = NaiveDateTime::new(da, ta);
-            let lb = shift(NaiveDateTime::new(db, tb), shift_secs)?;
-            let mut months = (i64::from(lb.year()) * 12 + i64::from(lb.month0()))
-                - (i64::from(la.year()) * 12 + i64::from(la.month0()));
-            let add = |m: i64| -> Option<NaiveDateTime> {
-                if m >= 0 {
-                    la.checked_add_months(Months::new(u32::try_from(m).ok()?))
-                } else {
-                    la.checked_sub_months(Months::new(u32::try_from(-m).ok()?))
-                }
-            };
-            let mut mid = add(months).ok_or_else(invalid_date)?;
-            if months > 0 && mid > lb {
-                months -= 1;
-                mid = add(months).ok_or_else(invalid_date)?;
-            } else if months < 0 && mid < lb {
-                months += 1;
-                mid = add(months).ok_or_else(invalid_date)?;
+        (Some(da), Some(db)) => match (da.naive(), db.naive()) {
+            (Some(na), Some(nb)) => {
+                let lb = shift(NaiveDateTime::new(nb, tb), shift_secs)?;
+                months_between(NaiveDateTime::new(na, ta), lb)
             }
-            let rest = lb.signed_duration_since(mid);
-            let rest_nanos = i128::from(rest.num_seconds()) * i128::from(NANOS)
-                + i128::from(rest.subsec_nanos());
-            let day = 86_400 * i128::from(NANOS);
-            let days = rest_nanos / day;
-            Ok((months, days as i64, rest_nanos % day))
-        }
+            // A date beyond chrono's years (only dates and local date-times, which have
+            // no offset to shift by). The calendar repeats every 400 years (4,800
+            // months): the difference is taken from a's day in the first cycle to b's in
+            // the same cycle or the one next to it, on the side b is, and the cycles left
+            // between them are added as months.
+            _ => {
+                let ((first_a, ca), (first_b, cb)) = (da.cycle(), db.cycle());
+                let near = (cb - ca).clamp(-1, 1);
+                let moved =
+                    i32::try_from(i64::from(first_b.num_days_from_ce()) + near * CYCLE_DAYS)
+                        .ok()
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        .ok_or_else(invalid_date)?;
+                let (m, d, n) = months_between(
+                    NaiveDateTime::new(first_a, ta),
+                    NaiveDateTime::new(moved, tb),
+                )?;
+                Ok((m + (cb - ca - near) * 4800, d, n))
+            }
+        },
         _ => {
             let na = i128::from(time_nanos(&ta));
             let nb = i128::from(time_nanos(&tb)) + i128::from(shift_secs) * i128::from(NANOS);
             Ok((0, 0, nb - na))
         }
     }
+}
+
+/// (months, days, nanos) from `la` to `lb`: whole months first, then what is left.
+fn months_between(la: NaiveDateTime, lb: NaiveDateTime) -> Result<(i64, i64, i128)> {
+    let mut months = (i64::from(lb.year()) * 12 + i64::from(lb.month0()))
+        - (i64::from(la.year()) * 12 + i64::from(la.month0()));
+    let add = |m: i64| -> Option<NaiveDateTime> {
+        if m >= 0 {
+            la.checked_add_months(Months::new(u32::try_from(m).ok()?))
+        } else {
+            la.checked_sub_months(Months::new(u32::try_from(-m).ok()?))
+        }
+    };
+    let mut mid = add(months).ok_or_else(invalid_date)?;
+    if months > 0 && mid > lb {
+        months -= 1;
+        mid = add(months).ok_or_else(invalid_date)?;
+    } else if months < 0 && mid < lb {
+        months += 1;
+        mid = add(months).ok_or_else(invalid_date)?;
+    }
+    let rest = lb.signed_duration_since(mid);
+    let rest_nanos =
+        i128::from(rest.num_seconds()) * i128::from(NANOS) + i128::from(rest.subsec_nanos());
+    let day = 86_400 * i128::from(NANOS);
+    let days = rest_nanos / day;
+    Ok((months, days as i64, rest_nanos % day))
 }
 
 fn two_temporals(args: &[Value]) -> Result<Option<(&Temporal, &Temporal)>> {
@@ -893,9 +938,24 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
     let (da, ta, oa) = local_parts(a);
     let (db, tb, ob) = local_parts(b);
     match (da.or(db), db.or(da)) {
+        (Some(da), Some(db)) if da.naive().is_none() || db.naive().is_none() => {
+            // A date beyond chrono's years: a date or a local date-time, read in the other
+            // value's offset when that has one.
+            let (oa, ob) = match (oa, ob) {
+                (Some(x), Some(y)) => (x, y),
+                (Some(x), None) | (None, Some(x)) => (x, x),
+                (None, None) => (0, 0),
+            };
+            let day = 86_400 * i128::from(NANOS);
+            let at = |d: Date, t: &NaiveTime, o: i32| {
+                i128::from(d.days()) * day + i128::from(time_nanos(t))
+                    - i128::from(o) * i128::from(NANOS)
+            };
+            Ok(at(db, &tb, ob) - at(da, &ta, oa))
+        }
         (Some(da), Some(db)) => {
-            let la = NaiveDateTime::new(da, ta);
-            let lb = NaiveDateTime::new(db, tb);
+            let la = NaiveDateTime::new(da.near()?, ta);
+            let lb = NaiveDateTime::new(db.near()?, tb);
             // A local value is read in the other value's zone.
             let (oa, ob) = match (oa, ob) {
                 (Some(x), Some(y)) => (x, y),
@@ -931,13 +991,15 @@ pub fn component(t: &Temporal, key: &str) -> Option<Value> {
         return duration_component(d, &k);
     }
     let int = |v: i64| Some(Value::Int(v));
-    if let Some(d) = t.date() {
+    if let Some(date) = t.date() {
+        // All but the years are those of the same day in the first 400-year cycle.
+        let d = date.same_in_cycle();
         let r = match k.as_str() {
-            "year" => int(i64::from(d.year())),
+            "year" => int(date.year()),
             "quarter" => int(i64::from(d.month0() / 3 + 1)),
             "month" => int(i64::from(d.month())),
             "week" => int(i64::from(d.iso_week().week())),
-            "weekyear" => int(i64::from(d.iso_week().year())),
+            "weekyear" => int(date.iso_year()),
             "day" => int(i64::from(d.day())),
             "ordinalday" => int(i64::from(d.ordinal())),
             "weekday" | "dayofweek" => int(i64::from(d.weekday().number_from_monday())),
@@ -1023,19 +1085,18 @@ fn duration_component(d: &Duration, k: &str) -> Option<Value> {
 // ---------------------------------------------------------------------------------------
 // Truncation and other helpers.
 
-fn truncate_date(unit: &str, d: NaiveDate) -> Result<NaiveDate> {
-    let y = i64::from(d.year());
+fn truncate_date(unit: &str, d: Date) -> Result<Date> {
+    let y = d.year();
+    let c = d.same_in_cycle();
     Ok(match unit {
         "millennium" => ymd(y.div_euclid(1000) * 1000, 1, 1)?,
         "century" => ymd(y.div_euclid(100) * 100, 1, 1)?,
         "decade" => ymd(y.div_euclid(10) * 10, 1, 1)?,
         "year" => ymd(y, 1, 1)?,
-        "weekyear" => NaiveDate::from_isoywd_opt(d.iso_week().year(), 1, Weekday::Mon)
-            .ok_or_else(invalid_date)?,
-        "quarter" => ymd(y, i64::from(d.month0() / 3 * 3 + 1), 1)?,
-        "month" => ymd(y, i64::from(d.month()), 1)?,
-        "week" => d
-            .checked_sub_days(Days::new(u64::from(d.weekday().num_days_from_monday())))
+        "weekyear" => ywd(d.iso_year(), 1, Weekday::Mon)?,
+        "quarter" => ymd(y, i64::from(c.month0() / 3 * 3 + 1), 1)?,
+        "month" => ymd(y, i64::from(c.month()), 1)?,
+        "week" => Date::from_days(d.days() - i64::from(c.weekday().num_days_from_monday()))
             .ok_or_else(invalid_date)?,
         _ => d,
     })
