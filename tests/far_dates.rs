@@ -208,6 +208,10 @@ fn beyond_the_range_and_zoned_far_values_are_errors() {
             "RETURN localdatetime('2020-01-01') + duration('PT17531639991215H')",
             "invalid date",
         ),
+        (
+            "RETURN datetime('2020-01-01T00:00Z') + duration('PT17531639991215H')",
+            "invalid date",
+        ),
         ("RETURN datetime('+999999999-12-31T00:00Z')", "time zones"),
         (
             "RETURN datetime({date: date('-300000-01-01'), timezone: 'Europe/Paris'})",

@@ -137,6 +137,12 @@ const FUNCTIONS: &[&str] = &[
     "toLower",
     "split",
     "replace",
+    "date",
+    "localdatetime",
+    "duration",
+    "duration.between",
+    "duration.inSeconds",
+    "date.truncate",
 ];
 const AGGREGATES: &[&str] = &[
     "count",
@@ -378,7 +384,19 @@ impl Gen {
             6 => self.pick(u, &["$x", "$l", "$missing"])?.into(),
             7 => "9223372036854775807".into(),
             8 => self
-                .pick(u, &["date('2024-02-29')", "duration('P1M')", "datetime()"])?
+                .pick(
+                    u,
+                    &[
+                        "date('2024-02-29')",
+                        "duration('P1M')",
+                        "datetime()",
+                        // The ends of Cypher's years, beyond chrono's (decision 0031).
+                        "date('+999999999-12-31')",
+                        "localdatetime('-999999999-01-01T00:00')",
+                        "duration('PT9223372036854775807S')",
+                        "duration({months: 9223372036854775807})",
+                    ],
+                )?
                 .into(),
             _ => "[]".into(),
         })
