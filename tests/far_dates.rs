@@ -1,4 +1,5 @@
-//! Dates beyond chrono's years (±262,143), up to Cypher's ±999,999,999 (decision 0031).
+//! Dates beyond chrono's years (-262,143 to 262,142), up to Cypher's ±999,999,999
+//! (decision 0031).
 //!
 //! The calendar repeats every 400 years, so a date moved by whole 400-year cycles must
 //! keep everything but its years, and a difference between two dates must change by whole
@@ -212,14 +213,64 @@ fn beyond_the_range_and_zoned_far_values_are_errors() {
             "RETURN datetime('2020-01-01T00:00Z') + duration('PT17531639991215H')",
             "invalid date",
         ),
-        ("RETURN datetime('+999999999-12-31T00:00Z')", "time zones"),
+        (
+            "RETURN datetime('+999999999-12-31T00:00Z')",
+            "zoned date-time",
+        ),
+        ("RETURN datetime('+262143-01-01T00:00Z')", "262142"),
         (
             "RETURN datetime({date: date('-300000-01-01'), timezone: 'Europe/Paris'})",
-            "time zones",
+            "zoned date-time",
         ),
     ] {
         let e = db.execute(query, &p).expect_err(query);
         assert_eq!(e.kind, ErrorKind::TypeError, "{query}: {e}");
         assert!(e.message.contains(needle), "{query}: {e}");
     }
+}
+
+#[test]
+fn only_a_dash_after_more_than_four_digits_makes_a_long_year() {
+    let db = Database::in_memory();
+    let r = row(
+        &db,
+        "RETURN date('+20150101') = date('2015-01-01'), date('-04000101') = date('-0400-01-01'),
+                date('-0400001') = date('-0400-01-01'), date('+12345-01-01').year,
+                date('-0400W011') = date('-0400-W01-1')",
+        &Params::new(),
+    );
+    let t = Value::Bool(true);
+    assert_eq!(
+        r,
+        vec![t.clone(), t.clone(), t.clone(), Value::Int(12345), t]
+    );
+}
+
+#[test]
+fn zones_read_a_far_date_as_a_day_chrono_holds_of_the_same_era() {
+    // A zone keeps its last rules after its tables end and uses local mean time before its
+    // first: a far date is read as a near one on the same side.
+    let db = Database::in_memory();
+    let r = row(
+        &db,
+        "WITH datetime('2020-07-01T00:30[Europe/Stockholm]') AS z
+         RETURN duration.inDays(z, date('+262143-01-01')).days
+                  - duration.inDays(z, date('+262142-01-01')).days,
+                duration.inSeconds(z, localdatetime('+297602-01-01')).seconds
+                  - duration.inSeconds(z, localdatetime('2002-01-01')).seconds,
+                time({time: localdatetime('+300000-01-01T10:00'), timezone: '+01:00'})
+                  = time('10:00+01:00'),
+                time({time: localdatetime('-300000-07-01T10:00'), timezone: 'Europe/Stockholm'})
+                  = time({time: localdatetime('1000-07-01T10:00'), timezone: 'Europe/Stockholm'}),
+                time({time: localdatetime('+300000-07-01T10:00'), timezone: 'Europe/Stockholm'})
+                  = time({time: localdatetime('2500-07-01T10:00'), timezone: 'Europe/Stockholm'})",
+        &Params::new(),
+    );
+    // +262142 is no leap year; 295,600 years are 739 cycles.
+    assert_eq!(r[0], Value::Int(365));
+    assert_eq!(r[1], Value::Int(739 * 146_097 * 86_400));
+    assert_eq!(
+        r[2..],
+        [Value::Bool(true), Value::Bool(true), Value::Bool(true)]
+    );
 }

@@ -29,12 +29,12 @@ pub(crate) const CYCLE_DAYS: i64 = 146_097;
 /// A date of the proleptic Gregorian calendar, years [`MIN_YEAR`] to [`MAX_YEAR`]: its day
 /// number, 0001-01-01 being day 1 (as chrono's `num_days_from_ce`).
 ///
-/// chrono's dates reach years ±262,143 only. A date beyond them is built, read, printed,
-/// compared, stored, moved by a duration and measured against another
+/// chrono's dates reach the years -262,143 to 262,142 only. A date beyond them is built,
+/// read, printed, compared, stored, moved by a duration and measured against another
 /// (`duration.between`) through the 400-year cycle of the calendar: its day within the
-/// first cycle, which chrono holds, and the number of whole cycles before it. Time zones
-/// stay within chrono's years: a zoned date-time is a chrono one ([`Date::near`]). See
-/// decision 0031.
+/// first cycle, which chrono holds, and the number of whole cycles before it. A zoned
+/// date-time stays a chrono one ([`Date::near`]); a zone's offset at a far date is its
+/// offset at a day it treats alike ([`Date::for_zones`]). See decision 0031.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i64);
 
@@ -65,19 +65,36 @@ impl Date {
             .and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
-    /// [`Date::naive`], or the error of a date too far for calendar math.
+    /// [`Date::naive`], or the error of a date too far for a zoned date-time.
     pub fn near(self) -> Result<NaiveDate> {
         self.naive().ok_or_else(|| {
             Error::runtime(
                 ErrorKind::TypeError,
                 detail::INVALID_ARGUMENT_VALUE,
                 format!(
-                    "the date {} is beyond the years -262143 to 262143 that time zones \
-                     and zoned times and date-times support",
+                    "a zoned date-time reaches the years -262143 to 262142 only; the date \
+                     {} is beyond them",
                     Temporal::Date(self)
                 ),
             )
         })
+    }
+
+    /// A date chrono holds that time zones treat as they treat this one: the date itself
+    /// when chrono reaches it; beyond, the same day in the years 2401 to 2800 for a date
+    /// after them (a zone keeps its last rules for ever) or in the years 1 to 400 for one
+    /// before (a zone starts on local mean time).
+    pub fn for_zones(self) -> NaiveDate {
+        if let Some(d) = self.naive() {
+            return d;
+        }
+        let (first, _) = self.cycle();
+        if self.0 < 0 {
+            return first;
+        }
+        first
+            .checked_add_days(chrono::Days::new(6 * CYCLE_DAYS as u64))
+            .unwrap_or(first)
     }
 
     /// The same day in the first 400-year cycle (years 1 to 400), and how many cycles lie
@@ -145,8 +162,8 @@ impl Date {
         more_cycles: i64,
         f: impl FnOnce(NaiveDateTime) -> Result<NaiveDateTime>,
     ) -> Result<(Date, NaiveTime)> {
-        // Through the first cycle even for a date chrono reaches: within a cycle of year
-        // 262,143 a step of less than 400 years could leave chrono's range on the way.
+        // Through the first cycle even for a date chrono reaches: within a cycle of chrono's
+        // last years a step of less than 400 years could leave its range on the way.
         let (start, cycles) = self.cycle();
         let r = f(start.and_time(time))?;
         let date = cycles

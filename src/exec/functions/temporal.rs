@@ -358,8 +358,7 @@ fn from_map(kind: Kind, m: &BTreeMap<String, Value>) -> Result<Temporal> {
             let t = time.ok_or_else(invalid_date)?;
             // The day matters only for a named zone's offset.
             let day = match time_base.and_then(Temporal::date) {
-                Some(d) if zone.is_some() || base_zone.is_some() => d.near()?,
-                Some(d) => d.naive().unwrap_or_else(today),
+                Some(d) => d.for_zones(),
                 None => today(),
             };
             let local = NaiveDateTime::new(day, t);
@@ -491,11 +490,10 @@ fn parse_date(s: &str) -> Result<Date> {
         Some(b'+') => (Some(1), &s[1..]),
         _ => (None, s),
     };
-    // Four digits of year, or more after a sign when a dash or nothing follows them
-    // (`+999999999-12-31`).
+    // Four digits of year, or more after a sign when a dash follows them
+    // (`+999999999-12-31`): `+20150101` is the basic form of 2015-01-01.
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
-    let long =
-        sign.is_some() && digits > 4 && matches!(body.as_bytes().get(digits), None | Some(b'-'));
+    let long = sign.is_some() && digits > 4 && body.as_bytes().get(digits) == Some(&b'-');
     let len = if long { digits } else { 4 };
     if body.len() < len || !body.is_char_boundary(len) {
         return Err(bad(format!("invalid date `{s}`")));
@@ -938,12 +936,23 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
     let (da, ta, oa) = local_parts(a);
     let (db, tb, ob) = local_parts(b);
     match (da.or(db), db.or(da)) {
-        (Some(da), Some(db)) if da.naive().is_none() || db.naive().is_none() => {
-            // A date beyond chrono's years: a date or a local date-time, read in the other
-            // value's offset when that has one.
+        (Some(da), Some(db)) => {
+            // A local value is read in the other value's zone, at its own date (or, beyond
+            // chrono's years, at a day the zone treats alike).
             let (oa, ob) = match (oa, ob) {
                 (Some(x), Some(y)) => (x, y),
-                (Some(x), None) | (None, Some(x)) => (x, x),
+                (Some(x), None) => (
+                    x,
+                    zone_of(a).map_or(x, |z| {
+                        z.offset_at_local(&NaiveDateTime::new(db.for_zones(), tb))
+                    }),
+                ),
+                (None, Some(y)) => (
+                    zone_of(b).map_or(y, |z| {
+                        z.offset_at_local(&NaiveDateTime::new(da.for_zones(), ta))
+                    }),
+                    y,
+                ),
                 (None, None) => (0, 0),
             };
             let day = 86_400 * i128::from(NANOS);
@@ -952,18 +961,6 @@ fn total_nanos_between(a: &Temporal, b: &Temporal) -> Result<i128> {
                     - i128::from(o) * i128::from(NANOS)
             };
             Ok(at(db, &tb, ob) - at(da, &ta, oa))
-        }
-        (Some(da), Some(db)) => {
-            let la = NaiveDateTime::new(da.near()?, ta);
-            let lb = NaiveDateTime::new(db.near()?, tb);
-            // A local value is read in the other value's zone.
-            let (oa, ob) = match (oa, ob) {
-                (Some(x), Some(y)) => (x, y),
-                (Some(x), None) => (x, zone_of(a).map_or(x, |z| z.offset_at_local(&lb))),
-                (None, Some(y)) => (zone_of(b).map_or(y, |z| z.offset_at_local(&la)), y),
-                (None, None) => (0, 0),
-            };
-            Ok(instant_nanos(&lb, ob) - instant_nanos(&la, oa))
         }
         _ => {
             let (oa, ob) = match (oa, ob) {
