@@ -581,7 +581,12 @@ fn split_zone(s: &str) -> Result<(&str, Option<Zone>, Option<Zone>)> {
         None => (s, None),
     };
     match s.find(['Z', 'z', '+', '-']) {
-        Some(i) => Ok((&s[..i], Some(parse_zone(&s[i..])?), named)),
+        // Only an offset may follow the time here (`Z`, `+01:00`): anything else is a
+        // malformed time, not an unknown zone (`time('2020-W01-1')`).
+        Some(i) => match parse_offset(&s[i..]) {
+            Some(o) => Ok((&s[..i], Some(Zone::Fixed(o)), named)),
+            None => Err(bad(format!("invalid time `{s}`"))),
+        },
         None => Ok((s, None, named)),
     }
 }

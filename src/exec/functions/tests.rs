@@ -726,3 +726,27 @@ fn no_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn only_an_offset_may_follow_a_time_in_its_text() {
+    // After the time, a sign or `Z` starts an offset; anything else makes the time
+    // malformed (it was reported as an unknown time zone named `-W01-1`).
+    for text in ["2020-W01-1", "12:00+25:00", "12:00-Europe/Paris"] {
+        let e = call("time", &[Value::from(text)]).expect_err(text);
+        assert_eq!(e.kind, ErrorKind::TypeError, "{text}: {e}");
+        assert!(e.message.contains("invalid time"), "{text}: {e}");
+    }
+    for (text, offset) in [
+        ("12:00-05:30", -19_800),
+        ("12:00Z", 0),
+        ("12:00+01:00", 3600),
+    ] {
+        match call("time", &[Value::from(text)]) {
+            Ok(Value::Temporal(t)) => assert_eq!(t.offset(), Some(offset), "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    // A named zone in brackets is still a zone, known or not.
+    let e = call("datetime", &[Value::from("2020-01-01T12:00[Mars/Olympus]")]).unwrap_err();
+    assert!(e.message.contains("unknown time zone"), "{e}");
+}
