@@ -25,8 +25,6 @@ struct Counter<'p> {
     labels: &'p [Arc<str>],
     closing: Option<&'p ExpandSpec>,
     slot: Slot,
-    types: TypeCache,
-    closing_types: TypeCache,
     /// Labels once every name is known (symbols never change or go).
     label_syms: Option<Vec<Sym>>,
     /// Whether the store's counts prove the labels, once found in a read-only statement
@@ -53,8 +51,6 @@ impl<'p> ExpandCount<'p> {
                 labels,
                 closing,
                 slot,
-                types: TypeCache::default(),
-                closing_types: TypeCache::default(),
                 label_syms: None,
                 labels_proven: None,
                 closing_rels: FarIndex::default(),
@@ -88,7 +84,7 @@ impl Counter<'_> {
         let Some(labels) = self.label_syms.as_deref() else {
             return Ok(0); // a label no node has
         };
-        let Some(types) = self.types.get(cx, &s.types) else {
+        let Some(types) = spec_types(cx, s) else {
             return Ok(0);
         };
         let g = cx.graph();
@@ -146,7 +142,7 @@ impl Counter<'_> {
         let Some(Value::Node(start)) = row.get(c.from) else {
             return Ok(false);
         };
-        let Some(types) = self.closing_types.get(cx, &c.types) else {
+        let Some(types) = spec_types(cx, c) else {
             return Ok(false);
         };
         self.closing_rels
@@ -165,7 +161,7 @@ pub(super) fn far_labels_proven(cx: &Cx<'_>, s: &ExpandSpec, pred: &CExpr) -> bo
         return false;
     }
     let g = cx.graph();
-    let Some(types) = cx.type_filter(&s.types) else {
+    let Some(types) = spec_types(cx, s) else {
         return false;
     };
     labels.iter().all(|l| {

@@ -762,7 +762,6 @@ fn open_filtered<'p>(plan: &'p Plan, arg: Row, filters: Few<&'p CExpr>) -> Op<'p
             Expand {
                 spec,
                 into_cache: FarIndex::default(),
-                types: TypeCache::default(),
             },
             filters,
             Some(plan),
@@ -1515,7 +1514,6 @@ struct Expand<'p> {
     /// come grouped by start node (the triangle `(a)-->(b)-->(c), (a)-->(c)`), and then
     /// each row is one lookup instead of a walk of the start node's relationships.
     into_cache: FarIndex,
-    types: TypeCache,
 }
 
 /// One node's relationships (of some types, in one direction) sorted by the node at their
@@ -1556,23 +1554,17 @@ impl FarIndex {
     }
 }
 
-/// Relationship type names resolved to symbols, kept once every name has one (symbols
-/// never change or go), so an operator resolves them once rather than per row.
-#[derive(Default)]
-struct TypeCache(Option<Few<Sym>>);
-
-impl TypeCache {
-    /// As [`Cx::type_filter`]: `None` when no named type exists (nothing can match).
-    fn get(&mut self, cx: &Cx<'_>, names: &[Arc<str>]) -> Option<std::borrow::Cow<'_, [Sym]>> {
-        if self.0.is_none() {
-            let syms = cx.type_filter(names)?;
-            if syms.len() < names.len() {
-                return Some(std::borrow::Cow::Owned(syms.into_vec()));
-            }
-            self.0 = Some(syms);
-        }
-        self.0.as_deref().map(std::borrow::Cow::Borrowed)
+/// The symbols of an expansion's types, as [`Cx::type_filter`] (`None` when no named type
+/// exists: nothing can match); kept with the plan once every name has one.
+fn spec_types<'s>(cx: &Cx<'_>, s: &'s ExpandSpec) -> Option<std::borrow::Cow<'s, [Sym]>> {
+    if let Some(syms) = s.type_syms.get() {
+        return Some(std::borrow::Cow::Borrowed(syms));
     }
+    let syms = cx.type_filter(&s.types)?;
+    if syms.len() < s.types.len() {
+        return Some(std::borrow::Cow::Owned(syms.into_vec()));
+    }
+    Some(std::borrow::Cow::Borrowed(s.type_syms.keep(&syms)))
 }
 
 impl Fanout for Expand<'_> {
@@ -1583,7 +1575,7 @@ impl Fanout for Expand<'_> {
         let Some((from, to)) = expand_ends(s, row) else {
             return Ok(Vec::new());
         };
-        let Some(types) = self.types.get(cx, &s.types) else {
+        let Some(types) = spec_types(cx, s) else {
             return Ok(Vec::new());
         };
         let writes = cx.undo.len();
@@ -1619,8 +1611,7 @@ impl Fanout for Expand<'_> {
             out.extend(self.items(cx, row)?);
             return Ok(());
         }
-        let (Some((from, _)), Some(types)) = (expand_ends(s, row), self.types.get(cx, &s.types))
-        else {
+        let (Some((from, _)), Some(types)) = (expand_ends(s, row), spec_types(cx, s)) else {
             return Ok(());
         };
         cx.graph().rels_into(from, s.dir, &types, out);
@@ -1821,7 +1812,7 @@ impl Fanout for VarExpand<'_> {
             return Ok(Vec::new());
         };
         // `None`: no named type exists, so only the zero-length path can match.
-        let types = cx.type_filter(&s.types);
+        let types = spec_types(cx, s);
         if let (true, None, None, Some(types)) =
             (self.distinct_ends, target, self.rel_filter, &types)
         {

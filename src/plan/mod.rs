@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Quantifier};
 use crate::exec::functions::{FunctionDef, ScalarFn};
-use crate::graph::Dir;
+use crate::graph::{Dir, Sym};
 use crate::value::Value;
 
 pub mod planner;
@@ -160,10 +160,30 @@ pub struct ExpandSpec {
     pub to: Slot,
     pub dir: Dir,
     pub types: Vec<Arc<str>>,
+    /// The symbols of `types`, once a run has found every one.
+    pub type_syms: TypeSyms,
     /// `to` is already bound: check instead of bind.
     pub into: bool,
     /// Relationships bound earlier in the same MATCH: the new one must differ.
     pub distinct_from: Vec<Slot>,
+}
+
+/// Symbols of relationship types, kept with the plan by the first run that finds every
+/// name: symbols never change or go, and a cached plan runs only while the store has the
+/// names it was planned with (decision 0013). Resolving them per run was a twentieth of a
+/// short statement.
+#[derive(Clone, Default)]
+pub struct TypeSyms(std::sync::OnceLock<Box<[Sym]>>);
+
+impl TypeSyms {
+    pub fn get(&self) -> Option<&[Sym]> {
+        self.0.get().map(|s| &s[..])
+    }
+
+    /// Keeps `syms` (the first kept wins) and returns what is kept.
+    pub fn keep(&self, syms: &[Sym]) -> &[Sym] {
+        self.0.get_or_init(|| syms.into())
+    }
 }
 
 /// How an index seek finds its nodes.

@@ -1081,6 +1081,7 @@ impl<'a> Planner<'a> {
                 to,
                 dir,
                 types,
+                type_syms: Default::default(),
                 into,
                 distinct_from: rel_slots.clone(),
             };
