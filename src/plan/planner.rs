@@ -244,6 +244,21 @@ impl AggContext {
         ctx
     }
 
+    /// The context of an ORDER BY key or a WHERE after an aggregating or distinct
+    /// projection: its items by their text (`texts`), then its variables (`projected`);
+    /// the variables before it are out of scope.
+    fn projected(texts: &[(String, Slot)], projected: &Scope, input_scope: Scope) -> AggContext {
+        let kind = Kind::Value(Ty::Any);
+        let keys = texts
+            .iter()
+            .map(|(t, slot)| (t.clone(), Var { slot: *slot, kind }))
+            .chain(projected.vars.iter().cloned())
+            .collect();
+        let mut ctx = AggContext::new(keys, input_scope);
+        ctx.order_by = true;
+        ctx
+    }
+
     fn new(keys: Vec<(String, Var)>, input_scope: Scope) -> AggContext {
         let mut key_scope = Scope::default();
         for (t, v) in &keys {
@@ -1443,22 +1458,8 @@ impl<'a> Planner<'a> {
                     CExpr::Slot(*slot)
                 } else if aggregating {
                     // Aggregates and grouping expressions inside the key must be projected.
-                    let mut ks: Vec<(String, Var)> = reusable
-                        .iter()
-                        .map(|(t, slot)| {
-                            (
-                                t.clone(),
-                                Var {
-                                    slot: *slot,
-                                    kind: Kind::Value(Ty::Any),
-                                },
-                            )
-                        })
-                        .collect();
-                    ks.extend(new_scope.vars.iter().cloned());
-                    let mut ctx = AggContext::new(ks, scope.clone());
+                    let mut ctx = AggContext::projected(&reusable, &new_scope, scope.clone());
                     ctx.complex = complex.clone();
-                    ctx.order_by = true;
                     let c = self.agg_compile(&s.expr, &mut ctx)?;
                     if !ctx.aggs.is_empty() {
                         return Err(err(
@@ -1539,16 +1540,7 @@ impl<'a> Planner<'a> {
             let pred = if aggregating || p.distinct {
                 // Only the projected items are left; an expression that is one of them by
                 // text (`a.name` after `WITH DISTINCT a.name AS name`) reads its slot.
-                let mut ks: Vec<(String, Var)> = item_texts
-                    .iter()
-                    .map(|(t, slot)| {
-                        let kind = Kind::Value(Ty::Any);
-                        (t.clone(), Var { slot: *slot, kind })
-                    })
-                    .collect();
-                ks.extend(new_scope.vars.iter().cloned());
-                let mut ctx = AggContext::new(ks, Scope::default());
-                ctx.order_by = true;
+                let mut ctx = AggContext::projected(&item_texts, &new_scope, Scope::default());
                 self.agg_compile(w, &mut ctx)?
             } else {
                 self.expr(w, &where_scope)?
@@ -2389,12 +2381,11 @@ impl<'a> Planner<'a> {
             } => {
                 let compiled = Box::new(self.expr(list, scope)?);
                 let (slot, inner) = self.bind_element(scope, variable, list);
-                let list = compiled;
                 let filter = self.opt_body(filter.as_deref(), &inner)?;
                 let map = self.opt_body(map.as_deref(), &inner)?;
                 CExpr::ListComp {
                     slot,
-                    list,
+                    list: compiled,
                     filter,
                     map,
                 }
@@ -2407,7 +2398,6 @@ impl<'a> Planner<'a> {
             } => {
                 let compiled = Box::new(self.expr(list, scope)?);
                 let (slot, inner) = self.bind_element(scope, variable, list);
-                let list = compiled;
                 let filter = match filter {
                     Some(f) => Box::new(self.body_expr(f, &inner)?),
                     None => Box::new(CExpr::Const(Value::Bool(true))),
@@ -2415,7 +2405,7 @@ impl<'a> Planner<'a> {
                 CExpr::Quantified {
                     quantifier: *quantifier,
                     slot,
-                    list,
+                    list: compiled,
                     filter,
                 }
             }

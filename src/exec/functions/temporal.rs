@@ -232,11 +232,9 @@ fn resolve_date(m: &BTreeMap<String, Value>, base: Option<Date>) -> Result<Date>
     if let Some(o) = ordinal {
         return yo(y, o);
     }
-    // From here on, only the base's month and day are read.
-    let base = cycle;
     if let Some(q) = quarter {
         let start = quarter_start(y, q)?;
-        return match (doq, base) {
+        return match (doq, cycle) {
             (Some(d), _) if d >= 1 => start
                 .days()
                 .checked_add(d - 1)
@@ -253,10 +251,10 @@ fn resolve_date(m: &BTreeMap<String, Value>, base: Option<Date>) -> Result<Date>
         };
     }
     let month = map_int(m, "month")?
-        .or(base.map(|b| i64::from(b.month())))
+        .or(cycle.map(|b| i64::from(b.month())))
         .unwrap_or(1);
     let day = map_int(m, "day")?
-        .or(base.map(|b| i64::from(b.day())))
+        .or(cycle.map(|b| i64::from(b.day())))
         .unwrap_or(1);
     ymd(y, month, day)
 }

@@ -162,10 +162,23 @@ pub(super) fn element_type(e: &Expr, scope: &Scope) -> Ty {
     }
 }
 
-fn invalid(kind: ErrorKind, message: String, e: &Expr) -> Error {
-    Error::new(kind, message)
-        .with_detail(detail::INVALID_ARGUMENT_TYPE)
-        .with_span(e.span)
+/// An `InvalidArgumentType` error at `e` when its type is one `refused` names; `message`
+/// gets the type's name.
+fn refuse(
+    e: &Expr,
+    scope: &Scope,
+    refused: impl Fn(Ty) -> bool,
+    message: impl FnOnce(&str) -> String,
+) -> Result<()> {
+    let t = type_of(e, scope);
+    if refused(t) {
+        return Err(err(
+            detail::INVALID_ARGUMENT_TYPE,
+            message(t.name()),
+            e.span,
+        ));
+    }
+    Ok(())
 }
 
 /// `base.key`: a type error when `base` is a value without properties, a syntax error when
@@ -177,11 +190,12 @@ pub(super) fn check_property(base: &Expr, key: &str, scope: &Scope) -> Result<()
             format!("a path has no properties (reading `{key}`)"),
             base.span,
         )),
-        t if t.is_plain() => Err(invalid(
+        t if t.is_plain() => Err(Error::new(
             ErrorKind::TypeError,
             format!("cannot read property `{key}` of a {}", t.name()),
-            base,
-        )),
+        )
+        .with_detail(detail::INVALID_ARGUMENT_TYPE)
+        .with_span(base.span)),
         _ => Ok(()),
     }
 }
@@ -190,31 +204,22 @@ pub(super) fn check_property(base: &Expr, key: &str, scope: &Scope) -> Result<()
 /// is no number.
 pub(super) fn check_binary(op: BinaryOp, a: &Expr, b: &Expr, scope: &Scope) -> Result<()> {
     match op {
-        BinaryOp::In => {
-            let t = type_of(b, scope);
-            if !matches!(t, Ty::Any | Ty::Null | Ty::List) {
-                return Err(err(
-                    detail::INVALID_ARGUMENT_TYPE,
-                    format!("IN expects a LIST on its right, not a {}", t.name()),
-                    b.span,
-                ));
-            }
-        }
+        BinaryOp::In => refuse(
+            b,
+            scope,
+            |t| !matches!(t, Ty::Any | Ty::Null | Ty::List),
+            |t| format!("IN expects a LIST on its right, not a {t}"),
+        ),
         BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow => {
             for side in [a, b] {
-                let t = type_of(side, scope);
-                if t.no_arithmetic() {
-                    return Err(err(
-                        detail::INVALID_ARGUMENT_TYPE,
-                        format!("arithmetic expects numbers, not a {}", t.name()),
-                        side.span,
-                    ));
-                }
+                refuse(side, scope, Ty::no_arithmetic, |t| {
+                    format!("arithmetic expects numbers, not a {t}")
+                })?;
             }
+            Ok(())
         }
-        _ => {}
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Whether function `name` (lower case) never accepts a first argument of type `t`.
@@ -233,45 +238,33 @@ fn refuses(name: &str, t: Ty) -> bool {
 /// The first argument of function `name` (lower case), when its type is one the function
 /// never accepts.
 pub(super) fn check_argument(name: &str, args: &[Expr], scope: &Scope) -> Result<()> {
-    let Some(first) = args.first() else {
-        return Ok(());
-    };
-    let t = type_of(first, scope);
-    if refuses(name, t) {
-        return Err(err(
-            detail::INVALID_ARGUMENT_TYPE,
-            format!("{name}() does not take a {}", t.name()),
-            first.span,
-        ));
+    match args.first() {
+        Some(first) => refuse(
+            first,
+            scope,
+            |t| refuses(name, t),
+            |t| format!("{name}() does not take a {t}"),
+        ),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `DELETE e` where `e` is known to be a value that is no node, relationship or path.
 pub(super) fn check_deleted(e: &Expr, scope: &Scope) -> Result<()> {
-    let t = type_of(e, scope);
-    if matches!(t, Ty::Bool | Ty::Int | Ty::Float | Ty::String | Ty::Map) {
-        return Err(err(
-            detail::INVALID_ARGUMENT_TYPE,
-            format!(
-                "DELETE expects a node, relationship or path, not a {}",
-                t.name()
-            ),
-            e.span,
-        ));
-    }
-    Ok(())
+    refuse(
+        e,
+        scope,
+        |t| matches!(t, Ty::Bool | Ty::Int | Ty::Float | Ty::String | Ty::Map),
+        |t| format!("DELETE expects a node, relationship or path, not a {t}"),
+    )
 }
 
 /// A WHERE, or an operand of `AND`, `OR`, `XOR` or `NOT`, known to be no boolean.
 pub(super) fn check_predicate(e: &Expr, scope: &Scope) -> Result<()> {
-    let t = type_of(e, scope);
-    if !matches!(t, Ty::Any | Ty::Null | Ty::Bool) {
-        return Err(err(
-            detail::INVALID_ARGUMENT_TYPE,
-            format!("a predicate must be a BOOLEAN, not a {}", t.name()),
-            e.span,
-        ));
-    }
-    Ok(())
+    refuse(
+        e,
+        scope,
+        |t| !matches!(t, Ty::Any | Ty::Null | Ty::Bool),
+        |t| format!("a predicate must be a BOOLEAN, not a {t}"),
+    )
 }
