@@ -2192,9 +2192,8 @@ impl<'a> Planner<'a> {
         }
         // A part without aggregates: compiled in the keys' scope, and each of its parts that
         // is a grouping key by text (`a.name` in `a.name = 'x'`) read from the key's slot.
-        self.agg = Some(std::mem::take(ctx));
-        let compiled = self.expr_node(e, scope);
-        *ctx = self.agg.take().unwrap_or_default();
+        let (compiled, back) = self.with_agg(Some(std::mem::take(ctx)), |p| p.expr_node(e, scope));
+        *ctx = back.unwrap_or_default();
         match compiled {
             Err(er)
                 if er.detail == Some(detail::UNDEFINED_VARIABLE)
@@ -2214,15 +2213,22 @@ impl<'a> Planner<'a> {
     /// Compiles `e` of an aggregating projection in `ctx`; the aggregates it calls are added
     /// to `ctx.aggs`.
     fn agg_compile(&mut self, e: &Expr, ctx: &mut AggContext) -> Result<CExpr> {
-        let outer = self.agg.replace(std::mem::take(ctx));
-        let key_scope = self
-            .agg
-            .as_ref()
-            .map(|c| c.key_scope.clone())
-            .unwrap_or_default();
-        let r = self.expr(e, &key_scope);
-        *ctx = std::mem::replace(&mut self.agg, outer).unwrap_or_default();
+        let key_scope = ctx.key_scope.clone();
+        let (r, back) = self.with_agg(Some(std::mem::take(ctx)), |p| p.expr(e, &key_scope));
+        *ctx = back.unwrap_or_default();
         r
+    }
+
+    /// Runs `f` with `agg` as the aggregation context, then puts the outer one back; returns
+    /// what `f` returned and the context as `f` left it.
+    fn with_agg<T>(
+        &mut self,
+        agg: Option<AggContext>,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> (T, Option<AggContext>) {
+        let outer = std::mem::replace(&mut self.agg, agg);
+        let r = f(self);
+        (r, std::mem::replace(&mut self.agg, outer))
     }
 
     /// A sub-expression evaluated once per element (the bodies of comprehensions,
@@ -2237,11 +2243,8 @@ impl<'a> Planner<'a> {
         }
         // Inside an aggregating projection the body still reads grouping keys by text
         // (`a.x` in `[y IN l WHERE y > a.x]`), but not those its own variables hide.
-        let outer = self.agg.take();
-        self.agg = outer.as_ref().map(|ctx| ctx.within(scope));
-        let r = self.expr(e, scope);
-        self.agg = outer;
-        r
+        let inner = self.agg.as_ref().map(|ctx| ctx.within(scope));
+        self.with_agg(inner, |p| p.expr(e, scope)).0
     }
 
     /// A fresh slot for a comprehension or quantifier variable, and the scope with it bound.
@@ -2522,10 +2525,7 @@ impl<'a> Planner<'a> {
     /// It sees the outer variables of `scope`, not the grouping of an aggregating
     /// projection it sits in: its own variables are its own.
     fn subquery(&mut self, sub: &SubqueryExpr, scope: &Scope) -> Result<(Plan, Vec<Slot>)> {
-        let outer = self.agg.take();
-        let r = self.subquery_plan(sub, scope);
-        self.agg = outer;
-        r
+        self.with_agg(None, |p| p.subquery_plan(sub, scope)).0
     }
 
     fn subquery_plan(&mut self, sub: &SubqueryExpr, scope: &Scope) -> Result<(Plan, Vec<Slot>)> {
