@@ -54,7 +54,7 @@ pub use api::{
     QueryResult, RelData, Schema, SyncMode, Transaction, WriteStats, DEFAULT_MAX_ROWS,
 };
 pub use error::{Error, ErrorKind, Phase, Position, Result};
-pub use value::{NodeId, Path, RelId, Value};
+pub use value::{NodeId, Path, RelId, Rows, Value};
 
 /// The names of the functions Cypher queries can call (for completion and listings).
 pub fn function_names() -> impl Iterator<Item = &'static str> {

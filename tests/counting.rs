@@ -53,7 +53,7 @@ fn graph(seed: u64, nodes: u64, rels: u64) -> Database {
 fn rows(db: &Database, q: &str) -> Vec<Vec<Value>> {
     match db.execute(q, &Params::new()) {
         Ok(r) => {
-            let mut rows = r.rows;
+            let mut rows = r.rows.to_vecs();
             rows.sort_by_key(|r| format!("{r:?}"));
             rows
         }
@@ -151,7 +151,7 @@ fn folded_counts_skip_relationships_deleted_in_the_transaction() {
     tx.execute("MATCH (n:N) WHERE n.i = 3 DETACH DELETE n", &Params::new())
         .unwrap();
     let mut in_tx = |q: &str| {
-        let mut r = tx.execute(q, &Params::new()).unwrap().rows;
+        let mut r = tx.execute(q, &Params::new()).unwrap().rows.to_vecs();
         r.sort_by_key(|r| format!("{r:?}"));
         r
     };

@@ -14,6 +14,7 @@ fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {
     db.execute(q, &Params::new())
         .unwrap_or_else(|e| panic!("{q}: {e}"))
         .rows
+        .to_vecs()
 }
 
 /// Numbered statements in the shape the crash test checks: statement `i` creates

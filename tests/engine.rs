@@ -17,7 +17,7 @@ impl TestDb {
     #[track_caller]
     fn run(&self, q: &str) -> Vec<Vec<Value>> {
         match self.db.execute(q, &Params::new()) {
-            Ok(r) => r.rows,
+            Ok(r) => r.rows.to_vecs(),
             Err(e) => panic!("query failed: {e}\n{q}"),
         }
     }
@@ -320,7 +320,7 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                 .filter(|r| r[1] == Value::Bool(true))
                 .collect();
             let expected = ids(expected);
-            assert_eq!(ids(kept.rows), expected, "bulk: {bulk}, {pred}");
+            assert_eq!(ids(kept.rows.to_vecs()), expected, "bulk: {bulk}, {pred}");
             // The scan a hash join builds on, pulled row by row.
             let on_m = pred.replace("n.", "m.");
             let joined =
@@ -331,7 +331,11 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                     &params,
                 )
                 .unwrap();
-            assert_eq!(ids(joined.rows), expected, "bulk: {bulk}, joined, {pred}");
+            assert_eq!(
+                ids(joined.rows.to_vecs()),
+                expected,
+                "bulk: {bulk}, joined, {pred}"
+            );
             // The far nodes of an expansion.
             let reached =
                 t.db.execute(
@@ -340,7 +344,7 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                 )
                 .unwrap();
             assert_eq!(
-                ids(reached.rows),
+                ids(reached.rows.to_vecs()),
                 expected,
                 "bulk: {bulk}, expanded, {pred}"
             );
@@ -355,7 +359,11 @@ fn scan_filters_tested_ahead_of_rows_keep_their_meaning() {
                     &params,
                 )
                 .unwrap();
-            assert_eq!(ids(paths.rows), expected, "bulk: {bulk}, paths, {pred}");
+            assert_eq!(
+                ids(paths.rows.to_vecs()),
+                expected,
+                "bulk: {bulk}, paths, {pred}"
+            );
         }
         // Not every predicate keeps nothing or everything.
         t.check(
@@ -548,6 +556,12 @@ fn subqueries_and_pattern_predicates() {
     );
     t.check("RETURN 1 AS x UNION RETURN 1 AS x", &["1"]);
     t.check("RETURN 1 AS x UNION ALL RETURN 1 AS x", &["1", "1"]);
+    // Each part keeps its own order; the sorted values of each are handed on row by row.
+    t.check(
+        "UNWIND [3, 1, 2] AS x RETURN x, -x AS y ORDER BY x DESC \
+         UNION ALL UNWIND [5, 4] AS x RETURN x, -x AS y ORDER BY y",
+        &["3 | -3", "2 | -2", "1 | -1", "5 | -5", "4 | -4"],
+    );
 }
 
 #[test]
@@ -1421,7 +1435,7 @@ fn top_k_bounds_drop_only_rows_that_cannot_be_kept() {
         )
         .unwrap();
         let q = "MATCH (n:T) RETURN n.i, n.k ORDER BY n.k, n.i DESC";
-        let all = tx.execute(q, &Params::new()).unwrap().rows;
+        let all = tx.execute(q, &Params::new()).unwrap().rows.to_vecs();
         let some = tx
             .execute(&format!("{q} LIMIT 10"), &Params::new())
             .unwrap();

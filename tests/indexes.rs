@@ -6,7 +6,7 @@ use baobab::{Database, ErrorKind, Params, Value};
 
 fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {
     match db.execute(q, &Params::new()) {
-        Ok(r) => r.rows,
+        Ok(r) => r.rows.to_vecs(),
         Err(e) => panic!("query failed: {e}\n{q}"),
     }
 }

@@ -162,7 +162,7 @@ fn sorted_both_ways<K: Clone + Into<Value>>(
     .unwrap();
     let dir = if desc { "DESC" } else { "ASC" };
     let query = format!("MATCH (x:T) RETURN x.k AS k, x.i AS i ORDER BY k {dir}, i");
-    let got = db.execute(&query, &Params::new()).unwrap().rows;
+    let got = db.execute(&query, &Params::new()).unwrap().rows.to_vecs();
     let mut expected: Vec<(&K, i64)> = keys.iter().zip(0..).collect();
     expected.sort_by(|(a, i), (b, j)| {
         let o = cmp(a, b);
@@ -393,10 +393,10 @@ proptest! {
         db.execute("UNWIND $p AS r CREATE (:T {a: r.a, b: r.b, i: r.i})", &param(&Value::List(rows)))
             .unwrap();
         let query = "MATCH (n:T) RETURN n.b AS b, n.i AS i, n.a AS a ORDER BY a DESC, b";
-        let all = db.execute(query, &Params::new()).unwrap().rows;
+        let all = db.execute(query, &Params::new()).unwrap().rows.to_vecs();
         let mut params = Params::new();
         params.insert("k".to_string(), Value::Int(k));
-        let top = db.execute(&format!("{query} LIMIT $k"), &params).unwrap().rows;
+        let top = db.execute(&format!("{query} LIMIT $k"), &params).unwrap().rows.to_vecs();
         let expected: Vec<Vec<Value>> = all.into_iter().take(k as usize).collect();
         prop_assert_eq!(top.len(), expected.len());
         for (t, e) in top.iter().zip(&expected) {

@@ -18,6 +18,7 @@ fn run(db: &Database, q: &str) -> Vec<Vec<Value>> {
     db.execute(q, &Params::new())
         .unwrap_or_else(|e| panic!("{q}: {e}"))
         .rows
+        .to_vecs()
 }
 
 /// Everything a database holds, ids included, as comparable text.

@@ -83,6 +83,7 @@ fn query(db: &Database, q: &str) -> Vec<Vec<Value>> {
     db.execute(q, &Params::new())
         .unwrap_or_else(|e| panic!("{e}\nin: {q}"))
         .rows
+        .to_vecs()
 }
 
 fn count(db: &Database, q: &str) -> i64 {

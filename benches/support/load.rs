@@ -156,7 +156,7 @@ fn index_ids(db: &Database) -> Result<(), String> {
 }
 
 /// Runs one batch: `rows` under `$rows`.
-fn run(db: &Database, statement: &str, rows: Vec<Value>) -> Result<Vec<Vec<Value>>, String> {
+fn run(db: &Database, statement: &str, rows: Vec<Value>) -> Result<baobab::Rows, String> {
     let mut params = Params::new();
     params.insert("rows".to_string(), Value::List(rows));
     db.execute(statement, &params)

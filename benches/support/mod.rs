@@ -108,7 +108,7 @@ pub fn to_json(value: &Value) -> serde_json::Value {
 }
 
 /// Rows of a Baobab result as JSON.
-pub fn rows_json(rows: &[Vec<Value>]) -> Vec<Vec<serde_json::Value>> {
+pub fn rows_json(rows: &baobab::Rows) -> Vec<Vec<serde_json::Value>> {
     rows.iter()
         .map(|row| row.iter().map(to_json).collect())
         .collect()

@@ -14,7 +14,7 @@ use crate::graph::{Graph, UndoLog};
 use crate::plan::planner::{Catalog, IndexStats, Planner};
 use crate::plan::QueryPlan;
 use crate::storage::Store;
-use crate::value::{NodeId, RelId, Value};
+use crate::value::{NodeId, RelId, Rows, Value};
 
 mod schema;
 
@@ -95,7 +95,8 @@ pub struct Schema {
 #[derive(Debug, Clone, Default)]
 pub struct QueryResult {
     pub columns: Arc<[String]>,
-    pub rows: Vec<Vec<Value>>,
+    /// The rows, each as many values as there are columns, in column order.
+    pub rows: Rows,
     pub stats: WriteStats,
     /// The plan, for EXPLAIN and PROFILE.
     pub plan: Option<String>,
@@ -940,7 +941,8 @@ fn explain_result(plan: &QueryPlan) -> QueryResult {
     let text = plan.root.explain();
     QueryResult {
         columns: vec!["plan".to_string()].into(),
-        rows: vec![vec![Value::String(text.as_str().into())]],
+        rows: Rows::from_vecs(1, vec![vec![Value::String(text.as_str().into())]])
+            .unwrap_or_default(),
         plan: Some(text),
         ..QueryResult::default()
     }
@@ -996,12 +998,8 @@ impl Run<'_> {
 }
 
 /// The rows of a plan; the result counts against the row limit like any buffer.
-fn collect_rows(
-    cx: &mut Cx<'_>,
-    root: &crate::plan::Plan,
-    plan: &QueryPlan,
-) -> Result<Vec<Vec<Value>>> {
-    let mut rows = Vec::new();
+fn collect_rows(cx: &mut Cx<'_>, root: &crate::plan::Plan, plan: &QueryPlan) -> Result<Rows> {
+    let mut rows = Rows::new(plan.columns.len());
     let mut op = exec::open(root, exec::null_row(plan.slots));
     if plan.columns.is_empty() {
         op.drain(cx, &mut |_, _| Ok(()))?;

@@ -3,7 +3,7 @@
 use crate::ast::StatementKind;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, SchemaDef, SchemaKind, UndoLog};
-use crate::value::Value;
+use crate::value::{Rows, Value};
 
 use super::QueryResult;
 
@@ -15,10 +15,12 @@ fn strings(v: &[String]) -> Value {
     Value::List(v.iter().map(|s| Value::String(s.as_str().into())).collect())
 }
 
+/// A result of `columns` and `rows`, each row built with one value per column (the tests
+/// of SHOW read every column).
 fn table(columns: &[&str], rows: Vec<Vec<Value>>) -> QueryResult {
     QueryResult {
         columns: columns.iter().map(|c| c.to_string()).collect(),
-        rows,
+        rows: Rows::from_vecs(columns.len(), rows).unwrap_or_default(),
         ..QueryResult::default()
     }
 }

@@ -537,10 +537,14 @@ mod tests {
     fn tables_cut_long_cells() {
         let mut r = QueryResult::default();
         r.columns = vec!["v".to_string(), "w".to_string()].into();
-        r.rows = vec![
-            vec![Value::from("x"), Value::Int(1)],
-            vec![Value::from("a long long long long long text"), Value::Null],
-        ];
+        r.rows = baobab::Rows::from_vecs(
+            2,
+            vec![
+                vec![Value::from("x"), Value::Int(1)],
+                vec![Value::from("a long long long long long text"), Value::Null],
+            ],
+        )
+        .expect("two columns");
         let text = table(&r, Some(24));
         assert!(text.contains("'x'"), "{text}");
         assert!(text.contains('…'), "{text}");

@@ -14,7 +14,7 @@ use crate::error::{detail, Error, ErrorKind, Result};
 use crate::graph::{Dir, Graph, PropRef, Props, Sym, UndoLog};
 use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
-use crate::value::{NodeId, Path, RelId, Value};
+use crate::value::{NodeId, Path, RelId, Rows, Value};
 
 mod count;
 pub mod eval;
@@ -485,9 +485,9 @@ pub trait Operator {
     /// Appends every row to `out`, for a statement's results (which count against the
     /// row limit like any buffer). Operators whose rows are already built as results
     /// (a sort that keeps just the returned columns) override it to move them there.
-    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
         self.drain(cx, &mut |cx, row| {
-            out.push(row.clone());
+            push_result(out, row)?;
             cx.check_rows(out.len())
         })
     }
@@ -501,6 +501,32 @@ pub trait Operator {
         let _ = arg;
         false
     }
+}
+
+/// Appends a copy of `row` to the results `out`.
+fn push_result(out: &mut Rows, row: &[Value]) -> Result<()> {
+    if out.push_slice(row) {
+        Ok(())
+    } else {
+        Err(result_width(out, row.len()))
+    }
+}
+
+/// Moves the values of `row` to the end of the results `out`.
+fn move_result(out: &mut Rows, row: &mut [Value]) -> Result<()> {
+    if out.push_taken(row) {
+        Ok(())
+    } else {
+        Err(result_width(out, row.len()))
+    }
+}
+
+/// A result row of another width than the statement's columns: a planner bug.
+fn result_width(out: &Rows, got: usize) -> Error {
+    Error::internal(format!(
+        "a result row of {got} values for {} columns",
+        out.width()
+    ))
 }
 
 /// What [`Operator::drain`] hands its rows to.
@@ -2839,10 +2865,45 @@ struct Sort<'p> {
     keys: &'p [(CExpr, bool)],
     limit: Option<&'p CExpr>,
     layout: SortLayout<'p>,
-    out: Option<std::vec::IntoIter<Row>>,
+    out: Option<SortedRows>,
     /// The operator a top-k bounds, and the property its first key reads there (see
     /// [`bound_origin`]).
     bound: Option<(usize, Sym)>,
+}
+
+/// A sort's rows, sorted: whole kept rows in order, or, for a sort whose keys are among
+/// the returned columns it keeps, those columns' values row after row (`width` each) and
+/// the order of the rows (decision 0032).
+enum SortedRows {
+    Rows(std::vec::IntoIter<Row>),
+    Flat {
+        values: Vec<Value>,
+        width: usize,
+        order: std::vec::IntoIter<usize>,
+    },
+}
+
+impl SortedRows {
+    /// The values of the next row, to be taken.
+    fn next_flat(values: &mut [Value], width: usize, i: usize) -> &mut [Value] {
+        let start = i.saturating_mul(width);
+        values.get_mut(start..start + width).unwrap_or_default()
+    }
+
+    fn next_row(&mut self) -> Option<Row> {
+        match self {
+            SortedRows::Rows(rows) => rows.next(),
+            SortedRows::Flat {
+                values,
+                width,
+                order,
+            } => {
+                let i = order.next()?;
+                let row = Self::next_flat(values, *width, i);
+                Some(row.iter_mut().map(std::mem::take).collect())
+            }
+        }
+    }
 }
 
 /// What a sort keeps of its rows and where it reads their keys. `columns`: the returned
@@ -3000,7 +3061,7 @@ fn sort_key<'a>(at: Option<&[usize]>, k: &'a [Value], r: &'a Row, i: usize) -> &
 
 impl Sort<'_> {
     /// Sorts the input (once).
-    fn sorted(&mut self, cx: &mut Cx<'_>) -> Result<&mut std::vec::IntoIter<Row>> {
+    fn sorted(&mut self, cx: &mut Cx<'_>) -> Result<&mut SortedRows> {
         if self.out.is_none() {
             let limit = match self.limit {
                 Some(l) => Some(count_arg(cx, l, "LIMIT")?),
@@ -3039,9 +3100,31 @@ impl Sort<'_> {
                     }
                     rows?
                 }
-                // Keys among the kept columns: the rows alone are sorted.
-                None => match layout.kept.as_deref() {
-                    Some(at) => {
+                // Keys among the returned columns: their values are kept back to back,
+                // and the order of the rows is sorted.
+                None => match (layout.kept.as_deref(), &layout.columns) {
+                    (Some(at), Some(columns)) => {
+                        let width = columns.len();
+                        let mut values = Vec::with_capacity(SORT_ROWS_UP_FRONT * width);
+                        let mut n = 0;
+                        self.input.drain(cx, &mut |cx, row| {
+                            cx.tick()?;
+                            Produce::build_onto(columns, cx, row, &mut values)?;
+                            n += 1;
+                            cx.check_rows(n)
+                        })?;
+                        let order = rows_order(keys, at, n, |i| {
+                            values.get(i * width..(i + 1) * width).unwrap_or_default()
+                        });
+                        self.out = Some(SortedRows::Flat {
+                            values,
+                            width,
+                            order: order.into_iter(),
+                        });
+                        return self.sorted(cx);
+                    }
+                    // Keys among the kept columns: the rows alone are sorted.
+                    (Some(at), None) => {
                         // Room for a neighbourhood's rows up front: grown from empty, the
                         // vector moved four times on the way to 20 rows.
                         let mut rows: Vec<Row> = Vec::with_capacity(SORT_ROWS_UP_FRONT);
@@ -3052,7 +3135,7 @@ impl Sort<'_> {
                         })?;
                         sort_kept(keys, at, rows)
                     }
-                    None => {
+                    (None, _) => {
                         let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
                         let mut k = Vec::new();
                         self.input.drain(cx, &mut |cx, row| {
@@ -3066,7 +3149,7 @@ impl Sort<'_> {
                     }
                 },
             };
-            self.out = Some(rows.into_iter());
+            self.out = Some(SortedRows::Rows(rows.into_iter()));
         }
         match &mut self.out {
             Some(out) => Ok(out),
@@ -3077,16 +3160,55 @@ impl Sort<'_> {
 
 impl Operator for Sort<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
-        Ok(self.sorted(cx)?.next())
+        Ok(self.sorted(cx)?.next_row())
     }
 
-    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
-        let rows = self.sorted(cx)?;
-        if out.is_empty() {
-            // The sorted rows are the results: their vector is handed over, not copied.
-            *out = std::mem::take(rows).collect();
-        } else {
-            out.extend(rows);
+    fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        match self.sorted(cx)? {
+            SortedRows::Rows(rows) => {
+                for row in rows {
+                    sink(cx, &row)?;
+                }
+            }
+            SortedRows::Flat {
+                values,
+                width,
+                order,
+            } => {
+                let mut row = Row::with_capacity(*width);
+                for i in order {
+                    row.clear();
+                    row.extend(
+                        SortedRows::next_flat(values, *width, i)
+                            .iter_mut()
+                            .map(std::mem::take),
+                    );
+                    sink(cx, &row)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the sorted rows' values to the results.
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
+        match self.sorted(cx)? {
+            SortedRows::Rows(rows) => {
+                out.reserve(rows.len());
+                for mut row in rows {
+                    move_result(out, &mut row)?;
+                }
+            }
+            SortedRows::Flat {
+                values,
+                width,
+                order,
+            } => {
+                out.reserve(order.len());
+                for i in order {
+                    move_result(out, SortedRows::next_flat(values, *width, i))?;
+                }
+            }
         }
         cx.check_rows(out.len())
     }
@@ -3123,7 +3245,7 @@ type SortSide<'a> = (&'a [Value], &'a Row, Option<&'a [usize]>);
 
 /// How a sort orders two kept rows whose keys are at positions `at`: [`SortOrder`] without
 /// looking for the keys (one-hop's sort of 20 rows took a third of it).
-fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp::Ordering {
+fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &[Value], b: &[Value]) -> std::cmp::Ordering {
     const NULL: &Value = &Value::Null;
     for ((_, desc), p) in keys.iter().zip(at) {
         let o = order(a.get(*p).unwrap_or(NULL), b.get(*p).unwrap_or(NULL));
@@ -3134,40 +3256,54 @@ fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &Row, b: &Row) -> std::cmp:
     std::cmp::Ordering::Equal
 }
 
-/// Kept rows sorted by their keys at positions `at`, stable. When every row's first key is
-/// a string, or every one an integer, the rows are first told apart by a number that orders
-/// as that key does (a string's first eight bytes, an integer itself): most comparisons
-/// then end on two numbers, without reading the keys. In one-hop, twenty rows by last name
-/// took a tenth of the query, much of it in `memcmp` over names that begin alike.
-fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Row> {
+/// The positions of `n` kept rows (row `i` is `row(i)`) in the order of their keys at
+/// positions `at`, stable. When every row's first key is a string, or every one an
+/// integer, the rows are first told apart by a number that orders as that key does (a
+/// string's first eight bytes, an integer itself): most comparisons then end on two
+/// numbers, without reading the keys. In one-hop, twenty rows by last name took a tenth of
+/// the query, much of it in `memcmp` over names that begin alike. Positions are sorted,
+/// not rows: the rows stay where they were built (decision 0032).
+fn rows_order<'v>(
+    keys: &[(CExpr, bool)],
+    at: &[usize],
+    n: usize,
+    row: impl Fn(usize) -> &'v [Value],
+) -> Vec<usize> {
     let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
-        return rows;
+        return (0..n).collect();
     };
-    let kind = |r: &Row| match r.get(first) {
+    let kind = |i: usize| match row(i).get(first) {
         Some(Value::String(_)) => Some(0u8),
         Some(Value::Int(_)) => Some(1u8),
         _ => None,
     };
-    let prefix = |r: &Row| match r.get(first) {
+    let one_kind = n > 0 && kind(0).is_some_and(|k| (1..n).all(|i| kind(i) == Some(k)));
+    if !one_kind {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|a, b| order_at(keys, at, row(*a), row(*b)));
+        return order;
+    }
+    let prefix = |i: usize| match row(i).get(first) {
         Some(Value::String(s)) => string_prefix(s),
         // Flipping the sign bit orders integers as unsigned numbers.
         Some(Value::Int(i)) => (*i as u64) ^ (1 << 63),
         _ => 0,
     };
-    let one_kind = rows
-        .first()
-        .and_then(kind)
-        .is_some_and(|k| rows.iter().all(|r| kind(r) == Some(k)));
-    if !one_kind {
-        rows.sort_by(|a, b| order_at(keys, at, a, b));
-        return rows;
-    }
-    let mut keyed: Vec<(u64, Row)> = rows.into_iter().map(|r| (prefix(&r), r)).collect();
+    let mut keyed: Vec<(u64, usize)> = (0..n).map(|i| (prefix(i), i)).collect();
     keyed.sort_by(|(pa, a), (pb, b)| {
         let o = pa.cmp(pb);
-        if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, a, b))
+        if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, row(*a), row(*b)))
     });
-    keyed.into_iter().map(|(_, r)| r).collect()
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Kept rows sorted by their keys at positions `at`, stable (see [`rows_order`]).
+fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Row> {
+    let order = rows_order(keys, at, rows.len(), |i| rows.get(i).map_or(&[], |r| r));
+    order
+        .into_iter()
+        .map(|i| rows.get_mut(i).map(std::mem::take).unwrap_or_default())
+        .collect()
 }
 
 /// The first eight bytes of `s`, big-endian, zero-padded: a number that orders as the
@@ -3469,7 +3605,7 @@ impl Operator for SkipLimit<'_> {
 
     /// Moves the rows its input hands over (a sort's own rows). Over a sort, they are
     /// collected at once and cut: one by one, `out` grew by doubling.
-    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
         if self.sorted && self.remaining.is_none() {
             let n = self.counted(cx)?;
             // LIMIT 0 does not run its input (see `next`).
@@ -3478,7 +3614,7 @@ impl Operator for SkipLimit<'_> {
                 self.input.collect_into(cx, out)?;
                 let cut = start.saturating_add(n).min(out.len());
                 if self.skip {
-                    out.drain(start..cut);
+                    out.remove(start, cut);
                 } else {
                     out.truncate(cut);
                 }
@@ -3489,14 +3625,14 @@ impl Operator for SkipLimit<'_> {
             }
         }
         if self.drain || self.remaining.is_some() {
-            while let Some(row) = self.next(cx)? {
-                out.push(row);
+            while let Some(mut row) = self.next(cx)? {
+                move_result(out, &mut row)?;
                 cx.check_rows(out.len())?;
             }
             return Ok(());
         }
         self.drain(cx, &mut |cx, row| {
-            out.push(row.clone());
+            push_result(out, row)?;
             cx.check_rows(out.len())
         })
     }
@@ -3621,6 +3757,16 @@ impl Produce<'_> {
     /// The result row of input `row`, built in `out` (cleared first).
     fn build(columns: &[Column<'_>], cx: &mut Cx<'_>, row: &Row, out: &mut Row) -> Result<()> {
         out.clear();
+        Self::build_onto(columns, cx, row, out)
+    }
+
+    /// The result row of input `row`, appended to `out`.
+    fn build_onto(
+        columns: &[Column<'_>],
+        cx: &mut Cx<'_>,
+        row: &Row,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
         // The match written out: through `Column::push_to`, one-hop took 2.5 µs, not 2.4.
         for c in columns {
             match c {
@@ -3651,12 +3797,16 @@ impl Operator for Produce<'_> {
         })
     }
 
-    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Vec<Row>) -> Result<()> {
+    /// Builds each result row in place, at the end of the results.
+    fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
         let columns = &self.columns;
         self.input.drain(cx, &mut |cx, row| {
-            let mut r = Row::with_capacity(columns.len());
-            Self::build(columns, cx, row, &mut r)?;
-            out.push(r);
+            let start = out.values().len();
+            Self::build_onto(columns, cx, row, out.values_mut())?;
+            let got = out.values().len() - start;
+            if !out.commit(start) {
+                return Err(result_width(out, got));
+            }
             cx.check_rows(out.len())
         })
     }

@@ -14,8 +14,10 @@ use std::sync::Arc;
 
 pub mod compare;
 pub mod ops;
+pub mod rows;
 pub mod temporal;
 
+pub use rows::Rows;
 pub use temporal::{Duration, Temporal};
 
 /// The id of a node. Ids are stable while the node exists and may be reused after it is
