@@ -1031,20 +1031,19 @@ fn collect_ids(v: &Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
 /// grows: 1,000 nodes returned took 0.72–0.79 ms, now 0.59 with the names copied as `&str`.
 fn materialize(g: &Graph, result: &mut QueryResult) {
     let (mut nodes, mut rels) = (Vec::new(), Vec::new());
-    for row in &result.rows {
-        for v in row {
-            // Tested in place: most values are neither entities nor hold any, and a call
-            // per value was a thirtieth of one-hop.
-            if matches!(
-                v,
-                Value::Node(_)
-                    | Value::Relationship(_)
-                    | Value::Path(_)
-                    | Value::List(_)
-                    | Value::Map(_)
-            ) {
-                collect_ids(v, &mut nodes, &mut rels);
-            }
+    // Every value of every row, in one slice.
+    for v in result.rows.values() {
+        // Tested in place: most values are neither entities nor hold any, and a call per
+        // value was a thirtieth of one-hop.
+        if matches!(
+            v,
+            Value::Node(_)
+                | Value::Relationship(_)
+                | Value::Path(_)
+                | Value::List(_)
+                | Value::Map(_)
+        ) {
+            collect_ids(v, &mut nodes, &mut rels);
         }
     }
     result.rels.reserve(rels.len());

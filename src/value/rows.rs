@@ -88,10 +88,14 @@ impl Rows {
 
     /// The rows in order.
     pub fn iter(&self) -> Iter<'_> {
+        // Rows of no columns are counted; the chunks of their (no) values are none.
+        let (size, empty_rows) = match self.width {
+            0 => (1, self.len),
+            w => (w, 0),
+        };
         Iter {
-            rows: self,
-            front: 0,
-            back: self.len,
+            chunks: self.values.chunks_exact(size),
+            empty_rows,
         }
     }
 
@@ -188,35 +192,35 @@ impl Index<usize> for Rows {
 /// The rows of a [`Rows`], as slices.
 #[derive(Clone)]
 pub struct Iter<'r> {
-    rows: &'r Rows,
-    front: usize,
-    back: usize,
+    chunks: std::slice::ChunksExact<'r, Value>,
+    /// Rows of no columns still to come (the chunks then are empty).
+    empty_rows: usize,
 }
 
 impl<'r> Iterator for Iter<'r> {
     type Item = &'r [Value];
 
     fn next(&mut self) -> Option<&'r [Value]> {
-        if self.front >= self.back {
-            return None;
+        if self.empty_rows > 0 {
+            self.empty_rows -= 1;
+            return Some(&[]);
         }
-        self.front += 1;
-        self.rows.get(self.front - 1)
+        self.chunks.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
+        let n = self.chunks.len() + self.empty_rows;
         (n, Some(n))
     }
 }
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.front >= self.back {
-            return None;
+        if self.empty_rows > 0 {
+            self.empty_rows -= 1;
+            return Some(&[]);
         }
-        self.back -= 1;
-        self.rows.get(self.back)
+        self.chunks.next_back()
     }
 }
 
