@@ -137,6 +137,45 @@ fn match_where_return_order_skip_limit() {
         &["1", "2", "3"],
     );
     t.check("MATCH (n:N) RETURN * ORDER BY n.i LIMIT 1", &["(#0)"]);
+    // Equal keys keep the rows' order of arrival, both ways, on every path of a sort:
+    // integer keys, strings alike in their first eight bytes, keys of mixed types.
+    let pairs = "UNWIND [[1, 'a'], [0, 'b'], [1, 'c'], [0, 'd']] AS p";
+    t.check(
+        &format!("{pairs} RETURN p[0] AS k, p[1] AS v ORDER BY k"),
+        &["0 | 'b'", "0 | 'd'", "1 | 'a'", "1 | 'c'"],
+    );
+    t.check(
+        &format!("{pairs} RETURN p[0] AS k, p[1] AS v ORDER BY k DESC"),
+        &["1 | 'a'", "1 | 'c'", "0 | 'b'", "0 | 'd'"],
+    );
+    t.check(
+        "UNWIND [['abcdefghZ', 1], ['abcdefgh', 2], ['abcdefghA', 3], ['abcdefgh', 4]] AS p \
+         RETURN p[0] AS s, p[1] AS i ORDER BY s",
+        &[
+            "'abcdefgh' | 2",
+            "'abcdefgh' | 4",
+            "'abcdefghA' | 3",
+            "'abcdefghZ' | 1",
+        ],
+    );
+    t.check(
+        "UNWIND [[2, 1], ['b', 2], [1, 3], ['a', 4], [2, 5]] AS p \
+         RETURN p[0] AS x, p[1] AS i ORDER BY x DESC",
+        &["2 | 1", "2 | 5", "1 | 3", "'b' | 2", "'a' | 4"],
+    );
+    // More rows than a small sort's insertion sort takes, most of them tied.
+    let expected: Vec<String> = (0..3)
+        .flat_map(|k| {
+            (0..100)
+                .filter(move |i| i % 3 == k)
+                .map(move |i| format!("{k} | {i}"))
+        })
+        .collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    t.check(
+        "UNWIND range(0, 99) AS i RETURN i % 3 AS k, i ORDER BY k",
+        &expected,
+    );
 }
 
 #[test]
@@ -412,6 +451,12 @@ fn optional_match_and_subqueries_run_their_inner_plan_on_every_row() {
          RETURN p.n, m ORDER BY p.n",
         &["2 | 20", "3 | 30"],
     );
+    // A sorted inner plan hands its rows on in its order.
+    t.check(
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN q.v AS v, p.n * 2 AS m \
+         ORDER BY v DESC } RETURN p.n, collect(v), collect(m) ORDER BY p.n",
+        &["1 | [11, 10] | [2, 2]", "3 | [30, 11] | [6, 6]"],
+    );
     // An inner plan that cannot start over (a LIMIT) is opened again instead.
     t.check(
         "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN q.v AS v ORDER BY v LIMIT 1 } \
@@ -567,6 +612,19 @@ fn subqueries_and_pattern_predicates() {
 #[test]
 fn writes_and_their_statistics() {
     let t = TestDb::new();
+    // Rows sorted after writes, then cut: every write happens, and the rows keep their
+    // columns in order.
+    t.check(
+        "UNWIND [3, 1, 2, 5, 4] AS x CREATE (n:W {x: x}) \
+         RETURN n.x AS y, -n.x AS z ORDER BY y SKIP 1 LIMIT 2",
+        &["2 | -2", "3 | -3"],
+    );
+    t.check(
+        "UNWIND [3, 1, 2] AS x CREATE (n:W {x: x}) RETURN n.x AS y, -n.x AS z ORDER BY y SKIP 1",
+        &["2 | -2", "3 | -3"],
+    );
+    assert_eq!(t.count("MATCH (n:W) RETURN count(n) AS c"), 8);
+    t.run("MATCH (n:W) DELETE n");
     let r =
         t.db.execute("CREATE (a:X {k: 1})-[:T {w: 2}]->(b:X:Y)", &Params::new())
             .unwrap();

@@ -483,8 +483,8 @@ pub trait Operator {
     }
 
     /// Appends every row to `out`, for a statement's results (which count against the
-    /// row limit like any buffer). Operators whose rows are already built as results
-    /// (a sort that keeps just the returned columns) override it to move them there.
+    /// row limit like any buffer). A projection at the top builds its rows there in place,
+    /// and a sort moves the rows it kept there (decision 0032).
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
         self.drain(cx, &mut |cx, row| {
             push_result(out, row)?;
@@ -2884,10 +2884,13 @@ enum SortedRows {
 }
 
 impl SortedRows {
-    /// The values of the next row, to be taken.
+    /// The values of row `i`, to be taken (none when there is no such row: the sort
+    /// checked that its values are whole rows).
     fn next_flat(values: &mut [Value], width: usize, i: usize) -> &mut [Value] {
-        let start = i.saturating_mul(width);
-        values.get_mut(start..start + width).unwrap_or_default()
+        let range = i
+            .checked_mul(width)
+            .and_then(|start| Some(start..start.checked_add(width)?));
+        range.and_then(|r| values.get_mut(r)).unwrap_or_default()
     }
 
     fn next_row(&mut self) -> Option<Row> {
@@ -3113,6 +3116,12 @@ impl Sort<'_> {
                             n += 1;
                             cx.check_rows(n)
                         })?;
+                        if n.checked_mul(width) != Some(values.len()) {
+                            return Err(Error::internal(format!(
+                                "a sort kept {} values for {n} rows of {width} columns",
+                                values.len()
+                            )));
+                        }
                         let order = rows_order(keys, at, n, |i| {
                             values.get(i * width..(i + 1) * width).unwrap_or_default()
                         });
@@ -3802,7 +3811,11 @@ impl Operator for Produce<'_> {
         let columns = &self.columns;
         self.input.drain(cx, &mut |cx, row| {
             let start = out.values().len();
-            Self::build_onto(columns, cx, row, out.values_mut())?;
+            if let Err(e) = Self::build_onto(columns, cx, row, out.values_mut()) {
+                // No half row is left behind.
+                out.values_mut().truncate(start);
+                return Err(e);
+            }
             let got = out.values().len() - start;
             if !out.commit(start) {
                 return Err(result_width(out, got));

@@ -1,8 +1,9 @@
 //! The rows of a statement's result, held in one vector (decision 0032).
 //!
 //! A result of `n` rows and `w` columns is `n * w` values back to back, not `n` vectors:
-//! building it allocates once, not once per row, and a row costs its values and nothing
-//! more. Rows are read as slices: `rows[i][j]`, `for row in &rows`, `rows.iter()`.
+//! building it grows one vector, with no allocation per row, and a row costs its values
+//! and nothing more. Rows are read as slices: `rows[i][j]`, `for row in &rows`,
+//! `rows.iter()`.
 
 use std::fmt;
 use std::ops::Index;
@@ -43,16 +44,28 @@ impl Rows {
 
     /// Rows built from vectors, all of `width` values; `None` when one is of another width.
     pub fn from_vecs(width: usize, rows: Vec<Vec<Value>>) -> Option<Rows> {
+        if rows.iter().any(|row| row.len() != width) {
+            return None;
+        }
+        // Every row is `width` values long: the product counts values that exist.
         let mut out = Rows::new(width);
-        out.values.reserve(rows.len() * width);
+        out.values.reserve(rows.iter().map(Vec::len).sum());
         for row in rows {
-            if row.len() != width {
-                return None;
-            }
             out.values.extend(row);
             out.len += 1;
         }
         Some(out)
+    }
+
+    /// Appends a copy of `row`; false (and nothing appended) when it is not `width` values
+    /// long.
+    pub fn push(&mut self, row: &[Value]) -> bool {
+        self.push_slice(row)
+    }
+
+    /// The rows as vectors of their own, the values moved.
+    pub fn into_vecs(self) -> Vec<Vec<Value>> {
+        self.into_iter().collect()
     }
 
     /// How many columns each row has.
@@ -148,9 +161,9 @@ impl Rows {
         true
     }
 
-    /// Makes room for `rows` more rows.
+    /// Makes room for `rows` more rows, when it can (it is only a hint).
     pub(crate) fn reserve(&mut self, rows: usize) {
-        self.values.reserve(rows.saturating_mul(self.width));
+        let _ = self.values.try_reserve(rows.saturating_mul(self.width));
     }
 
     /// Keeps the first `len` rows.
@@ -273,9 +286,10 @@ impl IntoIterator for Rows {
     }
 }
 
+/// Rows are equal when they have the same width and the same rows.
 impl PartialEq for Rows {
     fn eq(&self, other: &Rows) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.width == other.width && self.len == other.len && self.values == other.values
     }
 }
 
@@ -354,5 +368,40 @@ mod tests {
         rows.remove(1, 10);
         assert_eq!(rows, vec![ints(&[0, 0])]);
         assert!(!rows.push_slice(&ints(&[1, 2, 3])));
+        rows.truncate(5);
+        rows.remove(1, 1);
+        rows.remove(3, 2);
+        assert_eq!(
+            rows,
+            vec![ints(&[0, 0])],
+            "cuts past the end change nothing"
+        );
+        assert!(rows.push(&ints(&[7, 8])));
+        assert_ne!(rows, vec![ints(&[0, 0])]);
+        assert_eq!(rows.clone().into_vecs(), vec![ints(&[0, 0]), ints(&[7, 8])]);
+    }
+
+    #[test]
+    fn rows_compare_by_width_and_values() {
+        assert_ne!(Rows::new(2), Rows::new(3));
+        let a = Rows::from_vecs(1, vec![ints(&[1]), ints(&[2])]).expect("width 1");
+        let b = Rows::from_vecs(2, vec![ints(&[1, 2])]).expect("width 2");
+        assert_ne!(a, b, "the same values in other rows");
+        assert_eq!(
+            Rows::from_vecs(0, vec![vec![], vec![]]).map(|r| r.len()),
+            Some(2)
+        );
+        let empty = Rows::from_vecs(0, vec![vec![]]).expect("width 0");
+        assert_eq!(empty.get(0), Some(&[][..]));
+        assert_eq!(empty.get(1), None);
+        assert_eq!(empty.iter().next_back(), Some(&[][..]));
+        assert!(Rows::from_vecs(usize::MAX / 8, vec![vec![]]).is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "row 2 of 2 rows")]
+    fn indexing_past_the_last_row_panics_as_a_vector_does() {
+        let rows = Rows::from_vecs(1, vec![ints(&[1]), ints(&[2])]).expect("width 1");
+        let _ = &rows[2];
     }
 }
