@@ -360,6 +360,27 @@ fn file_databases_keep_their_data_between_runs() {
     let bad = baobab(&[notes.to_str().unwrap(), "-e", "RETURN 1"], None);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("notes.txt"), "{}", bad.stderr);
+    // A script given where the database goes: the error says how to run it, and the
+    // failed open leaves nothing beside it.
+    let script = dir.join("aes.cypher");
+    std::fs::copy(&aes, &script).unwrap();
+    let bad = baobab(&[script.to_str().unwrap()], None);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("Corruption"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("use -f"), "{}", bad.stderr);
+    assert!(!dir.join("aes.cypher-wal").exists());
+    assert!(!dir.join("notes.txt-wal").exists());
+    // No such hint for a file that is not text.
+    let binary = dir.join("binary.db");
+    std::fs::write(
+        &binary,
+        [0u8, 1, 2, 3, 255, 254, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9],
+    )
+    .unwrap();
+    let bad = baobab(&[binary.to_str().unwrap(), "-e", "RETURN 1"], None);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(!bad.stderr.contains("use -f"), "{}", bad.stderr);
+    assert!(!dir.join("binary.db-wal").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

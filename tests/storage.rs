@@ -251,6 +251,20 @@ fn missing_files_and_foreign_files_are_clear_errors() {
         std::fs::read_to_string(&text).unwrap(),
         "MATCH (n) RETURN n; some text that is not a database"
     );
+    // The failed open takes back the log it created: the folder is as it was.
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&dir), ["notes.txt"]);
+    // A log that was there before stays.
+    std::fs::write(dir.join("notes.txt-wal"), "").unwrap();
+    assert!(Database::open(&text).is_err());
+    assert_eq!(names(&dir), ["notes.txt", "notes.txt-wal"]);
 }
 
 /// A database with a snapshot and a log of `SCRIPT`'s statements after it. Returns the

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use baobab::{
-    CancelHandle, Database, Error, ExecuteOptions, Params, Position, QueryResult, Transaction,
+    CancelHandle, Database, Error, ErrorKind, ExecuteOptions, Params, Position, QueryResult,
+    Transaction,
 };
 
 pub mod format;
@@ -102,12 +103,41 @@ pub enum Command {
 
 /// Opens the database: in memory without a path.
 pub fn open_database(path: Option<&Path>, read_only: bool) -> Result<Database, String> {
-    let opened = match path {
+    let (path, opened) = match path {
         None => return Ok(Database::in_memory()),
-        Some(path) if read_only => Database::open_read_only(path),
-        Some(path) => Database::open(path),
+        Some(path) if read_only => (path, Database::open_read_only(path)),
+        Some(path) => (path, Database::open(path)),
     };
-    opened.map_err(|e| e.to_string())
+    opened.map_err(|e| match e.kind {
+        ErrorKind::Corruption if looks_like_text(path) => format!(
+            "{e}\nnote: {} looks like a text file; to run it as a Cypher script, use -f {}",
+            path.display(),
+            path.display()
+        ),
+        _ => e.to_string(),
+    })
+}
+
+/// Whether the file at `path` begins as text does: its first bytes are valid UTF-8 with no
+/// control characters but line ends and tabs (a script given where a database goes).
+fn looks_like_text(path: &Path) -> bool {
+    let mut head = [0u8; 256];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let head = head.get(..n).unwrap_or_default();
+    // A character cut at the end of the sample is still text.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(head.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or("")
+        }
+        Err(_) => return false,
+    };
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// A script to run and the name errors give it.

@@ -158,8 +158,21 @@ fn lock_log(log: &File, path: &Path, wal_path: &Path, read_only: bool) -> Result
 }
 
 impl Store {
+    /// Opens (or creates) the database `path`. An open that fails takes back the log it
+    /// created: a file that is not a database (a script given by mistake) is left with
+    /// nothing beside it.
     pub(crate) fn open(path: &Path, options: &OpenOptions) -> Result<Opened> {
         let wal_path = wal_path(path);
+        let creates_log = !options.read_only && matches!(wal_path.try_exists(), Ok(false));
+        let opened = Self::open_at(path, wal_path.clone(), options);
+        if opened.is_err() && creates_log {
+            // Best effort: the error at hand is the one to report.
+            let _ = std::fs::remove_file(&wal_path);
+        }
+        opened
+    }
+
+    fn open_at(path: &Path, wal_path: PathBuf, options: &OpenOptions) -> Result<Opened> {
         let read_only = options.read_only;
         let mut wal = if read_only {
             match File::open(&wal_path) {
