@@ -72,6 +72,35 @@ fn json_format() {
 }
 
 #[test]
+fn csv_and_tsv_write_temporal_values_as_text() {
+    let q = "RETURN date('2024-01-02') AS d, duration('P1DT2H') AS p, localtime('10:00') AS t";
+    assert_eq!(
+        ok(&["--format", "csv", "-e", q]),
+        "d,p,t\n2024-01-02,P1DT2H,10:00\n"
+    );
+    assert_eq!(
+        ok(&["--format", "tsv", "-e", q]),
+        "d\tp\tt\n2024-01-02\tP1DT2H\t10:00\n"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_before_a_script_is_skipped() {
+    let dir = std::env::temp_dir().join(format!("baobab-cli-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("bom.cypher");
+    std::fs::write(&script, "\u{feff}RETURN 1 AS x;\nRETURN 2 AS y;\n").unwrap();
+    assert_eq!(
+        ok(&["-f", script.to_str().unwrap()]),
+        "{\"x\":1}\n{\"y\":2}\n"
+    );
+    let piped = baobab(&[], Some("\u{feff}RETURN 3 AS z;"));
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(piped.stdout, "{\"z\":3}\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn csv_format() {
     assert_eq!(
         ok(&["--format", "csv", "-e", UNWIND]),
@@ -381,6 +410,24 @@ fn file_databases_keep_their_data_between_runs() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(!bad.stderr.contains("use -f"), "{}", bad.stderr);
     assert!(!dir.join("binary.db-wal").exists());
+    // A dump or export written over the database it reads is refused, and the database
+    // still opens with the same data.
+    let count = "MATCH (c:Country) RETURN count(c) AS n";
+    let counted = ok(&[db, "--read-only", "-e", count]);
+    assert_ne!(counted, "{\"n\":0}\n");
+    for args in [
+        vec!["dump", db, "-o", db],
+        vec!["export", db, "--format", "jsonl", "-o", db],
+    ] {
+        let refused = baobab(&args, None);
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("would destroy it"),
+            "{}",
+            refused.stderr
+        );
+    }
+    assert_eq!(ok(&[db, "--read-only", "-e", count]), counted);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

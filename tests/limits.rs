@@ -43,6 +43,22 @@ fn a_timeout_stops_a_long_query() {
 }
 
 #[test]
+fn a_timeout_stops_work_inside_one_expression() {
+    // No row flows while these run: each is one expression over a long list (a reduce, a
+    // comprehension, a quantifier), stopped all the same.
+    let db = Database::in_memory();
+    let options = ExecuteOptions::new().timeout(Duration::from_millis(20));
+    // `range` itself takes no turns: each loop below is the only one that can stop.
+    for q in [
+        "UNWIND [100000] AS n RETURN reduce(acc = 0, i IN range(1, n) | acc + size(range(1, 20000 + i % 2)))",
+        "UNWIND [100000] AS n RETURN size([i IN range(1, n) | size(range(1, 20000 + i % 2))])",
+        "UNWIND [100000] AS n RETURN all(i IN range(1, n) WHERE size(range(1, 20000 + i % 2)) > 0)",
+    ] {
+        fails_with(&db, q, &options, ErrorKind::Timeout);
+    }
+}
+
+#[test]
 fn the_default_timeout_applies_and_options_override_it() {
     let db = Database::in_memory();
     db.set_default_limits(QueryLimits {

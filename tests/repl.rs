@@ -193,6 +193,56 @@ fn an_error_shows_the_line_and_a_caret() {
 }
 
 #[test]
+fn a_failed_open_keeps_the_session_and_dump_spares_the_database() {
+    let dir = data_dir("open-fails");
+    let mut p = shell(&dir);
+    run(
+        &mut p,
+        "CREATE (:Country {name: 'Niger'});",
+        "Created 1 node",
+    );
+    // In memory: a file that cannot be opened leaves the session and its data as they were.
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "not a database").unwrap();
+    run(&mut p, &format!(":open {}", notes.display()), "notes.txt");
+    run(
+        &mut p,
+        "MATCH (c:Country) RETURN count(c) AS n;",
+        &cell("1"),
+    );
+    // On a file: :dump and :export refuse to write over its own files.
+    let file = dir.join("sahel.baobab");
+    let file = file.to_str().unwrap();
+    run(&mut p, &format!(":save {file}"), "saved to");
+    run(&mut p, &format!(":open {file}"), file);
+    run(&mut p, &format!(":dump {file}"), "would destroy it");
+    run(
+        &mut p,
+        &format!(":export jsonl {file}-wal"),
+        "would destroy it",
+    );
+    run(
+        &mut p,
+        "MATCH (c:Country) RETURN count(c) AS n;",
+        &cell("1"),
+    );
+    quit(p);
+    let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args([
+            file,
+            "--read-only",
+            "-e",
+            "MATCH (c:Country) RETURN c.name AS name",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"name\":\"Niger\"}\n"
+    );
+}
+
+#[test]
 fn save_writes_a_file_and_open_switches_to_it() {
     let dir = data_dir("open-save");
     let file = dir.join("sahel.baobab");

@@ -185,6 +185,9 @@ fn plain_cell(value: &Value, result: &QueryResult) -> Option<String> {
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(format_float(*f)),
         Value::String(s) => Some(s.to_string()),
+        // Dates, times and durations as their ISO 8601 text, as strings are: wrapped as
+        // JSON strings they read back with quotes in them.
+        Value::Temporal(_) => Some(value.to_string()),
         other => {
             let mut out = String::new();
             json_value(&mut out, other, result);

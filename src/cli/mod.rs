@@ -314,6 +314,19 @@ impl<'db> Session<'db> {
 
     /// Runs every statement of `source`, stopping at the first failure unless keep_going.
     pub fn run_source(&mut self, source: &Source) -> Outcome {
+        // A byte order mark (what some editors put first in a UTF-8 file) is not part of
+        // the script.
+        let unmarked;
+        let source = match source.text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                unmarked = Source {
+                    name: source.name.clone(),
+                    text: rest.to_string(),
+                };
+                &unmarked
+            }
+            None => source,
+        };
         let mut outcome = Outcome {
             failed: 0,
             stopped: false,
@@ -548,22 +561,14 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
     let mut path = args.db_file.clone();
     let (mut format, mut params, mut timing) = (format, params, args.timing);
     let cancel = CancelHandle::new();
-    // The database to go back to when `:open` fails.
-    let mut previous: Option<Option<PathBuf>> = None;
+    let mut db = match open_database(path.as_deref(), args.read_only) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     loop {
-        let db = match open_database(path.as_deref(), args.read_only) {
-            Ok(db) => db,
-            Err(e) => {
-                eprintln!("error: {e}");
-                match previous.take() {
-                    Some(back) => {
-                        path = back;
-                        continue;
-                    }
-                    None => return EXIT_USAGE,
-                }
-            }
-        };
         let mut session = session(args, &db, format, std::mem::take(&mut params));
         session.timing = timing;
         session.cancel = cancel.clone();
@@ -573,10 +578,22 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
                 (format, timing) = (session.format, session.timing);
                 params = std::mem::take(&mut session.params);
                 drop(session);
-                if let Err(e) = db.close() {
-                    eprintln!("error: closing the database: {e}");
+                let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
+                if path.as_deref().is_some_and(|p| same(p, &next)) {
+                    continue;
                 }
-                previous = Some(path.replace(next));
+                // The next database is opened before this one is closed: when it cannot be
+                // opened, the shell stays here, with everything an in-memory database holds.
+                match open_database(Some(&next), args.read_only) {
+                    Ok(opened) => {
+                        let left = std::mem::replace(&mut db, opened);
+                        if let Err(e) = left.close() {
+                            eprintln!("error: closing the database: {e}");
+                        }
+                        path = Some(next);
+                    }
+                    Err(e) => eprintln!("error: {e}"),
+                }
             }
         }
     }

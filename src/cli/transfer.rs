@@ -184,11 +184,37 @@ fn open_source(args: &SourceArgs) -> Result<Database, Failure> {
     Ok(db)
 }
 
+/// An error when writing `out` would overwrite the database `db` (or its log): the
+/// output is opened, and emptied, before anything is read from the database.
+pub fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
+    let Some(db) = db else {
+        return Ok(());
+    };
+    // A file that does not exist yet is not the database.
+    let Ok(out) = out.canonicalize() else {
+        return Ok(());
+    };
+    let mut log = db.as_os_str().to_owned();
+    log.push("-wal");
+    for file in [db.to_path_buf(), PathBuf::from(log)] {
+        if file.canonicalize().is_ok_and(|f| f == out) {
+            return Err(format!(
+                "{} is a file of the database being read; writing there would destroy it",
+                file.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `write` on the source database with the output file or standard output.
 fn with_source(
     args: &SourceArgs,
     write: impl FnOnce(&Database, &mut dyn Write) -> Result<(), String>,
 ) -> Result<(), Failure> {
+    if let Some(path) = &args.output {
+        overwrites_database(path, args.db_file.as_deref()).map_err(Failure::Usage)?;
+    }
     let db = open_source(args)?;
     match &args.output {
         Some(path) => {
@@ -356,8 +382,10 @@ pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<()> 
             if arg.is_empty() {
                 Err("expected :dump FILE".to_string())
             } else {
-                File::create(arg)
-                    .map_err(|e| format!("cannot write {arg}: {e}"))
+                overwrites_database(Path::new(arg), session.db.path().as_deref())
+                    .and_then(|()| {
+                        File::create(arg).map_err(|e| format!("cannot write {arg}: {e}"))
+                    })
                     .and_then(|f| {
                         let mut out = BufWriter::new(f);
                         session.db.dump(&mut out).map_err(|e| e.to_string())?;
@@ -392,6 +420,7 @@ fn repl_export(session: &Session<'_>, arg: &str) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| e.to_string());
     }
+    overwrites_database(Path::new(path), session.db.path().as_deref())?;
     let file = File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?;
     let mut out = BufWriter::new(file);
     export::write(format, &mut out, &data).map_err(|e| e.to_string())?;

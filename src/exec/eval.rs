@@ -378,6 +378,9 @@ impl Cx<'_> {
                 let mut scratch = row.clone();
                 let mut out = Vec::new();
                 for item in items {
+                    // Each item counts against the time limit like a row: a comprehension
+                    // over millions of items is stopped too.
+                    self.tick()?;
                     set_slot(&mut scratch, *slot, item.clone());
                     if let Some(f) = filter {
                         let t = self.eval(f, &scratch)?;
@@ -406,6 +409,7 @@ impl Cx<'_> {
                 let (mut trues, mut nulls) = (0usize, 0usize);
                 let total = items.len();
                 for item in items {
+                    self.tick()?;
                     set_slot(&mut scratch, *slot, item);
                     let t = self.eval(filter, &scratch)?;
                     match truth(&t)? {
@@ -470,6 +474,7 @@ impl Cx<'_> {
                 let mut scratch = row.clone();
                 set_slot(&mut scratch, *acc, init);
                 for item in items {
+                    self.tick()?;
                     set_slot(&mut scratch, *slot, item);
                     let v = self.eval(expr, &scratch)?;
                     set_slot(&mut scratch, *acc, v);
