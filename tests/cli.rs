@@ -360,6 +360,42 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
+    let dir = std::env::temp_dir().join(format!("baobab-cli-mistaken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (arg, says) in [
+        ("MATCH (n) RETURN n", "run a query with -e"),
+        ("exprot", "did you mean `export`?"),
+        ("dupm", "did you mean `dump`?"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+            .arg(arg)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{arg}: {stderr}");
+        assert!(stderr.contains(says), "{arg}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "{arg}: no file"
+        );
+    }
+    // A path that says it is one is a new database.
+    let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args(["./exprot", "-e", "RETURN 1 AS x"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"x\":1}\n");
+    assert!(dir.join("exprot").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn file_databases_keep_their_data_between_runs() {
     let dir = std::env::temp_dir().join(format!("baobab-cli-db-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

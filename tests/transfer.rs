@@ -290,6 +290,28 @@ fn csv_export_import_gives_the_same_graph() {
     }
 }
 
+#[test]
+fn csv_export_refuses_what_it_could_not_carry_back() {
+    // Each would read back as another value: `:a:b`, other list elements, no property.
+    for (create, what) in [
+        ("CREATE (:`a;b`)", "label `a;b`"),
+        ("CREATE ({ls: ['a', 'b;c']})", "`;`"),
+        ("CREATE ({ls: ['a', '']})", "an empty string"),
+        ("CREATE ({ls: []})", "an empty list"),
+        ("CREATE ()-[:R {ls: ['x;y']}]->()", "`;`"),
+    ] {
+        let db = Database::in_memory();
+        db.execute(create, &Params::new()).unwrap();
+        let dir = temp_dir("csv-refused");
+        let out = dir.join("out");
+        let e = export::write_csv(&out, &db.snapshot().unwrap()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TypeError, "{create}: {e}");
+        assert!(e.message.contains(what), "{create}: {e}");
+        assert!(e.message.contains("jsonl"), "{create}: {e}");
+        assert!(!out.exists(), "{create}: nothing is written");
+    }
+}
+
 // ----- bulk import --------------------------------------------------------------------
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

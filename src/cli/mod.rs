@@ -140,6 +140,35 @@ fn looks_like_text(path: &Path) -> bool {
             .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Why a database path that does not exist yet is most likely a mistake, not a new
+/// database: a query given without `-e`, or a misspelt subcommand. Opening it would create
+/// a database by that name.
+fn mistaken_database(path: &Path) -> Option<String> {
+    if !matches!(path.try_exists(), Ok(false)) {
+        return None;
+    }
+    let text = path.to_str()?;
+    let first = text.split(|c: char| !c.is_ascii_alphabetic()).next()?;
+    const CLAUSES: [&str; 11] = [
+        "MATCH", "OPTIONAL", "CREATE", "MERGE", "RETURN", "WITH", "UNWIND", "CALL", "EXPLAIN",
+        "PROFILE", "LOAD",
+    ];
+    let clause = CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(first));
+    if clause && text.len() > first.len() && text.contains(|c: char| c.is_whitespace() || c == '(')
+    {
+        return Some(format!(
+            "no database `{text}`, and it reads as a query: run a query with -e \"{text}\""
+        ));
+    }
+    let near = ["import", "dump", "export", "generate"]
+        .into_iter()
+        .find(|command| text != *command && strsim::levenshtein(text, command) <= 2)?;
+    Some(format!(
+        "no database `{text}`: did you mean `{near}`? (to create a database by that name, \
+         give a path such as ./{text})"
+    ))
+}
+
 /// A script to run and the name errors give it.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -613,6 +642,11 @@ pub fn run() -> i32 {
             Command::Dump(args) => transfer::run_dump(&args),
             Command::Export(args) => transfer::run_export(&args),
         };
+    }
+
+    if let Some(e) = args.db_file.as_deref().and_then(mistaken_database) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
     }
 
     // -e and -f in the order they were given.

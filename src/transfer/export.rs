@@ -90,6 +90,7 @@ fn csv_groups<'a, T>(
                     format!("property `{k}` holds a list of mixed types, which CSV cannot type"),
                 )
             })?;
+            csv_carries(k, v)?;
             cols.insert(k.as_str(), ty);
         }
         let fits = |g: &CsvGroup<'a, T>| {
@@ -111,6 +112,52 @@ fn csv_groups<'a, T>(
         }
     }
     Ok(groups)
+}
+
+/// An error for property `k`'s value `v` when the CSV files could not carry it back: a
+/// list that is empty (an empty field reads back as no property) or holds a string with
+/// the array delimiter `;` in it or an empty one (it reads back as other elements).
+/// Read back, either would be another value without a word; JSON Lines carries both.
+fn csv_carries(k: &str, v: &Value) -> Result<()> {
+    let refuse = |what: &str| {
+        Err(Error::new(
+            ErrorKind::TypeError,
+            format!(
+                "property `{k}` holds {what}, which CSV cannot carry back; export JSON Lines \
+                 (--format jsonl) instead"
+            ),
+        ))
+    };
+    match v {
+        Value::List(items) if items.is_empty() => refuse("an empty list"),
+        Value::List(items) => {
+            if items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| s.contains(';')))
+            {
+                refuse("a list with a string containing `;`, the array delimiter")
+            } else if items.iter().any(|i| i.as_str() == Some("")) {
+                refuse("a list with an empty string")
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An error when a node's label holds `;`, the CSV label separator.
+fn csv_label(label: &str) -> Result<()> {
+    if label.contains(';') {
+        return Err(Error::new(
+            ErrorKind::TypeError,
+            format!(
+                "label `{label}` contains `;`, the CSV label separator; export JSON Lines \
+                 (--format jsonl) instead"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn cell(v: Option<&Value>, array_delimiter: char) -> String {
@@ -137,9 +184,14 @@ pub struct CsvExport {
 /// property columns, `relationships_N.csv` with `:START_ID`, `:END_ID`, `:TYPE` and
 /// typed property columns. Lists are joined with `;`.
 pub fn write_csv(dir: &Path, data: &GraphData) -> Result<CsvExport> {
+    // Everything the files cannot carry is refused before the first one is written.
+    for n in &data.nodes {
+        n.labels.iter().try_for_each(|l| csv_label(l))?;
+    }
+    let node_groups = csv_groups(&data.nodes, |_| String::new(), |n| &n.properties)?;
+    let rel_groups = csv_groups(&data.relationships, |_| String::new(), |r| &r.properties)?;
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut files = CsvExport::default();
-    let node_groups = csv_groups(&data.nodes, |_| String::new(), |n| &n.properties)?;
     for (i, g) in node_groups.iter().enumerate() {
         let path = dir.join(format!("nodes_{}.csv", i + 1));
         let has_keys = g.items.iter().any(|n| n.key.is_some());
@@ -162,7 +214,6 @@ pub fn write_csv(dir: &Path, data: &GraphData) -> Result<CsvExport> {
         )?;
         files.nodes.push(path);
     }
-    let rel_groups = csv_groups(&data.relationships, |_| String::new(), |r| &r.properties)?;
     for (i, g) in rel_groups.iter().enumerate() {
         let path = dir.join(format!("relationships_{}.csv", i + 1));
         let mut header = vec![":START_ID".into(), ":END_ID".into(), ":TYPE".into()];
