@@ -140,6 +140,14 @@ fn looks_like_text(path: &Path) -> bool {
             .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Whether `a` and `b` name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Why a database path that does not exist yet is most likely a mistake, not a new
 /// database: a query given without `-e`, or a misspelt subcommand. Opening it would create
 /// a database by that name.
@@ -607,8 +615,7 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
                 (format, timing) = (session.format, session.timing);
                 params = std::mem::take(&mut session.params);
                 drop(session);
-                let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
-                if path.as_deref().is_some_and(|p| same(p, &next)) {
+                if path.as_deref().is_some_and(|p| same_file(p, &next)) {
                     continue;
                 }
                 // The next database is opened before this one is closed: when it cannot be
