@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod common;
+
 const UNWIND: &str = "UNWIND [1, 2.5, 'x', null, [1], {a: 1}] AS v RETURN v";
 
 fn fixture(name: &str) -> String {
@@ -86,8 +88,8 @@ fn csv_and_tsv_write_temporal_values_as_text() {
 
 #[test]
 fn a_byte_order_mark_before_a_script_is_skipped() {
-    let dir = std::env::temp_dir().join(format!("baobab-cli-bom-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the test ends, passed or failed.
+    let dir = common::temp_dir("cli", "bom");
     let script = dir.join("bom.cypher");
     std::fs::write(&script, "\u{feff}RETURN 1 AS x;\nRETURN 2 AS y;\n").unwrap();
     assert_eq!(
@@ -97,7 +99,6 @@ fn a_byte_order_mark_before_a_script_is_skipped() {
     let piped = baobab(&[], Some("\u{feff}RETURN 3 AS z;"));
     assert_eq!(piped.code, 0, "{}", piped.stderr);
     assert_eq!(piped.stdout, "{\"z\":3}\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -361,9 +362,7 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
-    let dir = std::env::temp_dir().join(format!("baobab-cli-mistaken-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("cli", "mistaken");
     for (arg, says) in [
         ("MATCH (n) RETURN n", "run a query with -e"),
         ("exprot", "did you mean `export`?"),
@@ -371,7 +370,7 @@ fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
             .arg(arg)
-            .current_dir(&dir)
+            .current_dir(&*dir)
             .stdin(Stdio::null())
             .output()
             .unwrap();
@@ -379,7 +378,7 @@ fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
         assert_eq!(out.status.code(), Some(2), "{arg}: {stderr}");
         assert!(stderr.contains(says), "{arg}: {stderr}");
         assert_eq!(
-            std::fs::read_dir(&dir).unwrap().count(),
+            std::fs::read_dir(&*dir).unwrap().count(),
             0,
             "{arg}: no file"
         );
@@ -387,19 +386,16 @@ fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
     // A path that says it is one is a new database.
     let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
         .args(["./exprot", "-e", "RETURN 1 AS x"])
-        .current_dir(&dir)
+        .current_dir(&*dir)
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"x\":1}\n");
     assert!(dir.join("exprot").exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn file_databases_keep_their_data_between_runs() {
-    let dir = std::env::temp_dir().join(format!("baobab-cli-db-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("cli", "db");
     let db = dir.join("aes.baobab");
     let db = db.to_str().unwrap();
     let aes = format!("{}/datasets/aes.cypher", env!("CARGO_MANIFEST_DIR"));
@@ -464,7 +460,6 @@ fn file_databases_keep_their_data_between_runs() {
         );
     }
     assert_eq!(ok(&[db, "--read-only", "-e", count]), counted);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------------------------
