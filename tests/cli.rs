@@ -394,6 +394,30 @@ fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
 }
 
 #[test]
+fn import_counts_read_as_words() {
+    let dir = common::temp_dir("cli", "import-words");
+    let nodes = dir.join("nodes.csv");
+    std::fs::write(&nodes, "id:ID,name\n1,Mali\n2,Niger,extra\n").unwrap();
+    let run = baobab(
+        &[
+            "import",
+            "--skip-bad-rows",
+            "--nodes",
+            nodes.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("imported 1 node, 0 relationships, 2 properties"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("skipped 1 bad row:"), "{}", run.stderr);
+}
+
+#[test]
 fn file_databases_keep_their_data_between_runs() {
     let dir = common::temp_dir("cli", "db");
     let db = dir.join("aes.baobab");

@@ -227,6 +227,16 @@ fn a_failed_open_keeps_the_session_and_dump_spares_the_database() {
         &format!(":export jsonl {file}-wal"),
         "would destroy it",
     );
+    // Inside a transaction :dump is refused before it makes its file.
+    let other = dir.join("other.cypher");
+    run(&mut p, "BEGIN;", "Transaction started");
+    run(
+        &mut p,
+        &format!(":dump {}", other.display()),
+        "COMMIT or ROLLBACK",
+    );
+    run(&mut p, "ROLLBACK;", "Rolled back");
+    assert!(!other.exists());
     run(
         &mut p,
         "MATCH (c:Country) RETURN count(c) AS n;",

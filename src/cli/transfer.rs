@@ -13,7 +13,7 @@ use baobab::transfer::import::{CsvFiles, ImportOptions, ImportReport, Progress};
 use baobab::transfer::GraphData;
 use baobab::{Database, Params};
 
-use super::format::Format;
+use super::format::{plural, Format};
 use super::{quit_on_broken_pipe, Session, Source, EXIT_FAILED, EXIT_USAGE};
 
 /// Where the graph to dump or export comes from.
@@ -342,15 +342,18 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     db.checkpoint().map_err(|e| e.to_string())?;
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     eprintln!(
-        "imported {} nodes, {} relationships, {} properties in {:.2} s ({:.0} relationships/s)",
-        report.nodes,
-        report.relationships,
-        report.properties,
+        "imported {}, {}, {} in {:.2} s ({:.0} relationships/s)",
+        plural(report.nodes, "node", "nodes"),
+        plural(report.relationships, "relationship", "relationships"),
+        plural(report.properties, "property", "properties"),
         secs,
         report.relationships as f64 / secs
     );
     if report.bad_rows > 0 {
-        eprintln!("skipped {} bad rows:", report.bad_rows);
+        eprintln!(
+            "skipped {}:",
+            plural(report.bad_rows, "bad row", "bad rows")
+        );
         for b in &report.first_bad_rows {
             eprintln!("  {}:{}: {}", b.file, b.line, b.message);
         }
@@ -381,6 +384,9 @@ pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<()> 
         ":dump" => {
             if arg.is_empty() {
                 Err("expected :dump FILE".to_string())
+            } else if session.in_transaction() {
+                // Checked before the file is made: the dump would fail on it, empty.
+                Err("COMMIT or ROLLBACK the open transaction first".to_string())
             } else {
                 overwrites_database(Path::new(arg), session.db.path().as_deref())
                     .and_then(|()| {
