@@ -44,6 +44,25 @@ fn run(p: &mut PtySession, line: &str, expected: &str) {
     p.exp_string(PROMPT).unwrap();
 }
 
+/// Checks that the shell's database holds `n` countries.
+#[track_caller]
+fn countries(p: &mut PtySession, n: &str) {
+    run(p, "MATCH (c:Country) RETURN count(c) AS n;", &cell(n));
+}
+
+/// `:open`s a file of `dir` that is not a database, and waits for the error. (It waits for
+/// what only the command's own output holds: the typed line, echoed as it is typed, holds
+/// the path and the prompt.)
+fn open_not_a_database(p: &mut PtySession, dir: &Path) {
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "not a database").unwrap();
+    run(
+        p,
+        &format!(":open {}", notes.display()),
+        "looks like a text file",
+    );
+}
+
 fn quit(mut p: PtySession) {
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
@@ -202,20 +221,8 @@ fn a_failed_open_keeps_the_session_and_dump_spares_the_database() {
         "Created 1 node",
     );
     // In memory: a file that cannot be opened leaves the session and its data as they were.
-    let notes = dir.join("notes.txt");
-    std::fs::write(&notes, "not a database").unwrap();
-    // (Waiting for what only the command's own output holds: the typed line, echoed as
-    // it is typed, holds the path and the prompt.)
-    run(
-        &mut p,
-        &format!(":open {}", notes.display()),
-        "looks like a text file",
-    );
-    run(
-        &mut p,
-        "MATCH (c:Country) RETURN count(c) AS n;",
-        &cell("1"),
-    );
+    open_not_a_database(&mut p, &dir);
+    countries(&mut p, "1");
     // On a file: :dump and :export refuse to write over its own files.
     let file = dir.join("sahel.baobab");
     let file = file.to_str().unwrap();
@@ -237,11 +244,7 @@ fn a_failed_open_keeps_the_session_and_dump_spares_the_database() {
     );
     run(&mut p, "ROLLBACK;", "Rolled back");
     assert!(!other.exists());
-    run(
-        &mut p,
-        "MATCH (c:Country) RETURN count(c) AS n;",
-        &cell("1"),
-    );
+    countries(&mut p, "1");
     quit(p);
     let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
         .args([
@@ -278,11 +281,7 @@ fn save_writes_a_file_and_open_switches_to_it() {
     );
     // The banner names the database; the echo of the typed line holds the path too.
     run(&mut p, &format!(":open {file}"), &format!("({file})"));
-    run(
-        &mut p,
-        "MATCH (c:Country) RETURN count(c) AS n;",
-        &cell("1"),
-    );
+    countries(&mut p, "1");
     run(
         &mut p,
         "CREATE (:Country {name: 'Burkina Faso'});",
@@ -290,18 +289,8 @@ fn save_writes_a_file_and_open_switches_to_it() {
     );
     run(&mut p, ":save", "saved to");
     // A file that is not a database: an error, and the shell stays on the current one.
-    let notes = dir.join("notes.txt");
-    std::fs::write(&notes, "not a database").unwrap();
-    run(
-        &mut p,
-        &format!(":open {}", notes.display()),
-        "looks like a text file",
-    );
-    run(
-        &mut p,
-        "MATCH (c:Country) RETURN count(c) AS n;",
-        &cell("2"),
-    );
+    open_not_a_database(&mut p, &dir);
+    countries(&mut p, "2");
     quit(p);
     // What was saved is in the file.
     let out = Command::new(env!("CARGO_BIN_EXE_baobab"))

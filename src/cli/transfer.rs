@@ -186,18 +186,15 @@ fn open_source(args: &SourceArgs) -> Result<Database, Failure> {
 
 /// An error when writing `out` would overwrite the database `db` (or its log): the
 /// output is opened, and emptied, before anything is read from the database.
-pub fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
+fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
     let Some(db) = db else {
-        return Ok(());
-    };
-    // A file that does not exist yet is not the database.
-    let Ok(out) = out.canonicalize() else {
         return Ok(());
     };
     let mut log = db.as_os_str().to_owned();
     log.push("-wal");
+    // A file that does not exist yet is not the database.
     for file in [db.to_path_buf(), PathBuf::from(log)] {
-        if file.canonicalize().is_ok_and(|f| f == out) {
+        if super::same_file(out, &file) {
             return Err(format!(
                 "{} is a file of the database being read; writing there would destroy it",
                 file.display()
@@ -205,6 +202,13 @@ pub fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> 
         }
     }
     Ok(())
+}
+
+/// Creates (or empties) the REPL's output file `path`, unless it is a file of the open
+/// database `db`.
+fn create_output(path: &str, db: Option<&Path>) -> Result<File, String> {
+    overwrites_database(Path::new(path), db)?;
+    File::create(path).map_err(|e| format!("cannot write {path}: {e}"))
 }
 
 /// Runs `write` on the source database with the output file or standard output.
@@ -388,15 +392,11 @@ pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<()> 
                 // Checked before the file is made: the dump would fail on it, empty.
                 Err("COMMIT or ROLLBACK the open transaction first".to_string())
             } else {
-                overwrites_database(Path::new(arg), session.db.path().as_deref())
-                    .and_then(|()| {
-                        File::create(arg).map_err(|e| format!("cannot write {arg}: {e}"))
-                    })
-                    .and_then(|f| {
-                        let mut out = BufWriter::new(f);
-                        session.db.dump(&mut out).map_err(|e| e.to_string())?;
-                        out.flush().map_err(|e| e.to_string())
-                    })
+                create_output(arg, session.db.path().as_deref()).and_then(|f| {
+                    let mut out = BufWriter::new(f);
+                    session.db.dump(&mut out).map_err(|e| e.to_string())?;
+                    out.flush().map_err(|e| e.to_string())
+                })
             }
         }
         ":export" => repl_export(session, arg),
@@ -426,8 +426,7 @@ fn repl_export(session: &Session<'_>, arg: &str) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| e.to_string());
     }
-    overwrites_database(Path::new(path), session.db.path().as_deref())?;
-    let file = File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?;
+    let file = create_output(path, session.db.path().as_deref())?;
     let mut out = BufWriter::new(file);
     export::write(format, &mut out, &data).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())

@@ -505,7 +505,7 @@ pub trait Operator {
 
 /// Appends a copy of `row` to the results `out`.
 fn push_result(out: &mut Rows, row: &[Value]) -> Result<()> {
-    if out.push_slice(row) {
+    if out.push(row) {
         Ok(())
     } else {
         Err(result_width(out, row.len()))
@@ -2884,13 +2884,25 @@ enum SortedRows {
 }
 
 impl SortedRows {
-    /// The values of row `i`, to be taken (none when there is no such row: the sort
-    /// checked that its values are whole rows).
+    /// Where row `i` of values kept `width` to a row lies.
+    fn flat_range(width: usize, i: usize) -> Option<std::ops::Range<usize>> {
+        let start = i.checked_mul(width)?;
+        Some(start..start.checked_add(width)?)
+    }
+
+    /// The values of row `i` (none when there is no such row: the sort checked that its
+    /// values are whole rows).
+    fn flat_row(values: &[Value], width: usize, i: usize) -> &[Value] {
+        Self::flat_range(width, i)
+            .and_then(|r| values.get(r))
+            .unwrap_or_default()
+    }
+
+    /// The values of row `i`, to be taken.
     fn next_flat(values: &mut [Value], width: usize, i: usize) -> &mut [Value] {
-        let range = i
-            .checked_mul(width)
-            .and_then(|start| Some(start..start.checked_add(width)?));
-        range.and_then(|r| values.get_mut(r)).unwrap_or_default()
+        Self::flat_range(width, i)
+            .and_then(|r| values.get_mut(r))
+            .unwrap_or_default()
     }
 
     fn next_row(&mut self) -> Option<Row> {
@@ -3122,9 +3134,8 @@ impl Sort<'_> {
                                 values.len()
                             )));
                         }
-                        let order = rows_order(keys, at, n, |i| {
-                            values.get(i * width..(i + 1) * width).unwrap_or_default()
-                        });
+                        let order =
+                            rows_order(keys, at, n, |i| SortedRows::flat_row(&values, width, i));
                         self.out = Some(SortedRows::Flat {
                             values,
                             width,

@@ -57,12 +57,6 @@ impl Rows {
         Some(out)
     }
 
-    /// Appends a copy of `row`; false (and nothing appended) when it is not `width` values
-    /// long.
-    pub fn push(&mut self, row: &[Value]) -> bool {
-        self.push_slice(row)
-    }
-
     /// The rows as vectors of their own, the values moved.
     pub fn into_vecs(self) -> Vec<Vec<Value>> {
         self.into_iter().collect()
@@ -124,7 +118,7 @@ impl Rows {
 
     /// Appends a copy of `row`; false (and nothing appended) when its width is not the
     /// rows'.
-    pub(crate) fn push_slice(&mut self, row: &[Value]) -> bool {
+    pub fn push(&mut self, row: &[Value]) -> bool {
         if row.len() != self.width {
             return false;
         }
@@ -342,12 +336,12 @@ mod tests {
     #[test]
     fn rows_of_no_columns_still_count() {
         let mut rows = Rows::new(0);
-        assert!(rows.push_slice(&[]));
-        assert!(rows.push_slice(&[]));
+        assert!(rows.push(&[]));
+        assert!(rows.push(&[]));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows.iter().count(), 2);
         assert_eq!(rows.clone().into_iter().count(), 2);
-        assert!(!rows.push_slice(&[Value::Null]));
+        assert!(!rows.push(&[Value::Null]));
         assert_eq!(rows.len(), 2);
     }
 
@@ -367,7 +361,7 @@ mod tests {
         assert_eq!(rows, vec![ints(&[0, 0]), ints(&[3, -3])]);
         rows.remove(1, 10);
         assert_eq!(rows, vec![ints(&[0, 0])]);
-        assert!(!rows.push_slice(&ints(&[1, 2, 3])));
+        assert!(!rows.push(&ints(&[1, 2, 3])));
         rows.truncate(5);
         rows.remove(1, 1);
         rows.remove(3, 2);
