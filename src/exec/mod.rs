@@ -3066,7 +3066,7 @@ impl<'p> SortLayout<'p> {
 
 /// The `i`th sort key of a row: read at `at[i]` of row `r`, or the `i`th of its
 /// evaluated keys `k`.
-fn sort_key<'a>(at: Option<&[usize]>, k: &'a [Value], r: &'a Row, i: usize) -> &'a Value {
+fn sort_key<'a>(at: Option<&[usize]>, k: &'a [Value], r: &'a [Value], i: usize) -> &'a Value {
     const NULL: &Value = &Value::Null;
     match at {
         Some(at) => at.get(i).and_then(|s| r.get(*s)).unwrap_or(NULL),
@@ -3109,11 +3109,17 @@ impl Sort<'_> {
                         }
                         _ => None,
                     };
-                    let rows = top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound);
+                    let kept = top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound);
                     if let Some(at) = bound {
                         cx.bounds.truncate(at);
                     }
-                    rows?
+                    let (values, width, order) = kept?;
+                    self.out = Some(SortedRows::Flat {
+                        values,
+                        width,
+                        order: order.into_iter(),
+                    });
+                    return self.sorted(cx);
                 }
                 // Keys among the returned columns: their values are kept back to back,
                 // and the order of the rows is sorted.
@@ -3261,7 +3267,7 @@ fn sort_keys(
 
 /// One side of a sort's comparison: a row's evaluated keys, the row, and where its keys
 /// are read in it (see [`SortLayout`]).
-type SortSide<'a> = (&'a [Value], &'a Row, Option<&'a [usize]>);
+type SortSide<'a> = (&'a [Value], &'a [Value], Option<&'a [usize]>);
 
 /// How a sort orders two kept rows whose keys are at positions `at`: [`SortOrder`] without
 /// looking for the keys (one-hop's sort of 20 rows took a third of it).
@@ -3339,20 +3345,67 @@ fn string_prefix(s: &str) -> u64 {
 /// How a sort orders two rows.
 type SortOrder<'a> = dyn Fn(SortSide<'_>, SortSide<'_>) -> std::cmp::Ordering + 'a;
 
-/// A row a top-k keeps: its evaluated sort keys (none when the keys are slots of the row)
-/// and its arrival number, which breaks ties (the sort is stable). `first` is a copy of its
-/// first key, beside the heap's other entries: most comparisons end there, without reading
-/// the row.
+/// A row a top-k keeps: its evaluated sort keys (none when the keys are among the kept
+/// values) and its arrival number, which breaks ties (the sort is stable). Its values are
+/// row `i` of the top-k's [`KeptRows`], `i` its position among the entries. `first` is a
+/// copy of its first key, beside the heap's other entries: most comparisons end there,
+/// without reading the row.
 struct Kept {
     first: Value,
     keys: Vec<Value>,
-    row: Row,
     seq: u64,
+}
+
+/// The values a top-k keeps, back to back, `width` to a row (decision 0032): a kept row
+/// costs no allocation of its own, and one that is beaten is overwritten in place.
+struct KeptRows {
+    values: Vec<Value>,
+    /// Known from the start when the top-k keeps returned columns; else the width of the
+    /// first row.
+    width: Option<usize>,
+}
+
+impl KeptRows {
+    /// The values of row `i` (none when there is no such row).
+    fn row(&self, i: usize) -> &[Value] {
+        SortedRows::flat_row(&self.values, self.width.unwrap_or(0), i)
+    }
+
+    /// Checks that `row` is as wide as the kept rows, the first setting the width.
+    fn check(&mut self, row: &[Value]) -> Result<usize> {
+        let width = *self.width.get_or_insert(row.len());
+        if row.len() != width {
+            return Err(Error::internal(format!(
+                "a top-k kept a row of {} values among rows of {width}",
+                row.len()
+            )));
+        }
+        Ok(width)
+    }
+
+    /// Appends `row`'s values, taken.
+    fn push(&mut self, row: &mut Row) -> Result<()> {
+        self.check(row)?;
+        self.values.append(row);
+        Ok(())
+    }
+
+    /// Swaps `row`'s values with those of kept row `i`, which `row` then holds.
+    fn replace(&mut self, i: usize, row: &mut Row) -> Result<()> {
+        let width = self.check(row)?;
+        let Some(kept) = SortedRows::flat_range(width, i).and_then(|r| self.values.get_mut(r))
+        else {
+            return Err(Error::internal(format!("a top-k has no kept row {i}")));
+        };
+        kept.swap_with_slice(row);
+        Ok(())
+    }
 }
 
 /// The first `limit` rows of `input` in the order of `by_keys`, stable: a heap of the best
 /// rows so far with the worst on top, so a row that does not beat it costs one comparison
-/// and no copy, and one that does overwrites it in place.
+/// and no copy, and one that does overwrites it in place. The kept values, their width and
+/// the order of their rows.
 fn top_k(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
@@ -3361,29 +3414,49 @@ fn top_k(
     layout: &SortLayout<'_>,
     by_keys: &SortOrder<'_>,
     bound: Option<usize>,
-) -> Result<Vec<Row>> {
+) -> Result<(Vec<Value>, usize, Vec<usize>)> {
     use std::cmp::Ordering;
     let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
     let first_desc = keys.first().is_some_and(|(_, desc)| *desc);
     // Two different integers as first keys decide in place; anything else is one call. The
     // heap's sift-downs and the last sort compare entries some ten times per row kept, and
     // with the whole comparison a call they took a fifth of friends' latest posts.
-    let by_kept = |a: &Kept, b: &Kept| match (&a.first, &b.first) {
-        (Value::Int(x), Value::Int(y)) if x != y => {
-            if first_desc {
-                y.cmp(x)
-            } else {
-                x.cmp(y)
+    let by_kept = |entries: &[Kept], rows: &KeptRows, a: usize, b: usize| {
+        let (Some(ea), Some(eb)) = (entries.get(a), entries.get(b)) else {
+            return Ordering::Equal;
+        };
+        match (&ea.first, &eb.first) {
+            (Value::Int(x), Value::Int(y)) if x != y => {
+                if first_desc {
+                    y.cmp(x)
+                } else {
+                    x.cmp(y)
+                }
             }
+            _ => kept_order(
+                keys,
+                kept,
+                by_keys,
+                first_desc,
+                (ea, rows.row(a)),
+                (eb, rows.row(b)),
+            ),
         }
-        _ => kept_order(keys, kept, by_keys, first_desc, a, b),
     };
-    let first_of = |keys: &[Value], row: &Row| sort_key(kept, keys, row, 0).clone();
+    let first_of = |keys: &[Value], row: &[Value]| sort_key(kept, keys, row, 0).clone();
     // The kept rows, and the heap over them: their positions, the worst row's on top, so
-    // that a sift moves positions and not 88-byte entries (the moves took a tenth of
-    // friends' latest posts).
-    let mut entries: Vec<Kept> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
-    let mut heap: Vec<usize> = Vec::with_capacity(limit.min(TOP_HEAP_MAX));
+    // that a sift moves positions and not entries.
+    let up_front = limit.min(TOP_HEAP_MAX);
+    let mut entries: Vec<Kept> = Vec::with_capacity(up_front);
+    let mut heap: Vec<usize> = Vec::with_capacity(up_front);
+    let mut rows = KeptRows {
+        values: Vec::new(),
+        width: layout.columns.as_ref().map(|c| c.len()),
+    };
+    if let Some(width) = rows.width {
+        rows.values.reserve(up_front.saturating_mul(width));
+    }
+    let mut scratch = Row::new();
     let mut seq = 0u64;
     let mut k = Vec::new();
     input.drain(cx, &mut |cx, row| {
@@ -3391,29 +3464,24 @@ fn top_k(
         seq += 1;
         if entries.len() < limit {
             sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
-            let (keys, row) = if layout.stores_keys() {
-                (std::mem::take(&mut k), layout.keep(cx, row, &mut [])?)
+            let keys = if layout.stores_keys() {
+                layout.keep_into(cx, &mut scratch, row, &mut [])?;
+                std::mem::take(&mut k)
             } else {
-                (Vec::new(), layout.keep(cx, row, &mut k)?)
+                layout.keep_into(cx, &mut scratch, row, &mut k)?;
+                Vec::new()
             };
-            let first = first_of(&keys, &row);
+            let first = first_of(&keys, &scratch);
+            rows.push(&mut scratch)?;
             heap.push(entries.len());
-            entries.push(Kept {
-                first,
-                keys,
-                row,
-                seq,
-            });
+            entries.push(Kept { first, keys, seq });
             cx.check_rows(entries.len())?;
             // Up from the new leaf while it sorts after its parent.
             let mut i = heap.len() - 1;
             while i > 0 {
                 let parent = (i - 1) / 2;
-                match (
-                    kept_at(&entries, &heap, i),
-                    kept_at(&entries, &heap, parent),
-                ) {
-                    (Some(c), Some(p)) if by_kept(c, p) == Ordering::Greater => {
+                match (heap.get(i), heap.get(parent)) {
+                    (Some(&c), Some(&p)) if by_kept(&entries, &rows, c, p) == Ordering::Greater => {
                         heap.swap(i, parent)
                     }
                     _ => break,
@@ -3421,11 +3489,11 @@ fn top_k(
                 i = parent;
             }
             if entries.len() == limit {
-                tell_bound(cx, bound, kept_at(&entries, &heap, 0));
+                tell_bound(cx, bound, heap.first().and_then(|w| entries.get(*w)));
             }
             return Ok(());
         }
-        let Some(worst) = heap.first().and_then(|w| entries.get_mut(*w)) else {
+        let Some((w, worst)) = heap.first().and_then(|w| Some((*w, entries.get_mut(*w)?))) else {
             return Ok(());
         };
         // A first key read in place as an integer that differs from the worst row's
@@ -3434,20 +3502,21 @@ fn top_k(
         // expression that may fail: a losing row's error would go unraised.
         let mut decided = false;
         let may_skip = layout.lazy || !layout.evaluated();
-        if let (true, Some(first), Value::Int(w)) = (may_skip, layout.exprs.first(), &worst.first) {
+        if let (true, Some(first), Value::Int(wk)) = (may_skip, layout.exprs.first(), &worst.first)
+        {
             let x = match eval::in_graph(first, row, cx.graph()) {
                 Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => Some(x),
                 _ => None,
             };
-            if let Some(x) = x.filter(|x| x != w) {
-                if (x > *w) != first_desc {
+            if let Some(x) = x.filter(|x| x != wk) {
+                if (x > *wk) != first_desc {
                     return Ok(());
                 }
                 decided = true;
             }
         }
         // Equal keys: the later row loses.
-        let worst_side = (worst.keys.as_slice(), &worst.row, kept);
+        let worst_side = (worst.keys.as_slice(), rows.row(w), kept);
         let beats = if decided {
             // What the comparison would have left in `k` for a row that wins: every key
             // that is evaluated (a lazy layout evaluates them all).
@@ -3464,34 +3533,38 @@ fn top_k(
         }
         if layout.stores_keys() {
             std::mem::swap(&mut worst.keys, &mut k);
-            layout.keep_into(cx, &mut worst.row, row, &mut [])?;
+            layout.keep_into(cx, &mut scratch, row, &mut [])?;
         } else {
-            layout.keep_into(cx, &mut worst.row, row, &mut k)?;
+            layout.keep_into(cx, &mut scratch, row, &mut k)?;
         }
-        worst.first = first_of(&worst.keys, &worst.row);
+        worst.first = first_of(&worst.keys, &scratch);
         worst.seq = seq;
+        rows.replace(w, &mut scratch)?;
         // Down from the root while a child sorts after it.
         let mut i = 0;
         loop {
             let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut child = l;
-            if let (Some(a), Some(b)) = (kept_at(&entries, &heap, l), kept_at(&entries, &heap, r)) {
-                if by_kept(b, a) == Ordering::Greater {
+            if let (Some(&a), Some(&b)) = (heap.get(l), heap.get(r)) {
+                if by_kept(&entries, &rows, b, a) == Ordering::Greater {
                     child = r;
                 }
             }
-            match (kept_at(&entries, &heap, child), kept_at(&entries, &heap, i)) {
-                (Some(c), Some(p)) if by_kept(c, p) == Ordering::Greater => heap.swap(i, child),
+            match (heap.get(child), heap.get(i)) {
+                (Some(&c), Some(&p)) if by_kept(&entries, &rows, c, p) == Ordering::Greater => {
+                    heap.swap(i, child)
+                }
                 _ => break,
             }
             i = child;
         }
-        tell_bound(cx, bound, kept_at(&entries, &heap, 0));
+        tell_bound(cx, bound, heap.first().and_then(|w| entries.get(*w)));
         Ok(())
     })?;
     // Every kept row is in `entries`; the heap's order is not needed any more.
-    entries.sort_by(by_kept);
-    Ok(entries.into_iter().map(|kept| kept.row).collect())
+    let mut order = heap;
+    order.sort_by(|a, b| by_kept(&entries, &rows, *a, *b));
+    Ok((rows.values, rows.width.unwrap_or(0), order))
 }
 
 /// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
@@ -3512,30 +3585,25 @@ fn tell_bound(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Kept>) {
     }
 }
 
-/// The kept row at position `i` of a top-k's heap.
-#[inline(always)]
-fn kept_at<'a>(entries: &'a [Kept], heap: &[usize], i: usize) -> Option<&'a Kept> {
-    heap.get(i).and_then(|e| entries.get(*e))
-}
-
-/// How a top-k orders two kept rows ([`Kept`]): by their first keys, then the rest of their
-/// keys (at positions `kept` of the rows, or evaluated beside them), then their arrival.
+/// How a top-k orders two kept rows ([`Kept`], with its values): by their first keys, then
+/// the rest of their keys (at positions `kept` of the rows, or evaluated beside them), then
+/// their arrival.
 #[inline(never)]
 fn kept_order(
     keys: &[(CExpr, bool)],
     kept: Option<&[usize]>,
     by_keys: &SortOrder<'_>,
     first_desc: bool,
-    a: &Kept,
-    b: &Kept,
+    (a, ra): (&Kept, &[Value]),
+    (b, rb): (&Kept, &[Value]),
 ) -> std::cmp::Ordering {
     let o = order(&a.first, &b.first);
     if o.is_ne() {
         return if first_desc { o.reverse() } else { o };
     }
     match kept {
-        Some(at) => order_at(keys, at, &a.row, &b.row),
-        None => by_keys((&a.keys, &a.row, None), (&b.keys, &b.row, None)),
+        Some(at) => order_at(keys, at, ra, rb),
+        None => by_keys((&a.keys, ra, None), (&b.keys, rb, None)),
     }
     .then(a.seq.cmp(&b.seq))
 }
