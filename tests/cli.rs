@@ -394,6 +394,30 @@ fn a_query_or_a_misspelt_command_where_the_database_goes_creates_nothing() {
 }
 
 #[test]
+fn memory_in_place_of_the_database_is_an_in_memory_database() {
+    let dir = common::temp_dir("cli", "memory");
+    let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args([
+            ":memory:",
+            "-e",
+            "CREATE (:A) RETURN 1 AS x",
+            "-e",
+            "MATCH (a:A) RETURN count(a) AS n",
+        ])
+        .current_dir(&*dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"x\":1}\n{\"n\":1}\n"
+    );
+    assert_eq!(std::fs::read_dir(&*dir).unwrap().count(), 0, "no file");
+}
+
+#[test]
 fn import_counts_read_as_words() {
     let dir = common::temp_dir("cli", "import-words");
     let nodes = dir.join("nodes.csv");

@@ -101,9 +101,17 @@ pub enum Command {
     Export(transfer::ExportArgs),
 }
 
-/// Opens the database: in memory without a path.
+/// The name that stands for an in-memory database where a file is expected, as in sqlite3.
+const IN_MEMORY: &str = ":memory:";
+
+/// `path`, unless it names an in-memory database ([`IN_MEMORY`]).
+fn file_path(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != IN_MEMORY)
+}
+
+/// Opens the database: in memory without a path or with `:memory:`.
 pub fn open_database(path: Option<&Path>, read_only: bool) -> Result<Database, String> {
-    let (path, opened) = match path {
+    let (path, opened) = match file_path(path) {
         None => return Ok(Database::in_memory()),
         Some(path) if read_only => (path, Database::open_read_only(path)),
         Some(path) => (path, Database::open(path)),
@@ -595,7 +603,7 @@ fn session<'db>(args: &Args, db: &'db Database, format: Format, params: Params) 
 /// The REPL, reopened on another database after each `:open`; the session's settings
 /// carry over.
 fn interact(args: &Args, format: Format, params: Params) -> i32 {
-    let mut path = args.db_file.clone();
+    let mut path = file_path(args.db_file.as_deref()).map(Path::to_path_buf);
     let (mut format, mut params, mut timing) = (format, params, args.timing);
     let cancel = CancelHandle::new();
     let mut db = match open_database(path.as_deref(), args.read_only) {
@@ -626,7 +634,7 @@ fn interact(args: &Args, format: Format, params: Params) -> i32 {
                         if let Err(e) = left.close() {
                             eprintln!("error: closing the database: {e}");
                         }
-                        path = Some(next);
+                        path = file_path(Some(&next)).map(Path::to_path_buf);
                     }
                     Err(e) => eprintln!("error: {e}"),
                 }
