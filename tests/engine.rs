@@ -736,6 +736,72 @@ fn parameters_from_rust_and_json() {
     assert_eq!(e.kind, ErrorKind::ParameterMissing);
 }
 
+/// The line, column and length of the place an error points at.
+fn place(e: &baobab::Error) -> (usize, usize, usize) {
+    let pos = e.position.unwrap_or_else(|| panic!("no position: {e}"));
+    let len = e.span.map_or(0, |s| s.end - s.start);
+    (pos.line, pos.column, len)
+}
+
+#[test]
+fn runtime_errors_point_at_the_call_or_operation_that_failed() {
+    let t = TestDb::new();
+    // Division by zero, on the second line, in the second item.
+    let e = t.error(
+        "UNWIND [1, 0] AS x\nRETURN x AS a, 10 / x AS b",
+        ErrorKind::ArithmeticError,
+        Some("DivisionByZero"),
+    );
+    assert_eq!(place(&e), (2, 16, 6), "{e}");
+    // A function's bad argument: the call, not its enclosing arithmetic.
+    let e = t.error(
+        "WITH -1 AS n RETURN 1 + size(substring('abc', n))",
+        ErrorKind::ArgumentError,
+        None,
+    );
+    assert_eq!(place(&e), (1, 30, 19), "{e}");
+    // Overflow of a value read at runtime.
+    let e = t.error(
+        "WITH 9223372036854775807 AS m\nRETURN m + 1",
+        ErrorKind::ArithmeticError,
+        Some("IntegerOverflow"),
+    );
+    assert_eq!(place(&e), (2, 8, 5), "{e}");
+    // A date that does not exist names its parts and the text it was read from.
+    let e = t.error(
+        "WITH '2024-02-30' AS s RETURN date(s)",
+        ErrorKind::TypeError,
+        None,
+    );
+    assert_eq!(place(&e), (1, 31, 7), "{e}");
+    assert!(e.message.contains("no day 30 of month 2"), "{e}");
+    assert!(e.message.contains("`2024-02-30`"), "{e}");
+}
+
+#[test]
+fn an_unterminated_string_or_name_is_named_at_its_opening_quote() {
+    let t = TestDb::new();
+    for (q, column, what) in [
+        ("RETURN 'abc", 8, "unterminated string"),
+        ("RETURN \"a\\\"bc", 8, "unterminated string"),
+        (
+            "MATCH (n) WHERE n.name = 'x RETURN n",
+            26,
+            "unterminated string",
+        ),
+        ("RETURN 1 AS `x", 13, "unterminated name"),
+    ] {
+        let e = t.error(q, ErrorKind::SyntaxError, Some("UnexpectedSyntax"));
+        assert_eq!(place(&e), (1, column, 1), "{q}: {e}");
+        assert!(e.message.contains(what), "{q}: {e}");
+    }
+    // A stray quote after a closed string is the one left open.
+    let e = t.error("RETURN 'a' '", ErrorKind::SyntaxError, None);
+    assert!(e.message.contains("unterminated string"), "{e}");
+    let e = t.error("RETURN 'it''s'", ErrorKind::SyntaxError, None);
+    assert!(!e.message.contains("unterminated"), "{e}");
+}
+
 #[test]
 fn errors_carry_kind_detail_and_position() {
     let t = TestDb::new();

@@ -329,6 +329,7 @@ impl Cx<'_> {
                     _ => Ok(Value::Null),
                 }
             }
+            CExpr::At(e, span) => self.eval(e, row).map_err(|err| located(err, *span)),
             CExpr::Call(_, f, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
@@ -1039,5 +1040,18 @@ impl Cx<'_> {
         self.regexes
             .get(pattern.as_ref())
             .ok_or_else(|| Error::internal("regex cache"))
+    }
+}
+
+/// `err`, raised evaluating the expression at `span`, pointing there unless it points
+/// deeper already. Not the errors of the statement as a whole: a time or row limit, a
+/// cancel, a fault of ours.
+fn located(err: Error, span: crate::ast::Span) -> Error {
+    match err.kind {
+        ErrorKind::Timeout
+        | ErrorKind::Cancelled
+        | ErrorKind::ResourceLimit
+        | ErrorKind::Internal => err,
+        _ => err.or_span(span),
     }
 }

@@ -53,6 +53,9 @@ pub enum CExpr {
     /// A scalar function: its name (kept for plan dumps), body and arguments.
     #[allow(dead_code, reason = "the name is for plan dumps while debugging")]
     Call(&'static str, ScalarFn, Vec<CExpr>),
+    /// A function call or an arithmetic operation, with its place in the query text: an
+    /// error it raises at runtime points there (decision 0033).
+    At(Box<CExpr>, crate::ast::Span),
     Case {
         operand: Option<Box<CExpr>>,
         whens: Vec<(CExpr, CExpr)>,
@@ -758,7 +761,8 @@ impl CExpr {
             | CExpr::IsNull(e, _)
             | CExpr::HasLabels(e, _)
             | CExpr::HasAnyLabel(e, _)
-            | CExpr::HasKey(e, _) => e.has_subplan(),
+            | CExpr::HasKey(e, _)
+            | CExpr::At(e, _) => e.has_subplan(),
             CExpr::Index(a, b) | CExpr::Bin(_, a, b) => any(&[a, b]),
             CExpr::Slice(a, b, c) => a.has_subplan() || b.iter().chain(c).any(|e| e.has_subplan()),
             CExpr::List(es) | CExpr::Call(_, _, es) => es.iter().any(CExpr::has_subplan),

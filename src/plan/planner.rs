@@ -2340,7 +2340,17 @@ impl<'a> Planner<'a> {
                     check_bool_operand(&ca, a.span)?;
                     check_bool_operand(&cb, b.span)?;
                 }
-                CExpr::Bin(*op, Box::new(ca), Box::new(cb))
+                let bin = CExpr::Bin(*op, Box::new(ca), Box::new(cb));
+                match op {
+                    BinaryOp::Add
+                    | BinaryOp::Sub
+                    | BinaryOp::Mul
+                    | BinaryOp::Div
+                    | BinaryOp::Mod
+                    | BinaryOp::Pow
+                    | BinaryOp::Regex => CExpr::At(Box::new(bin), e.span),
+                    _ => bin,
+                }
             }
             ExprKind::IsNull(x, neg) => CExpr::IsNull(Box::new(self.expr(x, scope)?), *neg),
             ExprKind::HasLabels(x, labels) => CExpr::HasLabels(
@@ -2636,7 +2646,7 @@ impl<'a> Planner<'a> {
                         }
                     }
                 }
-                Ok(CExpr::Call(def.name, f, cargs))
+                Ok(CExpr::At(Box::new(CExpr::Call(def.name, f, cargs)), span))
             }
         }
     }

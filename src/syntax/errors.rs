@@ -168,6 +168,9 @@ pub(super) fn convert(text: &str, entry: Rule, err: pest::error::Error<Rule>) ->
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    if let Some(e) = unterminated(text, pos) {
+        return e;
+    }
     let (token, len) = token_at(text, pos);
     let span = Span::new(pos, pos + len);
     let message = match &err.variant {
@@ -196,6 +199,33 @@ pub(super) fn convert(text: &str, entry: Rule, err: pest::error::Error<Rule>) ->
         }
     };
     Error::syntax(detail::UNEXPECTED_SYNTAX, message, span)
+}
+
+/// The error of a string or backquoted name opened at `pos` and never closed: the parse
+/// fails at its opening quote, where "unexpected '''" would not say why.
+fn unterminated(text: &str, pos: usize) -> Option<Error> {
+    let quote = text.get(pos..)?.chars().next()?;
+    let what = match quote {
+        '\'' | '"' => "string",
+        '`' => "name",
+        _ => return None,
+    };
+    let mut rest = text.get(pos + 1..)?.chars();
+    while let Some(c) = rest.next() {
+        match c {
+            // An escaped character, in a string (a name doubles its backquotes).
+            '\\' if what == "string" => {
+                rest.next();
+            }
+            c if c == quote => return None,
+            _ => {}
+        }
+    }
+    Some(Error::syntax(
+        detail::UNEXPECTED_SYNTAX,
+        format!("unterminated {what}: the {quote} here is never closed"),
+        Span::new(pos, pos + 1),
+    ))
 }
 
 fn join_expected(names: &[&str]) -> String {

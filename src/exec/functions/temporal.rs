@@ -177,15 +177,26 @@ fn year(y: i64) -> Result<i64> {
 }
 
 fn ymd(y: i64, m: i64, d: i64) -> Result<Date> {
-    Date::from_ymd(year(y)?, to_u32(m, "month")?, to_u32(d, "day")?).ok_or_else(invalid_date)
+    Date::from_ymd(year(y)?, to_u32(m, "month")?, to_u32(d, "day")?)
+        .ok_or_else(|| bad(format!("invalid date: no day {d} of month {m} in year {y}")))
 }
 
 fn yo(y: i64, ordinal: i64) -> Result<Date> {
-    Date::from_yo(year(y)?, to_u32(ordinal, "ordinalDay")?).ok_or_else(invalid_date)
+    Date::from_yo(year(y)?, to_u32(ordinal, "ordinalDay")?)
+        .ok_or_else(|| bad(format!("invalid date: no day {ordinal} in year {y}")))
 }
 
 fn ywd(y: i64, week: i64, day: Weekday) -> Result<Date> {
-    Date::from_isoywd(year(y)?, to_u32(week, "week")?, day).ok_or_else(invalid_date)
+    Date::from_isoywd(year(y)?, to_u32(week, "week")?, day)
+        .ok_or_else(|| bad(format!("invalid date: no week {week} in week-year {y}")))
+}
+
+/// `e`, its message naming the text `s` it was raised on, unless it does already.
+fn in_text(mut e: Error, s: &str) -> Error {
+    if !e.message.contains(&format!("`{s}`")) {
+        e.message = format!("{} (in `{s}`)", e.message);
+    }
+    e
 }
 
 fn quarter_start(y: i64, q: i64) -> Result<Date> {
@@ -430,7 +441,7 @@ fn construct(kind: Kind, args: &[Value]) -> Result<Value> {
     }
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::String(s) => parse(kind, s).map(tv),
+        Value::String(s) => parse(kind, s).map(tv).map_err(|e| in_text(e, s)),
         Value::Map(m) => {
             if m.len() == 1 && map_get(m, "timezone").is_some() {
                 // `date({timezone: 'Europe/Stockholm'})`: now in that zone.

@@ -31,7 +31,8 @@ pub(super) fn slots_of(e: &CExpr, out: &mut BTreeSet<Slot>) -> bool {
         | CExpr::IsNull(b, _)
         | CExpr::HasLabels(b, _)
         | CExpr::HasAnyLabel(b, _)
-        | CExpr::HasKey(b, _) => slots_of(b, out),
+        | CExpr::HasKey(b, _)
+        | CExpr::At(b, _) => slots_of(b, out),
         CExpr::Index(a, b) | CExpr::Bin(_, a, b) => slots_of(a, out) && slots_of(b, out),
         CExpr::Slice(a, b, c) => {
             slots_of(a, out)
