@@ -418,6 +418,31 @@ fn memory_in_place_of_the_database_is_an_in_memory_database() {
 }
 
 #[test]
+fn explain_prints_its_plan_once_where_plans_go() {
+    let query = "EXPLAIN MATCH (n) RETURN n";
+    for format in ["jsonl", "json", "csv"] {
+        let run = baobab(&["--format", format, "-e", query], None);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{format}: no rows");
+        assert_eq!(
+            run.stderr.matches("AllNodesScan").count(),
+            1,
+            "{format}: {}",
+            run.stderr
+        );
+    }
+    let run = baobab(&["--format", "table", "-e", query], None);
+    assert_eq!(
+        run.stdout.matches("AllNodesScan").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("1 row"), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
 fn import_counts_read_as_words() {
     let dir = common::temp_dir("cli", "import-words");
     let nodes = dir.join("nodes.csv");

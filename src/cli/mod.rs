@@ -109,6 +109,16 @@ fn file_path(path: Option<&Path>) -> Option<&Path> {
     path.filter(|p| p.as_os_str() != IN_MEMORY)
 }
 
+/// The plan of an EXPLAIN's result: one column, `plan`, whose one row is the plan's text.
+fn explained(result: &QueryResult) -> Option<&str> {
+    let plan = result.plan.as_deref()?;
+    let row = match (&result.columns[..], result.rows.len()) {
+        ([column], 1) if column == "plan" => result.rows.first()?,
+        _ => return None,
+    };
+    matches!(row, [baobab::Value::String(text)] if text.as_ref() == plan).then_some(plan)
+}
+
 /// Opens the database: in memory without a path or with `:memory:`.
 pub fn open_database(path: Option<&Path>, read_only: bool) -> Result<Database, String> {
     let (path, opened) = match file_path(path) {
@@ -422,6 +432,14 @@ impl<'db> Session<'db> {
 
     /// Prints a result in the session's format.
     pub fn print_result(&self, result: &QueryResult, elapsed: std::time::Duration) {
+        // EXPLAIN: its one row is its plan, printed once, as a plan, where plans go.
+        if let Some(plan) = explained(result) {
+            match self.format {
+                Format::Table => emit(&format!("{}\n", plan.trim_end())),
+                _ => self.plan_to_stderr(result),
+            }
+            return;
+        }
         let has_columns = !result.columns.is_empty();
         match self.format {
             Format::Table => {
