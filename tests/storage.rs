@@ -267,6 +267,49 @@ fn missing_files_and_foreign_files_are_clear_errors() {
     assert_eq!(names(&dir), ["notes.txt", "notes.txt-wal"]);
 }
 
+#[test]
+fn an_empty_file_is_a_new_database_unless_its_log_holds_records() {
+    let dir = scratch("empty");
+    let path = dir.join("touched.baobab");
+    std::fs::write(&path, "").unwrap();
+    // Read-only: an empty database, and the file is left as it is.
+    let db = Database::open_read_only(&path).unwrap();
+    assert_eq!(run(&db, "MATCH (n) RETURN count(n)"), [[Value::Int(0)]]);
+    drop(db);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    let db = Database::open(&path).unwrap();
+    run(&db, "CREATE (:Country {name: 'Mali'})");
+    db.close().unwrap();
+    let db = Database::open(&path).unwrap();
+    assert_eq!(
+        run(&db, "MATCH (c:Country) RETURN c.name"),
+        [[Value::from("Mali")]]
+    );
+    drop(db);
+    // An empty snapshot with records logged after it lost what they build on.
+    let lost = dir.join("lost.baobab");
+    let db = Database::open_with(&lost, &no_close_checkpoint()).unwrap();
+    run(&db, "CREATE (:Country {name: 'Niger'})");
+    drop(db);
+    std::fs::write(&lost, "").unwrap();
+    let e = Database::open(&lost).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corruption);
+    assert!(e.message.contains("snapshot file is empty"), "{e}");
+    assert_eq!(std::fs::metadata(&lost).unwrap().len(), 0, "left as it was");
+    // So does one whose log follows a checkpoint, records or not: `touched.baobab` was
+    // closed (checkpointed) above.
+    std::fs::write(&path, "").unwrap();
+    let e = Database::open(&path).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corruption);
+    assert!(e.message.contains("follows snapshot generation"), "{e}");
+    // Deleted, with its log left: the error says what to do.
+    std::fs::remove_file(&path).unwrap();
+    let e = Database::open(&path).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corruption);
+    assert!(e.message.contains("deleted on purpose"), "{e}");
+    assert!(!path.exists(), "no snapshot written");
+}
+
 /// A database with a snapshot and a log of `SCRIPT`'s statements after it. Returns the
 /// states after each logged statement (index 0: the snapshot alone).
 fn damaged_fixture(dir: &Path) -> (PathBuf, Vec<String>) {
