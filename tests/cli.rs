@@ -467,6 +467,32 @@ fn import_counts_read_as_words() {
 }
 
 #[test]
+fn a_failed_import_into_a_new_database_leaves_no_database() {
+    let dir = common::temp_dir("cli", "import-failed");
+    let nodes = dir.join("nodes.csv");
+    std::fs::write(&nodes, "id:ID,name\n1,Mali\n1,Niger\n").unwrap();
+    let (db, nodes) = (dir.join("g.db"), nodes.to_str().unwrap());
+    let run = baobab(&["import", "--nodes", nodes, db.to_str().unwrap()], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("used by two nodes"), "{}", run.stderr);
+    assert!(!db.exists() && !dir.join("g.db-wal").exists());
+    // A database that was there stays, with its data.
+    ok(&[
+        db.to_str().unwrap(),
+        "-e",
+        "CREATE (:Country {name: 'Chad'})",
+    ]);
+    let run = baobab(&["import", "--nodes", nodes, db.to_str().unwrap()], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let names = ok(&[
+        db.to_str().unwrap(),
+        "-e",
+        "MATCH (c) RETURN c.name AS name",
+    ]);
+    assert_eq!(names, "{\"name\":\"Chad\"}\n");
+}
+
+#[test]
 fn file_databases_keep_their_data_between_runs() {
     let dir = common::temp_dir("cli", "db");
     let db = dir.join("aes.baobab");

@@ -184,16 +184,21 @@ fn open_source(args: &SourceArgs) -> Result<Database, Failure> {
     Ok(db)
 }
 
+/// The log beside database file `db`.
+fn log_of(db: &Path) -> PathBuf {
+    let mut log = db.as_os_str().to_owned();
+    log.push("-wal");
+    PathBuf::from(log)
+}
+
 /// An error when writing `out` would overwrite the database `db` (or its log): the
 /// output is opened, and emptied, before anything is read from the database.
 fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
     let Some(db) = db else {
         return Ok(());
     };
-    let mut log = db.as_os_str().to_owned();
-    log.push("-wal");
     // A file that does not exist yet is not the database.
-    for file in [db.to_path_buf(), PathBuf::from(log)] {
+    for file in [db.to_path_buf(), log_of(db)] {
         if super::same_file(out, &file) {
             return Err(format!(
                 "{} is a file of the database being read; writing there would destroy it",
@@ -297,7 +302,25 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
             "nothing to import: give --nodes, --relationships or --jsonl".into(),
         ));
     }
+    // A database this import creates is taken back when the import fails: a failed
+    // import leaves the folder as it was, not an empty database named as the wanted one.
+    let created = args
+        .db_file
+        .as_deref()
+        .filter(|p| matches!(p.try_exists(), Ok(false)));
     let db = open_writable(args.db_file.as_deref())?;
+    let outcome = import_into(&db, args);
+    if let (Err(_), Some(path)) = (&outcome, created) {
+        drop(db);
+        // Best effort: the import's error is the one to report.
+        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(log_of(path));
+    }
+    outcome
+}
+
+/// Imports the files `args` names into `db` and checkpoints it.
+fn import_into(db: &Database, args: &ImportArgs) -> Result<(), Failure> {
     let options = ImportOptions {
         nodes: args.nodes.iter().map(|a| CsvFiles::parse(a)).collect(),
         relationships: args
