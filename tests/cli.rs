@@ -467,6 +467,41 @@ fn import_counts_read_as_words() {
 }
 
 #[test]
+fn an_error_in_a_long_line_shows_the_part_around_it() {
+    let items = vec!["1"; 20_000].join(", ");
+    let query = format!("RETURN [{items}] AS l, y");
+    let run = baobab(&["-e", &query], None);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.len() < 1_000, "{} bytes", run.stderr.len());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines[0].contains(&format!(":1:{}:", query.len())),
+        "{}",
+        lines[0]
+    );
+    let (shown, carets) = (lines[1], lines[2]);
+    assert!(
+        shown.starts_with('…') && shown.ends_with("AS l, y"),
+        "{shown}"
+    );
+    // The caret stands under the `y`, counted in characters.
+    assert_eq!(carets.trim_start().len(), 1, "{carets}");
+    assert_eq!(
+        carets.chars().count(),
+        shown.chars().count(),
+        "{shown}\n{carets}"
+    );
+    // A short line is shown whole.
+    let run = baobab(&["-e", "RETURN 1 AS l, y"], None);
+    assert!(
+        run.stderr
+            .contains("\nRETURN 1 AS l, y\n               ^\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_failed_import_into_a_new_database_leaves_no_database() {
     let dir = common::temp_dir("cli", "import-failed");
     let nodes = dir.join("nodes.csv");

@@ -560,18 +560,39 @@ pub fn render_error(error: &Error, source: &Source, offset: usize) -> String {
     out.push_str(&format!(": {}\n", error.message));
     if let Some(line) = text.split('\n').nth(position.line - 1) {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let padding: String = line
-            .chars()
-            .take(position.column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
         let carets = span_len.map_or(1, |(start, end)| {
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             text[start..end.min(line_end)].chars().count().max(1)
         });
-        out.push_str(&format!("{line}\n{padding}{}\n", "^".repeat(carets)));
+        out.push_str(&excerpt(line, position.column - 1, carets));
     }
     out
+}
+
+/// Characters of a source line shown around an error at most (a script of one long line
+/// would echo all of it, and as many spaces again).
+const EXCERPT_CONTEXT: usize = 60;
+
+/// Source `line` and, under it, `carets` carets from character `column` (from 0): the
+/// whole line when it is short, else the part around the carets, cut ends marked `…`.
+fn excerpt(line: &str, column: usize, carets: usize) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let carets = carets.min(2 * EXCERPT_CONTEXT);
+    let from = column.saturating_sub(EXCERPT_CONTEXT);
+    let to = chars.len().min(column + carets + EXCERPT_CONTEXT);
+    let (head, tail) = (
+        if from > 0 { "…" } else { "" },
+        if to < chars.len() { "…" } else { "" },
+    );
+    let shown: String = chars.get(from..to).unwrap_or_default().iter().collect();
+    let padding: String = chars
+        .get(from..column.min(chars.len()))
+        .unwrap_or_default()
+        .iter()
+        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .chain(head.chars().map(|_| ' '))
+        .collect();
+    format!("{head}{shown}{tail}\n{padding}{}\n", "^".repeat(carets))
 }
 
 /// One item to run, in command-line order.
