@@ -467,6 +467,48 @@ fn import_counts_read_as_words() {
 }
 
 #[test]
+fn scripts_run_shell_commands_where_a_statement_could_start() {
+    let script =
+        "// parameters first\n:param x => 1\nRETURN $x AS x;\n:format csv\nRETURN 2 AS y;\n";
+    let run = baobab(&[], Some(script));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "{\"x\":1}\ny\n2\n"),
+        "{}",
+        run.stderr
+    );
+    // A failed command fails the script: it stops there, or goes on with --keep-going.
+    let script = ":param nonsense\nRETURN 1 AS a;\n";
+    let run = baobab(&[], Some(script));
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(
+        run.stderr.contains("error: expected NAME=VALUE"),
+        "{}",
+        run.stderr
+    );
+    let run = baobab(&["--keep-going"], Some(script));
+    assert_eq!((run.code, run.stdout.as_str()), (1, "{\"a\":1}\n"));
+    // :quit ends the script there, successfully; :open belongs to the shell.
+    let run = baobab(&[], Some("RETURN 1 AS a;\n:quit\nRETURN 2 AS b;\n"));
+    assert_eq!((run.code, run.stdout.as_str()), (0, "{\"a\":1}\n"));
+    let run = baobab(&[], Some(":open other.db\n"));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("interactive shell only"),
+        "{}",
+        run.stderr
+    );
+    // A colon inside a statement is Cypher.
+    let run = baobab(&[], Some("CREATE (n\n:A) RETURN labels(n) AS l;\n"));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "{\"l\":[\"A\"]}\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_error_in_a_long_line_shows_the_part_around_it() {
     let items = vec!["1"; 20_000].join(", ");
     let query = format!("RETURN [{items}] AS l, y");

@@ -216,6 +216,8 @@ pub struct Session<'db> {
     pub timeout: Option<Duration>,
     /// Cancels the running statement (the REPL's Ctrl-C).
     pub cancel: CancelHandle,
+    /// Shell commands (`:param`, `:read`, …) that failed so far.
+    pub command_errors: usize,
 }
 
 /// How a run of statements went.
@@ -224,6 +226,27 @@ pub struct Outcome {
     pub failed: usize,
     /// Stopped early at a failure (without --keep-going).
     pub stopped: bool,
+    /// Stopped by `:quit`: nothing after it runs.
+    pub quit: bool,
+}
+
+/// Where the shell command that `text` starts with lies (`:param x => 1`, a line of its
+/// own), past blank lines and `//` comments; none when a statement comes first.
+fn leading_command(text: &str) -> Option<(usize, usize)> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let start = at + (line.len() - body.len());
+        at += line.len();
+        if body.trim_end().is_empty() || body.starts_with("//") {
+            continue;
+        }
+        if !body.starts_with(':') {
+            return None;
+        }
+        return Some((start, start + body.trim_end().len()));
+    }
+    None
 }
 
 /// Transaction control handled by the shell itself.
@@ -302,6 +325,7 @@ impl<'db> Session<'db> {
             quiet: false,
             timeout: None,
             cancel: CancelHandle::new(),
+            command_errors: 0,
         }
     }
 
@@ -385,11 +409,41 @@ impl<'db> Session<'db> {
         let mut outcome = Outcome {
             failed: 0,
             stopped: false,
+            quit: false,
         };
         let pieces = split::split(&source.text);
         let bar = progress::start(pieces.len(), self.quiet);
         for piece in pieces {
-            let result = self.run_statement(piece.text, source, piece.offset);
+            let (mut text, mut offset) = (piece.text, piece.offset);
+            // Shell commands first, a line each, where a statement could start; a failed
+            // one counts as a failed statement.
+            while let Some((start, end)) = leading_command(text) {
+                let errors = self.command_errors;
+                match repl::command(self, &text[start..end]) {
+                    repl::Flow::Continue => {}
+                    repl::Flow::Quit => {
+                        outcome.quit = true;
+                        return outcome;
+                    }
+                    repl::Flow::Open(_) => {
+                        eprintln!("error: :open works in the interactive shell only");
+                        self.command_errors += 1;
+                    }
+                }
+                (text, offset) = (&text[end..], offset + end);
+                if self.command_errors > errors {
+                    outcome.failed += 1;
+                    if !self.keep_going {
+                        outcome.stopped = true;
+                        return outcome;
+                    }
+                }
+            }
+            let result = if text.trim().is_empty() {
+                Ok(())
+            } else {
+                self.run_statement(text, source, offset)
+            };
             if let Some(bar) = &bar {
                 bar.inc();
             }
@@ -773,7 +827,7 @@ pub fn run() -> i32 {
         db.set_csv_base(base.clone());
         let outcome = session.run_source(source);
         failed |= outcome.failed > 0;
-        if outcome.stopped {
+        if outcome.stopped || outcome.quit {
             break;
         }
     }

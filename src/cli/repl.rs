@@ -344,7 +344,7 @@ fn refresh(helper: &mut ShellHelper, session: &Session<'_>) {
 }
 
 /// What a `:command` asks of the loop.
-enum Flow {
+pub(super) enum Flow {
     Continue,
     Quit,
     Open(std::path::PathBuf),
@@ -359,17 +359,18 @@ pub enum End {
 }
 
 /// `:save [FILE]`.
-fn save_command(session: &Session<'_>, arg: &str) {
+fn save_command(session: &mut Session<'_>, arg: &str) {
     if session.in_transaction() {
-        eprintln!("error: COMMIT or ROLLBACK the open transaction first");
-        return;
+        return command_error(session, "COMMIT or ROLLBACK the open transaction first");
     }
     let outcome = if arg.is_empty() {
         match session.db.path() {
             Some(path) => session.db.checkpoint().map(|()| path),
             None => {
-                eprintln!("error: this database is in memory: give a file, :save FILE");
-                return;
+                return command_error(
+                    session,
+                    "this database is in memory: give a file, :save FILE",
+                );
             }
         }
     } else {
@@ -379,11 +380,19 @@ fn save_command(session: &Session<'_>, arg: &str) {
     match outcome {
         Ok(path) if !session.quiet => println!("saved to {}", path.display()),
         Ok(_) => {}
-        Err(e) => eprintln!("error: {e}"),
+        Err(e) => command_error(session, e),
     }
 }
 
-fn command(session: &mut Session<'_>, line: &str) -> Flow {
+/// Reports the error of a shell command, counted ([`Session::command_errors`]): a script
+/// that runs the command fails on it.
+fn command_error(session: &mut Session<'_>, message: impl std::fmt::Display) {
+    eprintln!("error: {message}");
+    session.command_errors += 1;
+}
+
+/// Runs shell command `line` (`:name arg`), in the REPL or a script.
+pub(super) fn command(session: &mut Session<'_>, line: &str) -> Flow {
     let line = line.trim();
     let (name, arg) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let arg = arg.trim();
@@ -392,27 +401,30 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
         ":help" | ":h" | ":?" => println!("{HELP}"),
         ":quit" | ":exit" | ":q" => return Flow::Quit,
         ":save" => save_command(session, arg),
-        ":open" if arg.is_empty() => eprintln!("error: :open needs a file"),
+        ":open" if arg.is_empty() => command_error(session, ":open needs a file"),
         ":open" if session.in_transaction() => {
-            eprintln!("error: COMMIT or ROLLBACK the open transaction first")
+            command_error(session, "COMMIT or ROLLBACK the open transaction first")
         }
         ":open" => return Flow::Open(std::path::PathBuf::from(arg)),
         ":format" => match Format::parse(arg) {
             Some(format) => session.format = format,
             None if arg.is_empty() => println!("format: {}", session.format.name()),
-            None => eprintln!("error: unknown format '{arg}' (table, csv, tsv, json, jsonl)"),
+            None => command_error(
+                session,
+                format!("unknown format '{arg}' (table, csv, tsv, json, jsonl)"),
+            ),
         },
         ":timing" => match arg {
             "on" => session.timing = true,
             "off" => session.timing = false,
             "" => println!("timing: {}", if session.timing { "on" } else { "off" }),
-            _ => eprintln!("error: expected :timing on|off"),
+            _ => command_error(session, "expected :timing on|off"),
         },
         ":param" => match literal::parse_param(arg) {
             Ok((name, value)) => {
                 session.params.insert(name, value);
             }
-            Err(e) => eprintln!("error: {e}"),
+            Err(e) => command_error(session, e),
         },
         ":params" => {
             if session.params.is_empty() && !session.quiet {
@@ -424,11 +436,11 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
         }
         ":schema" => match schema_text(session) {
             Ok(text) => print!("{text}"),
-            Err(e) => eprintln!("error: {e}"),
+            Err(e) => command_error(session, e),
         },
         ":read" => {
             if arg.is_empty() {
-                eprintln!("error: expected :read FILE");
+                command_error(session, "expected :read FILE");
             } else {
                 match std::fs::read_to_string(arg) {
                     Ok(text) => {
@@ -436,15 +448,18 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
                             name: arg.to_string(),
                             text,
                         };
-                        session.run_source(&source);
+                        // Its own errors are printed; the command fails with it.
+                        if session.run_source(&source).failed > 0 {
+                            session.command_errors += 1;
+                        }
                     }
-                    Err(e) => eprintln!("error: cannot read {arg}: {e}"),
+                    Err(e) => command_error(session, format!("cannot read {arg}: {e}")),
                 }
             }
         }
         ":explain" | ":profile" => {
             if arg.is_empty() {
-                eprintln!("error: expected {name} QUERY");
+                command_error(session, format!("expected {name} QUERY"));
             } else {
                 let keyword = if name == ":explain" {
                     "EXPLAIN"
@@ -464,19 +479,22 @@ fn command(session: &mut Session<'_>, line: &str) -> Flow {
                         } else {
                             match &result.plan {
                                 Some(plan) => println!("{}", plan.trim_end()),
-                                None => eprintln!("error: the database returned no plan"),
+                                None => command_error(session, "the database returned no plan"),
                             }
                         }
                     }
-                    Err(error) => eprint!("{}", super::render_error(&error, &source, 0)),
+                    Err(error) => {
+                        eprint!("{}", super::render_error(&error, &source, 0));
+                        session.command_errors += 1;
+                    }
                 }
             }
         }
-        _ => {
-            if super::transfer::repl_command(session, name, arg).is_none() {
-                eprintln!("error: unknown command {name} (try :help)");
-            }
-        }
+        _ => match super::transfer::repl_command(session, name, arg) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => command_error(session, e),
+            None => command_error(session, format!("unknown command {name} (try :help)")),
+        },
     }
     Flow::Continue
 }

@@ -406,7 +406,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 }
 
 /// The REPL's `:dump FILE` and `:export FORMAT FILE [QUERY]`; `None` for other commands.
-pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<()> {
+pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<Result<(), String>> {
     let result = match name {
         ":dump" => {
             if arg.is_empty() {
@@ -425,15 +425,10 @@ pub fn repl_command(session: &Session<'_>, name: &str, arg: &str) -> Option<()> 
         ":export" => repl_export(session, arg),
         _ => return None,
     };
-    match result {
-        Ok(()) => {
-            if !session.quiet {
-                println!("Written");
-            }
-        }
-        Err(e) => eprintln!("error: {e}"),
+    if result.is_ok() && !session.quiet {
+        println!("Written");
     }
-    Some(())
+    Some(result)
 }
 
 fn repl_export(session: &Session<'_>, arg: &str) -> Result<(), String> {
