@@ -415,6 +415,20 @@ fn memory_in_place_of_the_database_is_an_in_memory_database() {
         "{\"x\":1}\n{\"n\":1}\n"
     );
     assert_eq!(std::fs::read_dir(&*dir).unwrap().count(), 0, "no file");
+    // So it is for the subcommands.
+    let out = Command::new(env!("CARGO_BIN_EXE_baobab"))
+        .args([
+            "dump",
+            ":memory:",
+            "-f",
+            &format!("{}/datasets/aes.cypher", env!("CARGO_MANIFEST_DIR")),
+        ])
+        .current_dir(&*dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("'Mali'"));
+    assert_eq!(std::fs::read_dir(&*dir).unwrap().count(), 0, "no file");
 }
 
 #[test]

@@ -150,7 +150,7 @@ impl From<String> for Failure {
 }
 
 fn open_writable(path: Option<&Path>) -> Result<Database, Failure> {
-    match path {
+    match super::file_path(path) {
         None => Ok(Database::in_memory()),
         Some(p) => Database::open(p).map_err(|e| Failure::Usage(e.to_string())),
     }
@@ -158,7 +158,7 @@ fn open_writable(path: Option<&Path>) -> Result<Database, Failure> {
 
 /// Opens the source database and runs its scripts.
 fn open_source(args: &SourceArgs) -> Result<Database, Failure> {
-    let db = match &args.db_file {
+    let db = match super::file_path(args.db_file.as_deref()) {
         None => Database::in_memory(),
         Some(p) if args.file.is_empty() => {
             Database::open_read_only(p).map_err(|e| Failure::Usage(e.to_string()))?
@@ -304,10 +304,8 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     }
     // A database this import creates is taken back when the import fails: a failed
     // import leaves the folder as it was, not an empty database named as the wanted one.
-    let created = args
-        .db_file
-        .as_deref()
-        .filter(|p| matches!(p.try_exists(), Ok(false)));
+    let created =
+        super::file_path(args.db_file.as_deref()).filter(|p| matches!(p.try_exists(), Ok(false)));
     let db = open_writable(args.db_file.as_deref())?;
     let outcome = import_into(&db, args);
     if let (Err(_), Some(path)) = (&outcome, created) {
