@@ -512,6 +512,21 @@ fn scripts_run_shell_commands_where_a_statement_could_start() {
         "{}",
         run.stderr
     );
+    // A comment after a command is no statement; a quote in a command is not Cypher's.
+    let run = baobab(&[], Some("RETURN 1 AS a;\n:param s => \"it's\"\n// end\n"));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "{\"a\":1}\n"),
+        "{}",
+        run.stderr
+    );
+    let run = baobab(&[], Some(":param s => \"it's\"\nRETURN $s AS s;\n"));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "{\"s\":\"it's\"}\n"),
+        "{}",
+        run.stderr
+    );
     // A colon inside a statement is Cypher.
     let run = baobab(&[], Some("CREATE (n\n:A) RETURN labels(n) AS l;\n"));
     assert_eq!(

@@ -736,6 +736,32 @@ fn parameters_from_rust_and_json() {
     assert_eq!(e.kind, ErrorKind::ParameterMissing);
 }
 
+#[test]
+fn a_top_k_keeps_whole_rows_of_different_widths() {
+    // After an aggregation, an OPTIONAL MATCH that finds nothing leaves its anonymous
+    // relationship's slot unset: such rows are narrower than matched ones, arriving
+    // before and after them.
+    let t = TestDb::new();
+    t.run(
+        "CREATE (:P {name: 'a'}), (:P {name: 'b'})-[:R]->(:P {name: 'c'}), (:P {name: 'd'}),
+                (:P {name: 'e'})-[:R]->(:P {name: 'f'}), (:P {name: 'g'})",
+    );
+    let query = |order: &str, limit: &str| {
+        t.run(&format!(
+            "MATCH (p:P) WITH p, count(*) AS c OPTIONAL MATCH (p)-->(q)
+             WITH p, q ORDER BY p.name {order} {limit} RETURN p.name AS p, q.name AS q"
+        ))
+    };
+    for order in ["", "DESC"] {
+        let all = query(order, "");
+        assert_eq!(all.len(), 7);
+        for k in [1, 2, 3, 5, 10] {
+            let top = query(order, &format!("LIMIT {k}"));
+            assert_eq!(top, all[..k.min(7)].to_vec(), "{order} LIMIT {k}");
+        }
+    }
+}
+
 /// The line, column and length of the place an error points at.
 fn place(e: &baobab::Error) -> (usize, usize, usize) {
     let pos = e.position.unwrap_or_else(|| panic!("no position: {e}"));

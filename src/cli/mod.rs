@@ -230,25 +230,6 @@ pub struct Outcome {
     pub quit: bool,
 }
 
-/// Where the shell command that `text` starts with lies (`:param x => 1`, a line of its
-/// own), past blank lines and `//` comments; none when a statement comes first.
-fn leading_command(text: &str) -> Option<(usize, usize)> {
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_start();
-        let start = at + (line.len() - body.len());
-        at += line.len();
-        if body.trim_end().is_empty() || body.starts_with("//") {
-            continue;
-        }
-        if !body.starts_with(':') {
-            return None;
-        }
-        return Some((start, start + body.trim_end().len()));
-    }
-    None
-}
-
 /// Transaction control handled by the shell itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TxCommand {
@@ -414,12 +395,10 @@ impl<'db> Session<'db> {
         let pieces = split::split(&source.text);
         let bar = progress::start(pieces.len(), self.quiet);
         for piece in pieces {
-            let (mut text, mut offset) = (piece.text, piece.offset);
-            // Shell commands first, a line each, where a statement could start; a failed
-            // one counts as a failed statement.
-            while let Some((start, end)) = leading_command(text) {
+            // A shell command (a line of its own, see `split`) fails as a statement does.
+            let result = if piece.text.starts_with(':') {
                 let errors = self.command_errors;
-                match repl::command(self, &text[start..end]) {
+                match repl::command(self, piece.text) {
                     repl::Flow::Continue => {}
                     repl::Flow::Quit => {
                         outcome.quit = true;
@@ -430,19 +409,13 @@ impl<'db> Session<'db> {
                         self.command_errors += 1;
                     }
                 }
-                (text, offset) = (&text[end..], offset + end);
                 if self.command_errors > errors {
-                    outcome.failed += 1;
-                    if !self.keep_going {
-                        outcome.stopped = true;
-                        return outcome;
-                    }
+                    Err(())
+                } else {
+                    Ok(())
                 }
-            }
-            let result = if text.trim().is_empty() {
-                Ok(())
             } else {
-                self.run_statement(text, source, offset)
+                self.run_statement(piece.text, source, piece.offset)
             };
             if let Some(bar) = &bar {
                 bar.inc();
@@ -632,8 +605,14 @@ const EXCERPT_CONTEXT: usize = 60;
 fn excerpt(line: &str, column: usize, carets: usize) -> String {
     let chars: Vec<char> = line.chars().collect();
     let carets = carets.min(2 * EXCERPT_CONTEXT);
-    let from = column.saturating_sub(EXCERPT_CONTEXT);
-    let to = chars.len().min(column + carets + EXCERPT_CONTEXT);
+    let (from, to) = if chars.len() <= 2 * EXCERPT_CONTEXT + carets {
+        (0, chars.len())
+    } else {
+        (
+            column.saturating_sub(EXCERPT_CONTEXT),
+            chars.len().min(column + carets + EXCERPT_CONTEXT),
+        )
+    };
     let (head, tail) = (
         if from > 0 { "…" } else { "" },
         if to < chars.len() { "…" } else { "" },

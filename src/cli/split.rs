@@ -4,6 +4,8 @@
 //! escapes), backticked names (`` `...` ``) and comments (`// ...` to the end of the line,
 //! `/* ... */`). Each statement keeps its byte offset in the script so that errors, whose
 //! positions are relative to the statement text, can be reported against the whole file.
+//! A line starting with `:` where a statement could start is a shell command, a piece of
+//! its own to the end of the line.
 
 /// One statement of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,15 @@ pub fn split_with_state(script: &str) -> (Vec<Piece<'_>>, EndState) {
         let b = bytes[i];
         match state {
             State::Code => match b {
+                // A shell command (`:param x => 1`) where a statement could start: the
+                // line is a piece of its own, its quotes and slashes not read as Cypher's.
+                b':' if !has_code => {
+                    let end = script[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    push(i, end, true, true);
+                    start = end;
+                    i = end;
+                    continue;
+                }
                 b';' => {
                     push(start, i, true, has_code);
                     start = i + 1;
@@ -187,6 +198,25 @@ mod tests {
     fn comment_only_pieces_are_dropped() {
         assert_eq!(texts("RETURN 1; // done\n/* end */"), ["RETURN 1"]);
         assert_eq!(texts("// only a comment"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_colon_where_a_statement_could_start_makes_a_command_line() {
+        // Its quotes and slashes are the command's; a `;` may end it.
+        assert_eq!(
+            texts("// setup\n:read it's.cypher\nRETURN 1;\n:param s => '/*';\nRETURN 2"),
+            [
+                ":read it's.cypher",
+                "RETURN 1",
+                ":param s => '/*';",
+                "RETURN 2"
+            ]
+        );
+        assert_eq!(texts("/* a */ :format csv\n// end\n"), [":format csv"]);
+        // Inside a statement a colon is Cypher's.
+        assert_eq!(texts("MATCH (n\n:A) RETURN n"), ["MATCH (n\n:A) RETURN n"]);
+        // A command is complete at its line's end (for the REPL's buffer).
+        assert!(is_complete(":params"));
     }
 
     #[test]

@@ -304,15 +304,19 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     }
     // A database this import creates is taken back when the import fails: a failed
     // import leaves the folder as it was, not an empty database named as the wanted one.
-    let created =
-        super::file_path(args.db_file.as_deref()).filter(|p| matches!(p.try_exists(), Ok(false)));
+    let absent = |p: &Path| matches!(p.try_exists(), Ok(false));
+    let created = super::file_path(args.db_file.as_deref()).filter(|p| absent(p));
+    let log_created = created.is_some_and(|p| absent(&log_of(p)));
     let db = open_writable(args.db_file.as_deref())?;
     let outcome = import_into(&db, args);
     if let (Err(_), Some(path)) = (&outcome, created) {
         drop(db);
-        // Best effort: the import's error is the one to report.
+        // Best effort: the import's error is the one to report. The log first: a log
+        // left without its snapshot would make the next open an error.
+        if log_created {
+            let _ = std::fs::remove_file(log_of(path));
+        }
         let _ = std::fs::remove_file(path);
-        let _ = std::fs::remove_file(log_of(path));
     }
     outcome
 }

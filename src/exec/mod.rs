@@ -3361,8 +3361,14 @@ struct Kept {
 struct KeptRows {
     values: Vec<Value>,
     /// Known from the start when the top-k keeps returned columns; else the width of the
-    /// first row.
+    /// widest row so far.
     width: Option<usize>,
+    /// How many rows are kept.
+    len: usize,
+    /// Whether whole incoming rows are kept. Those may differ in width (a row grows as
+    /// slots are set, and an OPTIONAL MATCH that finds nothing sets only its named ones):
+    /// narrower ones are padded with nulls, which read as the slots they lack.
+    whole: bool,
 }
 
 impl KeptRows {
@@ -3371,28 +3377,45 @@ impl KeptRows {
         SortedRows::flat_row(&self.values, self.width.unwrap_or(0), i)
     }
 
-    /// Checks that `row` is as wide as the kept rows, the first setting the width.
-    fn check(&mut self, row: &[Value]) -> Result<usize> {
+    /// Makes `row` as wide as the kept rows, or them as wide as it; the width.
+    fn fit(&mut self, row: &mut Row) -> Result<usize> {
         let width = *self.width.get_or_insert(row.len());
-        if row.len() != width {
+        if row.len() == width {
+            return Ok(width);
+        }
+        if !self.whole {
             return Err(Error::internal(format!(
                 "a top-k kept a row of {} values among rows of {width}",
                 row.len()
             )));
         }
-        Ok(width)
+        if row.len() < width {
+            row.resize_with(width, || Value::Null);
+            return Ok(width);
+        }
+        let wider = row.len();
+        let mut values = Vec::with_capacity(self.len.saturating_mul(wider));
+        let mut old = std::mem::take(&mut self.values).into_iter();
+        for _ in 0..self.len {
+            values.extend(old.by_ref().take(width));
+            values.resize_with(values.len() + (wider - width), || Value::Null);
+        }
+        self.values = values;
+        self.width = Some(wider);
+        Ok(wider)
     }
 
     /// Appends `row`'s values, taken.
     fn push(&mut self, row: &mut Row) -> Result<()> {
-        self.check(row)?;
+        self.fit(row)?;
         self.values.append(row);
+        self.len += 1;
         Ok(())
     }
 
     /// Swaps `row`'s values with those of kept row `i`, which `row` then holds.
     fn replace(&mut self, i: usize, row: &mut Row) -> Result<()> {
-        let width = self.check(row)?;
+        let width = self.fit(row)?;
         let Some(kept) = SortedRows::flat_range(width, i).and_then(|r| self.values.get_mut(r))
         else {
             return Err(Error::internal(format!("a top-k has no kept row {i}")));
@@ -3452,6 +3475,8 @@ fn top_k(
     let mut rows = KeptRows {
         values: Vec::new(),
         width: layout.columns.as_ref().map(|c| c.len()),
+        len: 0,
+        whole: layout.columns.is_none(),
     };
     if let Some(width) = rows.width {
         rows.values.reserve(up_front.saturating_mul(width));

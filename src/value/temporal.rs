@@ -551,7 +551,7 @@ pub(crate) fn invalid_date() -> Error {
     Error::runtime(
         ErrorKind::TypeError,
         detail::INVALID_ARGUMENT_VALUE,
-        format!("invalid date: outside the years {MIN_YEAR} to {MAX_YEAR}"),
+        "invalid date",
     )
 }
 
