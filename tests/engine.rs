@@ -737,6 +737,25 @@ fn parameters_from_rust_and_json() {
 }
 
 #[test]
+fn a_missing_parameter_fails_the_statement_before_it_runs() {
+    let t = TestDb::new();
+    // No row ever reaches `$missing`: the statement still fails, at it, and creates nothing.
+    let e = t.error(
+        "CREATE (:Made)\nWITH 1 AS one MATCH (n:Nothing)\nRETURN n, $missing AS m",
+        ErrorKind::ParameterMissing,
+        Some("MissingParameter"),
+    );
+    assert_eq!(place(&e), (3, 11, 8), "{e}");
+    assert!(e.message.contains("`missing`"), "{e}");
+    assert_eq!(t.count("MATCH (n:Made) RETURN count(n)"), 0);
+    // Given, it is read as before.
+    let mut params = Params::new();
+    params.insert("missing".into(), Value::Int(7));
+    let r = t.db.execute("RETURN $missing AS m", &params).unwrap();
+    assert_eq!(r.rows[0][0], Value::Int(7));
+}
+
+#[test]
 fn a_top_k_keeps_whole_rows_of_different_widths() {
     // After an aggregation, an OPTIONAL MATCH that finds nothing leaves its anonymous
     // relationship's slot unset: such rows are narrower than matched ones, arriving

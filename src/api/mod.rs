@@ -372,7 +372,7 @@ enum Action {
     Run(Arc<QueryPlan>, bool),
     /// An index or constraint statement (or SHOW of them).
     Schema(StatementKind),
-    Explain(QueryPlan),
+    Explain(Box<QueryPlan>),
     Begin,
     Commit,
     Rollback,
@@ -750,7 +750,7 @@ impl Database {
                         if profile {
                             Action::Run(Arc::new(p), true)
                         } else {
-                            Action::Explain(p)
+                            Action::Explain(Box::new(p))
                         }
                     }
                     _ => {
@@ -968,7 +968,21 @@ impl Run<'_> {
         let query = self.query;
         let settings = self.settings;
         let mut cx = Cx::new(access, undo, self.params, &settings.procedures, self.limits);
-        cx.params.resolve(&plan.params);
+        // A parameter the query reads and the run lacks fails it before it starts, wherever
+        // it is read (as in Neo4j): not only once a row reaches it.
+        if let Some(i) = cx.params.resolve(&plan.params) {
+            let name = plan.params.get(i).map_or("", |n| n.as_ref());
+            let mut e = Error::new(
+                ErrorKind::ParameterMissing,
+                format!("expected a parameter named `{name}`"),
+            )
+            .with_detail("MissingParameter")
+            .at_runtime();
+            if let Some(span) = plan.param_spans.get(i) {
+                e = e.with_span(*span);
+            }
+            return Err(e.locate(query));
+        }
         cx.csv_base = settings.csv_base.as_deref();
         let profiled = self.profile.then(|| {
             let mut root = plan.root.clone();

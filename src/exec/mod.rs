@@ -223,18 +223,25 @@ impl<'a> ParamTable<'a> {
         }
     }
 
-    /// Looks up the parameters a plan reads, numbered as in `names`.
-    pub fn resolve(&mut self, names: &[Arc<str>]) {
+    /// Looks up the parameters a plan reads, numbered as in `names`; the number of the
+    /// first one not given, if one is not.
+    pub fn resolve(&mut self, names: &[Arc<str>]) -> Option<usize> {
         let map = self.map;
         let entry = |n: &Arc<str>| (name_address(n), map.get(n.as_ref()));
         self.few = [(0, None); FEW_PARAMS];
         self.more.clear();
+        let mut missing = None;
         for (i, n) in names.iter().enumerate() {
+            let e = entry(n);
+            if e.1.is_none() && missing.is_none() {
+                missing = Some(i);
+            }
             match self.few.get_mut(i) {
-                Some(slot) => *slot = entry(n),
-                None => self.more.push(entry(n)),
+                Some(slot) => *slot = e,
+                None => self.more.push(e),
             }
         }
+        missing
     }
 
     /// Parameter number `index`, named `name` (by name when the number is not the one

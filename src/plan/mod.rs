@@ -420,6 +420,9 @@ pub struct QueryPlan {
     /// The names of the parameters the plan reads, by number: they are looked up once per
     /// run, not once per row.
     pub params: Vec<Arc<str>>,
+    /// Where each parameter is first read in the query text, by number: a run without it
+    /// fails there before it starts.
+    pub param_spans: Vec<crate::ast::Span>,
 }
 
 /// The inputs of a plan operator, the main input first: one match for [`Plan::children`]

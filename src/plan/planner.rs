@@ -298,6 +298,7 @@ pub struct Planner<'a> {
     counted: Option<Vec<String>>,
     /// The parameters read so far, by number.
     params: Vec<Arc<str>>,
+    param_spans: Vec<Span>,
 }
 
 impl<'a> Planner<'a> {
@@ -314,6 +315,7 @@ impl<'a> Planner<'a> {
             closing: Vec::new(),
             counted: None,
             params: Vec::new(),
+            param_spans: Vec::new(),
         }
     }
 
@@ -352,17 +354,19 @@ impl<'a> Planner<'a> {
             slots: self.slots,
             writes: self.writes,
             params: self.params,
+            param_spans: self.param_spans,
         })
     }
 
     /// Parameter `name`, numbered in the plan's list.
     /// The expression holds the plan's own copy of the name: a run finds the value by
     /// number only when the two are the same allocation ([`crate::exec::ParamTable`]).
-    fn param(&mut self, name: &str) -> CExpr {
+    fn param(&mut self, name: &str, span: Span) -> CExpr {
         let index = match self.params.iter().position(|p| p.as_ref() == name) {
             Some(i) => i,
             None => {
                 self.params.push(arc(name));
+                self.param_spans.push(span);
                 self.params.len() - 1
             }
         };
@@ -2274,7 +2278,7 @@ impl<'a> Planner<'a> {
     fn expr_node(&mut self, e: &Expr, scope: &Scope) -> Result<CExpr> {
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(literal(l)),
-            ExprKind::Parameter(p) => self.param(p),
+            ExprKind::Parameter(p) => self.param(p, e.span),
             ExprKind::Variable(v) => match scope.get(v) {
                 Some(var) => CExpr::Slot(var.slot),
                 None => {
@@ -2925,7 +2929,10 @@ mod tests {
     #[test]
     fn parameters_are_numbered_and_share_the_plan_name() {
         let mut planner = Planner::new("", &NoCatalog);
-        let refs: Vec<CExpr> = ["p", "q", "p"].iter().map(|n| planner.param(n)).collect();
+        let refs: Vec<CExpr> = ["p", "q", "p"]
+            .iter()
+            .map(|n| planner.param(n, Span::default()))
+            .collect();
         assert_eq!(planner.params.len(), 2);
         for (e, expected) in refs.iter().zip([0, 1, 0]) {
             let CExpr::Param(i, name) = e else {
