@@ -230,6 +230,35 @@ fn beyond_the_range_and_zoned_far_values_are_errors() {
 }
 
 #[test]
+fn duration_arithmetic_past_the_integers_is_an_error_not_a_clamp() {
+    let db = Database::in_memory();
+    let p = Params::new();
+    for query in [
+        "RETURN duration({months: 9223372036854775807}) + duration({months: 1})",
+        "RETURN duration({seconds: 9223372036854775807}) + duration({seconds: 1})",
+        "RETURN duration({days: 9223372036854775807}) * 2",
+        "RETURN duration('P1Y') * 1e30",
+        "RETURN duration('P1D') / 0",
+        "RETURN -duration({days: -9223372036854775807 - 1})",
+        "RETURN date('2020-01-01') - duration({months: -9223372036854775807 - 1})",
+    ] {
+        let e = db.execute(query, &p).expect_err(query);
+        assert_eq!(e.kind, ErrorKind::ArithmeticError, "{query}: {e}");
+        assert!(e.message.contains("duration overflow"), "{query}: {e}");
+    }
+    // Within the integers, scaling cascades fractions as before.
+    let r = row(
+        &db,
+        "RETURN toString(duration('P1Y2M3DT4.5S') * 2.5), toString(duration('P10D') / 4),
+                toString(duration({seconds: 9223372036854775806}) + duration({seconds: 1}))",
+        &p,
+    );
+    assert_eq!(r[0], Value::from("P2Y11M7DT12H11.25S"));
+    assert_eq!(r[1], Value::from("P2DT12H"));
+    assert_eq!(r[2], Value::from("PT2562047788015215H30M7S"));
+}
+
+#[test]
 fn only_a_dash_after_more_than_four_digits_makes_a_long_year() {
     let db = Database::in_memory();
     let r = row(

@@ -12,7 +12,7 @@
 
 use crate::error::{detail, Error, ErrorKind, Result};
 
-use super::temporal::add_duration;
+use super::temporal::{add_duration, duration_overflow};
 use super::{format_float, Temporal, Value};
 
 fn type_error(op: &str, a: &Value, b: &Value) -> Error {
@@ -151,7 +151,8 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
 pub fn sub(a: &Value, b: &Value) -> Result<Value> {
     if let (Value::Temporal(x), Value::Temporal(y)) = (a, b) {
         if let Temporal::Duration(d) = &**y {
-            return Ok(Value::Temporal(Box::new(add_duration(x, &d.neg())?)));
+            let d = d.checked_neg().ok_or_else(|| duration_overflow("-"))?;
+            return Ok(Value::Temporal(Box::new(add_duration(x, &d)?)));
         }
         return Err(type_error("-", a, b));
     }
@@ -163,7 +164,8 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value> {
     match (a, b) {
         (Value::Temporal(x), n) | (n, Value::Temporal(x)) => {
             if let (Temporal::Duration(d), Some(f)) = (&**x, n.as_f64()) {
-                return Ok(Value::Temporal(Box::new(Temporal::Duration(d.scale(f)))));
+                let d = d.checked_scale(f).ok_or_else(|| duration_overflow("*"))?;
+                return Ok(Value::Temporal(Box::new(Temporal::Duration(d))));
             }
             if n.is_null() {
                 return Ok(Value::Null);
@@ -179,9 +181,10 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value> {
 pub fn div(a: &Value, b: &Value) -> Result<Value> {
     if let Value::Temporal(x) = a {
         if let (Temporal::Duration(d), Some(f)) = (&**x, b.as_f64()) {
-            return Ok(Value::Temporal(Box::new(Temporal::Duration(
-                d.scale(1.0 / f),
-            ))));
+            let d = d
+                .checked_scale(1.0 / f)
+                .ok_or_else(|| duration_overflow("/"))?;
+            return Ok(Value::Temporal(Box::new(Temporal::Duration(d))));
         }
         if b.is_null() {
             return Ok(Value::Null);
@@ -220,7 +223,10 @@ pub fn neg(a: &Value) -> Result<Value> {
     match a {
         Value::Null => Ok(Value::Null),
         Value::Temporal(t) => match &**t {
-            Temporal::Duration(d) => Ok(Value::Temporal(Box::new(Temporal::Duration(d.neg())))),
+            Temporal::Duration(d) => {
+                let d = d.checked_neg().ok_or_else(|| duration_overflow("-"))?;
+                Ok(Value::Temporal(Box::new(Temporal::Duration(d))))
+            }
             _ => Err(Error::runtime(
                 ErrorKind::TypeError,
                 detail::INVALID_ARGUMENT_TYPE,

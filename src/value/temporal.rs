@@ -228,25 +228,55 @@ impl Duration {
         }
     }
 
+    /// [`Duration::from_nanos`], or none when the seconds do not fit.
+    pub fn checked_from_nanos(months: i64, days: i64, nanos: i128) -> Option<Duration> {
+        let n = i128::from(NANOS);
+        i64::try_from(nanos.div_euclid(n)).ok()?;
+        Some(Duration::from_nanos(months, days, nanos))
+    }
+
     pub fn checked_add(&self, o: &Duration) -> Option<Duration> {
-        Some(Duration::from_nanos(
+        Duration::checked_from_nanos(
             self.months.checked_add(o.months)?,
             self.days.checked_add(o.days)?,
             self.total_nanos() + o.total_nanos(),
-        ))
+        )
     }
 
-    pub fn neg(&self) -> Duration {
-        Duration::from_nanos(-self.months, -self.days, -self.total_nanos())
+    /// The negated duration, or none when a part is the smallest integer.
+    pub fn checked_neg(&self) -> Option<Duration> {
+        Duration::checked_from_nanos(
+            self.months.checked_neg()?,
+            self.days.checked_neg()?,
+            -self.total_nanos(),
+        )
     }
 
     /// Multiplies by a factor, cascading fractions of months into days and of days into
-    /// seconds.
-    pub fn scale(&self, f: f64) -> Duration {
+    /// seconds; none when a part does not fit (or the factor is not finite).
+    pub fn checked_scale(&self, f: f64) -> Option<Duration> {
         let months = self.months as f64 * f;
         let days = self.days as f64 * f;
         let nanos = self.total_nanos() as f64 * f;
-        Duration::from_fractional(months, days, nanos)
+        Duration::checked_fractional(months, days, nanos)
+    }
+
+    /// [`Duration::from_fractional`], or none when a part does not fit in its integer (a
+    /// float cast to an integer would clamp it, silently).
+    pub fn checked_fractional(months: f64, days: f64, nanos: f64) -> Option<Duration> {
+        // 2^63 as a float: the first value past `i64::MAX`.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        let fits = |x: f64| x.is_finite() && x.trunc() < LIMIT && x.trunc() >= -LIMIT;
+        let whole_days = days + (months - months.trunc()) * 30.436875;
+        let secs =
+            (nanos + (whole_days - whole_days.trunc()) * 86_400.0 * NANOS as f64) / NANOS as f64;
+        if !(fits(months) && fits(whole_days) && fits(secs)) {
+            return None;
+        }
+        let d = Duration::from_fractional(months, days, nanos);
+        // The seconds are rounded from a float: a value at the very edge may still land
+        // on the clamp.
+        (d.secs != i64::MAX && d.secs != i64::MIN).then_some(d)
     }
 
     /// Builds a duration from fractional components, cascading fractions downwards
@@ -546,6 +576,16 @@ impl Temporal {
 // ---------------------------------------------------------------------------------------
 // Time zones and arithmetic.
 
+/// The error of duration arithmetic (`op`) whose result does not fit: a part beyond the
+/// 64-bit integers, as Neo4j's durations are.
+pub(crate) fn duration_overflow(op: &str) -> Error {
+    Error::runtime(
+        ErrorKind::ArithmeticError,
+        detail::INTEGER_OVERFLOW,
+        format!("duration overflow in `{op}`: a part of the result is beyond the 64-bit integers"),
+    )
+}
+
 /// The error of a date or time outside the representable range.
 pub(crate) fn invalid_date() -> Error {
     Error::runtime(
@@ -659,7 +699,9 @@ fn add_to_local(x: Date, time: Option<NaiveTime>, d: &Duration) -> Result<(Date,
 pub(crate) fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal> {
     let nanos = d.total_nanos();
     Ok(match t {
-        Temporal::Duration(x) => Temporal::Duration(x.checked_add(d).ok_or_else(invalid_date)?),
+        Temporal::Duration(x) => {
+            Temporal::Duration(x.checked_add(d).ok_or_else(|| duration_overflow("+"))?)
+        }
         Temporal::Date(x) => Temporal::Date(add_to_local(*x, None, d)?.0),
         Temporal::LocalTime(x) => Temporal::LocalTime(add_nanos_time(*x, nanos)),
         Temporal::Time(x, o) => Temporal::Time(add_nanos_time(*x, nanos), *o),

@@ -687,7 +687,11 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
             None => 0,
         };
         let d = Duration::new(months, days, 0, nanos);
-        return Ok(if neg { d.neg() } else { d });
+        return if neg {
+            d.checked_neg().ok_or_else(err)
+        } else {
+            Ok(d)
+        };
     }
     let mut acc = Acc::default();
     let mut in_time = false;
@@ -729,7 +733,11 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         return Err(err());
     }
     let d = acc.finish();
-    Ok(if neg { d.neg() } else { d })
+    if neg {
+        d.checked_neg().ok_or_else(err)
+    } else {
+        Ok(d)
+    }
 }
 
 /// Accumulates duration components exactly for integers, with fractions cascaded down.
