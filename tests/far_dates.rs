@@ -241,6 +241,11 @@ fn duration_arithmetic_past_the_integers_is_an_error_not_a_clamp() {
         "RETURN duration('P1D') / 0",
         "RETURN -duration({days: -9223372036854775807 - 1})",
         "RETURN date('2020-01-01') - duration({months: -9223372036854775807 - 1})",
+        // Constructors: a carry past the integers, from a map or a string.
+        "RETURN duration({years: 9223372036854775807})",
+        "RETURN duration({seconds: 9223372036854775807, nanoseconds: 2000000000})",
+        "RETURN duration({months: 1e300})",
+        "RETURN duration('P9223372036854775807Y')",
     ] {
         let e = db.execute(query, &p).expect_err(query);
         assert_eq!(e.kind, ErrorKind::ArithmeticError, "{query}: {e}");

@@ -8,8 +8,8 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Ut
 
 use crate::error::{detail, Error, ErrorKind, Result};
 use crate::value::temporal::{
-    instant_nanos, invalid_date, shift, time_nanos, Date, Duration, Temporal, Zone, CYCLE_DAYS,
-    MAX_YEAR, MIN_YEAR, NANOS,
+    duration_overflow, instant_nanos, invalid_date, shift, time_nanos, Date, Duration, Temporal,
+    Zone, CYCLE_DAYS, MAX_YEAR, MIN_YEAR, NANOS,
 };
 use crate::value::Value;
 
@@ -732,7 +732,7 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
     if !cur.is_empty() {
         return Err(err());
     }
-    let d = acc.finish();
+    let d = acc.finish().ok_or_else(|| duration_overflow("duration"))?;
     if neg {
         d.checked_neg().ok_or_else(err)
     } else {
@@ -765,16 +765,17 @@ impl Acc {
         }
     }
 
-    fn finish(self) -> Duration {
+    /// The duration, or none when a part is beyond the 64-bit integers.
+    fn finish(self) -> Option<Duration> {
         let fm = self.fmonths;
         let months = self.months + fm.trunc() as i128;
         let fdays = self.fdays + fm.fract() * 30.436875;
         let days = self.days + fdays.trunc() as i128;
         let fnanos = self.fnanos + fdays.fract() * 86_400.0 * NANOS as f64;
         let nanos = self.nanos + fnanos.round() as i128;
-        Duration::from_nanos(
-            i64::try_from(months).unwrap_or(i64::MAX),
-            i64::try_from(days).unwrap_or(i64::MAX),
+        Duration::checked_from_nanos(
+            i64::try_from(months).ok()?,
+            i64::try_from(days).ok()?,
             nanos,
         )
     }
@@ -804,7 +805,7 @@ fn duration_from_map(m: &BTreeMap<String, Value>) -> Result<Duration> {
             v => return Err(invalid_value("duration", "a number", v)),
         }
     }
-    Ok(acc.finish())
+    acc.finish().ok_or_else(|| duration_overflow("duration"))
 }
 
 pub fn duration(_: &dyn EntityView, args: &[Value]) -> Result<Value> {
