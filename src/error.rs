@@ -127,6 +127,7 @@ pub mod detail {
     pub const INVALID_NUMBER_LITERAL: &str = "InvalidNumberLiteral";
     pub const INVALID_UNICODE_LITERAL: &str = "InvalidUnicodeLiteral";
     pub const INTEGER_OVERFLOW: &str = "IntegerOverflow";
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
     pub const FLOATING_POINT_OVERFLOW: &str = "FloatingPointOverflow";
     pub const NON_CONSTANT_EXPRESSION: &str = "NonConstantExpression";
     pub const NEGATIVE_INTEGER_ARGUMENT: &str = "NegativeIntegerArgument";

@@ -972,12 +972,7 @@ impl Run<'_> {
         // it is read (as in Neo4j): not only once a row reaches it.
         if let Some(i) = cx.params.resolve(&plan.params) {
             let name = plan.params.get(i).map_or("", |n| n.as_ref());
-            let mut e = Error::new(
-                ErrorKind::ParameterMissing,
-                format!("expected a parameter named `{name}`"),
-            )
-            .with_detail("MissingParameter")
-            .at_runtime();
+            let mut e = crate::exec::ParamTable::missing(name);
             if let Some(span) = plan.param_spans.get(i) {
                 e = e.with_span(*span);
             }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::Args as ClapArgs;
 
+use baobab::storage::wal_path;
 use baobab::transfer::export::{self, ExportFormat};
 use baobab::transfer::import::{CsvFiles, ImportOptions, ImportReport, Progress};
 use baobab::transfer::GraphData;
@@ -184,13 +185,6 @@ fn open_source(args: &SourceArgs) -> Result<Database, Failure> {
     Ok(db)
 }
 
-/// The log beside database file `db`.
-fn log_of(db: &Path) -> PathBuf {
-    let mut log = db.as_os_str().to_owned();
-    log.push("-wal");
-    PathBuf::from(log)
-}
-
 /// An error when writing `out` would overwrite the database `db` (or its log): the
 /// output is opened, and emptied, before anything is read from the database.
 fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
@@ -198,7 +192,7 @@ fn overwrites_database(out: &Path, db: Option<&Path>) -> Result<(), String> {
         return Ok(());
     };
     // A file that does not exist yet is not the database.
-    for file in [db.to_path_buf(), log_of(db)] {
+    for file in [db.to_path_buf(), wal_path(db)] {
         if super::same_file(out, &file) {
             return Err(format!(
                 "{} is a file of the database being read; writing there would destroy it",
@@ -306,7 +300,7 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     // import leaves the folder as it was, not an empty database named as the wanted one.
     let absent = |p: &Path| matches!(p.try_exists(), Ok(false));
     let created = super::file_path(args.db_file.as_deref()).filter(|p| absent(p));
-    let log_created = created.is_some_and(|p| absent(&log_of(p)));
+    let log_created = created.is_some_and(|p| absent(&wal_path(p)));
     let db = open_writable(args.db_file.as_deref())?;
     let outcome = import_into(&db, args);
     if let (Err(_), Some(path)) = (&outcome, created) {
@@ -314,7 +308,7 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
         // Best effort: the import's error is the one to report. The log first: a log
         // left without its snapshot would make the next open an error.
         if log_created {
-            let _ = std::fs::remove_file(log_of(path));
+            let _ = std::fs::remove_file(wal_path(path));
         }
         let _ = std::fs::remove_file(path);
     }

@@ -183,13 +183,11 @@ impl Cx<'_> {
         match e {
             CExpr::Const(v) => Ok(v.clone()),
             CExpr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
-            CExpr::Param(i, name) => self.params.get(*i, name).cloned().ok_or_else(|| {
-                Error::new(
-                    ErrorKind::ParameterMissing,
-                    format!("expected a parameter named `{name}`"),
-                )
-                .with_detail("MissingParameter")
-            }),
+            CExpr::Param(i, name) => self
+                .params
+                .get(*i, name)
+                .cloned()
+                .ok_or_else(|| super::ParamTable::missing(name)),
             CExpr::Prop(base, key) => {
                 let b = match base.as_ref() {
                     CExpr::Slot(s) => row.get(*s).unwrap_or(&Value::Null),

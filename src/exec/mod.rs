@@ -244,6 +244,15 @@ impl<'a> ParamTable<'a> {
         missing
     }
 
+    /// The error of a run that lacks parameter `name`.
+    pub fn missing(name: &str) -> Error {
+        Error::runtime(
+            ErrorKind::ParameterMissing,
+            detail::MISSING_PARAMETER,
+            format!("expected a parameter named `{name}`"),
+        )
+    }
+
     /// Parameter number `index`, named `name` (by name when the number is not the one
     /// resolved for it).
     #[inline]

@@ -190,17 +190,14 @@ impl Store {
             Some(f) => Some(wal::scan(&wal_path, f)?),
             None => None,
         };
-        let exists = path
-            .try_exists()
-            .map_err(|e| io_error(path, "look for", e))?;
         // A file of no bytes is a new database, as sqlite3 takes one (made by `touch`, or
         // by a program that creates the file before handing over its name). A snapshot is
         // never empty: it is written whole beside its file and renamed over it.
-        let empty = exists
-            && std::fs::metadata(path)
-                .map_err(|e| io_error(path, "read the size of", e))?
-                .len()
-                == 0;
+        let (exists, empty) = match std::fs::metadata(path) {
+            Ok(m) => (true, m.len() == 0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, false),
+            Err(e) => return Err(io_error(path, "look for", e)),
+        };
         let mut warnings = Vec::new();
         let (mut graph, generation, fresh) = if exists && !empty {
             let loaded = snapshot::read(path)?;
@@ -212,14 +209,15 @@ impl Store {
                     format!("cannot open {}: no such database file", path.display()),
                 ));
             }
+            let what = if empty { "empty" } else { "missing" };
             // A log that follows a checkpointed snapshot: the database was there, and its
             // snapshot is lost (truncated by a crash with synchronous writes off, say).
             if let Some(g) = scan.as_ref().and_then(|s| s.generation).filter(|g| *g > 0) {
-                let what = if empty {
-                    "empty".to_string()
+                let hint = if empty {
+                    String::new()
                 } else {
                     format!(
-                        "missing (if the database was deleted on purpose, delete {} too)",
+                        " (if the database was deleted on purpose, delete {} too)",
                         wal_path.display()
                     )
                 };
@@ -227,12 +225,11 @@ impl Store {
                     &wal_path,
                     16,
                     &format!(
-                        "the log follows snapshot generation {g} but its snapshot file is {what}"
+                        "the log follows snapshot generation {g} but its snapshot file is {what}{hint}"
                     ),
                 ));
             }
             if scan.as_ref().is_some_and(|s| !s.records.is_empty()) {
-                let what = if empty { "empty" } else { "missing" };
                 return Err(corrupt(
                     &wal_path,
                     0,

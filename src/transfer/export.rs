@@ -120,13 +120,9 @@ fn csv_groups<'a, T>(
 /// Read back, either would be another value without a word; JSON Lines carries both.
 fn csv_carries(k: &str, v: &Value) -> Result<()> {
     let refuse = |what: &str| {
-        Err(Error::new(
-            ErrorKind::TypeError,
-            format!(
-                "property `{k}` holds {what}, which CSV cannot carry back; export JSON Lines \
-                 (--format jsonl) instead"
-            ),
-        ))
+        Err(csv_refusal(format!(
+            "property `{k}` holds {what}, which CSV cannot carry back"
+        )))
     };
     match v {
         Value::List(items) if items.is_empty() => refuse("an empty list"),
@@ -149,15 +145,19 @@ fn csv_carries(k: &str, v: &Value) -> Result<()> {
 /// An error when a node's label holds `;`, the CSV label separator.
 fn csv_label(label: &str) -> Result<()> {
     if label.contains(';') {
-        return Err(Error::new(
-            ErrorKind::TypeError,
-            format!(
-                "label `{label}` contains `;`, the CSV label separator; export JSON Lines \
-                 (--format jsonl) instead"
-            ),
-        ));
+        return Err(csv_refusal(format!(
+            "label `{label}` contains `;`, the CSV label separator"
+        )));
     }
     Ok(())
+}
+
+/// The error of a value the CSV files cannot carry (`why`), pointing to JSON Lines.
+fn csv_refusal(why: String) -> Error {
+    Error::new(
+        ErrorKind::TypeError,
+        format!("{why}; export JSON Lines (--format jsonl) instead"),
+    )
 }
 
 fn cell(v: Option<&Value>, array_delimiter: char) -> String {

@@ -231,8 +231,12 @@ impl Duration {
     /// [`Duration::from_nanos`], or none when the seconds do not fit.
     pub fn checked_from_nanos(months: i64, days: i64, nanos: i128) -> Option<Duration> {
         let n = i128::from(NANOS);
-        i64::try_from(nanos.div_euclid(n)).ok()?;
-        Some(Duration::from_nanos(months, days, nanos))
+        Some(Duration {
+            months,
+            days,
+            secs: i64::try_from(nanos.div_euclid(n)).ok()?,
+            nanos: i64::try_from(nanos.rem_euclid(n)).ok()?,
+        })
     }
 
     pub fn checked_add(&self, o: &Duration) -> Option<Duration> {
@@ -261,27 +265,13 @@ impl Duration {
         Duration::checked_fractional(months, days, nanos)
     }
 
-    /// [`Duration::from_fractional`], or none when a part does not fit in its integer (a
-    /// float cast to an integer would clamp it, silently).
+    /// Builds a duration from fractional components, cascading fractions downwards (a month
+    /// is 30.436875 days, a day 86400 seconds); none when a part does not fit in its
+    /// integer (a float cast to an integer would clamp it, silently).
     pub fn checked_fractional(months: f64, days: f64, nanos: f64) -> Option<Duration> {
         // 2^63 as a float: the first value past `i64::MAX`.
         const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        let fits = |x: f64| x.is_finite() && x.trunc() < LIMIT && x.trunc() >= -LIMIT;
-        let whole_days = days + (months - months.trunc()) * 30.436875;
-        let secs =
-            (nanos + (whole_days - whole_days.trunc()) * 86_400.0 * NANOS as f64) / NANOS as f64;
-        if !(fits(months) && fits(whole_days) && fits(secs)) {
-            return None;
-        }
-        let d = Duration::from_fractional(months, days, nanos);
-        // The seconds are rounded from a float: a value at the very edge may still land
-        // on the clamp.
-        (d.secs != i64::MAX && d.secs != i64::MIN).then_some(d)
-    }
-
-    /// Builds a duration from fractional components, cascading fractions downwards
-    /// (a month is 30.436875 days, a day 86400 seconds).
-    pub fn from_fractional(months: f64, days: f64, nanos: f64) -> Duration {
+        let whole = |x: f64| (x.is_finite() && (-LIMIT..LIMIT).contains(&x)).then_some(x as i64);
         let m = months.trunc();
         let days = days + (months - m) * 30.436875;
         let d = days.trunc();
@@ -293,7 +283,10 @@ impl Duration {
         } else {
             nanos.trunc()
         };
-        Duration::from_nanos(m as i64, d as i64, nanos as i128)
+        if !nanos.is_finite() {
+            return None;
+        }
+        Duration::checked_from_nanos(whole(m)?, whole(d)?, nanos as i128)
     }
 
     /// An approximate length in nanoseconds, for ordering.
