@@ -480,17 +480,22 @@ fn import_counts_read_as_words() {
     assert!(run.stderr.contains("skipped 1 bad row:"), "{}", run.stderr);
 }
 
+/// Runs `baobab` with `args` on `script` piped in, and checks its exit code and stdout.
+fn outputs(args: &[&str], script: &str, code: i32, stdout: &str) {
+    let run = baobab(args, Some(script));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (code, stdout),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn scripts_run_shell_commands_where_a_statement_could_start() {
     let script =
         "// parameters first\n:param x => 1\nRETURN $x AS x;\n:format csv\nRETURN 2 AS y;\n";
-    let run = baobab(&[], Some(script));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "{\"x\":1}\ny\n2\n"),
-        "{}",
-        run.stderr
-    );
+    outputs(&[], script, 0, "{\"x\":1}\ny\n2\n");
     // A failed command fails the script: it stops there, or goes on with --keep-going.
     let script = ":param nonsense\nRETURN 1 AS a;\n";
     let run = baobab(&[], Some(script));
@@ -500,11 +505,14 @@ fn scripts_run_shell_commands_where_a_statement_could_start() {
         "{}",
         run.stderr
     );
-    let run = baobab(&["--keep-going"], Some(script));
-    assert_eq!((run.code, run.stdout.as_str()), (1, "{\"a\":1}\n"));
+    outputs(&["--keep-going"], script, 1, "{\"a\":1}\n");
     // :quit ends the script there, successfully; :open belongs to the shell.
-    let run = baobab(&[], Some("RETURN 1 AS a;\n:quit\nRETURN 2 AS b;\n"));
-    assert_eq!((run.code, run.stdout.as_str()), (0, "{\"a\":1}\n"));
+    outputs(
+        &[],
+        "RETURN 1 AS a;\n:quit\nRETURN 2 AS b;\n",
+        0,
+        "{\"a\":1}\n",
+    );
     let run = baobab(&[], Some(":open other.db\n"));
     assert_eq!(run.code, 1);
     assert!(
@@ -513,27 +521,24 @@ fn scripts_run_shell_commands_where_a_statement_could_start() {
         run.stderr
     );
     // A comment after a command is no statement; a quote in a command is not Cypher's.
-    let run = baobab(&[], Some("RETURN 1 AS a;\n:param s => \"it's\"\n// end\n"));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "{\"a\":1}\n"),
-        "{}",
-        run.stderr
+    outputs(
+        &[],
+        "RETURN 1 AS a;\n:param s => \"it's\"\n// end\n",
+        0,
+        "{\"a\":1}\n",
     );
-    let run = baobab(&[], Some(":param s => \"it's\"\nRETURN $s AS s;\n"));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "{\"s\":\"it's\"}\n"),
-        "{}",
-        run.stderr
+    outputs(
+        &[],
+        ":param s => \"it's\"\nRETURN $s AS s;\n",
+        0,
+        "{\"s\":\"it's\"}\n",
     );
     // A colon inside a statement is Cypher.
-    let run = baobab(&[], Some("CREATE (n\n:A) RETURN labels(n) AS l;\n"));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "{\"l\":[\"A\"]}\n"),
-        "{}",
-        run.stderr
+    outputs(
+        &[],
+        "CREATE (n\n:A) RETURN labels(n) AS l;\n",
+        0,
+        "{\"l\":[\"A\"]}\n",
     );
 }
 
