@@ -404,6 +404,81 @@ proptest! {
         }
     }
 
+    /// A top-k over many more rows than its limit (it gathers rows past the limit and cuts
+    /// them back to the best, several times) answers what a stable sort of the same rows
+    /// computed here does: first keys with many ties, of one kind or of several (the kind
+    /// may change after a cut), a second key, and ties left in arrival order.
+    #[test]
+    fn a_top_k_over_many_rows_is_their_stable_sort_cut(
+        firsts in prop_oneof![
+            prop::collection::vec((0i64..8).prop_map(Value::Int), 0..300),
+            prop::collection::vec("[ab]{0,9}".prop_map(Value::from), 0..300),
+            prop::collection::vec(scalar_or_null(), 0..300),
+            // Integers, then strings: the kind changes after the first cuts (negative
+            // integers and strings that start past ASCII, whose numbers do not order as
+            // the kinds do).
+            (
+                prop::collection::vec((-3i64..8).prop_map(Value::Int), 0..150),
+                prop::collection::vec("[a\u{e9}]{0,3}".prop_map(Value::from), 0..150),
+            )
+                .prop_map(|(mut ints, strings)| {
+                    ints.extend(strings);
+                    ints
+                }),
+        ],
+        seconds in prop::collection::vec(0i64..3, 300),
+        k in 0usize..70,
+        desc in any::<bool>(),
+    ) {
+        let db = Database::in_memory();
+        let rows: Vec<Value> = firsts
+            .iter()
+            .zip(&seconds)
+            .enumerate()
+            .map(|(i, (a, b))| Value::List(vec![a.clone(), Value::Int(*b), Value::Int(i as i64)]))
+            .collect();
+        let rows = param(&Value::List(rows));
+        // Each node hangs off one of seven hubs, which are expanded in turn.
+        db.execute(
+            "UNWIND range(0, 6) AS h CREATE (:H {h: h}) WITH count(*) AS made \
+             UNWIND $p AS r MATCH (h:H {h: r[2] % 7}) \
+             CREATE (h)-[:R]->(:T {a: r[0], b: r[1], i: r[2]})",
+            &rows,
+        )
+        .unwrap();
+        let dir = if desc { "DESC" } else { "" };
+        let order_by = format!("ORDER BY a {dir}, b LIMIT {k}");
+        // Rows from a scan, from expansions (the top-k bounds them), and from a list (the
+        // top-k drops rows itself).
+        let queries = [
+            format!("MATCH (n:T) RETURN n.i AS i, n.a AS a, n.b AS b {order_by}"),
+            // Arrival is by hub here: the position breaks the ties instead.
+            format!("MATCH (:H)-[:R]->(n:T) RETURN n.i AS i, n.a AS a, n.b AS b ORDER BY a {dir}, b, i LIMIT {k}"),
+            format!("UNWIND $p AS r RETURN r[2] AS i, r[0] AS a, r[1] AS b {order_by}"),
+        ];
+        let mut expected: Vec<(&Value, i64, i64)> = firsts
+            .iter()
+            .zip(seconds.iter().copied())
+            .zip(0..)
+            .map(|((a, b), i)| (a, b, i))
+            .collect();
+        expected.sort_by(|(a, b, _), (c, d, _)| {
+            let o = order(a, c);
+            if desc { o.reverse() } else { o }.then(b.cmp(d))
+        });
+        expected.truncate(k);
+        for query in &queries {
+            let got = db.execute(query, &rows).unwrap().rows.to_vecs();
+            prop_assert_eq!(got.len(), expected.len());
+            for (g, (a, b, i)) in got.iter().zip(&expected) {
+                prop_assert!(
+                    same(&g[0], &Value::Int(*i)) && same(&g[1], a) && same(&g[2], &Value::Int(*b)),
+                    "{}: {:?} where {:?} was expected", query, g, (a, b, i)
+                );
+            }
+        }
+    }
+
     /// A full sort by a string key (or an integer key) and a tie-breaker orders the rows as
     /// the strings' code points (the integers) do, in either direction: the sort first tells
     /// rows apart by a number made of the key's first bytes, and strings here often share

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::{detail, Error, ErrorKind, Result};
-use crate::graph::{Dir, Graph, PropRef, Props, Sym, UndoLog};
+use crate::graph::{Dir, Graph, NodePropReader, PropRef, Props, Sym, UndoLog};
 use crate::plan::{AggCall, CExpr, ExpandSpec, Hops, Plan, Slot};
 use crate::value::compare::{order, EquivKey};
 use crate::value::{NodeId, Path, RelId, Rows, Value};
@@ -374,6 +374,15 @@ impl<'a> Cx<'a> {
     /// it stay as they are until the statement ends.
     pub fn read_only(&self) -> bool {
         matches!(self.graph, GraphAccess::Read(_))
+    }
+
+    /// The graph for as long as the statement runs, when it cannot write: what reads it
+    /// row after row may keep it while `self` is borrowed again.
+    fn read_graph(&self) -> Option<&'a Graph> {
+        match self.graph {
+            GraphAccess::Read(g) => Some(g),
+            GraphAccess::Write(_) => None,
+        }
     }
 
     pub fn graph(&self) -> &Graph {
@@ -3125,7 +3134,19 @@ impl Sort<'_> {
                         }
                         _ => None,
                     };
-                    let kept = top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound);
+                    let kept = match (layout.kept.as_deref(), &layout.columns) {
+                        (Some(at), Some(columns)) => flat_sort(
+                            cx,
+                            &mut self.input,
+                            Some(l),
+                            keys,
+                            at,
+                            columns,
+                            layout,
+                            bound,
+                        ),
+                        _ => top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound),
+                    };
                     if let Some(at) = bound {
                         cx.bounds.truncate(at);
                     }
@@ -3141,23 +3162,8 @@ impl Sort<'_> {
                 // and the order of the rows is sorted.
                 None => match (layout.kept.as_deref(), &layout.columns) {
                     (Some(at), Some(columns)) => {
-                        let width = columns.len();
-                        let mut values = Vec::with_capacity(SORT_ROWS_UP_FRONT * width);
-                        let mut n = 0;
-                        self.input.drain(cx, &mut |cx, row| {
-                            cx.tick()?;
-                            Produce::build_onto(columns, cx, row, &mut values)?;
-                            n += 1;
-                            cx.check_rows(n)
-                        })?;
-                        if n.checked_mul(width) != Some(values.len()) {
-                            return Err(Error::internal(format!(
-                                "a sort kept {} values for {n} rows of {width} columns",
-                                values.len()
-                            )));
-                        }
-                        let order =
-                            rows_order(keys, at, n, |i| SortedRows::flat_row(&values, width, i));
+                        let (values, width, order) =
+                            flat_sort(cx, &mut self.input, None, keys, at, columns, layout, None)?;
                         self.out = Some(SortedRows::Flat {
                             values,
                             width,
@@ -3356,6 +3362,304 @@ fn string_prefix(s: &str) -> u64 {
         *b = *s;
     }
     u64::from_be_bytes(bytes)
+}
+
+/// Rows a flat sort builds before it has seen them, at most (a LIMIT may be far larger than
+/// the input).
+const FLAT_UP_FRONT_MAX: usize = 1024;
+
+/// How many rows past its limit a flat top-k gathers, at least, before it cuts them back to
+/// the best: a cut costs a selection over all it holds.
+const FLAT_CUT_MIN: usize = 32;
+
+/// A flat sort's row (decision 0034): a number that orders as its first key does, in the
+/// sort's direction, when every first key is an integer or every one a string (see
+/// [`first_prefix`]), and its place among the rows built, which is also the order of
+/// arrival.
+type Keyed = (u64, usize);
+
+/// A number that orders as `v` does among values of its kind, and the kind: an integer
+/// with its sign bit flipped (so that it orders as an unsigned number), or a string's first
+/// eight bytes, big-endian, zero-padded (ties left to the strings). `None` for other
+/// values.
+fn first_prefix(v: &Value) -> Option<(bool, u64)> {
+    match v {
+        Value::Int(i) => Some((false, (*i as u64) ^ (1 << 63))),
+        Value::String(s) => Some((true, string_prefix(s))),
+        _ => None,
+    }
+}
+
+/// The rows of a sort whose keys are among the returned columns it builds (decision 0032:
+/// values back to back, `width` to a row), and their order; with a limit, only the best
+/// `limit` of them. A row is built once, its columns evaluated into place, and sorted as a
+/// pair of numbers ([`Keyed`]): two rows whose first keys differ are told apart without
+/// reading them. A top-k gathers rows past its limit and cuts them back to the best
+/// `limit` by a selection when it holds twice as many (at least [`FLAT_CUT_MIN`] more):
+/// each row costs a constant share of a selection instead of a heap's climb. Once it
+/// holds `limit` rows, a row whose first key sorts after the worst kept one's is dropped
+/// before it is built, and the operator below is told that key ([`tell_bound`]). Ties go
+/// to the earlier row (the sort is stable).
+#[allow(clippy::too_many_arguments)]
+fn flat_sort(
+    cx: &mut Cx<'_>,
+    input: &mut Op<'_>,
+    limit: Option<usize>,
+    keys: &[(CExpr, bool)],
+    at: &[usize],
+    columns: &[Column<'_>],
+    layout: &SortLayout<'_>,
+    bound: Option<usize>,
+) -> Result<(Vec<Value>, usize, Vec<usize>)> {
+    use std::cmp::Ordering;
+    let width = columns.len();
+    let first = at.first().copied().unwrap_or(0);
+    let desc = keys.first().is_some_and(|(_, desc)| *desc);
+    let cap = limit.map(|l| l.saturating_mul(2).max(l.saturating_add(FLAT_CUT_MIN)));
+    // Room for all a top-k gathers before its first cut: grown on the way, its values
+    // moved twice.
+    let up_front = cap.map_or(SORT_ROWS_UP_FRONT, |c| c.min(FLAT_UP_FRONT_MAX));
+    let mut values: Vec<Value> = Vec::with_capacity(up_front.saturating_mul(width));
+    let mut keyed: Vec<Keyed> = Vec::with_capacity(up_front);
+    // Whether the first keys are all integers (`Some(false)`) or all strings (`Some(true)`),
+    // and whether they are of different kinds: then the numbers are not compared.
+    let mut kind: Option<bool> = None;
+    let mut mixed = at.is_empty();
+    // The first key of the worst of the best `limit` rows, once there are that many.
+    let mut worst: Option<Value> = None;
+    // The first key of a row, read without building it: a returned slot, or a stored
+    // property of a slot (items that cannot fail, so a row dropped unbuilt hides no error).
+    // Not when the operator below drops those rows itself (`bound`).
+    let first_expr = layout.exprs.first().copied().filter(|_| bound.is_none());
+    let incoming_first = layout.incoming.as_deref().and_then(|s| s.first()).copied();
+    let mut readers = PropReaders::new(cx, columns);
+    input.drain(cx, &mut |cx, row| {
+        cx.tick()?;
+        if limit == Some(0) {
+            return Ok(());
+        }
+        if let (Some(w), true) = (&worst, first_expr.is_some() || incoming_first.is_some()) {
+            let beyond = |o: Ordering| if desc { o.is_lt() } else { o.is_gt() };
+            let known = match incoming_first {
+                Some(s) => Some(PropRef::Stored(row.get(s).unwrap_or(&Value::Null))),
+                None => first_expr.and_then(|e| eval::in_graph(e, row, cx.graph())),
+            };
+            let dropped = match (known, w) {
+                (Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))), Value::Int(w)) => {
+                    beyond(x.cmp(w))
+                }
+                (Some(k), w) => k.with(|k| beyond(order(k, w))),
+                (None, _) => false,
+            };
+            if dropped {
+                return Ok(());
+            }
+        }
+        let start = values.len();
+        readers.build_onto(columns, cx, row, &mut values)?;
+        let (key, next_kind) = match values.get(start + first).and_then(first_prefix) {
+            Some((k, p)) => (if desc { !p } else { p }, Some(k)),
+            None => (0, None),
+        };
+        if kind.is_none() && keyed.is_empty() {
+            kind = next_kind;
+        }
+        mixed |= next_kind.is_none() || next_kind != kind;
+        let i = keyed.len();
+        keyed.push((key, i));
+        cx.check_rows(keyed.len())?;
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let by = |a: &Keyed, b: &Keyed| flat_order(keys, at, mixed, &values, width, a, b);
+        if keyed.len() == limit && worst.is_none() {
+            // The worst of the first `limit` rows bounds the rest.
+            let w = keyed.iter().copied().max_by(by);
+            worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
+            tell_worst(cx, bound, worst.as_ref());
+        } else if Some(keyed.len()) == cap {
+            let by = |a: &Keyed, b: &Keyed| flat_order(keys, at, mixed, &values, width, a, b);
+            let w = cut(&mut keyed, limit, by);
+            worst = w.and_then(|w| flat_value(&values, width, w, first).cloned());
+            compact(&mut keyed, &mut values, width)?;
+            tell_worst(cx, bound, worst.as_ref());
+        }
+        Ok(())
+    })?;
+    if keyed.len().checked_mul(width) != Some(values.len()) {
+        return Err(Error::internal(format!(
+            "a sort kept {} values for {} rows of {width} columns",
+            values.len(),
+            keyed.len()
+        )));
+    }
+    let by = |a: &Keyed, b: &Keyed| flat_order(keys, at, mixed, &values, width, a, b);
+    if let Some(limit) = limit {
+        cut(&mut keyed, limit, by);
+    }
+    keyed.sort_unstable_by(by);
+    Ok((values, width, keyed.into_iter().map(|(_, i)| i).collect()))
+}
+
+/// Readers of the returned columns that are a stored property of the node in a slot, in
+/// a statement that cannot write ([`NodePropReader`]): rows built one after another read
+/// the same column of the same table, found once instead of once per row.
+struct PropReaders<'g> {
+    readers: Few<Option<(Slot, NodePropReader<'g>)>>,
+}
+
+impl<'g> PropReaders<'g> {
+    fn new<'a>(cx: &Cx<'a>, columns: &[Column<'_>]) -> PropReaders<'a> {
+        let graph = cx.read_graph();
+        let readers = columns
+            .iter()
+            .map(|c| match (c, graph) {
+                (Column::Eval(CExpr::Prop(base, key)), Some(g)) => match (base.as_ref(), key.sym) {
+                    (CExpr::Slot(s), Some(k)) => Some((*s, g.prop_reader(k))),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        PropReaders { readers }
+    }
+
+    /// [`Produce::build_onto`], with the readers: a column read by one is pushed from it
+    /// when its slot holds a node that is still there, and evaluated otherwise (which
+    /// raises what it should).
+    fn build_onto(
+        &mut self,
+        columns: &[Column<'_>],
+        cx: &mut Cx<'_>,
+        row: &Row,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        for (c, reader) in columns.iter().zip(self.readers.iter_mut()) {
+            if let Some((slot, reader)) = reader {
+                if let Some(Value::Node(id)) = row.get(*slot) {
+                    if let Some(v) = reader.get(*id) {
+                        push_prop(out, v);
+                        continue;
+                    }
+                }
+            }
+            match c {
+                Column::Eval(e) => cx.push_eval(e, row, out)?,
+                Column::Slot(s) => out.push(row.get(*s).cloned().unwrap_or_default()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Pushes a property read in place (`None`: missing, a null). The value is written where
+/// it is kept: a null added (by `resize_with`: `push` too built it on the stack first),
+/// then overwritten. Chosen among kinds and pushed whole, it was
+/// first built on the stack and then copied by wide loads that had to wait for its narrower
+/// stores, a third of a top-k's time per row in friends' latest posts.
+#[inline(always)]
+fn push_prop(out: &mut Vec<Value>, v: Option<PropRef<'_>>) {
+    out.resize_with(out.len() + 1, || Value::Null);
+    let Some(slot) = out.last_mut() else {
+        return;
+    };
+    match v {
+        Some(PropRef::Int(i) | PropRef::Stored(&Value::Int(i))) => {
+            eval::overwrite_id_like(slot, Value::Int(i))
+        }
+        Some(PropRef::Float(f)) => eval::overwrite_id_like(slot, Value::Float(f)),
+        Some(PropRef::Stored(v)) => eval::overwrite_id_like(slot, v.clone()),
+        None => {}
+    }
+}
+
+/// How a flat sort orders two of its rows: by their numbers unless the first keys differ
+/// in kind (`mixed`), then by their keys at positions `at`, then by arrival. A total order,
+/// so an unstable sort or selection by it is stable.
+fn flat_order(
+    keys: &[(CExpr, bool)],
+    at: &[usize],
+    mixed: bool,
+    values: &[Value],
+    width: usize,
+    a: &Keyed,
+    b: &Keyed,
+) -> std::cmp::Ordering {
+    let o = if mixed {
+        std::cmp::Ordering::Equal
+    } else {
+        a.0.cmp(&b.0)
+    };
+    o.then_with(|| {
+        order_at(
+            keys,
+            at,
+            SortedRows::flat_row(values, width, a.1),
+            SortedRows::flat_row(values, width, b.1),
+        )
+    })
+    .then(a.1.cmp(&b.1))
+}
+
+/// Value `p` of row `i` of values kept `width` to a row.
+fn flat_value(values: &[Value], width: usize, i: usize, p: usize) -> Option<&Value> {
+    SortedRows::flat_row(values, width, i).get(p)
+}
+
+/// Cuts `keyed` back to its best `limit` rows, in no particular order; the place of the
+/// worst of them, when it had more than `limit`.
+fn cut(
+    keyed: &mut Vec<Keyed>,
+    limit: usize,
+    by: impl FnMut(&Keyed, &Keyed) -> std::cmp::Ordering,
+) -> Option<usize> {
+    let last = limit.checked_sub(1)?;
+    if keyed.len() <= limit {
+        return None;
+    }
+    let (_, worst, _) = keyed.select_nth_unstable_by(last, by);
+    let worst = worst.1;
+    keyed.truncate(limit);
+    Some(worst)
+}
+
+/// Moves the rows `keyed` names to the front of `values`, in arrival order, and drops the
+/// others: row `j` of the result is the `j`th of them, which `keyed` then names.
+fn compact(keyed: &mut [Keyed], values: &mut Vec<Value>, width: usize) -> Result<()> {
+    keyed.sort_unstable_by_key(|(_, i)| *i);
+    for (j, (_, i)) in keyed.iter_mut().enumerate() {
+        // Ascending places: row `i` is at or after row `j`, and rows after `j` that are
+        // still wanted are after `i`, so a swap loses none.
+        if *i != j {
+            let (Some(to), Some(from)) = (
+                SortedRows::flat_range(width, j),
+                SortedRows::flat_range(width, *i),
+            ) else {
+                return Err(Error::internal("a top-k's rows out of range"));
+            };
+            let len = values.len();
+            let (front, back) = values.split_at_mut(from.start.min(len));
+            match (front.get_mut(to), back.get_mut(..width)) {
+                (Some(to), Some(from)) => to.swap_with_slice(from),
+                _ => return Err(Error::internal("a top-k's rows out of range")),
+            }
+        }
+        *i = j;
+    }
+    values.truncate(keyed.len().saturating_mul(width));
+    Ok(())
+}
+
+/// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
+/// of the worst row the full top-k keeps.
+fn tell_worst(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Value>) {
+    if let Some(b) = at.and_then(|at| cx.bounds.get_mut(at)) {
+        match (&mut b.worst, worst) {
+            // In place: an integer key, most often, is copied without a call.
+            (Some(Value::Int(w)), Some(Value::Int(x))) => *w = *x,
+            (w, k) => *w = k.cloned(),
+        }
+    }
 }
 
 /// How a sort orders two rows.
@@ -3611,19 +3915,7 @@ fn top_k(
 /// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
 /// of the worst row the full top-k keeps.
 fn tell_bound(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Kept>) {
-    if let Some(b) = at.and_then(|at| cx.bounds.get_mut(at)) {
-        match (&mut b.worst, worst) {
-            // In place: an integer key, most often, is copied without a call.
-            (
-                Some(Value::Int(w)),
-                Some(Kept {
-                    first: Value::Int(x),
-                    ..
-                }),
-            ) => *w = *x,
-            (w, k) => *w = k.map(|k| k.first.clone()),
-        }
-    }
+    tell_worst(cx, at, worst.map(|k| &k.first));
 }
 
 /// How a top-k orders two kept rows ([`Kept`], with its values): by their first keys, then

@@ -433,14 +433,17 @@ impl Graph {
         key: Sym,
         mut keep: impl FnMut(Option<PropRef<'g>>) -> bool,
     ) {
-        let mut reader = self.packed.reader(key);
-        items.retain(|item| {
-            let id = node(item);
-            match reader.get(id) {
-                Some(v) => keep(v),
-                None => self.node(id).is_ok_and(|n| keep(n.props.get(key))),
-            }
-        });
+        let mut reader = self.prop_reader(key);
+        items.retain(|item| reader.get(node(item)).is_some_and(&mut keep));
+    }
+
+    /// Reads property `key` of node after node; see [`NodePropReader`].
+    pub fn prop_reader(&self, key: Sym) -> NodePropReader<'_> {
+        NodePropReader {
+            graph: self,
+            runs: self.packed.reader(key),
+            key,
+        }
     }
 
     /// The properties of a live node: a node still in its bulk load's run is found from
@@ -1287,6 +1290,31 @@ impl Graph {
         let mut holes = Holes::default();
         self.fill_holes(0, 0, &mut holes);
         self.clear_holes(holes);
+    }
+}
+
+/// Reads one property of node after node. It keeps the bulk-load run and the column of
+/// the last node read ([`runs`]): the next node of the same run, most often, is read
+/// without looking for either again.
+pub struct NodePropReader<'g> {
+    graph: &'g Graph,
+    runs: runs::RunReader<'g>,
+    key: Sym,
+}
+
+impl<'g> NodePropReader<'g> {
+    /// The property of node `id` (inside: `None` when it has no such property); `None` for
+    /// a node that is gone. (A `Result` here, its error built in place, made a filtered
+    /// scan 8 % slower.)
+    #[inline(always)]
+    pub fn get(&mut self, id: NodeId) -> Option<Option<PropRef<'g>>> {
+        match self.runs.get(id) {
+            Some(v) => Some(v),
+            None => match self.graph.node_rec(id) {
+                Some(n) if !n.deleted() => Some(n.props.get(self.key)),
+                _ => None,
+            },
+        }
     }
 }
 
