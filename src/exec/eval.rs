@@ -329,7 +329,9 @@ impl Cx<'_> {
             }
             CExpr::At(e, span) => self.eval(e, row).map_err(|err| located(err, *span)),
             CExpr::Call(_, f, args) => {
-                let mut vals = Vec::with_capacity(args.len());
+                // On the stack for the usual few arguments: a vector was an allocation and a
+                // free per call, a fifth of `max(id(m))` over a neighbourhood.
+                let mut vals: super::Few<Value> = super::Few::new();
                 for a in args {
                     vals.push(self.eval(a, row)?);
                 }

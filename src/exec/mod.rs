@@ -683,6 +683,7 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
             skip: true,
             remaining: None,
             drain: false,
+            unsettled: None,
             sorted: sorts_under(input),
         }),
         Plan::Limit { input, count } => Box::new(SkipLimit {
@@ -690,7 +691,8 @@ fn open_ordered<'p>(plan: &'p Plan, arg: Row, narrow: Option<&'p [Slot]>) -> Op<
             count,
             skip: false,
             remaining: None,
-            drain: input.has_writer(),
+            drain: false,
+            unsettled: Some(input),
             sorted: sorts_under(input),
         }),
         other => open(other, arg),
@@ -3992,12 +3994,22 @@ struct SkipLimit<'p> {
     /// LIMIT over writes that may stream: pull the rest of the input once the limit is
     /// reached, so every write still happens.
     drain: bool,
+    /// A LIMIT's input plan until `drain` is settled, at the first row asked for: only a
+    /// statement that may write looks for writers in it (a walk of the plan each run).
+    unsettled: Option<&'p Plan>,
     /// The input is a sort (under any SKIP and LIMIT): it holds all its rows before it
     /// hands over the first, so they may be collected at once and cut.
     sorted: bool,
 }
 
 impl SkipLimit<'_> {
+    /// Settles `drain` (see `unsettled`).
+    fn settle(&mut self, cx: &Cx<'_>) {
+        if let Some(input) = self.unsettled.take() {
+            self.drain = !cx.read_only() && input.has_writer();
+        }
+    }
+
     /// The rows still to skip or to hand over: the count, evaluated the first time.
     fn counted(&mut self, cx: &mut Cx<'_>) -> Result<usize> {
         if let Some(n) = self.remaining {
@@ -4012,6 +4024,7 @@ impl SkipLimit<'_> {
 
 impl Operator for SkipLimit<'_> {
     fn next(&mut self, cx: &mut Cx<'_>) -> Result<Option<Row>> {
+        self.settle(cx);
         self.counted(cx)?;
         let remaining = self.remaining.get_or_insert(0);
         if self.skip {
@@ -4037,6 +4050,7 @@ impl Operator for SkipLimit<'_> {
     /// Moves the rows its input hands over (a sort's own rows). Over a sort, they are
     /// collected at once and cut: one by one, `out` grew by doubling.
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
+        self.settle(cx);
         if self.sorted && self.remaining.is_none() {
             let n = self.counted(cx)?;
             // LIMIT 0 does not run its input (see `next`).
@@ -4072,6 +4086,7 @@ impl Operator for SkipLimit<'_> {
     /// limit is reached. Pulled one by one instead, each row was a copy: `RETURN p.id
     /// LIMIT 1000` over persons took three times as long a row as without the LIMIT.
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
+        self.settle(cx);
         if self.drain || self.remaining.is_some() {
             // Writes upstream must all happen (see `next`), or rows were pulled already.
             while let Some(row) = self.next(cx)? {
