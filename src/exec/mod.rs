@@ -3405,8 +3405,8 @@ fn first_prefix(v: &Value) -> Option<(bool, u64)> {
 /// `limit` by a selection when it holds twice as many (at least [`FLAT_CUT_MIN`] more):
 /// each row costs a constant share of a selection instead of a heap's climb. Once it
 /// holds `limit` rows, a row whose first key sorts after the worst kept one's is dropped
-/// before it is built, and the operator below is told that key ([`tell_bound`]). Ties go
-/// to the earlier row (the sort is stable).
+/// before it is built, or by the operator below, which is told that key ([`tell_worst`]).
+/// Ties go to the earlier row (the sort is stable).
 #[allow(clippy::too_many_arguments)]
 fn flat_sort(
     cx: &mut Cx<'_>,
@@ -3485,7 +3485,6 @@ fn flat_sort(
             worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
             tell_worst(cx, bound, worst.as_ref());
         } else if Some(keyed.len()) == cap {
-            let by = |a: &Keyed, b: &Keyed| flat_order(keys, at, mixed, &values, width, a, b);
             let w = cut(&mut keyed, limit, by);
             worst = w.and_then(|w| flat_value(&values, width, w, first).cloned());
             compact(&mut keyed, &mut values, width)?;
@@ -3560,10 +3559,10 @@ impl<'g> PropReaders<'g> {
 }
 
 /// Pushes a property read in place (`None`: missing, a null). The value is written where
-/// it is kept: a null added (by `resize_with`: `push` too built it on the stack first),
-/// then overwritten. Chosen among kinds and pushed whole, it was
-/// first built on the stack and then copied by wide loads that had to wait for its narrower
-/// stores, a third of a top-k's time per row in friends' latest posts.
+/// it is kept: a null added, then overwritten. Chosen among kinds and pushed whole (and
+/// even a null pushed), it was built on the stack first and then copied by wide loads that
+/// waited for its narrower stores: a third of a top-k's time per row in friends' latest
+/// posts.
 #[inline(always)]
 fn push_prop(out: &mut Vec<Value>, v: Option<PropRef<'_>>) {
     out.resize_with(out.len() + 1, || Value::Null);
