@@ -503,9 +503,10 @@ def section(persons, data, reports, queries):
     lines.append("")
     loads = [x for e in engines for x in reports[e].get("loadavg", [])]
     if loads:
+        busy = (" (above 1: other work shared the CPU, and the times are noisy)"
+                if max(loads) > 1 else "")
         lines.append(f"Machine load average (1 min) while the engines ran: {min(loads):.1f} to "
-                     f"{max(loads):.1f} on {os.cpu_count()} cores (above 1, other work shared "
-                     "the CPU and the times are noisy).")
+                     f"{max(loads):.1f} on {os.cpu_count()} cores{busy}.")
         lines.append("")
     failed = [e for e in engines if reports[e].get("failed")]
     for e in failed:
