@@ -1799,3 +1799,30 @@ fn distinct_nodes_of_the_only_group_count_as_in_a_grouped_one() {
         &["700"],
     );
 }
+
+/// Relationship uniqueness is skipped only between relationships written with types no
+/// relationship has both of: one written without a type may be any relationship, and types
+/// that overlap may name the same one.
+#[test]
+fn uniqueness_is_skipped_only_between_disjoint_types() {
+    let t = TestDb::new();
+    t.run("CREATE (a:A)-[:T]->(b:B), (a)-[:U]->(b)");
+    // `s` is the one T relationship; `r` may not be it too, so it is the U one. Without
+    // the check, each would also find `r` = `s`. Bound first, `y` is where the second
+    // MATCH starts: `r` is expanded before `s`, or `s` before `r`.
+    for q in [
+        "MATCH (y:B) WITH y MATCH (y)<-[r]-(x)-[s:T]->(w) RETURN count(*)",
+        "MATCH (y:B) WITH y MATCH (y)<-[s:T]-(x)-[r]->(w) RETURN count(*)",
+        "MATCH (x)-[r]->(y)<-[s:T]-(z) RETURN count(*)",
+        "MATCH (x)-[s:T]->(y)<-[r]-(z) RETURN count(*)",
+        "MATCH (x)-[r:T|U]->(y)<-[s:T]-(z) RETURN count(*)",
+        "MATCH (x)-[s:T]->(y)<-[r:U|T]-(z) RETURN count(*)",
+        "MATCH (x)-[s:T]->(y)<-[r:U]-(z) RETURN count(*)",
+    ] {
+        assert_eq!(t.count(q), 1, "{q}");
+    }
+    assert_eq!(
+        t.count("MATCH (x)-[s:T]->(y)<-[r:T]-(z) RETURN count(*)"),
+        0
+    );
+}

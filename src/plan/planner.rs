@@ -723,7 +723,9 @@ impl<'a> Planner<'a> {
         scope: &mut Scope,
     ) -> Result<Plan> {
         let mut plan = input;
-        let mut rel_slots: Vec<Slot> = Vec::new();
+        // The pattern's relationships so far, with the types each is written with (none:
+        // any type), for relationship uniqueness.
+        let mut rel_slots: Vec<(Slot, Vec<Arc<str>>)> = Vec::new();
         // Variables bound by this pattern (to check relationship reuse).
         let mut own_rels: Vec<String> = Vec::new();
         // Join order: a part tied to what is bound already comes next (in written order);
@@ -993,7 +995,7 @@ impl<'a> Planner<'a> {
         input: Plan,
         part: &PatternPart,
         scope: &mut Scope,
-        rel_slots: &mut Vec<Slot>,
+        rel_slots: &mut Vec<(Slot, Vec<Arc<str>>)>,
         own_rels: &mut Vec<String>,
     ) -> Result<Plan> {
         let el = &part.element;
@@ -1094,6 +1096,13 @@ impl<'a> Planner<'a> {
             }
             rel_var_slots[ri] = Some((rel_slot, var_len));
             let types: Vec<Arc<str>> = r.types.iter().map(|t| arc(&t.name)).collect();
+            // Not the relationships written with other types: no relationship is both.
+            let distinct_from = rel_slots
+                .iter()
+                .filter(|(_, other)| may_share_a_type(other, &types))
+                .map(|(slot, _)| *slot)
+                .collect();
+            rel_slots.push((rel_slot, types.clone()));
             let spec = ExpandSpec {
                 from,
                 rel: rel_slot,
@@ -1102,9 +1111,8 @@ impl<'a> Planner<'a> {
                 types,
                 type_syms: Default::default(),
                 into,
-                distinct_from: rel_slots.clone(),
+                distinct_from,
             };
-            rel_slots.push(rel_slot);
             match r.length {
                 None => {
                     plan = Plan::Expand {
@@ -2891,6 +2899,12 @@ fn path_steps(nodes: &[Slot], rels: Vec<PathStep>) -> Vec<PathStep> {
         steps.extend(rels.next());
     }
     steps
+}
+
+/// Whether a relationship written with types `a` and one written with types `b` (none: any
+/// type) may be the same relationship.
+fn may_share_a_type(a: &[Arc<str>], b: &[Arc<str>]) -> bool {
+    a.is_empty() || b.is_empty() || a.iter().any(|t| b.contains(t))
 }
 
 #[cfg(test)]
