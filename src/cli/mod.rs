@@ -314,6 +314,25 @@ impl<'db> Session<'db> {
         self.tx.is_some()
     }
 
+    /// Runs shell command `text` from a script: whether it failed, or `None` for
+    /// `:quit`. `:open` is for the interactive shell only.
+    fn script_command(&mut self, text: &str) -> Option<Result<(), ()>> {
+        let errors = self.command_errors;
+        match repl::command(self, text) {
+            repl::Flow::Continue => {}
+            repl::Flow::Quit => return None,
+            repl::Flow::Open(_) => {
+                eprintln!("error: :open works in the interactive shell only");
+                self.command_errors += 1;
+            }
+        }
+        Some(if self.command_errors > errors {
+            Err(())
+        } else {
+            Ok(())
+        })
+    }
+
     /// Runs one statement through the open transaction, or as its own transaction.
     pub fn execute(&mut self, text: &str) -> Result<QueryResult, Error> {
         let mut options = ExecuteOptions::new().cancel(self.cancel.clone());
@@ -397,22 +416,12 @@ impl<'db> Session<'db> {
         for piece in pieces {
             // A shell command (a line of its own, see `split`) fails as a statement does.
             let result = if piece.text.starts_with(':') {
-                let errors = self.command_errors;
-                match repl::command(self, piece.text) {
-                    repl::Flow::Continue => {}
-                    repl::Flow::Quit => {
+                match self.script_command(piece.text) {
+                    Some(result) => result,
+                    None => {
                         outcome.quit = true;
                         return outcome;
                     }
-                    repl::Flow::Open(_) => {
-                        eprintln!("error: :open works in the interactive shell only");
-                        self.command_errors += 1;
-                    }
-                }
-                if self.command_errors > errors {
-                    Err(())
-                } else {
-                    Ok(())
                 }
             } else {
                 self.run_statement(piece.text, source, piece.offset)

@@ -3322,24 +3322,16 @@ fn rows_order<'v>(
     let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
         return (0..n).collect();
     };
-    let kind = |i: usize| match row(i).get(first) {
-        Some(Value::String(_)) => Some(0u8),
-        Some(Value::Int(_)) => Some(1u8),
-        _ => None,
-    };
-    let one_kind = n > 0 && kind(0).is_some_and(|k| (1..n).all(|i| kind(i) == Some(k)));
-    if !one_kind {
+    let prefixes: Option<Vec<(bool, u64)>> = (0..n)
+        .map(|i| row(i).get(first).and_then(first_prefix))
+        .collect();
+    let kind = prefixes.as_ref().and_then(|p| p.first()).map(|(k, _)| *k);
+    let Some(prefixes) = prefixes.filter(|p| p.iter().all(|(k, _)| Some(*k) == kind)) else {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|a, b| order_at(keys, at, row(*a), row(*b)));
         return order;
-    }
-    let prefix = |i: usize| match row(i).get(first) {
-        Some(Value::String(s)) => string_prefix(s),
-        // Flipping the sign bit orders integers as unsigned numbers.
-        Some(Value::Int(i)) => (*i as u64) ^ (1 << 63),
-        _ => 0,
     };
-    let mut keyed: Vec<(u64, usize)> = (0..n).map(|i| (prefix(i), i)).collect();
+    let mut keyed: Vec<(u64, usize)> = prefixes.into_iter().map(|(_, p)| p).zip(0..).collect();
     keyed.sort_by(|(pa, a), (pb, b)| {
         let o = pa.cmp(pb);
         if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, row(*a), row(*b)))
@@ -3549,10 +3541,7 @@ impl<'g> PropReaders<'g> {
                     }
                 }
             }
-            match c {
-                Column::Eval(e) => cx.push_eval(e, row, out)?,
-                Column::Slot(s) => out.push(row.get(*s).cloned().unwrap_or_default()),
-            }
+            c.push_to(cx, row, out)?;
         }
         Ok(())
     }
