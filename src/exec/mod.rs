@@ -3477,7 +3477,7 @@ fn flat_sort(
             worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
             tell_worst(cx, bound, worst.as_ref());
         } else if Some(keyed.len()) == cap {
-            let w = cut(&mut keyed, limit, by);
+            let w = cut(&mut keyed, limit, !mixed, by);
             worst = w.and_then(|w| flat_value(&values, width, w, first).cloned());
             compact(&mut keyed, &mut values, width)?;
             tell_worst(cx, bound, worst.as_ref());
@@ -3493,9 +3493,9 @@ fn flat_sort(
     }
     let by = |a: &Keyed, b: &Keyed| flat_order(keys, at, mixed, &values, width, a, b);
     if let Some(limit) = limit {
-        cut(&mut keyed, limit, by);
+        cut(&mut keyed, limit, !mixed, by);
     }
-    keyed.sort_unstable_by(by);
+    sort_keyed(&mut keyed, !mixed, by);
     Ok((values, width, keyed.into_iter().map(|(_, i)| i).collect()))
 }
 
@@ -3606,21 +3606,61 @@ fn flat_value(values: &[Value], width: usize, i: usize, p: usize) -> Option<&Val
     SortedRows::flat_row(values, width, i).get(p)
 }
 
+/// Sorts `keyed` by `by`. When the numbers order the rows (`numbered`: their first keys
+/// are of one kind), they are sorted as plain pairs, number then place, and only runs of
+/// equal numbers by `by`: comparing two pairs in registers is several times cheaper than
+/// a call of `by`, which reads the rows' keys through memory.
+fn sort_keyed(
+    keyed: &mut [Keyed],
+    numbered: bool,
+    mut by: impl FnMut(&Keyed, &Keyed) -> std::cmp::Ordering,
+) {
+    if !numbered {
+        keyed.sort_unstable_by(by);
+        return;
+    }
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(&mut by);
+        }
+    }
+}
+
 /// Cuts `keyed` back to its best `limit` rows, in no particular order; the place of the
-/// worst of them, when it had more than `limit`.
+/// worst of them, when it had more than `limit`. When the numbers order the rows
+/// (`numbered`), the selection is by plain pairs, as in [`sort_keyed`], and `by` only
+/// orders the rows whose number is the worst kept one's.
 fn cut(
     keyed: &mut Vec<Keyed>,
     limit: usize,
-    by: impl FnMut(&Keyed, &Keyed) -> std::cmp::Ordering,
+    numbered: bool,
+    mut by: impl FnMut(&Keyed, &Keyed) -> std::cmp::Ordering,
 ) -> Option<usize> {
     let last = limit.checked_sub(1)?;
     if keyed.len() <= limit {
         return None;
     }
-    let (_, worst, _) = keyed.select_nth_unstable_by(last, by);
-    let worst = worst.1;
-    keyed.truncate(limit);
-    Some(worst)
+    if !numbered {
+        let (_, worst, _) = keyed.select_nth_unstable_by(last, by);
+        let worst = worst.1;
+        keyed.truncate(limit);
+        return Some(worst);
+    }
+    let (_, &mut (edge, worst), _) = keyed.select_nth_unstable(last);
+    // Rows with a smaller number are among the best and rows with a larger one are not;
+    // those with the edge's number are told apart by `by`.
+    if keyed.iter().filter(|k| k.0 == edge).count() == 1 {
+        keyed.truncate(limit);
+        return Some(worst);
+    }
+    let mut tied: Vec<Keyed> = keyed.iter().filter(|k| k.0 == edge).copied().collect();
+    keyed.retain(|k| k.0 < edge);
+    tied.sort_unstable_by(&mut by);
+    tied.truncate(limit.saturating_sub(keyed.len()));
+    let worst = tied.last().map(|k| k.1);
+    keyed.extend(tied);
+    worst
 }
 
 /// Moves the rows `keyed` names to the front of `values`, in arrival order, and drops the
