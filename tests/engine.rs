@@ -1826,3 +1826,42 @@ fn uniqueness_is_skipped_only_between_disjoint_types() {
         0
     );
 }
+
+/// A sort key that is not a returned column reads what the projection made of its
+/// variables: `n` below is the projected `m`, whether the sort keeps whole rows or only the
+/// returned columns and the key (decision 0036), with or without a limit.
+#[test]
+fn keys_not_returned_read_the_projected_variables() {
+    let t = TestDb::new();
+    t.run(
+        "CREATE (:T {a: 1})-[:R]->(:T {a: 30, name: 'thirty'}), \
+                (:T {a: 2})-[:R]->(:T {a: 10, name: 'ten'}), \
+                (:T {a: 3})-[:R]->(:T {a: 20, name: 'twenty'})",
+    );
+    for (q, expected) in [
+        (
+            "MATCH (n:T)-[:R]->(m:T) RETURN m.name AS name ORDER BY m.a",
+            &["'ten'", "'twenty'", "'thirty'"][..],
+        ),
+        (
+            "MATCH (n:T)-[:R]->(m:T) RETURN m AS n ORDER BY n.a DESC LIMIT 2",
+            &["(#1)", "(#5)"][..],
+        ),
+        (
+            "MATCH (n:T)-[:R]->(m:T) RETURN m.name AS name, m AS n ORDER BY n.a LIMIT 1",
+            &["'ten' | (#3)"][..],
+        ),
+        (
+            "MATCH (n:T)-[:R]->(m:T) RETURN m.a AS n ORDER BY -n",
+            &["30", "20", "10"][..],
+        ),
+    ] {
+        t.check(q, expected);
+    }
+    // The key reads the projected value, an integer: it has no properties.
+    t.error(
+        "MATCH (n:T)-[:R]->(m:T) RETURN m.a AS n ORDER BY n.a LIMIT 1",
+        ErrorKind::TypeError,
+        None,
+    );
+}

@@ -164,7 +164,9 @@ fn ctrl_c_clears_the_line_being_typed() {
     p.send("RETURN 'never run'").unwrap();
     p.flush().unwrap();
     p.send_control('c').unwrap();
-    p.exp_string(PROMPT).unwrap();
+    // The fresh prompt, on a new line: a bare prompt also matches the echo of the line
+    // being typed, and a line sent before the editor reads again was once lost (stop 27).
+    p.exp_regex("\n[^\n]*baobab> ").unwrap();
     // Had the first line survived, this would be a syntax error, not a one-cell table.
     run(&mut p, "RETURN 'after' AS x;", &cell("'after'"));
     quit(p);

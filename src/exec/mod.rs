@@ -2898,14 +2898,16 @@ struct Sort<'p> {
     bound: Option<(usize, Sym)>,
 }
 
-/// A sort's rows, sorted: whole kept rows in order, or, for a sort whose keys are among
-/// the returned columns it keeps, those columns' values row after row (`width` each) and
-/// the order of the rows (decision 0032).
+/// A sort's rows, sorted: whole kept rows in order, or, for a sort that keeps the returned
+/// columns, those columns' values row after row (`width` each) and the order of the rows
+/// (decision 0032). The first `shown` values of a row are its returned columns; the others
+/// are sort keys that are not (decision 0036).
 enum SortedRows {
     Rows(std::vec::IntoIter<Row>),
     Flat {
         values: Vec<Value>,
         width: usize,
+        shown: usize,
         order: std::vec::IntoIter<usize>,
     },
 }
@@ -2925,10 +2927,10 @@ impl SortedRows {
             .unwrap_or_default()
     }
 
-    /// The values of row `i`, to be taken.
-    fn next_flat(values: &mut [Value], width: usize, i: usize) -> &mut [Value] {
+    /// The first `shown` values of row `i`, to be taken.
+    fn next_flat(values: &mut [Value], width: usize, shown: usize, i: usize) -> &mut [Value] {
         Self::flat_range(width, i)
-            .and_then(|r| values.get_mut(r))
+            .and_then(|r| values.get_mut(r.start..r.start.saturating_add(shown).min(r.end)))
             .unwrap_or_default()
     }
 
@@ -2938,10 +2940,11 @@ impl SortedRows {
             SortedRows::Flat {
                 values,
                 width,
+                shown,
                 order,
             } => {
                 let i = order.next()?;
-                let row = Self::next_flat(values, *width, i);
+                let row = Self::next_flat(values, *width, *shown, i);
                 Some(row.iter_mut().map(std::mem::take).collect())
             }
         }
@@ -2950,41 +2953,47 @@ impl SortedRows {
 
 /// What a sort keeps of its rows and where it reads their keys. `columns`: the returned
 /// columns it keeps, each a slot of the incoming row or, when a projection is fused into
-/// the sort, an expression evaluated on it (`None`: whole rows). `incoming`: the slots of
-/// an incoming row that hold its keys, `None` when the keys are evaluated (`exprs`).
-/// `kept`: positions of the keys in the kept rows, `None` when some key is not a returned
-/// column: then the keys are evaluated once per row and kept beside it.
-/// `from_keys`: for each returned column, the key that is that column, when the keys are
-/// evaluated and kept in place (a top-k's incoming row): the column takes the key's value
-/// instead of being evaluated again. `lazy`: every key is evaluated and cannot fail, so a
+/// the sort, an expression evaluated on it, then the keys that are not returned columns
+/// (`None`: whole rows). `incoming`: the slots of an incoming row that hold its keys,
+/// `None` when the keys are evaluated (`exprs`). `kept`: positions of the keys in the
+/// kept rows, `None` when some key is not a slot of the whole rows: then the keys are
+/// evaluated once per row and kept beside it. `lazy`: every key is evaluated and cannot fail, so a
 /// top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
 struct SortLayout<'p> {
     columns: Option<Few<Column<'p>>>,
     exprs: Few<&'p CExpr>,
     incoming: Option<Few<usize>>,
     kept: Option<Few<usize>>,
-    from_keys: Few<Option<usize>>,
     lazy: bool,
+    /// How many of `columns` are returned (the keys that are not follow them).
+    shown: Option<usize>,
 }
 
-/// The positions in `columns` of the keys of a sort, when each is a slot among them.
-fn key_positions(keys: &[(CExpr, bool)], columns: &[Slot]) -> Option<Few<usize>> {
-    keys.iter()
-        .map(|(e, _)| match e {
-            CExpr::Slot(s) => columns.iter().position(|c| c == s),
-            _ => None,
-        })
-        .collect()
+/// Whether sort key `e`, which is not a returned column, may be read on the input row of
+/// a projection (`items`) fused into the sort: a projected item, or a key that cannot fail
+/// and reads no slot the projection writes.
+fn fusable_key(e: &CExpr, items: &[(Slot, CExpr)]) -> bool {
+    let writes = |s: &Slot| items.iter().any(|(p, _)| p == s);
+    match e {
+        CExpr::Slot(_) | CExpr::Const(_) => true,
+        CExpr::Prop(base, _) => matches!(base.as_ref(), CExpr::Slot(s) if !writes(s)),
+        _ => false,
+    }
 }
 
 impl<'p> SortLayout<'p> {
     /// The layout of a sort over `input` whose Produce above keeps the columns `narrow`
     /// (none: the sort is not right under the results, and keeps whole rows), and the
-    /// operator the sort then reads. A Projection in `input` is fused into the sort when
-    /// every key is a returned column (else a key may read what only the projected row
-    /// holds) and no item can fail ([`read_only_item`]): the fused sort evaluates the
-    /// returned columns itself, and those of a row that cannot make a top-k never, so an
-    /// item failing on such a row would fail only without the fusion.
+    /// operator the sort then reads.
+    ///
+    /// Under the results, the sort keeps the returned columns back to back, followed by
+    /// its keys that are not among them (decision 0036). A Projection in `input` is fused
+    /// into the sort when no item can fail ([`read_only_item`]) and each key is a returned
+    /// column, a projected item that is not returned, or a key that cannot fail and reads
+    /// no slot the projection writes (else it would read what only the projected row
+    /// holds). The fused sort evaluates the returned columns itself on the projection's
+    /// input row, and those of a row that cannot make a top-k never, so an item failing on
+    /// such a row would fail only without the fusion.
     fn fuse(
         input: &'p Plan,
         keys: &'p [(CExpr, bool)],
@@ -2997,26 +3006,29 @@ impl<'p> SortLayout<'p> {
                 _ => None,
             })
             .collect();
-        let kept = match narrow {
-            None => slots.clone(),
-            Some(columns) => key_positions(keys, columns),
-        };
+        // Each key's place among the returned columns, when it is one.
+        let returned: Few<Option<usize>> = keys
+            .iter()
+            .map(|(e, _)| match (e, narrow) {
+                (CExpr::Slot(s), Some(columns)) => columns.iter().position(|c| c == s),
+                _ => None,
+            })
+            .collect();
+        let all_returned = returned.iter().all(Option::is_some);
         let (input, project) = match input {
             Plan::Projection { input, items }
                 if narrow.is_some()
-                    && kept.is_some()
-                    && items.iter().all(|(_, e)| read_only_item(e)) =>
+                    && items.iter().all(|(_, e)| read_only_item(e))
+                    && keys
+                        .iter()
+                        .zip(&returned)
+                        .all(|((e, _), r)| r.is_some() || fusable_key(e, items)) =>
             {
                 (input.as_ref(), Some(items.as_slice()))
             }
             _ => (input, None),
         };
         let projected = |s: Slot| project.and_then(|items| items.iter().find(|(p, _)| *p == s));
-        let incoming = if project.is_some() {
-            None
-        } else {
-            kept.as_ref().and(slots)
-        };
         let exprs: Few<&CExpr> = keys
             .iter()
             .map(|(e, _)| match e {
@@ -3024,12 +3036,28 @@ impl<'p> SortLayout<'p> {
                 _ => e,
             })
             .collect();
-        let columns = narrow.map(|columns| result_columns(columns, project));
-        let from_keys = match (&columns, &kept, incoming.is_none()) {
-            (Some(columns), Some(kept), true) => (0..columns.len())
-                .map(|j| kept.iter().position(|p| *p == j))
-                .collect(),
-            _ => Few::new(),
+        let incoming = match (project, narrow) {
+            (None, None) => slots.clone(),
+            (None, Some(_)) if all_returned => slots.clone(),
+            _ => None,
+        };
+        let mut columns = narrow.map(|columns| result_columns(columns, project));
+        let shown = columns.as_ref().map(|c| c.len());
+        // Under the results, the keys that are not returned columns follow them.
+        let kept = match &mut columns {
+            None => slots,
+            Some(columns) => Some(
+                returned
+                    .iter()
+                    .zip(&exprs)
+                    .map(|(r, e)| {
+                        r.unwrap_or_else(|| {
+                            columns.push(Column::Eval(e));
+                            columns.len() - 1
+                        })
+                    })
+                    .collect(),
+            ),
         };
         // Keys that cannot fail may be left unevaluated for rows that lose on an earlier
         // key (a top-k's rows, see [`beats_lazily`]).
@@ -3039,8 +3067,8 @@ impl<'p> SortLayout<'p> {
             exprs,
             incoming,
             kept,
-            from_keys,
             lazy,
+            shown,
         };
         (input, layout)
     }
@@ -3058,36 +3086,19 @@ impl<'p> SortLayout<'p> {
     /// What the sort keeps of `row`, in a vector of exactly its size (kept rows become
     /// results: one grown by pushes is twice as large, and `one_hop_sorted` took 6.8 µs
     /// instead of 5.0).
-    fn keep(&self, cx: &mut Cx<'_>, row: &Row, keys: &mut [Value]) -> Result<Row> {
+    fn keep(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Row> {
         let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), |c| c.len()));
-        self.keep_into(cx, &mut out, row, keys)?;
+        self.keep_into(cx, &mut out, row)?;
         Ok(out)
     }
 
-    /// Overwrites kept row `dst` with what the sort keeps of `row`, whose evaluated keys
-    /// are `keys` (taken from it where they are columns; empty when not evaluated).
-    fn keep_into(
-        &self,
-        cx: &mut Cx<'_>,
-        dst: &mut Row,
-        row: &Row,
-        keys: &mut [Value],
-    ) -> Result<()> {
+    /// Overwrites kept row `dst` with what the sort keeps of `row`.
+    fn keep_into(&self, cx: &mut Cx<'_>, dst: &mut Row, row: &Row) -> Result<()> {
         let Some(columns) = &self.columns else {
             copy_row(dst, row);
             return Ok(());
         };
-        if keys.is_empty() || self.from_keys.is_empty() {
-            return Produce::build(columns, cx, row, dst);
-        }
-        dst.clear();
-        for (c, from) in columns.iter().zip(&self.from_keys) {
-            match from.and_then(|i| keys.get_mut(i)) {
-                Some(key) => dst.push(std::mem::take(key)),
-                None => c.push_to(cx, row, dst)?,
-            }
-        }
-        Ok(())
+        Produce::build(columns, cx, row, dst)
     }
 }
 
@@ -3156,6 +3167,7 @@ impl Sort<'_> {
                     self.out = Some(SortedRows::Flat {
                         values,
                         width,
+                        shown: layout.shown.unwrap_or(width),
                         order: order.into_iter(),
                     });
                     return self.sorted(cx);
@@ -3169,6 +3181,7 @@ impl Sort<'_> {
                         self.out = Some(SortedRows::Flat {
                             values,
                             width,
+                            shown: layout.shown.unwrap_or(width),
                             order: order.into_iter(),
                         });
                         return self.sorted(cx);
@@ -3180,7 +3193,7 @@ impl Sort<'_> {
                         let mut rows: Vec<Row> = Vec::with_capacity(SORT_ROWS_UP_FRONT);
                         self.input.drain(cx, &mut |cx, row| {
                             cx.tick()?;
-                            rows.push(layout.keep(cx, row, &mut [])?);
+                            rows.push(layout.keep(cx, row)?);
                             cx.check_rows(rows.len())
                         })?;
                         sort_kept(keys, at, rows)
@@ -3191,7 +3204,7 @@ impl Sort<'_> {
                         self.input.drain(cx, &mut |cx, row| {
                             cx.tick()?;
                             sort_keys(cx, &layout.exprs, true, row, &mut k)?;
-                            rows.push((std::mem::take(&mut k), layout.keep(cx, row, &mut [])?));
+                            rows.push((std::mem::take(&mut k), layout.keep(cx, row)?));
                             cx.check_rows(rows.len())
                         })?;
                         rows.sort_by(|(ka, a), (kb, b)| by_keys((ka, a, None), (kb, b, None)));
@@ -3223,13 +3236,14 @@ impl Operator for Sort<'_> {
             SortedRows::Flat {
                 values,
                 width,
+                shown,
                 order,
             } => {
-                let mut row = Row::with_capacity(*width);
+                let mut row = Row::with_capacity(*shown);
                 for i in order {
                     row.clear();
                     row.extend(
-                        SortedRows::next_flat(values, *width, i)
+                        SortedRows::next_flat(values, *width, *shown, i)
                             .iter_mut()
                             .map(std::mem::take),
                     );
@@ -3252,11 +3266,12 @@ impl Operator for Sort<'_> {
             SortedRows::Flat {
                 values,
                 width,
+                shown,
                 order,
             } => {
                 out.reserve(order.len());
                 for i in order {
-                    move_result(out, SortedRows::next_flat(values, *width, i))?;
+                    move_result(out, SortedRows::next_flat(values, *width, *shown, i))?;
                 }
             }
         }
@@ -3427,9 +3442,17 @@ fn flat_sort(
     // The first key of the worst of the best `limit` rows, once there are that many.
     let mut worst: Option<Value> = None;
     // The first key of a row, read without building it: a returned slot, or a stored
-    // property of a slot (items that cannot fail, so a row dropped unbuilt hides no error).
-    // Not when the operator below drops those rows itself (`bound`).
-    let first_expr = layout.exprs.first().copied().filter(|_| bound.is_none());
+    // property of a slot. Only when no column can fail, so a row dropped unbuilt hides no
+    // error, and not when the operator below drops those rows itself (`bound`).
+    let unfailing = columns.iter().all(|c| match c {
+        Column::Slot(_) => true,
+        Column::Eval(e) => read_only_item(e),
+    });
+    let first_expr = layout
+        .exprs
+        .first()
+        .copied()
+        .filter(|_| bound.is_none() && unfailing);
     let incoming_first = layout.incoming.as_deref().and_then(|s| s.first()).copied();
     let mut readers = PropReaders::new(cx, columns);
     input.drain(cx, &mut |cx, row| {
@@ -3850,12 +3873,11 @@ fn top_k(
         if entries.len() < limit {
             sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
             let keys = if layout.stores_keys() {
-                layout.keep_into(cx, &mut scratch, row, &mut [])?;
                 std::mem::take(&mut k)
             } else {
-                layout.keep_into(cx, &mut scratch, row, &mut k)?;
                 Vec::new()
             };
+            layout.keep_into(cx, &mut scratch, row)?;
             let first = first_of(&keys, &scratch);
             rows.push(&mut scratch)?;
             heap.push(entries.len());
@@ -3918,10 +3940,8 @@ fn top_k(
         }
         if layout.stores_keys() {
             std::mem::swap(&mut worst.keys, &mut k);
-            layout.keep_into(cx, &mut scratch, row, &mut [])?;
-        } else {
-            layout.keep_into(cx, &mut scratch, row, &mut k)?;
         }
+        layout.keep_into(cx, &mut scratch, row)?;
         worst.first = first_of(&worst.keys, &scratch);
         worst.seq = seq;
         rows.replace(w, &mut scratch)?;
