@@ -821,6 +821,23 @@ fn runtime_errors_point_at_the_call_or_operation_that_failed() {
     assert_eq!(place(&e), (1, 31, 7), "{e}");
     assert!(e.message.contains("no day 30 of month 2"), "{e}");
     assert!(e.message.contains("`2024-02-30`"), "{e}");
+    // A property read of a value that turns out to be a number, and an index of the
+    // wrong type: the read, on the line it is on.
+    let e = t.error(
+        "UNWIND [{a: 1}, 2] AS x
+RETURN x.a AS a",
+        ErrorKind::TypeError,
+        None,
+    );
+    assert_eq!(place(&e), (2, 8, 3), "{e}");
+    let e = t.error(
+        "WITH [1, 2] AS l, 'one' AS i
+RETURN l[0] AS a,
+  l[i] AS b",
+        ErrorKind::TypeError,
+        None,
+    );
+    assert_eq!(place(&e), (3, 3, 4), "{e}");
 }
 
 #[test]

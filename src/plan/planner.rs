@@ -2300,11 +2300,21 @@ impl<'a> Planner<'a> {
             ExprKind::Property(base, key) => {
                 let b = self.expr(base, scope)?;
                 types::check_property(base, &key.name, scope)?;
-                CExpr::Prop(Box::new(b), self.store_name(&key.name))
+                let prop = CExpr::Prop(Box::new(b), self.store_name(&key.name));
+                // A read that may meet a value without properties fails at run time: its
+                // error points at it (decision 0033). Reads of nodes, relationships and
+                // maps stay bare, as the operators that read properties directly expect.
+                match types::type_of(base, scope) {
+                    types::Ty::Node | types::Ty::Rel | types::Ty::Map => prop,
+                    _ => CExpr::At(Box::new(prop), e.span),
+                }
             }
-            ExprKind::Index(b, i) => CExpr::Index(
-                Box::new(self.expr(b, scope)?),
-                Box::new(self.expr(i, scope)?),
+            ExprKind::Index(b, i) => CExpr::At(
+                Box::new(CExpr::Index(
+                    Box::new(self.expr(b, scope)?),
+                    Box::new(self.expr(i, scope)?),
+                )),
+                e.span,
             ),
             ExprKind::Slice(b, f, t) => CExpr::Slice(
                 Box::new(self.expr(b, scope)?),
