@@ -2957,8 +2957,8 @@ impl SortedRows {
 /// (`None`: whole rows). `incoming`: the slots of an incoming row that hold its keys,
 /// `None` when the keys are evaluated (`exprs`). `kept`: positions of the keys in the
 /// kept rows, `None` when some key is not a slot of the whole rows: then the keys are
-/// evaluated once per row and kept beside it. `lazy`: every key is evaluated and cannot fail, so a
-/// top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
+/// evaluated once per row and kept beside it. `lazy`: every key is evaluated and cannot
+/// fail, so a top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
 struct SortLayout<'p> {
     columns: Option<Few<Column<'p>>>,
     exprs: Few<&'p CExpr>,
