@@ -1407,15 +1407,10 @@ impl<F: Fanout> Operator for PerRow<'_, F> {
 /// waited for the clone's stores (13 % of tag co-occurrence).
 fn copy_row(dst: &mut Row, src: &Row) {
     if dst.len() != src.len() {
-        // The first copy into a scratch row: mostly nulls and entities, copied in place.
+        // The first copy into a scratch row: nulls first, written in place, then the
+        // values as below (each built and pushed went through the stack).
         dst.clear();
-        dst.extend(src.iter().map(|v| match v {
-            Value::Null => Value::Null,
-            Value::Node(n) => Value::Node(*n),
-            Value::Relationship(r) => Value::Relationship(*r),
-            other => other.clone(),
-        }));
-        return;
+        dst.resize_with(src.len(), || Value::Null);
     }
     for (d, s) in dst.iter_mut().zip(src) {
         let id_like = matches!(d, Value::Null | Value::Node(_) | Value::Relationship(_));
