@@ -163,10 +163,12 @@ fn sorted_both_ways<K: Clone + Into<Value>>(
     let dir = if desc { "DESC" } else { "ASC" };
     let query = format!("MATCH (x:T) RETURN x.k AS k, x.i AS i ORDER BY k {dir}, i");
     let mut got = db.execute(&query, &Params::new()).unwrap().rows.to_vecs();
-    // The same order with the key not returned (kept after the returned columns): each
-    // row's key is found again by its number.
-    let query = format!("MATCH (x:T) RETURN x.i AS i ORDER BY x.k {dir}, i");
-    for row in db.execute(&query, &Params::new()).unwrap().rows.to_vecs() {
+    // The same order with the key not returned (kept after the returned columns), and
+    // under a WITH (whole rows kept): each row's key is found again by its number.
+    let hidden = format!("MATCH (x:T) RETURN x.i AS i ORDER BY x.k {dir}, i");
+    let whole = format!("MATCH (x:T) WITH x ORDER BY x.k {dir}, x.i RETURN x.i AS i");
+    let rows = [hidden, whole].map(|q| db.execute(&q, &Params::new()).unwrap().rows.to_vecs());
+    for row in rows.concat() {
         let key = match row.as_slice() {
             [Value::Int(i)] => keys.get(*i as usize).map(|k| k.clone().into()),
             _ => None,
@@ -182,7 +184,7 @@ fn sorted_both_ways<K: Clone + Into<Value>>(
         .into_iter()
         .map(|(k, i)| vec![k.clone().into(), Value::Int(i)])
         .collect();
-    (got, [expected.clone(), expected].concat())
+    (got, [expected.clone(), expected.clone(), expected].concat())
 }
 
 proptest! {
@@ -469,6 +471,9 @@ proptest! {
             format!("MATCH (n:T) RETURN n.i AS i ORDER BY n.a {dir}, n.b LIMIT {k}"),
             format!("MATCH (:H)-[:R]->(n:T) RETURN n.i AS i ORDER BY n.a {dir}, n.b, i LIMIT {k}"),
             format!("UNWIND $p AS r RETURN r[2] AS i ORDER BY r[0] {dir}, r[1] LIMIT {k}"),
+            // Under a WITH: whole rows kept, then their keys.
+            format!("MATCH (n:T) WITH n ORDER BY n.a {dir}, n.b LIMIT {k} RETURN n.i AS i"),
+            format!("UNWIND $p AS r WITH r, r[0] AS a ORDER BY a {dir}, r[1] LIMIT {k} RETURN r[2] AS i"),
         ];
         let mut expected: Vec<(&Value, i64, i64)> = firsts
             .iter()

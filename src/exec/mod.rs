@@ -587,7 +587,7 @@ fn open_sort<'p>(
     narrow: Option<&'p [Slot]>,
     arg: Row,
 ) -> Op<'p> {
-    let (input, layout) = SortLayout::fuse(input, keys, narrow);
+    let (input, layout) = SortLayout::fuse(input, keys, narrow, arg.len());
     let bound = match (limit, layout.exprs.first()) {
         (Some(_), Some(first)) if layout.exprs.iter().all(|e| read_only_item(e)) => {
             bound_origin(input, first)
@@ -2893,18 +2893,15 @@ struct Sort<'p> {
     bound: Option<(usize, Sym)>,
 }
 
-/// A sort's rows, sorted: whole kept rows in order, or, for a sort that keeps the returned
-/// columns, those columns' values row after row (`width` each) and the order of the rows
-/// (decision 0032). The first `shown` values of a row are its returned columns; the others
-/// are sort keys that are not (decision 0036).
-enum SortedRows {
-    Rows(std::vec::IntoIter<Row>),
-    Flat {
-        values: Vec<Value>,
-        width: usize,
-        shown: usize,
-        order: std::vec::IntoIter<usize>,
-    },
+/// A sort's rows, sorted: the values it kept, row after row (`width` each), and the order
+/// of the rows (decision 0032). The first `shown` values of a row are its returned
+/// columns, or the slots of a whole row; the others are sort keys that are not among them
+/// (decision 0036).
+struct SortedRows {
+    values: Vec<Value>,
+    width: usize,
+    shown: usize,
+    order: std::vec::IntoIter<usize>,
 }
 
 impl SortedRows {
@@ -2930,38 +2927,26 @@ impl SortedRows {
     }
 
     fn next_row(&mut self) -> Option<Row> {
-        match self {
-            SortedRows::Rows(rows) => rows.next(),
-            SortedRows::Flat {
-                values,
-                width,
-                shown,
-                order,
-            } => {
-                let i = order.next()?;
-                let row = Self::next_flat(values, *width, *shown, i);
-                Some(row.iter_mut().map(std::mem::take).collect())
-            }
-        }
+        let i = self.order.next()?;
+        let row = Self::next_flat(&mut self.values, self.width, self.shown, i);
+        Some(row.iter_mut().map(std::mem::take).collect())
     }
 }
 
 /// What a sort keeps of its rows and where it reads their keys. `columns`: the returned
-/// columns it keeps, each a slot of the incoming row or, when a projection is fused into
-/// the sort, an expression evaluated on it, then the keys that are not returned columns
-/// (`None`: whole rows). `incoming`: the slots of an incoming row that hold its keys,
-/// `None` when the keys are evaluated (`exprs`). `kept`: positions of the keys in the
-/// kept rows, `None` when some key is not a slot of the whole rows: then the keys are
-/// evaluated once per row and kept beside it. `lazy`: every key is evaluated and cannot
-/// fail, so a top-k may stop evaluating a row's keys once one decides ([`beats_lazily`]).
+/// columns it keeps (under the results), each a slot of the incoming row or, when a
+/// projection is fused into the sort, an expression evaluated on it; or every slot of the
+/// incoming row (a sort that keeps whole rows, `whole`). Then the keys that are not among
+/// them. `shown`: how many columns come before those keys. `kept`: the positions of the
+/// keys among the columns. `exprs`: the keys as evaluated on an incoming row.
+/// `incoming`: the slots of an incoming row that hold its keys, when each key is one.
 struct SortLayout<'p> {
-    columns: Option<Few<Column<'p>>>,
+    columns: Few<Column<'p>>,
     exprs: Few<&'p CExpr>,
     incoming: Option<Few<usize>>,
-    kept: Option<Few<usize>>,
-    lazy: bool,
-    /// How many of `columns` are returned (the keys that are not follow them).
-    shown: Option<usize>,
+    kept: Few<usize>,
+    shown: usize,
+    whole: bool,
 }
 
 /// Whether sort key `e`, which is not a returned column, may be read on the input row of
@@ -2993,6 +2978,7 @@ impl<'p> SortLayout<'p> {
         input: &'p Plan,
         keys: &'p [(CExpr, bool)],
         narrow: Option<&'p [Slot]>,
+        whole: usize,
     ) -> (&'p Plan, Self) {
         let slots: Option<Few<usize>> = keys
             .iter()
@@ -3001,11 +2987,13 @@ impl<'p> SortLayout<'p> {
                 _ => None,
             })
             .collect();
-        // Each key's place among the returned columns, when it is one.
+        // Each key's place among the returned columns (or the slots of whole rows), when
+        // it is one.
         let returned: Few<Option<usize>> = keys
             .iter()
             .map(|(e, _)| match (e, narrow) {
                 (CExpr::Slot(s), Some(columns)) => columns.iter().position(|c| c == s),
+                (CExpr::Slot(s), None) => Some(*s).filter(|s| *s < whole),
                 _ => None,
             })
             .collect();
@@ -3036,74 +3024,32 @@ impl<'p> SortLayout<'p> {
             (None, Some(_)) if all_returned => slots.clone(),
             _ => None,
         };
-        let mut columns = narrow.map(|columns| result_columns(columns, project));
-        let shown = columns.as_ref().map(|c| c.len());
-        // Under the results, the keys that are not returned columns follow them.
-        let kept = match &mut columns {
-            None => slots,
-            Some(columns) => Some(
-                returned
-                    .iter()
-                    .zip(&exprs)
-                    .map(|(r, e)| {
-                        r.unwrap_or_else(|| {
-                            columns.push(Column::Eval(e));
-                            columns.len() - 1
-                        })
-                    })
-                    .collect(),
-            ),
+        // The returned columns, or every slot of whole rows; the keys that are not among
+        // them follow.
+        let mut columns = match narrow {
+            Some(narrow) => result_columns(narrow, project),
+            None => (0..whole).map(Column::Slot).collect(),
         };
-        // Keys that cannot fail may be left unevaluated for rows that lose on an earlier
-        // key (a top-k's rows, see [`beats_lazily`]).
-        let lazy = incoming.is_none() && exprs.iter().all(|e| read_only_item(e));
+        let shown = columns.len();
+        let kept: Few<usize> = returned
+            .iter()
+            .zip(&exprs)
+            .map(|(r, e)| {
+                r.unwrap_or_else(|| {
+                    columns.push(Column::Eval(e));
+                    columns.len() - 1
+                })
+            })
+            .collect();
         let layout = SortLayout {
             columns,
             exprs,
             incoming,
             kept,
-            lazy,
             shown,
+            whole: narrow.is_none(),
         };
         (input, layout)
-    }
-
-    /// Whether an incoming row's keys are evaluated.
-    fn evaluated(&self) -> bool {
-        self.incoming.is_none()
-    }
-
-    /// Whether kept rows carry their evaluated keys.
-    fn stores_keys(&self) -> bool {
-        self.kept.is_none()
-    }
-
-    /// What the sort keeps of `row`, in a vector of exactly its size (kept rows become
-    /// results: one grown by pushes is twice as large, and `one_hop_sorted` took 6.8 µs
-    /// instead of 5.0).
-    fn keep(&self, cx: &mut Cx<'_>, row: &Row) -> Result<Row> {
-        let mut out = Row::with_capacity(self.columns.as_ref().map_or(row.len(), |c| c.len()));
-        self.keep_into(cx, &mut out, row)?;
-        Ok(out)
-    }
-
-    /// Overwrites kept row `dst` with what the sort keeps of `row`.
-    fn keep_into(&self, cx: &mut Cx<'_>, dst: &mut Row, row: &Row) -> Result<()> {
-        let Some(columns) = &self.columns else {
-            copy_row(dst, row);
-            return Ok(());
-        };
-        Produce::build(columns, cx, row, dst)
-    }
-}
-
-/// The `i`th sort key of a row: read at `at[i]` of row `r`, or the `i`th of its
-/// evaluated keys `k`.
-fn sort_key<'a>(at: Option<&[usize]>, k: &'a [Value], r: &'a [Value], i: usize) -> &'a Value {
-    const NULL: &Value = &Value::Null;
-    match at {
-        Some(at) => at.get(i).and_then(|s| r.get(*s)).unwrap_or(NULL),
-        None => k.get(i).unwrap_or(NULL),
     }
 }
 
@@ -3116,98 +3062,31 @@ impl Sort<'_> {
                 None => None,
             };
             let (keys, layout) = (self.keys, &self.layout);
-            let by_keys = |(ka, ra, ia): SortSide<'_>, (kb, rb, ib): SortSide<'_>| {
-                for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(sort_key(ia, ka, ra, i), sort_key(ib, kb, rb, i));
-                    let o = if *desc { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            };
-            let rows = match limit {
-                Some(l) => {
-                    // Only in a read-only statement: no write between two rows can move a
-                    // key tested ahead of its row.
-                    let bound = match (self.bound, keys.first()) {
-                        (Some((origin, key)), Some((_, desc))) if cx.read_only() => {
-                            cx.bounds.push(TopBound {
-                                origin,
-                                key,
-                                desc: *desc,
-                                worst: None,
-                            });
-                            Some(cx.bounds.len() - 1)
-                        }
-                        _ => None,
-                    };
-                    let kept = match (layout.kept.as_deref(), &layout.columns) {
-                        (Some(at), Some(columns)) => flat_sort(
-                            cx,
-                            &mut self.input,
-                            Some(l),
-                            keys,
-                            at,
-                            columns,
-                            layout,
-                            bound,
-                        ),
-                        _ => top_k(cx, &mut self.input, l, keys, layout, &by_keys, bound),
-                    };
-                    if let Some(at) = bound {
-                        cx.bounds.truncate(at);
-                    }
-                    let (values, width, order) = kept?;
-                    self.out = Some(SortedRows::Flat {
-                        values,
-                        width,
-                        shown: layout.shown.unwrap_or(width),
-                        order: order.into_iter(),
+            // A top-k bounds the operator below it only in a read-only statement: no write
+            // between two rows can move a key tested ahead of its row.
+            let bound = match (limit, self.bound, keys.first()) {
+                (Some(_), Some((origin, key)), Some((_, desc))) if cx.read_only() => {
+                    cx.bounds.push(TopBound {
+                        origin,
+                        key,
+                        desc: *desc,
+                        worst: None,
                     });
-                    return self.sorted(cx);
+                    Some(cx.bounds.len() - 1)
                 }
-                // Keys among the returned columns: their values are kept back to back,
-                // and the order of the rows is sorted.
-                None => match (layout.kept.as_deref(), &layout.columns) {
-                    (Some(at), Some(columns)) => {
-                        let (values, width, order) =
-                            flat_sort(cx, &mut self.input, None, keys, at, columns, layout, None)?;
-                        self.out = Some(SortedRows::Flat {
-                            values,
-                            width,
-                            shown: layout.shown.unwrap_or(width),
-                            order: order.into_iter(),
-                        });
-                        return self.sorted(cx);
-                    }
-                    // Keys among the kept columns: the rows alone are sorted.
-                    (Some(at), None) => {
-                        // Room for a neighbourhood's rows up front: grown from empty, the
-                        // vector moved four times on the way to 20 rows.
-                        let mut rows: Vec<Row> = Vec::with_capacity(SORT_ROWS_UP_FRONT);
-                        self.input.drain(cx, &mut |cx, row| {
-                            cx.tick()?;
-                            rows.push(layout.keep(cx, row)?);
-                            cx.check_rows(rows.len())
-                        })?;
-                        sort_kept(keys, at, rows)
-                    }
-                    (None, _) => {
-                        let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
-                        let mut k = Vec::new();
-                        self.input.drain(cx, &mut |cx, row| {
-                            cx.tick()?;
-                            sort_keys(cx, &layout.exprs, true, row, &mut k)?;
-                            rows.push((std::mem::take(&mut k), layout.keep(cx, row)?));
-                            cx.check_rows(rows.len())
-                        })?;
-                        rows.sort_by(|(ka, a), (kb, b)| by_keys((ka, a, None), (kb, b, None)));
-                        rows.into_iter().map(|(_, r)| r).collect()
-                    }
-                },
+                _ => None,
             };
-            self.out = Some(SortedRows::Rows(rows.into_iter()));
+            let sorted = flat_sort(cx, &mut self.input, limit, keys, layout, bound);
+            if let Some(at) = bound {
+                cx.bounds.truncate(at);
+            }
+            let (values, width, order) = sorted?;
+            self.out = Some(SortedRows {
+                values,
+                width,
+                shown: layout.shown,
+                order: order.into_iter(),
+            });
         }
         match &mut self.out {
             Some(out) => Ok(out),
@@ -3222,53 +3101,36 @@ impl Operator for Sort<'_> {
     }
 
     fn drain(&mut self, cx: &mut Cx<'_>, sink: &mut Sink<'_>) -> Result<()> {
-        match self.sorted(cx)? {
-            SortedRows::Rows(rows) => {
-                for row in rows {
-                    sink(cx, &row)?;
-                }
-            }
-            SortedRows::Flat {
-                values,
-                width,
-                shown,
-                order,
-            } => {
-                let mut row = Row::with_capacity(*shown);
-                for i in order {
-                    row.clear();
-                    row.extend(
-                        SortedRows::next_flat(values, *width, *shown, i)
-                            .iter_mut()
-                            .map(std::mem::take),
-                    );
-                    sink(cx, &row)?;
-                }
-            }
+        let SortedRows {
+            values,
+            width,
+            shown,
+            order,
+        } = self.sorted(cx)?;
+        let mut row = Row::with_capacity(*shown);
+        for i in order {
+            row.clear();
+            row.extend(
+                SortedRows::next_flat(values, *width, *shown, i)
+                    .iter_mut()
+                    .map(std::mem::take),
+            );
+            sink(cx, &row)?;
         }
         Ok(())
     }
 
     /// Moves the sorted rows' values to the results.
     fn collect_into(&mut self, cx: &mut Cx<'_>, out: &mut Rows) -> Result<()> {
-        match self.sorted(cx)? {
-            SortedRows::Rows(rows) => {
-                out.reserve(rows.len());
-                for mut row in rows {
-                    move_result(out, &mut row)?;
-                }
-            }
-            SortedRows::Flat {
-                values,
-                width,
-                shown,
-                order,
-            } => {
-                out.reserve(order.len());
-                for i in order {
-                    move_result(out, SortedRows::next_flat(values, *width, *shown, i))?;
-                }
-            }
+        let SortedRows {
+            values,
+            width,
+            shown,
+            order,
+        } = self.sorted(cx)?;
+        out.reserve(order.len());
+        for i in order {
+            move_result(out, SortedRows::next_flat(values, *width, *shown, i))?;
         }
         cx.check_rows(out.len())
     }
@@ -3277,34 +3139,7 @@ impl Operator for Sort<'_> {
 /// Rows a full sort makes room for before it has seen them.
 const SORT_ROWS_UP_FRONT: usize = 32;
 
-/// Most rows a top-k makes room for before it has seen them (a LIMIT may be far larger
-/// than the input).
-const TOP_HEAP_MAX: usize = 1024;
-
-/// A row's sort keys into `k` when they are evaluated (`evaluated`); none when they are
-/// slots of the row, read from it as it is compared.
-fn sort_keys(
-    cx: &mut Cx<'_>,
-    exprs: &[&CExpr],
-    evaluated: bool,
-    row: &Row,
-    k: &mut Vec<Value>,
-) -> Result<()> {
-    k.clear();
-    if evaluated {
-        for e in exprs {
-            cx.push_eval(e, row, k)?;
-        }
-    }
-    Ok(())
-}
-
-/// One side of a sort's comparison: a row's evaluated keys, the row, and where its keys
-/// are read in it (see [`SortLayout`]).
-type SortSide<'a> = (&'a [Value], &'a [Value], Option<&'a [usize]>);
-
-/// How a sort orders two kept rows whose keys are at positions `at`: [`SortOrder`] without
-/// looking for the keys (one-hop's sort of 20 rows took a third of it).
+/// How a sort orders two kept rows by their keys at positions `at`.
 fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &[Value], b: &[Value]) -> std::cmp::Ordering {
     const NULL: &Value = &Value::Null;
     for ((_, desc), p) in keys.iter().zip(at) {
@@ -3314,48 +3149,6 @@ fn order_at(keys: &[(CExpr, bool)], at: &[usize], a: &[Value], b: &[Value]) -> s
         }
     }
     std::cmp::Ordering::Equal
-}
-
-/// The positions of `n` kept rows (row `i` is `row(i)`) in the order of their keys at
-/// positions `at`, stable. When every row's first key is a string, or every one an
-/// integer, the rows are first told apart by a number that orders as that key does (a
-/// string's first eight bytes, an integer itself): most comparisons then end on two
-/// numbers, without reading the keys. In one-hop, twenty rows by last name took a tenth of
-/// the query, much of it in `memcmp` over names that begin alike. Positions are sorted,
-/// not rows: the rows stay where they were built (decision 0032).
-fn rows_order<'v>(
-    keys: &[(CExpr, bool)],
-    at: &[usize],
-    n: usize,
-    row: impl Fn(usize) -> &'v [Value],
-) -> Vec<usize> {
-    let (Some(&first), Some((_, desc))) = (at.first(), keys.first()) else {
-        return (0..n).collect();
-    };
-    let prefixes: Option<Vec<(bool, u64)>> = (0..n)
-        .map(|i| row(i).get(first).and_then(first_prefix))
-        .collect();
-    let kind = prefixes.as_ref().and_then(|p| p.first()).map(|(k, _)| *k);
-    let Some(prefixes) = prefixes.filter(|p| p.iter().all(|(k, _)| Some(*k) == kind)) else {
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|a, b| order_at(keys, at, row(*a), row(*b)));
-        return order;
-    };
-    let mut keyed: Vec<(u64, usize)> = prefixes.into_iter().map(|(_, p)| p).zip(0..).collect();
-    keyed.sort_by(|(pa, a), (pb, b)| {
-        let o = pa.cmp(pb);
-        if *desc { o.reverse() } else { o }.then_with(|| order_at(keys, at, row(*a), row(*b)))
-    });
-    keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Kept rows sorted by their keys at positions `at`, stable (see [`rows_order`]).
-fn sort_kept(keys: &[(CExpr, bool)], at: &[usize], mut rows: Vec<Row>) -> Vec<Row> {
-    let order = rows_order(keys, at, rows.len(), |i| rows.get(i).map_or(&[], |r| r));
-    order
-        .into_iter()
-        .map(|i| rows.get_mut(i).map(std::mem::take).unwrap_or_default())
-        .collect()
 }
 
 /// The first eight bytes of `s`, big-endian, zero-padded: a number that orders as the
@@ -3409,17 +3202,15 @@ fn first_prefix(v: &Value) -> Option<(bool, u64)> {
 /// holds `limit` rows, a row whose first key sorts after the worst kept one's is dropped
 /// before it is built, or by the operator below, which is told that key ([`tell_worst`]).
 /// Ties go to the earlier row (the sort is stable).
-#[allow(clippy::too_many_arguments)]
 fn flat_sort(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
     limit: Option<usize>,
     keys: &[(CExpr, bool)],
-    at: &[usize],
-    columns: &[Column<'_>],
     layout: &SortLayout<'_>,
     bound: Option<usize>,
 ) -> Result<(Vec<Value>, usize, Vec<usize>)> {
+    let (at, columns) = (layout.kept.as_slice(), layout.columns.as_slice());
     use std::cmp::Ordering;
     let width = columns.len();
     let first = at.first().copied().unwrap_or(0);
@@ -3434,8 +3225,10 @@ fn flat_sort(
     // and whether they are of different kinds: then the numbers are not compared.
     let mut kind: Option<bool> = None;
     let mut mixed = at.is_empty();
-    // The first key of the worst of the best `limit` rows, once there are that many.
+    // The first key of the worst of the best `limit` rows, once there are that many, and
+    // all its keys, in the order of `at` (in the layout of a row's keys).
     let mut worst: Option<Value> = None;
+    let mut worst_row: Option<(u64, Vec<Value>)> = None;
     // The first key of a row, read without building it: a returned slot, or a stored
     // property of a slot. Only when no column can fail, so a row dropped unbuilt hides no
     // error, and not when the operator below drops those rows itself (`bound`).
@@ -3450,10 +3243,19 @@ fn flat_sort(
         .filter(|_| bound.is_none() && unfailing);
     let incoming_first = layout.incoming.as_deref().and_then(|s| s.first()).copied();
     let mut readers = PropReaders::new(cx, columns);
+    let width_of_rows = Some(layout.shown).filter(|_| layout.whole);
     input.drain(cx, &mut |cx, row| {
         cx.tick()?;
         if limit == Some(0) {
             return Ok(());
+        }
+        // Narrower rows (an aggregation's) are padded with nulls, which is what their
+        // missing slots read as; a wider one would lose values.
+        if width_of_rows.is_some_and(|w| w < row.len()) {
+            return Err(Error::internal(format!(
+                "a sort of whole rows of {width_of_rows:?} values got one of {}",
+                row.len()
+            )));
         }
         if let (Some(w), true) = (&worst, first_expr.is_some() || incoming_first.is_some()) {
             let beyond = |o: Ordering| if desc { o.is_lt() } else { o.is_gt() };
@@ -3478,6 +3280,23 @@ fn flat_sort(
             Some((k, p)) => (if desc { !p } else { p }, Some(k)),
             None => (0, None),
         };
+        // A row that does not sort before the worst of the best `limit` rows held (a tie
+        // on the first key, which the test above and the bound below let through) is
+        // taken back at once, instead of waiting for a cut that sorts the ties. The
+        // numbers tell most rows apart without reading their keys.
+        if let Some((number, worst_keys)) = &worst_row {
+            let beats = match key.cmp(number) {
+                o if o.is_ne() && !mixed && next_kind.is_some() && next_kind == kind => o.is_lt(),
+                _ => {
+                    let built = values.get(start..).unwrap_or_default();
+                    order_at(keys, at, built, worst_keys).is_lt()
+                }
+            };
+            if !beats {
+                values.truncate(start);
+                return Ok(());
+            }
+        }
         if kind.is_none() && keyed.is_empty() {
             kind = next_kind;
         }
@@ -3493,10 +3312,12 @@ fn flat_sort(
             // The worst of the first `limit` rows bounds the rest.
             let w = keyed.iter().copied().max_by(by);
             worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
+            worst_row = w.map(|(n, w)| (n, keys_of(&values, width, w, at)));
             tell_worst(cx, bound, worst.as_ref());
         } else if Some(keyed.len()) == cap {
             let w = cut(&mut keyed, limit, !mixed, by);
-            worst = w.and_then(|w| flat_value(&values, width, w, first).cloned());
+            worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
+            worst_row = w.map(|(n, w)| (n, keys_of(&values, width, w, at)));
             compact(&mut keyed, &mut values, width)?;
             tell_worst(cx, bound, worst.as_ref());
         }
@@ -3619,6 +3440,22 @@ fn flat_order(
     .then(a.1.cmp(&b.1))
 }
 
+/// The keys of row `i`, at positions `at` of values kept `width` to a
+/// row, laid out as a row whose key `j` is at `at[j]` (others null), for [`order_at`].
+fn keys_of(values: &[Value], width: usize, i: usize, at: &[usize]) -> Vec<Value> {
+    let row = SortedRows::flat_row(values, width, i);
+    let mut keys: Vec<Value> = Vec::new();
+    for &p in at {
+        if keys.len() <= p {
+            keys.resize_with(p + 1, || Value::Null);
+        }
+        if let (Some(k), Some(v)) = (keys.get_mut(p), row.get(p)) {
+            *k = v.clone();
+        }
+    }
+    keys
+}
+
 /// Value `p` of row `i` of values kept `width` to a row.
 fn flat_value(values: &[Value], width: usize, i: usize, p: usize) -> Option<&Value> {
     SortedRows::flat_row(values, width, i).get(p)
@@ -3645,8 +3482,8 @@ fn sort_keyed(
     }
 }
 
-/// Cuts `keyed` back to its best `limit` rows, in no particular order; the place of the
-/// worst of them, when it had more than `limit`. When the numbers order the rows
+/// Cuts `keyed` back to its best `limit` rows, in no particular order; the worst of them
+/// (its number and place), when it had more than `limit`. When the numbers order the rows
 /// (`numbered`), the selection is by plain pairs, as in [`sort_keyed`], and `by` only
 /// orders the rows whose number is the worst kept one's.
 fn cut(
@@ -3654,18 +3491,19 @@ fn cut(
     limit: usize,
     numbered: bool,
     mut by: impl FnMut(&Keyed, &Keyed) -> std::cmp::Ordering,
-) -> Option<usize> {
+) -> Option<Keyed> {
     let last = limit.checked_sub(1)?;
     if keyed.len() <= limit {
         return None;
     }
     if !numbered {
         let (_, worst, _) = keyed.select_nth_unstable_by(last, by);
-        let worst = worst.1;
+        let worst = *worst;
         keyed.truncate(limit);
         return Some(worst);
     }
-    let (_, &mut (edge, worst), _) = keyed.select_nth_unstable(last);
+    let (_, &mut worst, _) = keyed.select_nth_unstable(last);
+    let edge = worst.0;
     // Rows with a smaller number are among the best and rows with a larger one are not;
     // those with the edge's number are told apart by `by`.
     if keyed.iter().filter(|k| k.0 == edge).count() == 1 {
@@ -3676,7 +3514,7 @@ fn cut(
     keyed.retain(|k| k.0 < edge);
     tied.sort_unstable_by(&mut by);
     tied.truncate(limit.saturating_sub(keyed.len()));
-    let worst = tied.last().map(|k| k.1);
+    let worst = tied.last().copied();
     keyed.extend(tied);
     worst
 }
@@ -3718,315 +3556,6 @@ fn tell_worst(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Value>) {
             (w, k) => *w = k.cloned(),
         }
     }
-}
-
-/// How a sort orders two rows.
-type SortOrder<'a> = dyn Fn(SortSide<'_>, SortSide<'_>) -> std::cmp::Ordering + 'a;
-
-/// A row a top-k keeps: its evaluated sort keys (none when the keys are among the kept
-/// values) and its arrival number, which breaks ties (the sort is stable). Its values are
-/// row `i` of the top-k's [`KeptRows`], `i` its position among the entries. `first` is a
-/// copy of its first key, beside the heap's other entries: most comparisons end there,
-/// without reading the row.
-struct Kept {
-    first: Value,
-    keys: Vec<Value>,
-    seq: u64,
-}
-
-/// The values a top-k keeps, back to back, `width` to a row (decision 0032): a kept row
-/// costs no allocation of its own, and one that is beaten is overwritten in place.
-struct KeptRows {
-    values: Vec<Value>,
-    /// Known from the start when the top-k keeps returned columns; else the width of the
-    /// widest row so far.
-    width: Option<usize>,
-    /// How many rows are kept.
-    len: usize,
-    /// Whether whole incoming rows are kept. Those may differ in width (a row grows as
-    /// slots are set, and an OPTIONAL MATCH that finds nothing sets only its named ones):
-    /// narrower ones are padded with nulls, which read as the slots they lack.
-    whole: bool,
-}
-
-impl KeptRows {
-    /// The values of row `i` (none when there is no such row).
-    fn row(&self, i: usize) -> &[Value] {
-        SortedRows::flat_row(&self.values, self.width.unwrap_or(0), i)
-    }
-
-    /// Makes `row` as wide as the kept rows, or them as wide as it; the width.
-    fn fit(&mut self, row: &mut Row) -> Result<usize> {
-        let width = *self.width.get_or_insert(row.len());
-        if row.len() == width {
-            return Ok(width);
-        }
-        if !self.whole {
-            return Err(Error::internal(format!(
-                "a top-k kept a row of {} values among rows of {width}",
-                row.len()
-            )));
-        }
-        if row.len() < width {
-            row.resize_with(width, || Value::Null);
-            return Ok(width);
-        }
-        let wider = row.len();
-        let mut values = Vec::with_capacity(self.len.saturating_mul(wider));
-        let mut old = std::mem::take(&mut self.values).into_iter();
-        for _ in 0..self.len {
-            values.extend(old.by_ref().take(width));
-            values.resize_with(values.len() + (wider - width), || Value::Null);
-        }
-        self.values = values;
-        self.width = Some(wider);
-        Ok(wider)
-    }
-
-    /// Appends `row`'s values, taken.
-    fn push(&mut self, row: &mut Row) -> Result<()> {
-        self.fit(row)?;
-        self.values.append(row);
-        self.len += 1;
-        Ok(())
-    }
-
-    /// Swaps `row`'s values with those of kept row `i`, which `row` then holds.
-    fn replace(&mut self, i: usize, row: &mut Row) -> Result<()> {
-        let width = self.fit(row)?;
-        let Some(kept) = SortedRows::flat_range(width, i).and_then(|r| self.values.get_mut(r))
-        else {
-            return Err(Error::internal(format!("a top-k has no kept row {i}")));
-        };
-        kept.swap_with_slice(row);
-        Ok(())
-    }
-}
-
-/// The first `limit` rows of `input` in the order of `by_keys`, stable: a heap of the best
-/// rows so far with the worst on top, so a row that does not beat it costs one comparison
-/// and no copy, and one that does overwrites it in place. The kept values, their width and
-/// the order of their rows.
-fn top_k(
-    cx: &mut Cx<'_>,
-    input: &mut Op<'_>,
-    limit: usize,
-    keys: &[(CExpr, bool)],
-    layout: &SortLayout<'_>,
-    by_keys: &SortOrder<'_>,
-    bound: Option<usize>,
-) -> Result<(Vec<Value>, usize, Vec<usize>)> {
-    use std::cmp::Ordering;
-    let (incoming, kept) = (layout.incoming.as_deref(), layout.kept.as_deref());
-    let first_desc = keys.first().is_some_and(|(_, desc)| *desc);
-    // Two different integers as first keys decide in place; anything else is one call. The
-    // heap's sift-downs and the last sort compare entries some ten times per row kept, and
-    // with the whole comparison a call they took a fifth of friends' latest posts.
-    let by_kept = |entries: &[Kept], rows: &KeptRows, a: usize, b: usize| {
-        let (Some(ea), Some(eb)) = (entries.get(a), entries.get(b)) else {
-            return Ordering::Equal;
-        };
-        match (&ea.first, &eb.first) {
-            (Value::Int(x), Value::Int(y)) if x != y => {
-                if first_desc {
-                    y.cmp(x)
-                } else {
-                    x.cmp(y)
-                }
-            }
-            _ => kept_order(
-                keys,
-                kept,
-                by_keys,
-                first_desc,
-                (ea, rows.row(a)),
-                (eb, rows.row(b)),
-            ),
-        }
-    };
-    let first_of = |keys: &[Value], row: &[Value]| sort_key(kept, keys, row, 0).clone();
-    // The kept rows, and the heap over them: their positions, the worst row's on top, so
-    // that a sift moves positions and not entries.
-    let up_front = limit.min(TOP_HEAP_MAX);
-    let mut entries: Vec<Kept> = Vec::with_capacity(up_front);
-    let mut heap: Vec<usize> = Vec::with_capacity(up_front);
-    let mut rows = KeptRows {
-        values: Vec::new(),
-        width: layout.columns.as_ref().map(|c| c.len()),
-        len: 0,
-        whole: layout.columns.is_none(),
-    };
-    if let Some(width) = rows.width {
-        rows.values.reserve(up_front.saturating_mul(width));
-    }
-    let mut scratch = Row::new();
-    let mut seq = 0u64;
-    let mut k = Vec::new();
-    input.drain(cx, &mut |cx, row| {
-        cx.tick()?;
-        seq += 1;
-        if entries.len() < limit {
-            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
-            let keys = if layout.stores_keys() {
-                std::mem::take(&mut k)
-            } else {
-                Vec::new()
-            };
-            layout.keep_into(cx, &mut scratch, row)?;
-            let first = first_of(&keys, &scratch);
-            rows.push(&mut scratch)?;
-            heap.push(entries.len());
-            entries.push(Kept { first, keys, seq });
-            cx.check_rows(entries.len())?;
-            // Up from the new leaf while it sorts after its parent.
-            let mut i = heap.len() - 1;
-            while i > 0 {
-                let parent = (i - 1) / 2;
-                match (heap.get(i), heap.get(parent)) {
-                    (Some(&c), Some(&p)) if by_kept(&entries, &rows, c, p) == Ordering::Greater => {
-                        heap.swap(i, parent)
-                    }
-                    _ => break,
-                }
-                i = parent;
-            }
-            if entries.len() == limit {
-                tell_bound(cx, bound, heap.first().and_then(|w| entries.get(*w)));
-            }
-            return Ok(());
-        }
-        let Some((w, worst)) = heap.first().and_then(|w| Some((*w, entries.get_mut(*w)?))) else {
-            return Ok(());
-        };
-        // A first key read in place as an integer that differs from the worst row's
-        // decides at once: a row that loses (most rows of a top-k) has nothing evaluated
-        // into `k`, and one that wins is compared no further. Not when a later key is an
-        // expression that may fail: a losing row's error would go unraised.
-        let mut decided = false;
-        let may_skip = layout.lazy || !layout.evaluated();
-        if let (true, Some(first), Value::Int(wk)) = (may_skip, layout.exprs.first(), &worst.first)
-        {
-            let x = match eval::in_graph(first, row, cx.graph()) {
-                Some(PropRef::Int(x) | PropRef::Stored(&Value::Int(x))) => Some(x),
-                _ => None,
-            };
-            if let Some(x) = x.filter(|x| x != wk) {
-                if (x > *wk) != first_desc {
-                    return Ok(());
-                }
-                decided = true;
-            }
-        }
-        // Equal keys: the later row loses.
-        let worst_side = (worst.keys.as_slice(), rows.row(w), kept);
-        let beats = if decided {
-            // What the comparison would have left in `k` for a row that wins: every key
-            // that is evaluated (a lazy layout evaluates them all).
-            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
-            true
-        } else if layout.lazy {
-            beats_lazily(cx, keys, &layout.exprs, row, &mut k, worst_side)?
-        } else {
-            sort_keys(cx, &layout.exprs, layout.evaluated(), row, &mut k)?;
-            by_keys((&k, row, incoming), worst_side) == Ordering::Less
-        };
-        if !beats {
-            return Ok(());
-        }
-        if layout.stores_keys() {
-            std::mem::swap(&mut worst.keys, &mut k);
-        }
-        layout.keep_into(cx, &mut scratch, row)?;
-        worst.first = first_of(&worst.keys, &scratch);
-        worst.seq = seq;
-        rows.replace(w, &mut scratch)?;
-        // Down from the root while a child sorts after it.
-        let mut i = 0;
-        loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut child = l;
-            if let (Some(&a), Some(&b)) = (heap.get(l), heap.get(r)) {
-                if by_kept(&entries, &rows, b, a) == Ordering::Greater {
-                    child = r;
-                }
-            }
-            match (heap.get(child), heap.get(i)) {
-                (Some(&c), Some(&p)) if by_kept(&entries, &rows, c, p) == Ordering::Greater => {
-                    heap.swap(i, child)
-                }
-                _ => break,
-            }
-            i = child;
-        }
-        tell_bound(cx, bound, heap.first().and_then(|w| entries.get(*w)));
-        Ok(())
-    })?;
-    // Every kept row is in `entries`; the heap's order is not needed any more.
-    let mut order = heap;
-    order.sort_by(|a, b| by_kept(&entries, &rows, *a, *b));
-    Ok((rows.values, rows.width.unwrap_or(0), order))
-}
-
-/// Tells the operator a top-k bounds (its bound at `at` in [`Cx::bounds`]) the first key
-/// of the worst row the full top-k keeps.
-fn tell_bound(cx: &mut Cx<'_>, at: Option<usize>, worst: Option<&Kept>) {
-    tell_worst(cx, at, worst.map(|k| &k.first));
-}
-
-/// How a top-k orders two kept rows ([`Kept`], with its values): by their first keys, then
-/// the rest of their keys (at positions `kept` of the rows, or evaluated beside them), then
-/// their arrival.
-#[inline(never)]
-fn kept_order(
-    keys: &[(CExpr, bool)],
-    kept: Option<&[usize]>,
-    by_keys: &SortOrder<'_>,
-    first_desc: bool,
-    (a, ra): (&Kept, &[Value]),
-    (b, rb): (&Kept, &[Value]),
-) -> std::cmp::Ordering {
-    let o = order(&a.first, &b.first);
-    if o.is_ne() {
-        return if first_desc { o.reverse() } else { o };
-    }
-    match kept {
-        Some(at) => order_at(keys, at, ra, rb),
-        None => by_keys((&a.keys, ra, None), (&b.keys, rb, None)),
-    }
-    .then(a.seq.cmp(&b.seq))
-}
-
-/// Whether `row` sorts before `worst`, its keys evaluated into `k` one at a time while
-/// they tie (a row that loses on its first key costs one evaluation), and all of them when
-/// it wins. Equal keys: the row loses.
-fn beats_lazily(
-    cx: &mut Cx<'_>,
-    keys: &[(CExpr, bool)],
-    exprs: &[&CExpr],
-    row: &Row,
-    k: &mut Vec<Value>,
-    (worst_keys, worst, at): SortSide<'_>,
-) -> Result<bool> {
-    use std::cmp::Ordering;
-    k.clear();
-    for (i, (e, (_, desc))) in exprs.iter().zip(keys).enumerate() {
-        cx.push_eval(e, row, k)?;
-        let o = order(
-            k.get(i).unwrap_or(&Value::Null),
-            sort_key(at, worst_keys, worst, i),
-        );
-        match if *desc { o.reverse() } else { o } {
-            Ordering::Less => {
-                for e in exprs.iter().skip(i + 1) {
-                    cx.push_eval(e, row, k)?;
-                }
-                return Ok(true);
-            }
-            Ordering::Greater => return Ok(false),
-            Ordering::Equal => {}
-        }
-    }
-    Ok(false)
 }
 
 struct SkipLimit<'p> {
@@ -4213,10 +3742,29 @@ impl Column<'_> {
         match self {
             Column::Eval(e) => cx.push_eval(e, row, out),
             Column::Slot(s) => {
-                out.push(row.get(*s).cloned().unwrap_or_default());
+                push_in_place(out, row.get(*s));
                 Ok(())
             }
         }
+    }
+}
+
+/// Pushes a copy of `v` (`None`: a null) onto `out`, written in place: a null added, then
+/// overwritten by the entity or the clone (a value pushed whole goes through the stack,
+/// and its wide copy waits on the narrow stores, as in [`push_prop`]).
+#[inline(always)]
+fn push_in_place(out: &mut Vec<Value>, v: Option<&Value>) {
+    out.resize_with(out.len() + 1, || Value::Null);
+    let Some(slot) = out.last_mut() else {
+        return;
+    };
+    match v {
+        None | Some(Value::Null) => {}
+        Some(Value::Node(n)) => eval::overwrite_id_like(slot, Value::Node(*n)),
+        Some(Value::Relationship(r)) => eval::overwrite_id_like(slot, Value::Relationship(*r)),
+        Some(Value::Int(i)) => eval::overwrite_id_like(slot, Value::Int(*i)),
+        Some(Value::String(s)) => eval::overwrite_id_like(slot, Value::String(Arc::clone(s))),
+        Some(v) => eval::overwrite_id_like(slot, v.clone()),
     }
 }
 
