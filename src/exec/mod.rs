@@ -3192,7 +3192,8 @@ fn first_prefix(v: &Value) -> Option<(bool, u64)> {
     }
 }
 
-/// The rows of a sort whose keys are among the returned columns it builds (decision 0032:
+/// The rows of a sort, built as the columns of its layout (the returned columns or the
+/// slots of whole rows, then the keys that are not among them; decisions 0032 and 0036:
 /// values back to back, `width` to a row), and their order; with a limit, only the best
 /// `limit` of them. A row is built once, its columns evaluated into place, and sorted as a
 /// pair of numbers ([`Keyed`]): two rows whose first keys differ are told apart without
@@ -3200,8 +3201,9 @@ fn first_prefix(v: &Value) -> Option<(bool, u64)> {
 /// `limit` by a selection when it holds twice as many (at least [`FLAT_CUT_MIN`] more):
 /// each row costs a constant share of a selection instead of a heap's climb. Once it
 /// holds `limit` rows, a row whose first key sorts after the worst kept one's is dropped
-/// before it is built, or by the operator below, which is told that key ([`tell_worst`]).
-/// Ties go to the earlier row (the sort is stable).
+/// before it is built, or by the operator below, which is told that key ([`tell_worst`]);
+/// a built row that does not sort before the worst kept row is taken back. Ties go to the
+/// earlier row (the sort is stable).
 fn flat_sort(
     cx: &mut Cx<'_>,
     input: &mut Op<'_>,
