@@ -322,12 +322,8 @@ proptest! {
     fn values_round_trip_through_the_log_and_snapshots(
         values in prop::collection::vec(storable(), 1..6)
     ) {
-        static CASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = CASE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = std::env::temp_dir()
-            .join(format!("baobab-prop-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        // Removed when the case ends, also when it fails (and proptest shrinks it).
+        let dir = common::temp_dir("prop", "round-trip");
         let path = dir.join("g.baobab");
         let options = baobab::OpenOptions {
             sync: baobab::SyncMode::Off,
@@ -353,7 +349,6 @@ proptest! {
             }
             db.checkpoint().unwrap();
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
