@@ -106,7 +106,7 @@ pub enum MapProjectionOp {
     Entry(Arc<str>, CExpr),
 }
 
-/// One aggregate of an [`Plan::Aggregate`].
+/// One aggregate of a [`Plan::Aggregation`].
 #[derive(Clone)]
 pub struct AggCall {
     pub name: &'static str,
