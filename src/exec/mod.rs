@@ -3019,11 +3019,7 @@ impl<'p> SortLayout<'p> {
                 _ => e,
             })
             .collect();
-        let incoming = match (project, narrow) {
-            (None, None) => slots.clone(),
-            (None, Some(_)) if all_returned => slots.clone(),
-            _ => None,
-        };
+        let incoming = slots.filter(|_| project.is_none() && all_returned);
         // The returned columns, or every slot of whole rows; the keys that are not among
         // them follow.
         let mut columns = match narrow {
@@ -3227,9 +3223,8 @@ fn flat_sort(
     // and whether they are of different kinds: then the numbers are not compared.
     let mut kind: Option<bool> = None;
     let mut mixed = at.is_empty();
-    // The first key of the worst of the best `limit` rows, once there are that many, and
-    // all its keys, in the order of `at` (in the layout of a row's keys).
-    let mut worst: Option<Value> = None;
+    // The worst of the best `limit` rows, once there are that many: its number and its
+    // keys, laid out as in a row ([`keys_of`]); its first key bounds the rest.
     let mut worst_row: Option<(u64, Vec<Value>)> = None;
     // The first key of a row, read without building it: a returned slot, or a stored
     // property of a slot. Only when no column can fail, so a row dropped unbuilt hides no
@@ -3259,7 +3254,8 @@ fn flat_sort(
                 row.len()
             )));
         }
-        if let (Some(w), true) = (&worst, first_expr.is_some() || incoming_first.is_some()) {
+        let worst = worst_row.as_ref().and_then(|(_, keys)| keys.get(first));
+        if let (Some(w), true) = (worst, first_expr.is_some() || incoming_first.is_some()) {
             let beyond = |o: Ordering| if desc { o.is_lt() } else { o.is_gt() };
             let known = match incoming_first {
                 Some(s) => Some(PropRef::Stored(row.get(s).unwrap_or(&Value::Null))),
@@ -3313,15 +3309,21 @@ fn flat_sort(
         if keyed.len() == limit && worst.is_none() {
             // The worst of the first `limit` rows bounds the rest.
             let w = keyed.iter().copied().max_by(by);
-            worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
             worst_row = w.map(|(n, w)| (n, keys_of(&values, width, w, at)));
-            tell_worst(cx, bound, worst.as_ref());
+            tell_worst(
+                cx,
+                bound,
+                worst_row.as_ref().and_then(|(_, k)| k.get(first)),
+            );
         } else if Some(keyed.len()) == cap {
             let w = cut(&mut keyed, limit, !mixed, by);
-            worst = w.and_then(|(_, w)| flat_value(&values, width, w, first).cloned());
             worst_row = w.map(|(n, w)| (n, keys_of(&values, width, w, at)));
             compact(&mut keyed, &mut values, width)?;
-            tell_worst(cx, bound, worst.as_ref());
+            tell_worst(
+                cx,
+                bound,
+                worst_row.as_ref().and_then(|(_, k)| k.get(first)),
+            );
         }
         Ok(())
     })?;
@@ -3442,8 +3444,8 @@ fn flat_order(
     .then(a.1.cmp(&b.1))
 }
 
-/// The keys of row `i`, at positions `at` of values kept `width` to a
-/// row, laid out as a row whose key `j` is at `at[j]` (others null), for [`order_at`].
+/// The keys of row `i`, at positions `at` of values kept `width` to a row, laid out as a
+/// row whose key `j` is at `at[j]` (others null), for [`order_at`].
 fn keys_of(values: &[Value], width: usize, i: usize, at: &[usize]) -> Vec<Value> {
     let row = SortedRows::flat_row(values, width, i);
     let mut keys: Vec<Value> = Vec::new();
@@ -3456,11 +3458,6 @@ fn keys_of(values: &[Value], width: usize, i: usize, at: &[usize]) -> Vec<Value>
         }
     }
     keys
-}
-
-/// Value `p` of row `i` of values kept `width` to a row.
-fn flat_value(values: &[Value], width: usize, i: usize, p: usize) -> Option<&Value> {
-    SortedRows::flat_row(values, width, i).get(p)
 }
 
 /// Sorts `keyed` by `by`. When the numbers order the rows (`numbered`: their first keys

@@ -2305,7 +2305,7 @@ impl<'a> Planner<'a> {
                 // error points at it (decision 0033). Reads of nodes, relationships and
                 // maps stay bare, as the operators that read properties directly expect.
                 match types::type_of(base, scope) {
-                    types::Ty::Node | types::Ty::Rel | types::Ty::Map => prop,
+                    Ty::Node | Ty::Rel | Ty::Map => prop,
                     _ => CExpr::At(Box::new(prop), e.span),
                 }
             }
