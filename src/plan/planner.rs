@@ -2299,12 +2299,12 @@ impl<'a> Planner<'a> {
             },
             ExprKind::Property(base, key) => {
                 let b = self.expr(base, scope)?;
-                types::check_property(base, &key.name, scope)?;
+                let base_type = types::check_property(base, &key.name, scope)?;
                 let prop = CExpr::Prop(Box::new(b), self.store_name(&key.name));
                 // A read that may meet a value without properties fails at run time: its
                 // error points at it (decision 0033). Reads of nodes, relationships and
                 // maps stay bare, as the operators that read properties directly expect.
-                match types::type_of(base, scope) {
+                match base_type {
                     Ty::Node | Ty::Rel | Ty::Map => prop,
                     _ => CExpr::At(Box::new(prop), e.span),
                 }

@@ -182,8 +182,8 @@ fn refuse(
 }
 
 /// `base.key`: a type error when `base` is a value without properties, a syntax error when
-/// it is a path.
-pub(super) fn check_property(base: &Expr, key: &str, scope: &Scope) -> Result<()> {
+/// it is a path; otherwise the static type of `base`.
+pub(super) fn check_property(base: &Expr, key: &str, scope: &Scope) -> Result<Ty> {
     match type_of(base, scope) {
         Ty::Path => Err(err(
             detail::INVALID_ARGUMENT_TYPE,
@@ -196,7 +196,7 @@ pub(super) fn check_property(base: &Expr, key: &str, scope: &Scope) -> Result<()
         )
         .with_detail(detail::INVALID_ARGUMENT_TYPE)
         .with_span(base.span)),
-        _ => Ok(()),
+        t => Ok(t),
     }
 }
 
